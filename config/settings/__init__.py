@@ -1,0 +1,1 @@
+"""Settings: ``base`` for every deployment, ``test`` for the suite."""

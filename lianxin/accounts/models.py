@@ -1,0 +1,56 @@
+"""User accounts: one role and the town (or county) the role is exercised in."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.models import County, Town
+
+from .roles import ADMIN_ROLES, TOWN_ROLES, Role, capabilities_of
+
+
+class User(AbstractUser):
+    """A person who signs in. ``town`` is the tenant their role works in."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
+    town = models.ForeignKey(
+        Town, verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+    )
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
+            # A town role needs its town; a county viewer needs a county; an administrator may be either.
+            models.CheckConstraint(
+                condition=~Q(role__in=[r.value for r in TOWN_ROLES]) | Q(town__isnull=False),
+                name="user_town_role_has_town",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role=Role.COUNTY_VIEWER) | Q(county__isnull=False),
+                name="user_county_viewer_has_county",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def can(self, capability: str) -> bool:
+        return self.is_active and capability in capabilities_of(self.role)
+
+    @property
+    def is_town_role(self) -> bool:
+        return self.role in TOWN_ROLES
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role in ADMIN_ROLES

@@ -1,0 +1,74 @@
+"""The roles of Lianxin and what each may do.
+
+One table, read by permission predicates, tests and the admin. A capability is a short verb phrase;
+apps check capabilities, never role names, so a new role is one line here.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CITIZEN = "citizen", _("citizen")
+    OBSERVER = "observer", _("observer")
+    AGENT = "agent", _("agent")
+    DEPUTY = "deputy", _("deputy")
+    DEPARTMENT = "department", _("department staff")
+    MEDIATOR = "mediator", _("mediator")
+    PRESIDIUM = "presidium", _("presidium staff")
+    COUNTY_VIEWER = "county_viewer", _("county viewer")
+    SYSTEM_ADMIN = "system_admin", _("system administrator")
+    SECURITY_ADMIN = "security_admin", _("security administrator")
+    AUDIT_ADMIN = "audit_admin", _("audit administrator")
+
+
+class Capability(models.TextChoices):
+    SUBMIT_DEMAND = "submit_demand", _("submit a demand")
+    RECORD_FOR_OTHERS = "record_for_others", _("record a demand for someone else")
+    REPORT_OBSERVATION = "report_observation", _("report an observation")
+    VIEW_TOWN = "view_town", _("see the town's workbench")
+    CLAIM_DEMAND = "claim_demand", _("claim a demand")
+    ASSIGN_DEMAND = "assign_demand", _("assign a demand to a department")
+    HANDLE_ASSIGNMENT = "handle_assignment", _("handle an assignment")
+    MEDIATE = "mediate", _("mediate disputes")
+    SUPERVISE = "supervise", _("supervise and accept results")
+    MANAGE_REFERENCE = "manage_reference", _("edit the town's reference data")
+    VIEW_PERSONAL_DATA = "view_personal_data", _("see personal data unmasked")
+    VIEW_COUNTY = "view_county", _("read every town of the county")
+    MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
+    MANAGE_SECURITY = "manage_security", _("manage security settings and lockouts")
+    READ_AUDIT = "read_audit", _("read the audit trail")
+
+
+C = Capability
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.CITIZEN: frozenset({C.SUBMIT_DEMAND}),
+    Role.OBSERVER: frozenset({C.SUBMIT_DEMAND, C.REPORT_OBSERVATION}),
+    Role.AGENT: frozenset({C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS}),
+    Role.DEPUTY: frozenset({C.VIEW_TOWN, C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS, C.CLAIM_DEMAND, C.ASSIGN_DEMAND}),
+    Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT}),
+    Role.MEDIATOR: frozenset({C.VIEW_TOWN, C.MEDIATE, C.RECORD_FOR_OTHERS}),
+    Role.PRESIDIUM: frozenset(
+        {C.VIEW_TOWN, C.RECORD_FOR_OTHERS, C.ASSIGN_DEMAND, C.SUPERVISE, C.MANAGE_REFERENCE, C.VIEW_PERSONAL_DATA}
+    ),
+    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY}),
+    # 三员分立: the three administrators split system, security and audit duties; none reads case files.
+    Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE}),
+    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
+    Role.AUDIT_ADMIN: frozenset({C.READ_AUDIT}),
+}
+
+# Roles whose work is one town; the others are scoped to a county (county viewer) or may be platform-wide.
+TOWN_ROLES = frozenset(
+    {Role.CITIZEN, Role.OBSERVER, Role.AGENT, Role.DEPUTY, Role.DEPARTMENT, Role.MEDIATOR, Role.PRESIDIUM}
+)
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+STAFF_ROLES = frozenset(
+    {Role.DEPUTY, Role.DEPARTMENT, Role.MEDIATOR, Role.PRESIDIUM, Role.COUNTY_VIEWER} | ADMIN_ROLES
+)
+
+
+def capabilities_of(role: str) -> frozenset[str]:
+    return CAPABILITIES.get(role, frozenset())

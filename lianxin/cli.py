@@ -1,0 +1,99 @@
+"""The ``lianxin`` command: demo, serve, worker, and any management command.
+
+    lianxin demo [--port P] [--no-serve] [--scale N]
+    lianxin serve [--bind HOST:PORT] [--workers N]
+    lianxin worker
+    lianxin manage <command> [...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _setup(settings: str = "config.settings.base") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
+
+
+def demo(args: argparse.Namespace) -> int:
+    """1. migrate  2. build the demo town  3. print the logins  4. serve with the worker in-process."""
+    os.environ.setdefault("DEBUG", "true")
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("demo_town", scale=args.scale)
+    if args.no_serve:
+        return 0
+
+    from huey.contrib.djhuey import HUEY
+
+    consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
+    consumer.start()  # threads in this process; runserver below keeps the main thread
+    print(f"\n连心 demo: http://127.0.0.1:{args.port}/  (worker running in-process; Ctrl-C stops both)\n", flush=True)
+    try:
+        call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
+    finally:
+        consumer.stop(graceful=True)
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """Production: migrate, collect static files, then hand the process to gunicorn."""
+    _setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", args.bind]
+    gunicorn += ["--workers", str(args.workers), "--access-logfile", "-"]
+    os.execv(sys.executable, gunicorn)
+    return 0  # not reached
+
+
+def worker(_: argparse.Namespace) -> int:
+    _setup()
+    from django.core.management import call_command
+
+    call_command("run_huey")
+    return 0
+
+
+def manage(rest: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["lianxin manage", *rest])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["manage"]:
+        return manage(argv[1:])
+    parser = argparse.ArgumentParser(prog="lianxin", description="Lianxin (连心) — deputies online, 365 days.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("demo", help="create or update the demo town, then serve it with the worker")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="stop once the data is in place")
+    p.add_argument("--scale", type=int, default=1, help="towns to generate (benchmarks)")
+    p.set_defaults(func=demo)
+    p = sub.add_parser("serve", help="production server (gunicorn)")
+    p.add_argument("--bind", default=os.environ.get("LIANXIN_BIND", "127.0.0.1:8000"))
+    p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
+    p.set_defaults(func=serve)
+    p = sub.add_parser("worker", help="background worker (huey)")
+    p.set_defaults(func=worker)
+    sub.add_parser("manage", help="any Django management command")
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

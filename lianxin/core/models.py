@@ -1,0 +1,65 @@
+"""Tenancy: County → Town. Every town-owned row carries its town (see ``TownOwned``)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStamped(models.Model):
+    """Creation and change times for rows that people edit."""
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class County(models.Model):
+    """A county: holds many towns; a county viewer reads across them."""
+
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("county")
+        verbose_name_plural = _("counties")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Town(models.Model):
+    """A town (镇): the tenant. Its code is the key a province shards by."""
+
+    county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="towns")
+    code = models.CharField(_("code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=50)
+    centre_lat = models.FloatField(_("centre latitude"))
+    centre_lng = models.FloatField(_("centre longitude"))
+
+    class Meta:
+        verbose_name = _("town")
+        verbose_name_plural = _("towns")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "name"], name="town_name_unique_in_county"),
+            models.CheckConstraint(
+                condition=models.Q(centre_lat__gte=-90, centre_lat__lte=90, centre_lng__gte=-180, centre_lng__lte=180),
+                name="town_centre_on_earth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TownOwned(models.Model):
+    """Base for every row that belongs to one town; scopes filter on ``town``."""
+
+    town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TerritoryConfig(AppConfig):
+    name = "lianxin.territory"
+    label = "territory"
+    verbose_name = _("Grid and stations")
+
+    def ready(self) -> None:
+        from lianxin.core.integrity import same_town
+
+        from .models import Station
+
+        same_town(Station, "cell")

@@ -1,0 +1,24 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from lianxin.accounts.decorators import capability_required
+from lianxin.accounts.roles import Capability
+
+from . import selectors
+from .models import CellKind, StationKind
+
+
+@capability_required(Capability.VIEW_TOWN)
+def cell_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") if request.GET.get("kind") in CellKind.values else None
+    cells = selectors.cell_list(user=request.user, kind=kind)
+    return render(request, "territory/cell_list.html", {"cells": cells, "kind": kind, "kinds": CellKind.choices})
+
+
+@capability_required(Capability.VIEW_TOWN)
+def station_list(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") if request.GET.get("kind") in StationKind.values else None
+    stations = selectors.station_list(user=request.user, kind=kind)
+    return render(
+        request, "territory/station_list.html", {"stations": stations, "kind": kind, "kinds": StationKind.choices}
+    )
