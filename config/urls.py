@@ -3,9 +3,11 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-admin.site.site_header = "连心 · 人大代表履职平台"
-admin.site.site_title = "连心"
+admin.site.site_header = _("Lianxin · deputies' work platform")
+admin.site.site_title = _("Lianxin")
+admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -1,9 +1,9 @@
 """The ``lianxin`` command: demo, serve, worker, and any management command.
 
-    lianxin demo [--port P] [--no-serve] [--scale N]
-    lianxin serve [--bind HOST:PORT] [--workers N]
-    lianxin worker
-    lianxin manage <command> [...]
+lianxin demo [--port P] [--no-serve] [--scale N]
+lianxin serve [--bind HOST:PORT] [--workers N]
+lianxin worker
+lianxin manage <command> [...]
 """
 
 from __future__ import annotations
@@ -32,11 +32,20 @@ def demo(args: argparse.Namespace) -> int:
     if args.no_serve:
         return 0
 
+    from django.conf import settings
+    from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
+    if not settings.DEBUG:  # DEBUG=0 in the environment: serve hashed files as production does
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+    autodiscover_modules("tasks")  # what run_huey does: register every app's tasks with this consumer
     consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
     consumer.start()  # threads in this process; runserver below keeps the main thread
-    print(f"\n连心 demo: http://127.0.0.1:{args.port}/  (worker running in-process; Ctrl-C stops both)\n", flush=True)
+    print(
+        f"\n连心 demo: http://127.0.0.1:{args.port}/  (worker running in-process; Ctrl-C stops both)\n",
+        flush=True,
+    )
     try:
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
     finally:
@@ -53,7 +62,7 @@ def serve(args: argparse.Namespace) -> int:
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", args.bind]
     gunicorn += ["--workers", str(args.workers), "--access-logfile", "-"]
-    os.execv(sys.executable, gunicorn)
+    os.execv(sys.executable, gunicorn)  # noqa: S606 - the process becomes gunicorn
     return 0  # not reached
 
 
@@ -77,7 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["manage"]:
         return manage(argv[1:])
-    parser = argparse.ArgumentParser(prog="lianxin", description="Lianxin (连心) — deputies online, 365 days.")
+    parser = argparse.ArgumentParser(
+        prog="lianxin", description="Lianxin (连心) — deputies online, 365 days."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="create or update the demo town, then serve it with the worker")
     p.add_argument("--port", type=int, default=8000)

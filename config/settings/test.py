@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("DEBUG", "0")
 
-from .base import *  # noqa: E402,F403
+from .base import *  # noqa: F403
 from .base import STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -20,7 +20,12 @@ class User(AbstractUser):
         Town, verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
     )
     county = models.ForeignKey(
-        County, verbose_name=_("county"), on_delete=models.PROTECT, null=True, blank=True, related_name="users"
+        County,
+        verbose_name=_("county"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
     )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)

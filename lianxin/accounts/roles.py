@@ -47,11 +47,20 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CITIZEN: frozenset({C.SUBMIT_DEMAND}),
     Role.OBSERVER: frozenset({C.SUBMIT_DEMAND, C.REPORT_OBSERVATION}),
     Role.AGENT: frozenset({C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS}),
-    Role.DEPUTY: frozenset({C.VIEW_TOWN, C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS, C.CLAIM_DEMAND, C.ASSIGN_DEMAND}),
+    Role.DEPUTY: frozenset(
+        {C.VIEW_TOWN, C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS, C.CLAIM_DEMAND, C.ASSIGN_DEMAND}
+    ),
     Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT}),
     Role.MEDIATOR: frozenset({C.VIEW_TOWN, C.MEDIATE, C.RECORD_FOR_OTHERS}),
     Role.PRESIDIUM: frozenset(
-        {C.VIEW_TOWN, C.RECORD_FOR_OTHERS, C.ASSIGN_DEMAND, C.SUPERVISE, C.MANAGE_REFERENCE, C.VIEW_PERSONAL_DATA}
+        {
+            C.VIEW_TOWN,
+            C.RECORD_FOR_OTHERS,
+            C.ASSIGN_DEMAND,
+            C.SUPERVISE,
+            C.MANAGE_REFERENCE,
+            C.VIEW_PERSONAL_DATA,
+        }
     ),
     Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY}),
     # 三员分立: the three administrators split system, security and audit duties; none reads case files.

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from lianxin.accounts.scoping import towns_visible_to
 
@@ -17,6 +17,10 @@ class TownScopedAdmin(admin.ModelAdmin):
     """Lists only rows of the towns the signed-in user may read, and offers only those towns."""
 
     town_field = "town"
+
+    def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
+        # Out of scope and non-existent look the same: a 404, never a hint that the row exists.
+        raise Http404
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = super().get_queryset(request)
@@ -30,7 +34,7 @@ class TownScopedAdmin(admin.ModelAdmin):
         if field is not None and not request.user.is_superuser:
             if model is Town:
                 field.queryset = towns_visible_to(request.user)
-            elif any(f.name == "town" for f in model._meta.fields):
+            elif field.queryset is not None and any(f.name == "town" for f in model._meta.fields):
                 field.queryset = field.queryset.filter(town__in=towns_visible_to(request.user))
         return field
 

@@ -45,7 +45,7 @@ def registered() -> list[SameTown]:
 def _parts(rule: SameTown) -> tuple[str, str, str]:
     fk = rule.model._meta.get_field(rule.field)
     assert isinstance(fk, models.ForeignKey)
-    target = fk.related_model._meta.db_table  # type: ignore[union-attr]
+    target = fk.related_model._meta.db_table
     return rule.model._meta.db_table, fk.column, target
 
 

@@ -34,7 +34,9 @@ class County(models.Model):
 class Town(models.Model):
     """A town (镇): the tenant. Its code is the key a province shards by."""
 
-    county = models.ForeignKey(County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="towns")
+    county = models.ForeignKey(
+        County, verbose_name=_("county"), on_delete=models.PROTECT, related_name="towns"
+    )
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=50)
     centre_lat = models.FloatField(_("centre latitude"))
@@ -47,7 +49,9 @@ class Town(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["county", "name"], name="town_name_unique_in_county"),
             models.CheckConstraint(
-                condition=models.Q(centre_lat__gte=-90, centre_lat__lte=90, centre_lng__gte=-180, centre_lng__lte=180),
+                condition=models.Q(
+                    centre_lat__gte=-90, centre_lat__lte=90, centre_lng__gte=-180, centre_lng__lte=180
+                ),
                 name="town_centre_on_earth",
             ),
         ]

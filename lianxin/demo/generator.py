@@ -17,7 +17,6 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from shapely import MultiPoint, box, voronoi_polygons
-from shapely.geometry import mapping
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Role
@@ -72,7 +71,9 @@ def upsert(stats: Stats, model: type[M], lookup: dict[str, Any], values: dict[st
 
 
 def _phone(rng: random.Random) -> str:
-    return rng.choice(["139", "138", "137", "136", "135", "158", "188", "176"]) + f"{rng.randrange(10**8):08d}"
+    return (
+        rng.choice(["139", "138", "137", "136", "135", "158", "188", "176"]) + f"{rng.randrange(10**8):08d}"
+    )
 
 
 class NameMaker:
@@ -117,7 +118,7 @@ def cell_polygons(centre: tuple[float, float], count: int, rng: random.Random) -
 
 
 def _town_centre(index: int) -> tuple[float, float]:
-    """Chengguan at Huojia; further towns of a benchmark county on a grid 0.1° apart, so cells never overlap."""
+    """Chengguan at Huojia; further towns of a county on a grid 0.1° apart, so cells never overlap."""
     lat, lng = data.HUOJIA_CENTRE
     r, c = divmod(index, 10)
     return (round(lat + r * 0.1, 6), round(lng + c * 0.1, 6))
@@ -141,9 +142,13 @@ def build_town(county: County, index: int) -> Stats:
     )
 
     # 1. The grid: 18 villages and 3 communities.
-    cell_names = [(n, CellKind.VILLAGE) for n in data.VILLAGES] + [(n, CellKind.COMMUNITY) for n in data.COMMUNITIES]
+    cell_names = [(n, CellKind.VILLAGE) for n in data.VILLAGES] + [
+        (n, CellKind.COMMUNITY) for n in data.COMMUNITIES
+    ]
     cells: dict[str, GridCell] = {}
-    for i, ((name, kind), poly) in enumerate(zip(cell_names, cell_polygons(centre, len(cell_names), rng), strict=True)):
+    for i, ((name, kind), poly) in enumerate(
+        zip(cell_names, cell_polygons(centre, len(cell_names), rng), strict=True)
+    ):
         lat, lng = centroid_of(poly)
         cells[name] = upsert(
             stats,
@@ -183,10 +188,29 @@ def build_town(county: County, index: int) -> Stats:
     centres = []
     for name, kind in cell_names:
         if kind == CellKind.VILLAGE:
-            centres.append(station(f"{name}党群服务中心人大代表联络窗口", StationKind.PARTY_SERVICE_CENTRE, cells[name], "周一至周五 8:30–17:30"))
+            centres.append(
+                station(
+                    f"{name}党群服务中心人大代表联络窗口",
+                    StationKind.PARTY_SERVICE_CENTRE,
+                    cells[name],
+                    "周一至周五 8:30–17:30",
+                )
+            )
         else:
-            centres.append(station(f"{name}服务中心人大代表联络窗口", StationKind.COMMUNITY_SERVICE_CENTRE, cells[name], "周一至周六 8:30–18:00"))
-    industry = station(data.INDUSTRY_STATION[0], StationKind.INDUSTRY, cells[data.INDUSTRY_STATION[1]], data.INDUSTRY_STATION[2])
+            centres.append(
+                station(
+                    f"{name}服务中心人大代表联络窗口",
+                    StationKind.COMMUNITY_SERVICE_CENTRE,
+                    cells[name],
+                    "周一至周六 8:30–18:00",
+                )
+            )
+    industry = station(
+        data.INDUSTRY_STATION[0],
+        StationKind.INDUSTRY,
+        cells[data.INDUSTRY_STATION[1]],
+        data.INDUSTRY_STATION[2],
+    )
     points = [station(n, StationKind.COLLECTION_POINT, cells[c], h) for n, c, h in data.COLLECTION_POINTS]
     mediation = [
         station(n, StationKind.MEDIATION, cells[c] if c else None, "周一至周五 8:30–17:30")
@@ -195,12 +219,17 @@ def build_town(county: County, index: int) -> Stats:
 
     # 3. Departments.
     departments = {}
-    for name, short, kind, duties in data.DEPARTMENTS:
+    for name, short, dept_kind, duties in data.DEPARTMENTS:
         departments[short] = upsert(
             stats,
             Department,
             {"town": town, "name": name},
-            {"short_name": short, "kind": kind, "duties": duties, "contact_phone": f"0373-45{rng.randrange(10**5):05d}"},
+            {
+                "short_name": short,
+                "kind": dept_kind,
+                "duties": duties,
+                "contact_phone": f"0373-45{rng.randrange(10**5):05d}",
+            },
         )
 
     # 4. Deputies: 87 at four levels; each serves a responsible cell (higher levels a second one too).
@@ -241,10 +270,20 @@ def build_town(county: County, index: int) -> Stats:
                 "lng": round(lng, 6),
             },
         )
-        upsert(stats, DeputyCell, {"town": town, "deputy": dep, "cell": primary}, {"voters": rng.randrange(120, 600), "is_primary": True})
+        upsert(
+            stats,
+            DeputyCell,
+            {"town": town, "deputy": dep, "cell": primary},
+            {"voters": rng.randrange(120, 600), "is_primary": True},
+        )
         if d.level != "township":
             second = cell_list[(i + 7) % len(cell_list)]
-            upsert(stats, DeputyCell, {"town": town, "deputy": dep, "cell": second}, {"voters": rng.randrange(80, 300), "is_primary": False})
+            upsert(
+                stats,
+                DeputyCell,
+                {"town": town, "deputy": dep, "cell": second},
+                {"voters": rng.randrange(80, 300), "is_primary": False},
+            )
         saved.append(dep)
 
     # 5. Station duty: 54 distinct deputies. Two per centre window from its own cell, five in the industry
@@ -253,7 +292,12 @@ def build_town(county: County, index: int) -> Stats:
     since = dt.date(2024, 1, 8)
 
     def duty(dep: Deputy, st: Station, schedule: str) -> None:
-        upsert(stats, StationDuty, {"town": town, "deputy": dep, "station": st}, {"schedule": schedule, "since": since})
+        upsert(
+            stats,
+            StationDuty,
+            {"town": town, "deputy": dep, "station": st},
+            {"schedule": schedule, "since": since},
+        )
         if dep not in on_duty:
             on_duty.append(dep)
 
@@ -286,8 +330,8 @@ def build_town(county: County, index: int) -> Stats:
     plan += [(ObserverKind.LOCAL_POLICE, cell_list[i * 5]) for i in range(4)]
     observers: list[Observer] = []
     seen: dict[tuple[str, int], int] = {}
-    for kind, cell in plan:
-        key = (kind, cell.pk)
+    for obs_kind, cell in plan:
+        key = (obs_kind, cell.pk)
         seen[key] = seen.get(key, 0) + 1
         partner = by_cell[cell.pk][(seen[key] - 1) % len(by_cell[cell.pk])]
         gender = rng.choice([Gender.MALE, Gender.FEMALE])
@@ -296,7 +340,7 @@ def build_town(county: County, index: int) -> Stats:
                 stats,
                 Observer,
                 {"town": town, "name": names(gender)},
-                {"kind": kind, "deputy": partner, "cell": cell, "phone": _phone(rng)},
+                {"kind": obs_kind, "deputy": partner, "cell": cell, "phone": _phone(rng)},
             )
         )
 
@@ -304,11 +348,22 @@ def build_town(county: County, index: int) -> Stats:
     agents = []
     for st in points:
         gender = rng.choice([Gender.MALE, Gender.FEMALE, Gender.FEMALE])
-        agents.append(upsert(stats, Agent, {"town": town, "name": names(gender)}, {"station": st, "phone": _phone(rng)}))
+        agents.append(
+            upsert(stats, Agent, {"town": town, "name": names(gender)}, {"station": st, "phone": _phone(rng)})
+        )
 
     # 8. One login per role, only for the first town (the demo town).
     if index == 0:
-        stats.add(_logins(town, county, deputy=saved[0], observer=observers[0], agent=agents[0], department=departments["城管"]))
+        stats.add(
+            _logins(
+                town,
+                county,
+                deputy=saved[0],
+                observer=observers[0],
+                agent=agents[0],
+                department=departments["城管"],
+            )
+        )
     return stats
 
 
@@ -320,11 +375,17 @@ def _presidium_group() -> Group:
     return group
 
 
-def _logins(town: Town, county: County, *, deputy: Deputy, observer: Observer, agent: Agent, department: Department) -> Stats:
+def _logins(
+    town: Town, county: County, *, deputy: Deputy, observer: Observer, agent: Agent, department: Department
+) -> Stats:
     stats = Stats()
     linked: dict[str, Deputy | Observer | Agent] = {"deputy": deputy, "observer": observer, "agent": agent}
     password = make_password(data.DEMO_PASSWORD)  # hashing is slow by design: once for all the logins
-    display = {"deputy": f"{deputy.name}代表", "observer": f"观察员 {observer.name}", "agent": f"代办员 {agent.name}"}
+    display = {
+        "deputy": f"{deputy.name}代表",
+        "observer": f"观察员 {observer.name}",
+        "agent": f"代办员 {agent.name}",
+    }
     for username, role, name in data.ROLE_LOGINS:
         town_role = role not in (Role.COUNTY_VIEWER, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
         values: dict[str, Any] = {

@@ -26,7 +26,9 @@ class Department(TownOwned):
 
     name = models.CharField(_("name"), max_length=60)
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT
+    )
     duties = models.TextField(_("duties"), blank=True)
     contact_phone = models.CharField(_("office phone"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
@@ -48,9 +50,14 @@ class Department(TownOwned):
 class DepartmentStaff(TownOwned):
     """Links a department-staff account to the department it works for."""
 
-    department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="staff")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.CASCADE, related_name="staff"
+    )
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="department_staff"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="department_staff",
     )
 
     class Meta:
@@ -64,7 +71,7 @@ class DepartmentStaff(TownOwned):
 class DeputyLevel(models.TextChoices):
     PROVINCE = "province", _("provincial")
     CITY = "city", _("municipal")
-    COUNTY = "county", _("county")
+    COUNTY = "county", _("county level")
     TOWNSHIP = "township", _("township")
 
 
@@ -92,7 +99,9 @@ class Deputy(TownOwned):
         blank=True,
         related_name="deputy",
     )
-    cells = models.ManyToManyField(GridCell, through="DeputyCell", related_name="deputies", verbose_name=_("cells served"))
+    cells = models.ManyToManyField(
+        GridCell, through="DeputyCell", related_name="deputies", verbose_name=_("cells served")
+    )
     stations = models.ManyToManyField(
         Station, through="StationDuty", related_name="deputies", verbose_name=_("stations with duty")
     )
@@ -116,8 +125,12 @@ class Deputy(TownOwned):
 class DeputyCell(TownOwned):
     """A deputy serves the voters of a cell; ``voters`` is how many are linked to them there."""
 
-    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="cell_links")
-    cell = models.ForeignKey(GridCell, verbose_name=_("grid cell"), on_delete=models.CASCADE, related_name="deputy_links")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="cell_links"
+    )
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), on_delete=models.CASCADE, related_name="deputy_links"
+    )
     voters = models.PositiveIntegerField(_("linked voters"), default=0)
     is_primary = models.BooleanField(_("responsible cell"), default=False)
 
@@ -133,8 +146,12 @@ class DeputyCell(TownOwned):
 class StationDuty(TownOwned):
     """A deputy scheduled to sit in a station (入驻代表)."""
 
-    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="duties")
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="duties")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="duties"
+    )
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="duties"
+    )
     schedule = models.CharField(_("schedule"), max_length=60, blank=True)
     since = models.DateField(_("on duty since"))
 
@@ -161,8 +178,12 @@ class Observer(TownOwned):
 
     name = models.CharField(_("name"), max_length=30)
     kind = models.CharField(_("kind"), max_length=30, choices=ObserverKind.choices)
-    deputy = models.ForeignKey(Deputy, verbose_name=_("paired deputy"), on_delete=models.PROTECT, related_name="observers")
-    cell = models.ForeignKey(GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="observers")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("paired deputy"), on_delete=models.PROTECT, related_name="observers"
+    )
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="observers"
+    )
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -24,4 +24,8 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
 def observer_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in ObserverKind.values else None
     observers = selectors.observer_list(user=request.user, kind=kind)
-    return render(request, "people/observer_list.html", {"observers": observers, "kind": kind, "kinds": ObserverKind.choices})
+    return render(
+        request,
+        "people/observer_list.html",
+        {"observers": observers, "kind": kind, "kinds": ObserverKind.choices},
+    )

@@ -33,7 +33,10 @@ def town_summary(*, user: Any) -> TownSummary:
     return TownSummary(
         cells={k: cell_counts.get(k, 0) for k in CellKind.values} | {"all": sum(cell_counts.values())},
         stations={k: station_counts.get(k, 0) for k in StationKind.values}
-        | {"centres": sum(station_counts.get(k, 0) for k in CENTRE_KINDS), "all": sum(station_counts.values())},
+        | {
+            "centres": sum(station_counts.get(k, 0) for k in CENTRE_KINDS),
+            "all": sum(station_counts.values()),
+        },
         deputies_by_level=by_level,
         deputies_total=sum(n for _, _, n in by_level),
         deputies_on_duty=people.deputies_visible_to(user).filter(duties__isnull=False).distinct().count(),

@@ -10,6 +10,6 @@ def home(request: HttpRequest) -> HttpResponse:
     """Staff see their town at a glance; everyone else goes to sign in."""
     if not request.user.is_authenticated:
         return redirect("login")
-    if not request.user.can(Capability.VIEW_TOWN):  # type: ignore[union-attr]
+    if not request.user.can(Capability.VIEW_TOWN):
         return render(request, "portal/welcome.html")
     return render(request, "portal/home.html", {"summary": town_summary(user=request.user)})

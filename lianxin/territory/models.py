@@ -58,7 +58,12 @@ class Station(TownOwned):
     name = models.CharField(_("name"), max_length=80)
     kind = models.CharField(_("kind"), max_length=30, choices=StationKind.choices)
     cell = models.ForeignKey(
-        GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, null=True, blank=True, related_name="stations"
+        GridCell,
+        verbose_name=_("grid cell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="stations",
     )
     address = models.CharField(_("address"), max_length=120, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)

@@ -12,7 +12,9 @@ from .models import CellKind, StationKind
 def cell_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in CellKind.values else None
     cells = selectors.cell_list(user=request.user, kind=kind)
-    return render(request, "territory/cell_list.html", {"cells": cells, "kind": kind, "kinds": CellKind.choices})
+    return render(
+        request, "territory/cell_list.html", {"cells": cells, "kind": kind, "kinds": CellKind.choices}
+    )
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -20,5 +22,7 @@ def station_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in StationKind.values else None
     stations = selectors.station_list(user=request.user, kind=kind)
     return render(
-        request, "territory/station_list.html", {"stations": stations, "kind": kind, "kinds": StationKind.choices}
+        request,
+        "territory/station_list.html",
+        {"stations": stations, "kind": kind, "kinds": StationKind.choices},
     )

@@ -5,41 +5,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='County',
+            name="County",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, unique=True, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, unique=True, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'county',
-                'verbose_name_plural': 'counties',
-                'ordering': ['code'],
+                "verbose_name": "county",
+                "verbose_name_plural": "counties",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Town',
+            name="Town",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=12, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('centre_lat', models.FloatField(verbose_name='centre latitude')),
-                ('centre_lng', models.FloatField(verbose_name='centre longitude')),
-                ('county', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='towns', to='core.county', verbose_name='county')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=12, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                ("centre_lat", models.FloatField(verbose_name="centre latitude")),
+                ("centre_lng", models.FloatField(verbose_name="centre longitude")),
+                (
+                    "county",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="towns",
+                        to="core.county",
+                        verbose_name="county",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'town',
-                'verbose_name_plural': 'towns',
-                'ordering': ['code'],
-                'constraints': [models.UniqueConstraint(fields=('county', 'name'), name='town_name_unique_in_county'), models.CheckConstraint(condition=models.Q(('centre_lat__gte', -90), ('centre_lat__lte', 90), ('centre_lng__gte', -180), ('centre_lng__lte', 180)), name='town_centre_on_earth')],
+                "verbose_name": "town",
+                "verbose_name_plural": "towns",
+                "ordering": ["code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("county", "name"), name="town_name_unique_in_county"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("centre_lat__gte", -90),
+                            ("centre_lat__lte", 90),
+                            ("centre_lng__gte", -180),
+                            ("centre_lng__lte", 180),
+                        ),
+                        name="town_centre_on_earth",
+                    ),
+                ],
             },
         ),
     ]

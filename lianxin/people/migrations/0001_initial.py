@@ -7,233 +7,606 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('territory', '0001_initial'),
+        ("core", "0001_initial"),
+        ("territory", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=20, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('government', 'government department'), ('supervisory', 'supervisory commission'), ('court', 'court'), ('procuratorate', 'procuratorate'), ('other', 'other body')], default='government', max_length=20, verbose_name='kind')),
-                ('duties', models.TextField(blank=True, verbose_name='duties')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='office phone')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=20, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "government department"),
+                            ("supervisory", "supervisory commission"),
+                            ("court", "court"),
+                            ("procuratorate", "procuratorate"),
+                            ("other", "other body"),
+                        ],
+                        default="government",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("duties", models.TextField(blank=True, verbose_name="duties")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="office phone")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department',
-                'verbose_name_plural': 'departments',
-                'ordering': ['town', 'name'],
+                "verbose_name": "department",
+                "verbose_name_plural": "departments",
+                "ordering": ["town", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DepartmentStaff',
+            name="DepartmentStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='staff', to='people.department', verbose_name='department')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='department_staff', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="staff",
+                        to="people.department",
+                        verbose_name="department",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="department_staff",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'department staff',
-                'verbose_name_plural': 'department staff',
+                "verbose_name": "department staff",
+                "verbose_name_plural": "department staff",
             },
         ),
         migrations.CreateModel(
-            name='Deputy',
+            name="Deputy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('gender', models.CharField(choices=[('F', 'female'), ('M', 'male')], max_length=1, verbose_name='gender')),
-                ('level', models.CharField(choices=[('province', 'provincial'), ('city', 'municipal'), ('county', 'county'), ('township', 'township')], max_length=10, verbose_name='level')),
-                ('occupation', models.CharField(blank=True, max_length=60, verbose_name='occupation')),
-                ('is_entrepreneur', models.BooleanField(default=False, verbose_name='entrepreneur deputy')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='deputy', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("F", "female"), ("M", "male")], max_length=1, verbose_name="gender"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "provincial"),
+                            ("city", "municipal"),
+                            ("county", "county"),
+                            ("township", "township"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("occupation", models.CharField(blank=True, max_length=60, verbose_name="occupation")),
+                ("is_entrepreneur", models.BooleanField(default=False, verbose_name="entrepreneur deputy")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="mobile phone")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="deputy",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'deputy',
-                'verbose_name_plural': 'deputies',
-                'ordering': ['town', 'level', 'name'],
+                "verbose_name": "deputy",
+                "verbose_name_plural": "deputies",
+                "ordering": ["town", "level", "name"],
             },
         ),
         migrations.CreateModel(
-            name='DeputyCell',
+            name="DeputyCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('voters', models.PositiveIntegerField(default=0, verbose_name='linked voters')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='responsible cell')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deputy_links', to='territory.gridcell', verbose_name='grid cell')),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cell_links', to='people.deputy', verbose_name='deputy')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("voters", models.PositiveIntegerField(default=0, verbose_name="linked voters")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="responsible cell")),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deputy_links",
+                        to="territory.gridcell",
+                        verbose_name="grid cell",
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cell_links",
+                        to="people.deputy",
+                        verbose_name="deputy",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cell served',
-                'verbose_name_plural': 'cells served',
+                "verbose_name": "cell served",
+                "verbose_name_plural": "cells served",
             },
         ),
         migrations.AddField(
-            model_name='deputy',
-            name='cells',
-            field=models.ManyToManyField(related_name='deputies', through='people.DeputyCell', to='territory.gridcell', verbose_name='cells served'),
+            model_name="deputy",
+            name="cells",
+            field=models.ManyToManyField(
+                related_name="deputies",
+                through="people.DeputyCell",
+                to="territory.gridcell",
+                verbose_name="cells served",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalDepartment',
+            name="HistoricalDepartment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=20, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('government', 'government department'), ('supervisory', 'supervisory commission'), ('court', 'court'), ('procuratorate', 'procuratorate'), ('other', 'other body')], default='government', max_length=20, verbose_name='kind')),
-                ('duties', models.TextField(blank=True, verbose_name='duties')),
-                ('contact_phone', models.CharField(blank=True, max_length=20, verbose_name='office phone')),
-                ('active', models.BooleanField(default=True, verbose_name='active')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('town', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
+                ("short_name", models.CharField(blank=True, max_length=20, verbose_name="short name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "government department"),
+                            ("supervisory", "supervisory commission"),
+                            ("court", "court"),
+                            ("procuratorate", "procuratorate"),
+                            ("other", "other body"),
+                        ],
+                        default="government",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("duties", models.TextField(blank=True, verbose_name="duties")),
+                ("contact_phone", models.CharField(blank=True, max_length=20, verbose_name="office phone")),
+                ("active", models.BooleanField(default=True, verbose_name="active")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical department',
-                'verbose_name_plural': 'historical departments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical department",
+                "verbose_name_plural": "historical departments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDeputy',
+            name="HistoricalDeputy",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('gender', models.CharField(choices=[('F', 'female'), ('M', 'male')], max_length=1, verbose_name='gender')),
-                ('level', models.CharField(choices=[('province', 'provincial'), ('city', 'municipal'), ('county', 'county'), ('township', 'township')], max_length=10, verbose_name='level')),
-                ('occupation', models.CharField(blank=True, max_length=60, verbose_name='occupation')),
-                ('is_entrepreneur', models.BooleanField(default=False, verbose_name='entrepreneur deputy')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('town', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.town', verbose_name='town')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("F", "female"), ("M", "male")], max_length=1, verbose_name="gender"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("province", "provincial"),
+                            ("city", "municipal"),
+                            ("county", "county"),
+                            ("township", "township"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("occupation", models.CharField(blank=True, max_length=60, verbose_name="occupation")),
+                ("is_entrepreneur", models.BooleanField(default=False, verbose_name="entrepreneur deputy")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical deputy',
-                'verbose_name_plural': 'historical deputies',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical deputy",
+                "verbose_name_plural": "historical deputies",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Observer',
+            name="Observer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('kind', models.CharField(choices=[('village_work_team', 'village work-team member'), ('community_worker', 'community worker'), ('party_member', 'party member'), ('residents_representative', "residents' representative"), ('grid_worker', 'grid worker'), ('local_police', 'local police officer')], max_length=30, verbose_name='kind')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
-                ('cell', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observers', to='territory.gridcell', verbose_name='grid cell')),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='observers', to='people.deputy', verbose_name='paired deputy')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='observer', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("village_work_team", "village work-team member"),
+                            ("community_worker", "community worker"),
+                            ("party_member", "party member"),
+                            ("residents_representative", "residents' representative"),
+                            ("grid_worker", "grid worker"),
+                            ("local_police", "local police officer"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="mobile phone")),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observers",
+                        to="territory.gridcell",
+                        verbose_name="grid cell",
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="observers",
+                        to="people.deputy",
+                        verbose_name="paired deputy",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="observer",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'observer',
-                'verbose_name_plural': 'observers',
-                'ordering': ['town', 'kind', 'name'],
+                "verbose_name": "observer",
+                "verbose_name_plural": "observers",
+                "ordering": ["town", "kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='StationDuty',
+            name="StationDuty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('schedule', models.CharField(blank=True, max_length=60, verbose_name='schedule')),
-                ('since', models.DateField(verbose_name='on duty since')),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='people.deputy', verbose_name='deputy')),
-                ('station', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='duties', to='territory.station', verbose_name='station')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("schedule", models.CharField(blank=True, max_length=60, verbose_name="schedule")),
+                ("since", models.DateField(verbose_name="on duty since")),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to="people.deputy",
+                        verbose_name="deputy",
+                    ),
+                ),
+                (
+                    "station",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="duties",
+                        to="territory.station",
+                        verbose_name="station",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'station duty',
-                'verbose_name_plural': 'station duties',
+                "verbose_name": "station duty",
+                "verbose_name_plural": "station duties",
             },
         ),
         migrations.AddField(
-            model_name='deputy',
-            name='stations',
-            field=models.ManyToManyField(related_name='deputies', through='people.StationDuty', to='territory.station', verbose_name='stations with duty'),
+            model_name="deputy",
+            name="stations",
+            field=models.ManyToManyField(
+                related_name="deputies",
+                through="people.StationDuty",
+                to="territory.station",
+                verbose_name="stations with duty",
+            ),
         ),
         migrations.CreateModel(
-            name='Agent',
+            name="Agent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=30, verbose_name='name')),
-                ('phone', models.CharField(blank=True, max_length=20, verbose_name='mobile phone')),
-                ('station', models.ForeignKey(limit_choices_to={'kind': 'collection_point'}, on_delete=django.db.models.deletion.PROTECT, related_name='agents', to='territory.station', verbose_name='collection point')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agent', to=settings.AUTH_USER_MODEL, verbose_name='account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=30, verbose_name="name")),
+                ("phone", models.CharField(blank=True, max_length=20, verbose_name="mobile phone")),
+                (
+                    "station",
+                    models.ForeignKey(
+                        limit_choices_to={"kind": "collection_point"},
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agents",
+                        to="territory.station",
+                        verbose_name="collection point",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="agent",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agent',
-                'verbose_name_plural': 'agents',
-                'ordering': ['town', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('town', 'name'), name='agent_name_unique_in_town')],
+                "verbose_name": "agent",
+                "verbose_name_plural": "agents",
+                "ordering": ["town", "name"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("town", "name"), name="agent_name_unique_in_town")
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='department_name_unique_in_town'),
+            model_name="department",
+            constraint=models.UniqueConstraint(
+                fields=("town", "name"), name="department_name_unique_in_town"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='department',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['government', 'supervisory', 'court', 'procuratorate', 'other'])), name='department_kind_valid'),
+            model_name="department",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("kind__in", ["government", "supervisory", "court", "procuratorate", "other"])
+                ),
+                name="department_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deputycell',
-            constraint=models.UniqueConstraint(fields=('deputy', 'cell'), name='deputy_cell_once'),
+            model_name="deputycell",
+            constraint=models.UniqueConstraint(fields=("deputy", "cell"), name="deputy_cell_once"),
         ),
         migrations.AddConstraint(
-            model_name='observer',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='observer_name_unique_in_town'),
+            model_name="observer",
+            constraint=models.UniqueConstraint(fields=("town", "name"), name="observer_name_unique_in_town"),
         ),
         migrations.AddConstraint(
-            model_name='observer',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['village_work_team', 'community_worker', 'party_member', 'residents_representative', 'grid_worker', 'local_police'])), name='observer_kind_valid'),
+            model_name="observer",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "village_work_team",
+                            "community_worker",
+                            "party_member",
+                            "residents_representative",
+                            "grid_worker",
+                            "local_police",
+                        ],
+                    )
+                ),
+                name="observer_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stationduty',
-            constraint=models.UniqueConstraint(fields=('deputy', 'station'), name='station_duty_once'),
+            model_name="stationduty",
+            constraint=models.UniqueConstraint(fields=("deputy", "station"), name="station_duty_once"),
         ),
         migrations.AddIndex(
-            model_name='deputy',
-            index=models.Index(fields=['town', 'level'], name='deputy_town_level'),
+            model_name="deputy",
+            index=models.Index(fields=["town", "level"], name="deputy_town_level"),
         ),
         migrations.AddConstraint(
-            model_name='deputy',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='deputy_name_unique_in_town'),
+            model_name="deputy",
+            constraint=models.UniqueConstraint(fields=("town", "name"), name="deputy_name_unique_in_town"),
         ),
         migrations.AddConstraint(
-            model_name='deputy',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['province', 'city', 'county', 'township'])), name='deputy_level_valid'),
+            model_name="deputy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("level__in", ["province", "city", "county", "township"])),
+                name="deputy_level_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='deputy',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['F', 'M'])), name='deputy_gender_valid'),
+            model_name="deputy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gender__in", ["F", "M"])), name="deputy_gender_valid"
+            ),
         ),
     ]

@@ -7,131 +7,296 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='GridCell',
+            name="GridCell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('kind', models.CharField(choices=[('village', 'village'), ('community', 'community')], max_length=12, verbose_name='kind')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('boundary', models.JSONField(blank=True, default=dict, verbose_name='boundary (GeoJSON)')),
-                ('centroid_lat', models.FloatField(blank=True, null=True, verbose_name='centroid latitude')),
-                ('centroid_lng', models.FloatField(blank=True, null=True, verbose_name='centroid longitude')),
-                ('households', models.PositiveIntegerField(default=0, verbose_name='households')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("village", "village"), ("community", "community")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("boundary", models.JSONField(blank=True, default=dict, verbose_name="boundary (GeoJSON)")),
+                ("centroid_lat", models.FloatField(blank=True, null=True, verbose_name="centroid latitude")),
+                ("centroid_lng", models.FloatField(blank=True, null=True, verbose_name="centroid longitude")),
+                ("households", models.PositiveIntegerField(default=0, verbose_name="households")),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'grid cell',
-                'verbose_name_plural': 'grid cells',
-                'ordering': ['town', 'code'],
+                "verbose_name": "grid cell",
+                "verbose_name_plural": "grid cells",
+                "ordering": ["town", "code"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalGridCell',
+            name="HistoricalGridCell",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=50, verbose_name='name')),
-                ('kind', models.CharField(choices=[('village', 'village'), ('community', 'community')], max_length=12, verbose_name='kind')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('boundary', models.JSONField(blank=True, default=dict, verbose_name='boundary (GeoJSON)')),
-                ('centroid_lat', models.FloatField(blank=True, null=True, verbose_name='centroid latitude')),
-                ('centroid_lng', models.FloatField(blank=True, null=True, verbose_name='centroid longitude')),
-                ('households', models.PositiveIntegerField(default=0, verbose_name='households')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('town', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=50, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("village", "village"), ("community", "community")],
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                ("boundary", models.JSONField(blank=True, default=dict, verbose_name="boundary (GeoJSON)")),
+                ("centroid_lat", models.FloatField(blank=True, null=True, verbose_name="centroid latitude")),
+                ("centroid_lng", models.FloatField(blank=True, null=True, verbose_name="centroid longitude")),
+                ("households", models.PositiveIntegerField(default=0, verbose_name="households")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical grid cell',
-                'verbose_name_plural': 'historical grid cells',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical grid cell",
+                "verbose_name_plural": "historical grid cells",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalStation',
+            name="HistoricalStation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('kind', models.CharField(choices=[('party_service_centre', 'party-mass service centre'), ('community_service_centre', 'community service centre'), ('industry', 'industry liaison station'), ('collection_point', 'collection point'), ('mediation', 'mediation station')], max_length=30, verbose_name='kind')),
-                ('address', models.CharField(blank=True, max_length=120, verbose_name='address')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('opening_hours', models.CharField(blank=True, max_length=120, verbose_name='opening hours')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('cell', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='territory.gridcell', verbose_name='grid cell')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('town', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID"),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_service_centre", "party-mass service centre"),
+                            ("community_service_centre", "community service centre"),
+                            ("industry", "industry liaison station"),
+                            ("collection_point", "collection point"),
+                            ("mediation", "mediation station"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=120, verbose_name="address")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("opening_hours", models.CharField(blank=True, max_length=120, verbose_name="opening hours")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="territory.gridcell",
+                        verbose_name="grid cell",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical station',
-                'verbose_name_plural': 'historical stations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical station",
+                "verbose_name_plural": "historical stations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Station',
+            name="Station",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, verbose_name='name')),
-                ('kind', models.CharField(choices=[('party_service_centre', 'party-mass service centre'), ('community_service_centre', 'community service centre'), ('industry', 'industry liaison station'), ('collection_point', 'collection point'), ('mediation', 'mediation station')], max_length=30, verbose_name='kind')),
-                ('address', models.CharField(blank=True, max_length=120, verbose_name='address')),
-                ('lat', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('lng', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('opening_hours', models.CharField(blank=True, max_length=120, verbose_name='opening hours')),
-                ('cell', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='stations', to='territory.gridcell', verbose_name='grid cell')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_service_centre", "party-mass service centre"),
+                            ("community_service_centre", "community service centre"),
+                            ("industry", "industry liaison station"),
+                            ("collection_point", "collection point"),
+                            ("mediation", "mediation station"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("address", models.CharField(blank=True, max_length=120, verbose_name="address")),
+                ("lat", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("lng", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("opening_hours", models.CharField(blank=True, max_length=120, verbose_name="opening hours")),
+                (
+                    "cell",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="stations",
+                        to="territory.gridcell",
+                        verbose_name="grid cell",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'station',
-                'verbose_name_plural': 'stations',
-                'ordering': ['town', 'kind', 'name'],
+                "verbose_name": "station",
+                "verbose_name_plural": "stations",
+                "ordering": ["town", "kind", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='gridcell',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='cell_name_unique_in_town'),
+            model_name="gridcell",
+            constraint=models.UniqueConstraint(fields=("town", "name"), name="cell_name_unique_in_town"),
         ),
         migrations.AddConstraint(
-            model_name='gridcell',
-            constraint=models.UniqueConstraint(fields=('town', 'code'), name='cell_code_unique_in_town'),
+            model_name="gridcell",
+            constraint=models.UniqueConstraint(fields=("town", "code"), name="cell_code_unique_in_town"),
         ),
         migrations.AddConstraint(
-            model_name='gridcell',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['village', 'community'])), name='cell_kind_valid'),
+            model_name="gridcell",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["village", "community"])), name="cell_kind_valid"
+            ),
         ),
         migrations.AddIndex(
-            model_name='station',
-            index=models.Index(fields=['town', 'kind'], name='station_town_kind'),
+            model_name="station",
+            index=models.Index(fields=["town", "kind"], name="station_town_kind"),
         ),
         migrations.AddConstraint(
-            model_name='station',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='station_name_unique_in_town'),
+            model_name="station",
+            constraint=models.UniqueConstraint(fields=("town", "name"), name="station_name_unique_in_town"),
         ),
         migrations.AddConstraint(
-            model_name='station',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['party_service_centre', 'community_service_centre', 'industry', 'collection_point', 'mediation'])), name='station_kind_valid'),
+            model_name="station",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "party_service_centre",
+                            "community_service_centre",
+                            "industry",
+                            "collection_point",
+                            "mediation",
+                        ],
+                    )
+                ),
+                name="station_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='station',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['party_service_centre', 'community_service_centre']), _negated=True), ('cell__isnull', False), _connector='OR'), name='station_centre_has_cell'),
+            model_name="station",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind__in", ["party_service_centre", "community_service_centre"]), _negated=True
+                    ),
+                    ("cell__isnull", False),
+                    _connector="OR",
+                ),
+                name="station_centre_has_cell",
+            ),
         ),
     ]

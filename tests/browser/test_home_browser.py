@@ -1,0 +1,50 @@
+"""The staff home page in Debian's Chromium: sign in, read the figures, follow one, switch language."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lianxin.demo.generator import generate
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo_live(live_server):
+    generate()
+    return live_server.url
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill("lianxin-demo")
+    page.get_by_role("button", name="登录").click()
+
+
+@pytest.mark.parametrize("viewport", [{"width": 360, "height": 780}, {"width": 1280, "height": 900}], ids=["phone", "desk"])
+def test_presidium_reads_the_town_and_follows_a_figure(page: Page, demo_live, artifacts_dir, viewport):
+    page.set_viewport_size(viewport)
+    sign_in(page, demo_live, "presidium")
+    expect(page.locator("h1")).to_contain_text("城关镇")
+    expect(page.locator('[data-figure="deputies"]')).to_have_text("87")
+    expect(page.locator('[data-figure="deputies_on_duty"]')).to_have_text("54")
+    page.screenshot(path=os.path.join(artifacts_dir, f"home-{viewport['width']}.png"), full_page=True)
+    page.get_by_role("link", name="入驻代表 54").click()
+    expect(page.locator("tbody tr")).to_have_count(54)
+    # the page must not be wider than the phone: tables scroll inside their own box
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("h1")).to_contain_text("Deputies")
+
+
+def test_wrong_password_keeps_the_user_name_and_says_why(page: Page, demo_live):
+    page.goto(f"{demo_live}/accounts/login/")
+    page.get_by_label("用户名").fill("presidium")
+    page.get_by_label("密码").fill("wrong")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator(".error")).to_contain_text("用户名或密码不正确")
+    expect(page.get_by_label("用户名")).to_have_value("presidium")

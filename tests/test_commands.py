@@ -1,0 +1,111 @@
+"""The ``lianxin`` command end to end: real processes, a real worker, a real HTTP server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+BIN = Path(sys.executable).parent / "lianxin"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def env(tmp_path):
+    """A private var/ and SQLite database, so these runs never touch the developer's demo."""
+    e = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")}
+    e.update(LIANXIN_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PYTHONUNBUFFERED="1")
+    return e
+
+
+def wait_http(url: str, proc: subprocess.Popen, seconds: float = 90) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - loopback only
+                return r.read().decode()
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer within {seconds} s")
+
+
+def stop(proc: subprocess.Popen) -> str:
+    proc.terminate()
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, _ = proc.communicate()
+    return out or ""
+
+
+def test_demo_builds_the_town_serves_it_and_runs_the_worker(env):
+    port = free_port()
+    proc = subprocess.Popen(
+        [BIN, "demo", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    try:
+        html = wait_http(f"http://127.0.0.1:{port}/accounts/login/", proc)
+        assert "登录" in html  # Chinese by default
+        ping = subprocess.run(
+            [BIN, "manage", "worker_ping", "--timeout", "30"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert ping.returncode == 0, ping.stderr
+        assert "worker answered" in ping.stdout
+    finally:
+        out = stop(proc)
+    assert "presidium" in out and "lianxin-demo" in out, "the demo logins are printed"
+
+
+def test_worker_ping_fails_when_no_worker_runs(env):
+    subprocess.run([BIN, "manage", "migrate", "-v0"], env=env, check=True, timeout=120)
+    ping = subprocess.run([BIN, "manage", "worker_ping", "--timeout", "1"], env=env, capture_output=True, text=True)
+    assert ping.returncode != 0 and "no worker answered" in ping.stderr
+
+
+def test_worker_command_answers(env):
+    subprocess.run([BIN, "manage", "migrate", "-v0"], env=env, check=True, timeout=120)
+    worker = subprocess.Popen([BIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        ping = subprocess.run(
+            [BIN, "manage", "worker_ping", "--timeout", "30"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert ping.returncode == 0, ping.stderr
+    finally:
+        stop(worker)
+
+
+def test_demo_no_serve_is_idempotent_and_serve_runs_gunicorn(env):
+    first = subprocess.run([BIN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    second = subprocess.run([BIN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
+    assert "0 rows created, 0 updated" in second.stdout
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        html = wait_http(f"http://127.0.0.1:{port}/accounts/login/", server)
+        assert "登录" in html
+        # static files come from whitenoise in production mode
+        css = wait_http(f"http://127.0.0.1:{port}/static/css/lianxin.css", server)
+        assert "--red" in css
+    finally:
+        stop(server)
