@@ -16,6 +16,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("territory/", include("lianxin.territory.urls")),
     path("people/", include("lianxin.people.urls")),
+    path("demands/", include("lianxin.demands.urls")),
+    path("notifications/", include("lianxin.notify.urls")),
     path("", include("lianxin.portal.urls")),
 ]
 if settings.DEBUG:

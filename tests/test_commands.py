@@ -24,8 +24,14 @@ def free_port() -> int:
 @pytest.fixture
 def env(tmp_path):
     """A private var/ and SQLite database, so these runs never touch the developer's demo."""
-    e = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")}
-    e.update(LIANXIN_VAR_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", PYTHONUNBUFFERED="1")
+    e = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")
+    }
+    e.update(
+        LIANXIN_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PYTHONUNBUFFERED="1",
+    )
     return e
 
 
@@ -33,9 +39,11 @@ def wait_http(url: str, proc: subprocess.Popen, seconds: float = 90) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}")
+            raise AssertionError(
+                f"server exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}"
+            )
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:  # noqa: S310 - loopback only
+            with urllib.request.urlopen(url, timeout=2) as r:
                 return r.read().decode()
         except OSError:
             time.sleep(0.3)
@@ -55,13 +63,21 @@ def stop(proc: subprocess.Popen) -> str:
 def test_demo_builds_the_town_serves_it_and_runs_the_worker(env):
     port = free_port()
     proc = subprocess.Popen(
-        [BIN, "demo", "--port", str(port)], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        [BIN, "demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         html = wait_http(f"http://127.0.0.1:{port}/accounts/login/", proc)
         assert "登录" in html  # Chinese by default
         ping = subprocess.run(
-            [BIN, "manage", "worker_ping", "--timeout", "30"], env=env, capture_output=True, text=True, timeout=60
+            [BIN, "manage", "worker_ping", "--timeout", "30"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert ping.returncode == 0, ping.stderr
         assert "worker answered" in ping.stdout
@@ -72,16 +88,24 @@ def test_demo_builds_the_town_serves_it_and_runs_the_worker(env):
 
 def test_worker_ping_fails_when_no_worker_runs(env):
     subprocess.run([BIN, "manage", "migrate", "-v0"], env=env, check=True, timeout=120)
-    ping = subprocess.run([BIN, "manage", "worker_ping", "--timeout", "1"], env=env, capture_output=True, text=True)
+    ping = subprocess.run(
+        [BIN, "manage", "worker_ping", "--timeout", "1"], env=env, capture_output=True, text=True
+    )
     assert ping.returncode != 0 and "no worker answered" in ping.stderr
 
 
 def test_worker_command_answers(env):
     subprocess.run([BIN, "manage", "migrate", "-v0"], env=env, check=True, timeout=120)
-    worker = subprocess.Popen([BIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [BIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     try:
         ping = subprocess.run(
-            [BIN, "manage", "worker_ping", "--timeout", "30"], env=env, capture_output=True, text=True, timeout=60
+            [BIN, "manage", "worker_ping", "--timeout", "30"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         assert ping.returncode == 0, ping.stderr
     finally:

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "lianxin.accounts",
     "lianxin.territory",
     "lianxin.people",
+    "lianxin.demands",
+    "lianxin.notify",
     "lianxin.portal",
     "lianxin.demo",
 ]
@@ -92,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
+                "lianxin.notify.context_processors.bell",
             ],
         },
     },
@@ -193,8 +196,16 @@ if HUEY_BACKEND == "redis":
 else:
     HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
 
+# Supervision: an assignment turns yellow this long before its deadline (emergencies: minutes).
+SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)
+SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERGENCY", default=30)
+
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
+EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

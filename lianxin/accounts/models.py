@@ -37,7 +37,7 @@ class User(AbstractUser):
             models.CheckConstraint(condition=Q(role__in=Role.values), name="user_role_valid"),
             # A town role needs its town; a county viewer needs a county; an administrator may be either.
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in TOWN_ROLES]) | Q(town__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in TOWN_ROLES)) | Q(town__isnull=False),
                 name="user_town_role_has_town",
             ),
             models.CheckConstraint(

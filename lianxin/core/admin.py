@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest
 
 from lianxin.accounts.scoping import towns_visible_to
 
-from .models import County, Town
+from .models import CalendarDay, County, Town
 
 
 class TownScopedAdmin(admin.ModelAdmin):
@@ -55,3 +55,10 @@ class TownAdmin(TownScopedAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         qs = admin.ModelAdmin.get_queryset(self, request)
         return qs if request.user.is_superuser else qs.filter(pk__in=towns_visible_to(request.user))
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_workday", "name")
+    list_filter = ("is_workday",)
+    date_hierarchy = "date"

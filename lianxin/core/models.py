@@ -67,3 +67,19 @@ class TownOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class CalendarDay(models.Model):
+    """A correction to the working-day calendar: a holiday, or a make-up working day (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -25,7 +25,9 @@ def sign_in(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="登录").click()
 
 
-@pytest.mark.parametrize("viewport", [{"width": 360, "height": 780}, {"width": 1280, "height": 900}], ids=["phone", "desk"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 360, "height": 780}, {"width": 1280, "height": 900}], ids=["phone", "desk"]
+)
 def test_presidium_reads_the_town_and_follows_a_figure(page: Page, demo_live, artifacts_dir, viewport):
     page.set_viewport_size(viewport)
     sign_in(page, demo_live, "presidium")

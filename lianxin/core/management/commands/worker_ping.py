@@ -1,7 +1,6 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-
 from huey.exceptions import ResultTimeout
 
 from lianxin.core.tasks import ping

@@ -1,0 +1,24 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemandsConfig(AppConfig):
+    name = "lianxin.demands"
+    label = "demands"
+    verbose_name = _("Demands and the three lists")
+
+    def ready(self) -> None:
+        from lianxin.core.integrity import same_town
+
+        from . import models as m
+
+        same_town(m.Category, "default_department")
+        same_town(
+            m.Demand, "category", "cell", "station", "deputy", "merged_into", "requester", "recorded_by"
+        )
+        same_town(m.Assignment, "demand", "department")
+        same_town(m.Extension, "assignment")
+        same_town(m.Evaluation, "demand")
+        same_town(m.DemandEvent, "demand")
+        same_town(m.Attachment, "demand")
+        same_town(m.Reminder, "assignment")

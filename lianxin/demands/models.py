@@ -1,0 +1,377 @@
+"""The closed loop: a demand (诉求) through the problem, assignment and completion lists."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lianxin.core.clock import now
+from lianxin.core.fields import EncryptedTextField
+from lianxin.core.models import TownOwned
+from lianxin.people.models import Department, Deputy
+from lianxin.territory.models import GridCell, Station
+
+from .workflow import Status
+
+
+class Domain(models.TextChoices):
+    ECONOMIC = "economic", _("economic development")
+    SOCIAL = "social", _("social governance")
+    PUBLIC = "public", _("public services")
+
+
+class Urgency(models.TextChoices):
+    EMERGENCY = "emergency", _("emergency")
+    GENERAL = "general", _("general")
+    COMPLEX = "complex", _("complex")
+
+
+class Channel(models.TextChoices):
+    STATION = "station", _("liaison station visit")
+    COLLECTION_POINT = "collection_point", _("collection point (agent)")
+    OBSERVER = "observer", _("observer's report")
+    DEPUTY_VISIT = "deputy_visit", _("deputy's visit")
+    OFF_HOURS_VISIT = "off_hours_visit", _("off-hours visit")
+    EVENING_TALK = "evening_talk", _("evening talk")
+    HOTLINE = "hotline", _("12345 hotline")
+    MOBILE = "mobile", _("mobile page")
+    ENTERPRISE = "enterprise", _("industry station (enterprise)")
+    WALK_IN = "walk_in", _("walk-in")
+
+
+class Category(TownOwned):
+    """A finer category of a domain, with its time limits per urgency; the presidium edits these."""
+
+    domain = models.CharField(_("domain"), max_length=12, choices=Domain.choices)
+    name = models.CharField(_("name"), max_length=40)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    default_department = models.ForeignKey(
+        Department, verbose_name=_("usual department"), on_delete=models.SET_NULL, null=True, blank=True
+    )
+    emergency_hours = models.PositiveSmallIntegerField(_("emergency limit (hours)"), default=2)
+    general_days = models.PositiveSmallIntegerField(_("general limit (working days)"), default=7)
+    complex_days = models.PositiveSmallIntegerField(_("complex limit (working days)"), default=15)
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["town", "domain", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="category_name_unique_in_town"),
+            models.CheckConstraint(condition=Q(domain__in=Domain.values), name="category_domain_valid"),
+            models.CheckConstraint(
+                condition=Q(emergency_hours__gt=0, general_days__gt=0, complex_days__gt=0),
+                name="category_limits_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Outcome(models.TextChoices):
+    RESOLVED = "resolved", _("resolved")
+    EXPLAINED = "explained", _("explained, not resolved")
+
+
+class Demand(TownOwned):
+    """A citizen's demand, from any channel, tracked until it is really done."""
+
+    code = models.CharField(_("tracking code"), max_length=20, unique=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.RECORDED)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="demands"
+    )
+    urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
+    title = models.CharField(_("summary"), max_length=80)
+    description = models.TextField(_("description"))
+    cell = models.ForeignKey(
+        GridCell,
+        verbose_name=_("grid cell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+    )
+    station = models.ForeignKey(
+        Station,
+        verbose_name=_("station"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demands",
+    )
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
+    lng = models.FloatField(_("longitude"), null=True, blank=True)
+    address = models.CharField(_("address"), max_length=120, blank=True)
+    # Personal data: encrypted at rest, shown masked to every role without view_personal_data.
+    requester_name = EncryptedTextField(_("requester's name"), blank=True)
+    requester_phone = EncryptedTextField(_("requester's phone"), blank=True)
+    requester_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    requester_id_number = EncryptedTextField(_("requester's ID number"), blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requester's account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demands_raised",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demands_recorded",
+    )
+    deputy = models.ForeignKey(
+        Deputy,
+        verbose_name=_("deputy"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="demands",
+    )
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+    )
+    closing_note = models.TextField(_("reason shown to the citizen"), blank=True)
+    created_at = models.DateTimeField(_("recorded at"), default=now, db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demand")
+        verbose_name_plural = _("demands")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="demand_status_valid"),
+            models.CheckConstraint(condition=Q(channel__in=Channel.values), name="demand_channel_valid"),
+            models.CheckConstraint(condition=Q(urgency__in=Urgency.values), name="demand_urgency_valid"),
+            models.CheckConstraint(
+                condition=Q(outcome__in=[*Outcome.values, ""]), name="demand_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.MERGED) | Q(merged_into__isnull=False),
+                name="demand_merged_has_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.RECORDED)
+                | Q(status=Status.MERGED)
+                | Q(status=Status.DECLINED)
+                | Q(status=Status.TRANSFERRED)
+                | Q(deputy__isnull=False),
+                name="demand_past_recorded_has_deputy",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["town", "status"], name="demand_town_status"),
+            models.Index(fields=["town", "cell", "status"], name="demand_town_cell_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def domain(self) -> str:
+        return self.category.domain
+
+
+class Light(models.TextChoices):
+    GREEN = "green", _("on time")
+    YELLOW = "yellow", _("due soon")
+    RED = "red", _("overdue")
+
+
+class Assignment(TownOwned):
+    """A deputy's handing of a demand to a lead department (交办), with co-handlers and a deadline."""
+
+    demand = models.OneToOneField(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="assignment"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("lead department"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    co_departments = models.ManyToManyField(
+        Department, verbose_name=_("co-handling departments"), blank=True, related_name="co_assignments"
+    )
+    matter = models.TextField(_("matter to handle"))
+    standard = models.TextField(_("standard of completion"))
+    due_at = models.DateTimeField(_("deadline"), db_index=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("assigned at"), default=now)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    result = models.TextField(_("result report"), blank=True)
+    returns = models.PositiveSmallIntegerField(_("times returned"), default=0)
+    light = models.CharField(_("supervision light"), max_length=6, choices=Light.choices, default=Light.GREEN)
+    escalated_at = models.DateTimeField(_("escalated to the presidium at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(condition=Q(light__in=Light.values), name="assignment_light_valid")
+        ]
+        indexes = [models.Index(fields=["town", "department", "light"], name="assignment_dept_light")]
+
+    def __str__(self) -> str:
+        return f"{self.demand.code} → {self.department}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class Extension(TownOwned):
+    """A department's request for more time (延期), approved or refused by the presidium."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="extensions"
+    )
+    requested_due_at = models.DateTimeField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ExtensionStatus.values), name="extension_status_valid"
+            ),
+            # at most one request waits for a decision per assignment
+            models.UniqueConstraint(
+                fields=["assignment"], condition=Q(status="pending"), name="extension_one_pending"
+            ),
+        ]
+
+
+class EvaluatorRole(models.TextChoices):
+    CITIZEN = "citizen", _("citizen")
+    DEPUTY = "deputy", _("deputy's check")
+    PRESIDIUM = "presidium", _("presidium's acceptance")
+
+
+class Verdict(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY = "basically", _("basically satisfied")
+    UNSATISFIED = "unsatisfied", _("unsatisfied")
+
+
+class Evaluation(TownOwned):
+    """One voice of the multi-dimensional evaluation (多维反馈评价) of a completed demand."""
+
+    demand = models.ForeignKey(
+        Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    role = models.CharField(_("evaluated as"), max_length=10, choices=EvaluatorRole.choices)
+    verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices)
+    comment = models.TextField(_("comment"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        ordering = ["at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=EvaluatorRole.values), name="evaluation_role_valid"),
+            models.CheckConstraint(condition=Q(verdict__in=Verdict.values), name="evaluation_verdict_valid"),
+        ]
+
+
+class DemandEvent(TownOwned):
+    """Append-only: one row per transition or supervision step (who, when, from, to, note)."""
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=now, db_index=True)
+
+    class Meta:
+        verbose_name = _("demand event")
+        verbose_name_plural = _("demand events")
+        ordering = ["at", "pk"]
+
+
+class Attachment(TownOwned):
+    """A photo or document on a demand: what the citizen sent, or the department's evidence."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted with the demand")
+        EVIDENCE = "evidence", _("evidence of completion")
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="attachments")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="demands/%Y/%m/")
+    name = models.CharField(_("file name"), max_length=120)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+
+class Reminder(TownOwned):
+    """A 催办 written by the deadline sweep (or by hand): yellow, red, or escalation to the presidium."""
+
+    class Level(models.TextChoices):
+        YELLOW = "yellow", _("due soon")
+        RED = "red", _("overdue")
+        ESCALATED = "escalated", _("escalated to the presidium")
+        MANUAL = "manual", _("reminder by hand")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    note = models.TextField(_("note"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["at"]

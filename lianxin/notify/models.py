@@ -1,0 +1,81 @@
+"""The outbox (what must be delivered) and the in-app notifications it delivers to."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.clock import now
+from lianxin.core.models import TownOwned
+
+
+class ChannelName(models.TextChoices):
+    INAPP = "inapp", _("in-app")
+    SMS = "sms", _("SMS")
+    EMAIL = "email", _("e-mail")
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    SENT = "sent", _("sent")
+    FAILED = "failed", _("failed")
+
+
+class OutboxMessage(TownOwned):
+    """A message queued in the same transaction as the change it reports; the worker delivers it."""
+
+    channel = models.CharField(_("channel"), max_length=8, choices=ChannelName.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    address = models.CharField(
+        _("address"), max_length=120, blank=True
+    )  # a phone or e-mail without an account
+    subject = models.CharField(_("subject"), max_length=120)
+    body = models.TextField(_("body"))
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=now)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(channel__in=ChannelName.values), name="outbox_channel_valid"),
+            models.CheckConstraint(condition=Q(status__in=OutboxStatus.values), name="outbox_status_valid"),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(address=""), name="outbox_has_recipient"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+
+class Notification(TownOwned):
+    """What the bell shows: an in-app message for one user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(_("subject"), max_length=120)
+    body = models.TextField(_("body"), blank=True)
+    url = models.CharField(_("link"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("at"), default=now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]

@@ -1,0 +1,117 @@
+"""Queue notifications in the outbox, and deliver what is due (the worker calls ``outbox_deliver``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from lianxin.core.clock import now
+
+from .channels import DeliveryError, backend
+from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
+
+MAX_ATTEMPTS = 8
+
+
+def notify(
+    *,
+    town_id: int,
+    users: Iterable[Any] = (),
+    subject: str,
+    body: str,
+    url: str = "",
+    sms: bool = False,
+    sms_to: str = "",
+) -> list[OutboxMessage]:
+    """Queue an in-app message (and optionally an SMS) for each user; call inside the change's transaction.
+
+    ``sms_to`` sends a text to a phone without an account (a citizen who gave only a number).
+    Delivery is kicked off when the transaction commits; the periodic sweep catches anything missed.
+    """
+    rows = []
+    for user in {u.pk: u for u in users if u is not None}.values():
+        rows.append(
+            OutboxMessage(
+                town_id=town_id, channel=ChannelName.INAPP, user=user, subject=subject, body=body, url=url
+            )
+        )
+        if sms and user.phone:
+            rows.append(
+                OutboxMessage(
+                    town_id=town_id,
+                    channel=ChannelName.SMS,
+                    user=user,
+                    address=user.phone,
+                    subject=subject,
+                    body=body,
+                )
+            )
+    if sms_to:
+        rows.append(
+            OutboxMessage(
+                town_id=town_id, channel=ChannelName.SMS, address=sms_to, subject=subject, body=body, url=url
+            )
+        )
+    created = OutboxMessage.objects.bulk_create(rows)
+    if created:
+        from .tasks import deliver_outbox
+
+        transaction.on_commit(deliver_outbox)
+    return created
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def outbox_deliver(*, limit: int = 200) -> int:
+    """Deliver due messages; each is claimed by a compare-and-swap so two workers never send one twice."""
+    sent = 0
+    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now()).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due[:limit]):
+        with transaction.atomic():
+            msg = OutboxMessage.objects.select_for_update().filter(pk=pk, status=OutboxStatus.PENDING).first()
+            if msg is None:
+                continue
+            msg.attempts += 1
+            try:
+                _send(msg)
+            except (DeliveryError, OSError) as exc:
+                msg.last_error = str(exc)[:500]
+                if msg.attempts >= MAX_ATTEMPTS:
+                    msg.status = OutboxStatus.FAILED
+                else:
+                    msg.next_attempt_at = now() + _backoff(msg.attempts)
+            else:
+                msg.status = OutboxStatus.SENT
+                msg.sent_at = now()
+                sent += 1
+            msg.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
+    return sent
+
+
+def _send(msg: OutboxMessage) -> None:
+    if msg.channel == ChannelName.INAPP:
+        assert msg.user_id is not None
+        Notification.objects.create(
+            town_id=msg.town_id,
+            user_id=msg.user_id,
+            subject=msg.subject,
+            body=msg.body,
+            url=msg.url,
+            created_at=msg.created_at,
+        )
+    else:
+        backend(msg.channel).send(to=msg.address, subject=msg.subject, body=msg.body)
+
+
+def notifications_mark_read(*, user: Any, pks: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if pks is not None:
+        qs = qs.filter(pk__in=list(pks))
+    return qs.update(read_at=now())
