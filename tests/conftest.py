@@ -92,3 +92,11 @@ def artifacts_dir():
     path = os.path.join(os.path.dirname(__file__), "..", "artifacts")
     os.makedirs(path, exist_ok=True)
     return path
+
+
+@pytest.fixture
+def loop(db):
+    """A town wired for the closed loop (see tests/loop.py)."""
+    from .loop import Loop
+
+    return Loop.build()

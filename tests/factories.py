@@ -140,3 +140,42 @@ class UserFactory(DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+# --- the closed loop ------------------------------------------------------------------------------
+from lianxin.demands.models import Category, Demand  # noqa: E402
+from lianxin.people.models import DepartmentStaff  # noqa: E402
+
+
+class CategoryFactory(DjangoModelFactory):
+    class Meta:
+        model = Category
+
+    town = factory.SubFactory(TownFactory)
+    domain = "public"
+    name = factory.Sequence(lambda n: f"类别{n}")
+
+
+class DemandFactory(DjangoModelFactory):
+    """A demand on the problem list, written directly; use the ``loop`` fixture for later states."""
+
+    class Meta:
+        model = Demand
+
+    town = factory.SubFactory(TownFactory)
+    code = factory.Sequence(lambda n: f"TST{n:07d}")
+    channel = "station"
+    category = factory.SubFactory(CategoryFactory, town=factory.SelfAttribute("..town"))
+    title = factory.Sequence(lambda n: f"路灯不亮{n}")
+    description = "村口路灯坏了一个月"
+    requester_name = "张三丰"
+    requester_phone = "13812345678"
+
+
+class DepartmentStaffFactory(DjangoModelFactory):
+    class Meta:
+        model = DepartmentStaff
+
+    town = factory.SubFactory(TownFactory)
+    department = factory.SubFactory(DepartmentFactory, town=factory.SelfAttribute("..town"))
+    user = factory.SubFactory(UserFactory, role="department", town=factory.SelfAttribute("..town"))

@@ -1,2 +1,8 @@
+from django.urls import path
+
+from . import views
+
 app_name = "demands"
-urlpatterns: list = []
+urlpatterns = [
+    path("<str:code>/", views.detail, name="detail"),
+]
