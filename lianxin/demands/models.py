@@ -150,6 +150,9 @@ class Demand(TownOwned):
         related_name="merged",
     )
     closing_note = models.TextField(_("reason shown to the citizen"), blank=True)
+    # A client-chosen key (a form's hidden token, an API Idempotency-Key): a retried submission finds the
+    # demand the first attempt made instead of making a second one.
+    intake_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), default=now, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
@@ -158,6 +161,9 @@ class Demand(TownOwned):
         verbose_name_plural = _("demands")
         ordering = ["-created_at"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["town", "intake_key"], condition=~Q(intake_key=""), name="demand_intake_key_once"
+            ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="demand_status_valid"),
             models.CheckConstraint(condition=Q(channel__in=Channel.values), name="demand_channel_valid"),
             models.CheckConstraint(condition=Q(urgency__in=Urgency.values), name="demand_urgency_valid"),

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -134,6 +134,11 @@ def new_code(town: Town) -> str:
             return code
 
 
+def _replayed(demand: Demand) -> Demand:
+    demand.replayed = True  # type: ignore[attr-defined]
+    return demand
+
+
 # --- the problem list -----------------------------------------------------------------------------
 @transaction.atomic
 def demand_record(
@@ -156,33 +161,48 @@ def demand_record(
     requester: Any | None = None,
     attachments: Iterable[UploadedFile] = (),
     code: str | None = None,
+    intake_key: str = "",
 ) -> Demand:
-    """Put a demand on the problem list; its cell comes from the point when a location is given."""
+    """Put a demand on the problem list; its cell comes from the point when a location is given.
+
+    With an ``intake_key`` the call is idempotent: a retry (double tap, network retry, two retries at the
+    same moment) returns the demand the first call made. Check ``demand.replayed`` to tell.
+    """
     if category.town_id != town.pk:
         raise ValidationError(_("This category belongs to another town."))
+    if intake_key and (first := Demand.objects.filter(town=town, intake_key=intake_key).first()):
+        return _replayed(first)
     if cell is None and lat is not None and lng is not None:
         cell = cell_at(town_id=town.pk, lat=lat, lng=lng)
-    demand = Demand.objects.create(
-        town=town,
-        code=code or new_code(town),
-        channel=channel,
-        category=category,
-        urgency=urgency,
-        title=title.strip()[:80],
-        description=description.strip(),
-        cell=cell,
-        station=station,
-        lat=lat,
-        lng=lng,
-        address=address,
-        requester_name=requester_name.strip(),
-        requester_phone=requester_phone.strip(),
-        requester_phone_hash=lookup_hash(requester_phone) if requester_phone.strip() else "",
-        requester_id_number=requester_id_number.strip(),
-        requester=requester,
-        recorded_by=recorded_by,
-        created_at=clock.now(),
-    )
+    try:
+        with transaction.atomic():  # a savepoint: a concurrent twin with the same intake key may win
+            demand = Demand.objects.create(
+                town=town,
+                code=code or new_code(town),
+                channel=channel,
+                category=category,
+                urgency=urgency,
+                title=title.strip()[:80],
+                description=description.strip(),
+                cell=cell,
+                station=station,
+                lat=lat,
+                lng=lng,
+                address=address,
+                requester_name=requester_name.strip(),
+                requester_phone=requester_phone.strip(),
+                requester_phone_hash=lookup_hash(requester_phone) if requester_phone.strip() else "",
+                requester_id_number=requester_id_number.strip(),
+                requester=requester,
+                recorded_by=recorded_by,
+                intake_key=intake_key,
+                created_at=clock.now(),
+            )
+    except IntegrityError:
+        if not intake_key:
+            raise
+        return _replayed(Demand.objects.get(town=town, intake_key=intake_key))
+    demand.replayed = False  # type: ignore[attr-defined]
     for f in attachments:
         Attachment.objects.create(
             town=town,
