@@ -94,8 +94,19 @@ def test_worker_ping_fails_when_no_worker_runs(env):
     assert ping.returncode != 0 and "no worker answered" in ping.stderr
 
 
-def test_worker_command_answers(env):
-    subprocess.run([BIN, "manage", "migrate", "-v0"], env=env, check=True, timeout=120)
+QUEUE_A_NOTIFICATION = """
+from django.db import transaction
+from lianxin.accounts.models import User
+from lianxin.notify.services import notify
+user = User.objects.get(username="presidium")
+with transaction.atomic():
+    notify(town_id=user.town_id, users=[user], subject="e2e", body="delivered by the worker")
+"""
+COUNT_NOTIFICATIONS = "from lianxin.notify.models import Notification; print(Notification.objects.filter(subject='e2e').count())"
+
+
+def test_worker_command_answers_and_delivers_the_outbox(env):
+    subprocess.run([BIN, "demo", "--no-serve"], env=env, check=True, timeout=300, capture_output=True)
     worker = subprocess.Popen(
         [BIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -108,6 +119,16 @@ def test_worker_command_answers(env):
             timeout=60,
         )
         assert ping.returncode == 0, ping.stderr
+        subprocess.run([BIN, "manage", "shell", "-c", QUEUE_A_NOTIFICATION], env=env, check=True, timeout=60)
+        deadline = time.monotonic() + 60
+        count = "0"
+        while time.monotonic() < deadline and count != "1":
+            out = subprocess.run(
+                [BIN, "manage", "shell", "-c", COUNT_NOTIFICATIONS], env=env, capture_output=True, text=True
+            )
+            count = out.stdout.strip().splitlines()[-1] if out.stdout.strip() else "0"
+            time.sleep(0.5)
+        assert count == "1", "the worker delivered the queued notification"
     finally:
         stop(worker)
 
