@@ -347,6 +347,7 @@ def demand_assign(
         body=matter,
         url=_url(demand),
         sms=True,
+        email=True,
     )
     _tell_citizen(
         demand,
@@ -441,6 +442,7 @@ def _returned(demand: Demand, action: str, actor: Any, reason: str) -> Demand:
         body=reason,
         url=_url(demand),
         sms=True,
+        email=True,
     )
     return demand
 
@@ -611,6 +613,7 @@ def assignment_remind(*, demand: Demand, actor: Any, note: str) -> Reminder:
         body=note,
         url=_url(demand),
         sms=True,
+        email=True,
     )
     return reminder
 
@@ -656,6 +659,7 @@ def deadlines_sweep(*, at: dt.datetime | None = None) -> dict[str, int]:
                     body=note,
                     url=_url(demand),
                     sms=True,
+                    email=True,
                 )
                 counts["yellow"] += 1
             elif light == Light.RED:
@@ -678,6 +682,7 @@ def deadlines_sweep(*, at: dt.datetime | None = None) -> dict[str, int]:
                     body=note,
                     url=_url(demand),
                     sms=True,
+                    email=True,
                 )
                 notify(
                     town_id=demand.town_id,

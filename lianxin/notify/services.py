@@ -24,9 +24,11 @@ def notify(
     body: str,
     url: str = "",
     sms: bool = False,
+    email: bool = False,
     sms_to: str = "",
 ) -> list[OutboxMessage]:
-    """Queue an in-app message (and optionally an SMS) for each user; call inside the change's transaction.
+    """Queue an in-app message (and optionally an SMS and an e-mail) for each user, inside the change's
+    transaction, so the message exists if and only if the change does.
 
     ``sms_to`` sends a text to a phone without an account (a citizen who gave only a number).
     Delivery is kicked off when the transaction commits; the periodic sweep catches anything missed.
@@ -47,6 +49,17 @@ def notify(
                     address=user.phone,
                     subject=subject,
                     body=body,
+                )
+            )
+        if email and user.email:
+            rows.append(
+                OutboxMessage(
+                    town_id=town_id,
+                    channel=ChannelName.EMAIL,
+                    user=user,
+                    address=user.email,
+                    subject=subject,
+                    body=f"{body}\n{url}".strip(),
                 )
             )
     if sms_to:

@@ -102,3 +102,11 @@ def test_delivery_is_kicked_off_when_the_change_commits(town, persona, django_ca
     with django_capture_on_commit_callbacks(execute=True):
         notify(town_id=town.pk, users=[user], subject="s", body="b")
     assert Notification.objects.filter(user=user).count() == 1  # huey runs inline in tests
+
+
+def test_email_goes_through_the_same_outbox(town, persona, mailoutbox):
+    user = persona("department", email="chengguan@example.org")
+    notify(town_id=town.pk, users=[user], subject="新交办", body="请签收", email=True)
+    outbox_deliver()
+    assert [m.to for m in mailoutbox] == [["chengguan@example.org"]]
+    assert OutboxMessage.objects.filter(channel="email", status="sent").count() == 1
