@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lianxin.demands",
     "lianxin.notify",
     "lianxin.portal",
+    "lianxin.board",
     "lianxin.demo",
 ]
 
@@ -203,6 +204,20 @@ SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERG
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# --- citizen portal -------------------------------------------------------------------------
+# Anonymous submissions and tracking guesses are limited per address and per phone (django-ratelimit on
+# the default cache: set CACHE_URL to Redis in production so that every worker counts together).
+PORTAL_SUBMIT_RATE_IP = env.str("PORTAL_SUBMIT_RATE_IP", default="20/h")
+PORTAL_SUBMIT_RATE_PHONE = env.str("PORTAL_SUBMIT_RATE_PHONE", default="5/h")
+PORTAL_TRACK_FAIL_RATE = env.str("PORTAL_TRACK_FAIL_RATE", default="5/15m")
+PORTAL_SMS_RATE = env.str("PORTAL_SMS_RATE", default="5/h")
+PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
+PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=4)
+# The address printed QR codes point at; empty: the address the request came in on.
+PORTAL_PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="")
+LOGIN_CODE_MINUTES = env.int("LOGIN_CODE_MINUTES", default=5)
+LOGIN_CODE_MAX_ATTEMPTS = env.int("LOGIN_CODE_MAX_ATTEMPTS", default=5)
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
 EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")

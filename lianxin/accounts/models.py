@@ -59,3 +59,23 @@ class User(AbstractUser):
     @property
     def is_admin_role(self) -> bool:
         return self.role in ADMIN_ROLES
+
+
+class LoginCode(models.Model):
+    """A one-time SMS sign-in code for a citizen: stored only as a keyed hash, short-lived, few tries."""
+
+    town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.CASCADE, related_name="+")
+    phone_hash = models.CharField(max_length=64, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(_("sent at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("wrong attempts"), default=0)
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        indexes = [models.Index(fields=["town", "phone_hash", "created_at"], name="login_code_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id}:{self.phone_hash[:8]}"

@@ -1,16 +1,21 @@
-"""The figures on the staff home page."""
+"""The figures on the staff home page, and the reads of the public and citizen pages."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
 
+from lianxin.board.selectors import DONE, IN_PROGRESS
+from lianxin.core.models import Town
+from lianxin.demands.models import Demand, DemandEvent
+from lianxin.demands.permissions import demands_visible_to
 from lianxin.people import selectors as people
-from lianxin.people.models import ObserverKind
+from lianxin.people.models import Deputy, ObserverKind, StationDuty
 from lianxin.territory import selectors as territory
-from lianxin.territory.models import CENTRE_KINDS, CellKind, StationKind
+from lianxin.territory.models import CENTRE_KINDS, CellKind, Station, StationKind
 
 
 @dataclass
@@ -44,3 +49,114 @@ def town_summary(*, user: Any) -> TownSummary:
         observers_total=sum(observers.values()),
         departments=people.departments_visible_to(user).count(),
     )
+
+
+# --- public and citizen reads -------------------------------------------------------------------
+# Public pages take a town, never a user, and return only what may be public: no private person's name,
+# phone or ID number is ever selected for them.
+
+
+def public_towns() -> QuerySet[Town]:
+    return Town.objects.order_by("code")
+
+
+def only_town() -> Town | None:
+    towns = list(Town.objects.order_by("code")[:2])
+    return towns[0] if len(towns) == 1 else None
+
+
+def public_deputies(*, town: Town) -> QuerySet[Deputy]:
+    return (
+        Deputy.objects.filter(town=town)
+        .annotate(cell_count=Count("cell_links", distinct=True), duty_count=Count("duties", distinct=True))
+        .order_by("level", "name")
+    )
+
+
+@dataclass
+class DeputySummary:
+    cells: list[tuple[str, str, int, bool]]  # (name, kind label, voters, responsible)
+    duties: list[tuple[Station, str]]
+    observers: int
+    claimed: int
+    in_progress: int
+    completed: int
+
+
+def deputy_summary(*, deputy: Deputy) -> DeputySummary:
+    links = deputy.cell_links.select_related("cell").order_by("-is_primary", "cell__code")
+    demands = Demand.objects.filter(town_id=deputy.town_id, deputy=deputy)
+    return DeputySummary(
+        cells=[(lk.cell.name, str(lk.cell.get_kind_display()), lk.voters, lk.is_primary) for lk in links],
+        duties=[(d.station, d.schedule) for d in deputy.duties.select_related("station").order_by("station")],
+        observers=deputy.observers.count(),
+        claimed=demands.count(),
+        in_progress=demands.filter(status__in=IN_PROGRESS).count(),
+        completed=demands.filter(status__in=DONE).count(),
+    )
+
+
+def public_stations(*, town: Town, kind: str = "") -> QuerySet[Station]:
+    qs = (
+        Station.objects.filter(town=town)
+        .select_related("cell")
+        .prefetch_related(Prefetch("duties", queryset=StationDuty.objects.select_related("deputy")))
+        .order_by("kind", "name")
+    )
+    return qs.filter(kind=kind) if kind else qs
+
+
+def intake_seen(*, town: Town, intake_key: str) -> bool:
+    """Whether a submission with this key already made a demand (a retry, not a new submission)."""
+    return Demand.objects.filter(town=town, intake_key=intake_key).exists()
+
+
+def tracked_demand(*, town: Town, code: str, user: Any, tracked: list[int]) -> Demand | None:
+    """The demand if this visitor may follow it: proved in this session (code + phone digits) or their own."""
+    demand = (
+        Demand.objects.filter(town=town, code=code)
+        .select_related("category", "cell", "station", "deputy", "assignment__department")
+        .first()
+    )
+    if demand is None:
+        return None
+    if demand.pk in tracked or demands_visible_to(user).filter(pk=demand.pk).exists():
+        return demand
+    return None
+
+
+def demand_by_code(*, town: Town, code: str) -> Demand | None:
+    return Demand.objects.filter(town=town, code=code).first()
+
+
+PUBLIC_STEPS = {
+    "record": _("Recorded"),
+    "claim": _("Taken by a deputy"),
+    "assign": _("Assigned to a department"),
+    "bounce": _("Being re-assigned"),
+    "accept": _("Accepted by the department"),
+    "complete": _("Completed, result reported"),
+    "evaluate": _("Evaluated"),
+    "check": _("Checked by the deputy"),
+    "return": _("Returned for rework"),
+    "close": _("Closed"),
+    "merge": _("Handled together with a similar demand"),
+    "decline": _("Not taken up"),
+    "transfer": _("Carried to a higher level"),
+    "remind": _("Reminder sent to the department"),
+    "sweep_yellow": _("Reminder sent to the department"),
+    "sweep_red": _("Overdue: escalated to the presidium"),
+    "request_extension": _("The department asked for more time"),
+    "decide_extension": _("Request for more time decided"),
+    "link_requester": _("Linked to your account"),
+}
+
+
+def demand_timeline(*, demand: Demand) -> list[tuple[Any, str]]:
+    """(time, step) for the citizen: what happened and when, without who inside the offices did it."""
+    events = DemandEvent.objects.filter(demand=demand).order_by("at", "pk")
+    return [(e.at, str(PUBLIC_STEPS.get(e.action, e.action))) for e in events]
+
+
+def my_demands(*, user: Any) -> QuerySet[Demand]:
+    return demands_visible_to(user).select_related("category", "cell").order_by("-created_at")

@@ -1,6 +1,50 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from . import views
+from . import citizen, field, public, views
+
+
+class QRFormat:
+    regex = "svg|png"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class QRKind(QRFormat):
+    regex = "station|deputy"
+
+
+register_converter(QRFormat, "qrfmt")
+register_converter(QRKind, "qrkind")
 
 app_name = "portal"
-urlpatterns = [path("", views.home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    # the town's mobile page
+    path("m/", citizen.mobile_index, name="mobile"),
+    path("m/agent/", field.agent_entry, name="agent"),
+    path("m/observer/", field.observer_report, name="observer"),
+    path("m/<str:town_code>/", citizen.submit, name="submit"),
+    path("m/<str:town_code>/done/<str:code>/", citizen.done, name="done"),
+    path("m/<str:town_code>/track/", citizen.track, name="track"),
+    path("m/<str:town_code>/track/<str:code>/", citizen.tracked, name="tracked"),
+    path("m/<str:town_code>/track/<str:code>/evaluate/", citizen.evaluate, name="evaluate"),
+    path("m/<str:town_code>/track/<str:code>/confirm/", citizen.confirm_phone, name="confirm_phone"),
+    path("m/<str:town_code>/sign-in/", citizen.sign_in, name="sign_in"),
+    path("m/<str:town_code>/sign-in/code/", citizen.verify, name="verify"),
+    path("m/<str:town_code>/mine/", citizen.mine, name="mine"),
+    path(
+        "m/<str:town_code>/qr/<qrkind:kind>/<int:pk>.<qrfmt:fmt>",
+        citizen.qr_code,
+        name="qr",
+    ),
+    # the public board and the public pages of deputies and stations
+    path("board/", public.board_index, name="board_index"),
+    path("board/<str:town_code>/", public.board_page, name="board"),
+    path("board/<str:town_code>/deputies/", public.deputies, name="deputies"),
+    path("board/<str:town_code>/deputies/<int:pk>/", public.deputy_page, name="deputy"),
+    path("board/<str:town_code>/stations/", public.stations, name="stations"),
+]

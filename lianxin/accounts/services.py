@@ -1,0 +1,163 @@
+"""Citizen sign-in by SMS code, and the citizen account it makes on first use.
+
+A code is six random digits sent through the pluggable SMS backend (``notify.channels.backend("sms")``).
+Only a keyed hash of it is stored; it expires after a few minutes, allows a few wrong tries, and is
+spent on first success. A new code voids the older ones of the same phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import re
+import secrets
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from lianxin.core import clock
+from lianxin.core.fields import lookup_hash
+from lianxin.core.masking import mask_phone
+from lianxin.core.models import Town
+
+from .models import LoginCode, User
+from .roles import Role
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+
+
+def code_ttl() -> dt.timedelta:
+    return dt.timedelta(minutes=getattr(settings, "LOGIN_CODE_MINUTES", 5))
+
+
+def code_max_attempts() -> int:
+    return int(getattr(settings, "LOGIN_CODE_MAX_ATTEMPTS", 5))
+
+
+def clean_mobile(value: str) -> str:
+    """A mainland mobile number as 11 digits; spaces, dashes and a +86 prefix are dropped."""
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    if not MOBILE.match(digits):
+        raise ValidationError(_("Enter an 11-digit mobile phone number, such as 13912345678."))
+    return digits
+
+
+def _code_hash(phone: str, code: str) -> str:
+    return salted_hmac("lianxin.login-code", f"{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def login_code_send(*, town: Town, phone: str) -> LoginCode:
+    """Void the phone's open codes, store a new one (hashed) and text it to the phone."""
+    from lianxin.notify.channels import backend
+
+    phone = clean_mobile(phone)
+    now = clock.now()
+    phone_hash = lookup_hash(phone)
+    LoginCode.objects.filter(town=town, phone_hash=phone_hash, used_at__isnull=True).update(used_at=now)
+    code = f"{secrets.randbelow(10**6):06d}"
+    row = LoginCode.objects.create(
+        town=town,
+        phone_hash=phone_hash,
+        code_hash=_code_hash(phone, code),
+        created_at=now,
+        expires_at=now + code_ttl(),
+    )
+    minutes = int(code_ttl().total_seconds() // 60)
+    backend("sms").send(
+        to=phone,
+        subject=_("Sign-in code"),
+        body=_("Your code is %(code)s, valid for %(minutes)d minutes. Do not tell anyone.")
+        % {"code": code, "minutes": minutes},
+    )
+    return row
+
+
+def login_code_verify(*, town: Town, phone: str, code: str) -> User:
+    """Spend a code and return the phone's citizen account (made on first sign-in).
+
+    1. Find the newest open, unexpired code of the phone; none → refuse.
+    2. Count the try first (an atomic increment), so parallel guesses cannot exceed the limit.
+    3. Compare in constant time; on success spend the code with a compare-and-swap.
+    """
+    phone = clean_mobile(phone)
+    now = clock.now()
+    wrong = ValidationError(_("The code is wrong or has expired. Ask for a new one."))
+    row = (
+        LoginCode.objects.filter(
+            town=town, phone_hash=lookup_hash(phone), used_at__isnull=True, expires_at__gt=now
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if row is None:
+        raise wrong
+    LoginCode.objects.filter(pk=row.pk).update(attempts=F("attempts") + 1)
+    row.refresh_from_db()
+    if row.attempts > code_max_attempts():
+        LoginCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now)
+        raise ValidationError(_("Too many wrong codes. Ask for a new one."))
+    if not hmac.compare_digest(row.code_hash, _code_hash(phone, (code or "").strip())):
+        raise wrong
+    if LoginCode.objects.filter(pk=row.pk, used_at__isnull=True).update(used_at=now) != 1:
+        raise wrong
+    return citizen_for_phone(town=town, phone=phone)
+
+
+@transaction.atomic
+def citizen_for_phone(*, town: Town, phone: str) -> User:
+    """The town's citizen account for this phone; made on first sign-in, and given the phone's demands."""
+    phone = clean_mobile(phone)
+    user = User.objects.filter(town=town, role=Role.CITIZEN, phone=phone, is_active=True).first()
+    if user is None:
+        user = User(
+            username=f"citizen-{uuid.uuid4().hex[:12]}",
+            role=Role.CITIZEN,
+            town=town,
+            phone=phone,
+            display_name=mask_phone(phone),
+        )
+        user.set_unusable_password()
+        user.save()
+    citizen_link_demands(user=user)
+    return user
+
+
+def citizen_link_demands(*, user: Any) -> int:
+    """Make a signed-in citizen the requester of the town's demands raised with their phone and no account.
+
+    Proof of the phone is the SMS code just spent, so the link is as strong as the login itself.
+    """
+    from lianxin.demands.models import Demand, DemandEvent
+
+    if not user.phone or user.role != Role.CITIZEN:
+        return 0
+    rows = list(
+        Demand.objects.select_for_update().filter(
+            town_id=user.town_id, requester__isnull=True, requester_phone_hash=lookup_hash(user.phone)
+        )
+    )
+    now = clock.now()
+    for demand in rows:
+        Demand.objects.filter(pk=demand.pk, requester__isnull=True).update(requester=user)
+        DemandEvent.objects.create(
+            town_id=demand.town_id,
+            demand=demand,
+            action="link_requester",
+            from_status=demand.status,
+            to_status=demand.status,
+            actor=user,
+            note=_("The requester signed in with the phone number of this demand."),
+            at=now,
+        )
+    return len(rows)

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BoardConfig(AppConfig):
+    name = "lianxin.board"
+    label = "board"
+    verbose_name = _("Public board")
+
+    def ready(self) -> None:
+        from lianxin.core.integrity import same_town
+
+        from .models import Publication
+
+        same_town(Publication, "demand")

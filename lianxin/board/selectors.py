@@ -1,0 +1,79 @@
+"""Reads of the public board. Public reads take a town, never a user: they show published rows only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from lianxin.core.models import Town
+from lianxin.demands.permissions import demands_visible_to
+from lianxin.demands.workflow import Status
+
+from .models import Publication
+
+IN_PROGRESS = (Status.CLAIMED, Status.ASSIGNED, Status.ACCEPTED, Status.RETURNED)
+DONE = (Status.COMPLETED, Status.EVALUATED, Status.CLOSED)
+PUBLISHABLE = IN_PROGRESS + DONE
+
+
+def board_entries(
+    *, town: Town, cell_id: int | None = None, category_id: int | None = None, stage: str = ""
+) -> QuerySet[Publication]:
+    qs = Publication.objects.filter(town=town, published=True, demand__status__in=PUBLISHABLE).select_related(
+        "demand__cell", "demand__category"
+    )
+    if cell_id:
+        qs = qs.filter(demand__cell_id=cell_id)
+    if category_id:
+        qs = qs.filter(demand__category_id=category_id)
+    if stage == "done":
+        qs = qs.filter(demand__status__in=DONE)
+    elif stage == "in_progress":
+        qs = qs.filter(demand__status__in=IN_PROGRESS)
+    return qs.order_by("-demand__created_at")
+
+
+@dataclass
+class BoardTotals:
+    done: int
+    in_progress: int
+    by_cell: list[tuple[int, str, int]]
+    by_category: list[tuple[int, str, int]]
+
+
+def board_totals(*, town: Town) -> BoardTotals:
+    qs = board_entries(town=town)
+    by_cell = (
+        qs.filter(demand__cell__isnull=False)
+        .values_list("demand__cell_id", "demand__cell__name")
+        .annotate(n=Count("id"))
+        .order_by("demand__cell__code")
+    )
+    by_category = (
+        qs.values_list("demand__category_id", "demand__category__name")
+        .annotate(n=Count("id"))
+        .order_by("demand__category__name")
+    )
+    return BoardTotals(
+        done=qs.filter(demand__status__in=DONE).count(),
+        in_progress=qs.filter(demand__status__in=IN_PROGRESS).count(),
+        by_cell=list(by_cell),
+        by_category=list(by_category),
+    )
+
+
+def redaction_queue(*, user: Any, stage: str = "waiting") -> QuerySet[Any]:
+    """Demands the presidium may publish: in their scope, handled or done; ``waiting`` = not yet public."""
+    qs = (
+        demands_visible_to(user)
+        .filter(status__in=PUBLISHABLE)
+        .select_related("cell", "category", "publication")
+        .order_by("-created_at")
+    )
+    if stage == "waiting":
+        qs = qs.exclude(publication__published=True)
+    elif stage == "published":
+        qs = qs.filter(publication__published=True)
+    return qs

@@ -1,0 +1,103 @@
+"""Ways in for people who record for others: the collection-point agent and the observer (phone-first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.decorators import capability_required
+from lianxin.accounts.roles import Capability
+from lianxin.demands import services as demands
+from lianxin.demands.models import Channel
+
+from .citizen import _remember
+from .forms import AgentDemandForm, ObserverReportForm
+
+
+def consent_line(agent: Any) -> str:
+    """The record of consent kept at the head of the description (the demand has no field for it)."""
+    return _("【Consent: the person agreed that agent %(agent)s records this for them, %(at)s】") % {
+        "agent": agent.name,
+        "at": f"{timezone.localtime():%Y-%m-%d %H:%M}",
+    }
+
+
+@capability_required(Capability.RECORD_FOR_OTHERS)
+def agent_entry(request: HttpRequest) -> HttpResponse:
+    agent = getattr(request.user, "agent", None)
+    if agent is None:
+        raise PermissionDenied(_("Only the agent of a collection point records here."))
+    town, station = agent.town, agent.station
+    if request.method == "POST":
+        form = AgentDemandForm(request.POST, request.FILES, town=town)
+        if form.is_valid():
+            data = form.cleaned_data
+            demand = demands.demand_record(
+                town=town,
+                recorded_by=request.user,
+                channel=Channel.COLLECTION_POINT,
+                category=data["category"],
+                title=form.title,
+                description=consent_line(agent) + "\n" + data["description"],
+                cell=data["cell"] or station.cell,
+                station=station,
+                lat=data["lat"],
+                lng=data["lng"],
+                address=data["address"],
+                requester_name=data["name"],
+                requester_phone=data["phone"],
+                attachments=data["photos"],
+                intake_key=str(data["intake_key"]),
+            )
+            _remember(request, demand)
+            return redirect("portal:done", town.code, demand.code)
+        status = 400
+    else:
+        form = AgentDemandForm(town=town, initial={"cell": station.cell_id})
+        status = 200
+    context = {"town": town, "form": form, "station": station, "agent": agent}
+    return render(request, "portal/agent.html", context, status=status)
+
+
+@capability_required(Capability.REPORT_OBSERVATION)
+def observer_report(request: HttpRequest) -> HttpResponse:
+    observer = getattr(request.user, "observer", None)
+    if observer is None:
+        raise PermissionDenied(_("Only an observer reports here."))
+    town = observer.town
+    if request.method == "POST":
+        form = ObserverReportForm(request.POST, request.FILES, town=town)
+        if form.is_valid():
+            data = form.cleaned_data
+            demand = demands.demand_record(
+                town=town,
+                recorded_by=request.user,
+                channel=Channel.OBSERVER,
+                category=data["category"],
+                title=form.title,
+                description=data["description"],
+                urgency=data["urgency"],
+                # A location from the phone decides the cell; otherwise the one picked, else the observer's.
+                cell=data["cell"] or (None if data["lat"] is not None else observer.cell),
+                lat=data["lat"],
+                lng=data["lng"],
+                address=data["address"],
+                requester_name=observer.name,
+                requester_phone=observer.phone,
+                requester=request.user,
+                attachments=data["photos"],
+                intake_key=str(data["intake_key"]),
+            )
+            _remember(request, demand)
+            return redirect("portal:done", town.code, demand.code)
+        status = 400
+    else:
+        form = ObserverReportForm(town=town, initial={"cell": observer.cell_id})
+        status = 200
+    context = {"town": town, "form": form, "observer": observer}
+    return render(request, "portal/observer.html", context, status=status)

@@ -1,0 +1,222 @@
+"""Forms of the citizen, agent and observer pages. Every message says, in Chinese, what to fix."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lianxin.accounts.services import clean_mobile
+from lianxin.demands.models import Category, Urgency, Verdict
+from lianxin.territory.models import GridCell
+
+from .uploads import ACCEPT, clean_photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Zero or more photos; each is checked and stripped of its metadata in ``clean``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
+        if len(items) > settings.PORTAL_PHOTO_MAX_COUNT:
+            raise ValidationError(_("Send at most %(n)d photos.") % {"n": settings.PORTAL_PHOTO_MAX_COUNT})
+        cleaned = [super(PhotosField, self).clean(d, initial) for d in items]
+        return [clean_photo(f, i + 1) for i, f in enumerate(cleaned)]
+
+
+def _title_from(text: str) -> str:
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first[:30] + ("…" if len(first) > 30 else "")
+
+
+class DemandFields(forms.Form):
+    """What every way in asks: the category, the words, photos, the place, and a one-time key."""
+
+    category = forms.ModelChoiceField(
+        label=gettext_lazy("Category"),
+        queryset=Category.objects.none(),
+        empty_label=gettext_lazy("— choose —"),
+        error_messages={"required": gettext_lazy("Choose the category that fits best.")},
+    )
+    description = forms.CharField(
+        label=gettext_lazy("What is the problem?"),
+        min_length=5,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={
+            "required": gettext_lazy("Describe the problem in a few words."),
+            "min_length": gettext_lazy("Say a little more: at least 5 characters."),
+            "max_length": gettext_lazy("Keep it under 2000 characters."),
+        },
+    )
+    photos = PhotosField(label=gettext_lazy("Photos (optional)"))
+    cell = forms.ModelChoiceField(
+        label=gettext_lazy("Village or community"),
+        queryset=GridCell.objects.none(),
+        required=False,
+        empty_label=gettext_lazy("— by my location —"),
+    )
+    lat = forms.FloatField(required=False, min_value=-90, max_value=90, widget=forms.HiddenInput)
+    lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
+    address = forms.CharField(label=gettext_lazy("Where exactly (optional)"), max_length=120, required=False)
+    intake_key = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("intake_key", uuid.uuid4())
+        super().__init__(*args, **kwargs)
+        self.town = town
+        self.fields["category"].queryset = Category.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+        self.fields["cell"].queryset = GridCell.objects.filter(town=town)  # type: ignore[attr-defined]
+        self.fields["intake_key"].error_messages["required"] = _(
+            "The form expired. Please check the details and send again."
+        )
+        self.fields["intake_key"].error_messages["invalid"] = self.fields["intake_key"].error_messages[
+            "required"
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lat, lng = data.get("lat"), data.get("lng")
+        if (lat is None) != (lng is None):
+            data["lat"] = data["lng"] = None
+        if not data.get("cell") and data.get("lat") is None and "cell" not in self.errors:
+            self.add_error("cell", _('Choose your village or community, or tap "Use my location".'))
+        return data
+
+    @property
+    def title(self) -> str:
+        return _title_from(self.cleaned_data.get("description", ""))
+
+
+class CitizenDemandForm(DemandFields):
+    """The town's mobile page: a citizen's own demand, with a phone to track it by."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Your name"),
+        max_length=30,
+        error_messages={"required": gettext_lazy("Tell us how to address you (a surname is enough).")},
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": gettext_lazy("Give a mobile number: you track the demand with it.")},
+    )
+    station = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    deputy = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data["phone"])
+
+
+class AgentDemandForm(DemandFields):
+    """An agent at a collection point records for an elderly person, who must agree to it."""
+
+    name = forms.CharField(
+        label=gettext_lazy("Name of the person"),
+        max_length=30,
+        error_messages={"required": gettext_lazy("Write the name of the person you record for.")},
+    )
+    phone = forms.CharField(
+        label=gettext_lazy("Their phone or a family member's (optional)"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel"}),
+    )
+    consent = forms.BooleanField(
+        label=gettext_lazy("The person agreed that I record and pass on this demand for them"),
+        error_messages={
+            "required": gettext_lazy("Ask the person for consent and tick the box before sending.")
+        },
+    )
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data.get("phone", "")
+        return clean_mobile(value) if value.strip() else ""
+
+
+class ObserverReportForm(DemandFields):
+    """An observer's report of what they saw in their cell."""
+
+    urgency = forms.ChoiceField(
+        label=gettext_lazy("Urgency"), choices=Urgency.choices, initial=Urgency.GENERAL
+    )
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Tracking code"),
+        max_length=20,
+        error_messages={"required": gettext_lazy("Enter the tracking code you were given.")},
+    )
+    last4 = forms.RegexField(
+        label=gettext_lazy("Last four digits of your phone"),
+        regex=r"^\d{4}$",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"}),
+        error_messages={
+            "required": gettext_lazy("Enter the last four digits of the phone you gave."),
+            "invalid": gettext_lazy("Enter exactly four digits."),
+        },
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper()
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=gettext_lazy("Mobile phone"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        error_messages={"required": gettext_lazy("Enter your mobile phone number.")},
+    )
+
+    def clean_phone(self) -> str:
+        return clean_mobile(self.cleaned_data["phone"])
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=gettext_lazy("Code from the SMS"),
+        regex=r"^\d{6}$",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+        error_messages={
+            "required": gettext_lazy("Enter the six-digit code from the SMS."),
+            "invalid": gettext_lazy("The code has six digits."),
+        },
+    )
+
+
+class EvaluateForm(forms.Form):
+    verdict = forms.ChoiceField(
+        label=gettext_lazy("Are you satisfied with the result?"),
+        choices=Verdict.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose one of the three answers.")},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("What is still wrong? (needed if unsatisfied)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("verdict") == Verdict.UNSATISFIED and not data.get("comment", "").strip():
+            self.add_error("comment", _("Tell us what is still wrong, so the department can put it right."))
+        return data

@@ -1,0 +1,46 @@
+"""Rate limits of the anonymous ways in (django-ratelimit on the default cache)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django_ratelimit.core import is_ratelimited
+
+from lianxin.core.fields import lookup_hash
+
+
+def _hit(request: HttpRequest, group: str, key: str, rate: str, increment: bool) -> bool:
+    if key == "ip":
+        return is_ratelimited(request, group=group, key="ip", rate=rate, increment=increment)
+    # A phone or a tracking code is counted by its keyed hash, so the cache never holds the number itself.
+    hashed = lookup_hash(key)
+    return is_ratelimited(request, group=group, key=lambda _g, _r: hashed, rate=rate, increment=increment)
+
+
+def submission_limited(request: HttpRequest, *, phone: str) -> bool:
+    """Count one anonymous submission for the address and for the phone; True when either is over."""
+    by_ip = _hit(request, "portal.submit.ip", "ip", settings.PORTAL_SUBMIT_RATE_IP, True)
+    by_phone = _hit(request, "portal.submit.phone", phone, settings.PORTAL_SUBMIT_RATE_PHONE, True)
+    return by_ip or by_phone
+
+
+def tracking_blocked(request: HttpRequest, *, code: str) -> bool:
+    """Too many wrong guesses from this address, or at this code (a slow, spread-out guesser)."""
+    rate = settings.PORTAL_TRACK_FAIL_RATE
+    return _hit(request, "portal.track.ip", "ip", rate, False) or _hit(
+        request, "portal.track.code", code, rate, False
+    )
+
+
+def tracking_failed(request: HttpRequest, *, code: str) -> None:
+    rate = settings.PORTAL_TRACK_FAIL_RATE
+    _hit(request, "portal.track.ip", "ip", rate, True)
+    _hit(request, "portal.track.code", code, rate, True)
+
+
+def sms_limited(request: HttpRequest, *, phone: str) -> bool:
+    """Sign-in codes sent, per address and per phone: an SMS costs money and can be used to pester."""
+    rate = settings.PORTAL_SMS_RATE
+    by_ip = _hit(request, "portal.sms.ip", "ip", rate, True)
+    by_phone = _hit(request, "portal.sms.phone", phone, rate, True)
+    return by_ip or by_phone

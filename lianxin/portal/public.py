@@ -1,0 +1,77 @@
+"""Public pages, no sign-in: the board (办结公示), deputies, stations. Nothing personal is ever selected."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from lianxin.accounts.roles import Capability
+from lianxin.board import selectors as board
+from lianxin.core.models import Town
+from lianxin.demands.models import Category
+from lianxin.people.models import Deputy
+from lianxin.territory.models import GridCell, StationKind
+
+from . import selectors
+
+
+def _town(code: str) -> Town:
+    return get_object_or_404(Town, code=code)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def board_index(request: HttpRequest) -> HttpResponse:
+    if town := selectors.only_town():
+        return redirect("portal:board", town.code)
+    return render(request, "portal/towns.html", {"towns": selectors.public_towns(), "target": "portal:board"})
+
+
+def board_page(request: HttpRequest, town_code: str) -> HttpResponse:
+    town = _town(town_code)
+    cell_id, category_id = _int(request.GET.get("cell")), _int(request.GET.get("category"))
+    stage = request.GET.get("stage", "")
+    stage = stage if stage in ("done", "in_progress") else ""
+    entries = board.board_entries(town=town, cell_id=cell_id, category_id=category_id, stage=stage)
+    context = {
+        "town": town,
+        "entries": entries[:100],
+        "totals": board.board_totals(town=town),
+        "cells": GridCell.objects.filter(town=town).order_by("code"),
+        "categories": Category.objects.filter(town=town).order_by("name"),
+        "cell_id": cell_id,
+        "category_id": category_id,
+        "stage": stage,
+        "done_statuses": board.DONE,
+        "may_redact": request.user.is_authenticated and request.user.can(Capability.SUPERVISE),
+    }
+    return render(request, "portal/board.html", context)
+
+
+def deputies(request: HttpRequest, town_code: str) -> HttpResponse:
+    town = _town(town_code)
+    return render(
+        request, "portal/deputies.html", {"town": town, "deputies": selectors.public_deputies(town=town)}
+    )
+
+
+def deputy_page(request: HttpRequest, town_code: str, pk: int) -> HttpResponse:
+    town = _town(town_code)
+    deputy = get_object_or_404(Deputy, town=town, pk=pk)
+    summary = selectors.deputy_summary(deputy=deputy)
+    return render(request, "portal/deputy.html", {"town": town, "deputy": deputy, "summary": summary})
+
+
+def stations(request: HttpRequest, town_code: str) -> HttpResponse:
+    town = _town(town_code)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in StationKind.values else ""
+    context = {
+        "town": town,
+        "stations": selectors.public_stations(town=town, kind=kind),
+        "kinds": StationKind.choices,
+        "kind": kind,
+    }
+    return render(request, "portal/stations.html", context)
