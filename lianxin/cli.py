@@ -29,6 +29,7 @@ def demo(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("demo_town", scale=args.scale)
+    call_command("demo_api_key")  # a fresh key for the demo hotline each run (only its hash is stored)
     if args.no_serve:
         return 0
 

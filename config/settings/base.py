@@ -49,6 +49,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "django_htmx",
+    "django_filters",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "template_partials",
     "huey.contrib.djhuey",
     "axes",
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "lianxin.people",
     "lianxin.demands",
     "lianxin.notify",
+    "lianxin.api",
     "lianxin.portal",
     "lianxin.board",
     "lianxin.demo",
@@ -218,6 +223,31 @@ PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=4)
 PORTAL_PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="")
 LOGIN_CODE_MINUTES = env.int("LOGIN_CODE_MINUTES", default=5)
 LOGIN_CODE_MAX_ATTEMPTS = env.int("LOGIN_CODE_MAX_ATTEMPTS", default=5)
+
+# --- REST API and Open311 (lianxin/api) -------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "lianxin.api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "lianxin.api.exceptions.handler",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Lianxin API",
+    "DESCRIPTION": "Demands (诉求) and the town's grid, people and departments. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
 EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")

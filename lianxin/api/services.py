@@ -1,0 +1,303 @@
+"""Writes of the API app: issuing and revoking keys, subscribing receivers, and delivering webhooks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.roles import Role
+from lianxin.core import clock
+from lianxin.core.models import Town
+from lianxin.demands.models import Channel, DemandEvent
+
+from .models import (
+    ApiKey,
+    DeliveryStatus,
+    IdempotencyRecord,
+    SystemAccount,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+KEY_PREFIX = "lx_"
+SIGNATURE_HEADER = "X-Lianxin-Signature"
+TIMESTAMP_HEADER = "X-Lianxin-Timestamp"
+DELIVERY_TIMEOUT = 10  # seconds a receiver gets to answer
+LOOKBACK = dt.timedelta(days=7)  # events this old are never collected for the first time
+MAX_BACKOFF = dt.timedelta(hours=1)
+LEASE = dt.timedelta(seconds=DELIVERY_TIMEOUT * 3)
+
+
+def hash_key(raw: str) -> str:
+    # Keys are 32 random bytes, so a fast hash is enough (a slow one guards guessable passwords).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- API keys -------------------------------------------------------------------------------------
+@transaction.atomic
+def api_key_create(*, town: Town, name: str, channel: str = Channel.HOTLINE) -> tuple[ApiKey, str]:
+    """Issue a key for a system of ``town``; the plain key is returned once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Name the system this key is for.")})
+    if channel not in Channel.values:
+        raise ValidationError({"channel": _("Choose a known channel.")})
+    if ApiKey.objects.filter(town=town, name=name).exists():
+        raise ValidationError({"name": _("This town already has a key with this name.")})
+    secret = secrets.token_urlsafe(32)
+    raw = f"{KEY_PREFIX}{secret}"
+    account = SystemAccount.objects.create(
+        username=f"system-{town.code}-{secrets.token_hex(4)}",
+        display_name=name,
+        role=Role.AGENT,  # the closest existing role: records on others' behalf; its own rules narrow it
+        town=town,
+        password=make_password(None),
+    )
+    key = ApiKey.objects.create(
+        town=town,
+        name=name,
+        prefix=raw[: len(KEY_PREFIX) + 6],
+        key_hash=hash_key(raw),
+        channel=channel,
+        account=account,
+        created_at=clock.now(),
+    )
+    return key, raw
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    """A revoked key is refused at once; its account stays so that its records keep their author."""
+    if key.revoked_at is None:
+        key.revoked_at = clock.now()
+        key.save(update_fields=["revoked_at"])
+        SystemAccount.objects.filter(pk=key.account_id).update(is_active=False)
+    return key
+
+
+def api_key_rotate(*, town: Town, name: str, channel: str = Channel.HOTLINE) -> tuple[ApiKey, str]:
+    """Revoke the key of this name (if any) and issue a new one under the same name."""
+    with transaction.atomic():
+        old = ApiKey.objects.select_for_update().filter(town=town, name=name).first()
+        if old is not None:
+            api_key_revoke(key=old)
+            old.name = f"{name} · {old.prefix} {old.revoked_at:%Y%m%d%H%M%S}"[:60]
+            old.save(update_fields=["name"])
+        return api_key_create(town=town, name=name, channel=channel)
+
+
+def api_key_authenticate(raw: str) -> ApiKey | None:
+    """The active key for this plain text, with its account; None for an unknown or revoked key."""
+    if not raw or not raw.startswith(KEY_PREFIX) or len(raw) > 100:
+        return None
+    key = ApiKey.objects.select_related("town", "account").filter(key_hash=hash_key(raw)).first()
+    if key is None or key.revoked_at is not None:
+        return None
+    now = clock.now()
+    if key.last_used_at is None or now - key.last_used_at > dt.timedelta(minutes=5):
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)  # throttled: not a write per request
+    return key
+
+
+# --- idempotency ----------------------------------------------------------------------------------
+def idempotency_begin(*, client: str, key: str, fingerprint: str) -> IdempotencyRecord | None:
+    """Take the key for this request: None when taken, else the record of the request that holds it."""
+    try:
+        with transaction.atomic():
+            IdempotencyRecord.objects.create(
+                client=client, key=key, fingerprint=fingerprint, created_at=clock.now()
+            )
+    except IntegrityError:
+        return IdempotencyRecord.objects.filter(client=client, key=key).first()
+    return None
+
+
+def idempotency_finish(*, client: str, key: str, status_code: int, response: Any) -> None:
+    IdempotencyRecord.objects.filter(client=client, key=key).update(
+        state=IdempotencyRecord.State.DONE, status_code=status_code, response=response
+    )
+
+
+def idempotency_abandon(*, client: str, key: str, stale_before: dt.datetime | None = None) -> None:
+    """The first attempt did not succeed (4xx, 5xx, a crash): let a retry start afresh."""
+    rows = IdempotencyRecord.objects.filter(client=client, key=key, state=IdempotencyRecord.State.IN_PROGRESS)
+    if stale_before is not None:
+        rows = rows.filter(created_at__lt=stale_before)
+    rows.delete()
+
+
+def idempotency_purge(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> int:
+    return IdempotencyRecord.objects.filter(created_at__lt=clock.now() - older_than).delete()[0]
+
+
+# --- webhooks -------------------------------------------------------------------------------------
+def webhook_subscribe(
+    *, town: Town, name: str, url: str, channel: str = Channel.HOTLINE
+) -> tuple[WebhookSubscription, str]:
+    """Subscribe a receiver; the signing secret is returned (and shown) once, and kept encrypted."""
+    try:
+        URLValidator(schemes=["http", "https"])(url)
+    except ValidationError as exc:
+        raise ValidationError({"url": _("Give an http or https URL.")}) from exc
+    if WebhookSubscription.objects.filter(town=town, name=name).exists():
+        raise ValidationError({"name": _("This town already has a webhook with this name.")})
+    secret = secrets.token_urlsafe(32)
+    sub = WebhookSubscription.objects.create(
+        town=town, name=name, url=url, secret=secret, channel=channel, created_at=clock.now()
+    )
+    return sub, secret
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256 over ``"<timestamp>.<body>"``: a replayed old body fails the check."""
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def event_payload(event: DemandEvent) -> dict[str, Any]:
+    """What a receiver is told: the event, and where the demand now stands (Open311 terms beside ours)."""
+    from .open311 import request_status, status_notes
+
+    demand = event.demand
+    assignment = getattr(demand, "assignment", None)
+    return {
+        "event_id": event.pk,
+        "action": event.action,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "note": event.note,
+        "at": event.at,
+        "demand": {
+            "code": demand.code,
+            "service_request_id": demand.code,
+            "status": demand.status,
+            "open311_status": request_status(demand),
+            "status_notes": status_notes(demand),
+            "agency_responsible": str(assignment.department) if assignment else "",
+            "due_at": assignment.due_at if assignment else None,
+            "outcome": demand.outcome,
+            "closing_note": demand.closing_note,
+        },
+    }
+
+
+def webhooks_collect(*, limit: int = 500) -> int:
+    """Queue a delivery for each new event of a subscribed channel; return how many were queued.
+
+    No cursor: a cursor on event ids would skip an event whose transaction committed after a later id had
+    been read. Instead each pass looks for events (since the subscription began, within ``LOOKBACK``) that
+    have no delivery row yet; the unique (subscription, event) pair makes two passes at once harmless.
+    """
+    queued = 0
+    horizon = clock.now() - LOOKBACK
+    for sub in WebhookSubscription.objects.filter(active=True):
+        since = max(sub.created_at, horizon)
+        events = (
+            DemandEvent.objects.filter(town_id=sub.town_id, demand__channel=sub.channel, at__gte=since)
+            .exclude(pk__in=WebhookDelivery.objects.filter(subscription=sub).values("event_id"))
+            .select_related("demand", "demand__assignment__department")
+            .order_by("pk")[:limit]
+        )
+        rows = [
+            WebhookDelivery(
+                town_id=sub.town_id,
+                subscription=sub,
+                event=ev,
+                payload=json.loads(json.dumps(event_payload(ev), cls=DjangoJSONEncoder)),
+                created_at=clock.now(),
+            )
+            for ev in events
+        ]
+        queued += len(WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True))
+    return queued
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(seconds=10 * 2 ** (attempts - 1)), MAX_BACKOFF)
+
+
+def _post(sub: WebhookSubscription, delivery: WebhookDelivery) -> int:
+    body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(  # noqa: S310 - the URL was validated as http(s) when subscribed
+        sub.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": "Lianxin-Webhook/1",
+            "X-Lianxin-Event": f"demand.{delivery.payload.get('action', '')}",
+            "X-Lianxin-Delivery": str(delivery.pk),
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: sign(sub.secret, timestamp, body),
+        },
+    )
+    with urllib.request.urlopen(request, timeout=DELIVERY_TIMEOUT) as response:  # noqa: S310
+        return int(response.status)
+
+
+def webhooks_deliver(*, limit: int = 200) -> int:
+    """Send what is due, oldest event first per subscription; stop a subscription at its first failure.
+
+    Stopping keeps the receiver's view in order (it never hears "closed" before "assigned"). Each delivery
+    is claimed by a compare-and-swap on ``next_attempt_at`` (a lease), so two workers never both send it,
+    and no database transaction is held open while the receiver is called.
+    """
+    delivered = 0
+    for sub in WebhookSubscription.objects.filter(active=True):
+        queue = WebhookDelivery.objects.filter(subscription=sub, status=DeliveryStatus.PENDING).order_by(
+            "event_id"
+        )
+        for delivery in queue[:limit]:
+            now = clock.now()
+            if delivery.next_attempt_at > now:
+                break  # the head is backing off: later events wait behind it
+            claimed = WebhookDelivery.objects.filter(
+                pk=delivery.pk, status=DeliveryStatus.PENDING, next_attempt_at=delivery.next_attempt_at
+            ).update(next_attempt_at=now + LEASE, attempts=delivery.attempts + 1)
+            if not claimed:
+                break
+            delivery.attempts += 1
+            try:
+                code = _post(sub, delivery)
+            except urllib.error.HTTPError as exc:
+                _failed(delivery, exc.code, f"HTTP {exc.code}")
+                break
+            except (OSError, ValueError) as exc:  # refused, timed out, DNS, a bad URL
+                _failed(delivery, None, str(exc)[:500] or exc.__class__.__name__)
+                break
+            if not 200 <= code < 300:
+                _failed(delivery, code, f"HTTP {code}")
+                break
+            WebhookDelivery.objects.filter(pk=delivery.pk).update(
+                status=DeliveryStatus.DELIVERED,
+                delivered_at=clock.now(),
+                last_status_code=code,
+                last_error="",
+            )
+            delivered += 1
+    return delivered
+
+
+def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        next_attempt_at=clock.now() + _backoff(delivery.attempts), last_status_code=code, last_error=error
+    )
+
+
+def webhook_retry_now(*, deliveries: Any) -> int:
+    """From the admin: try these pending deliveries at the next pass instead of waiting out the backoff."""
+    return deliveries.filter(status=DeliveryStatus.PENDING).update(next_attempt_at=clock.now())

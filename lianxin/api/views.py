@@ -1,0 +1,310 @@
+"""REST API v1: demands and their moves, and the town's reference data. Views parse, call, render.
+
+Reads go through the pages' scopes (``demands_visible_to`` and the territory/people selectors), so a row
+outside the caller's scope is a 404. Moves call ``lianxin.demands.services`` and nothing else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework import status as http
+from rest_framework.decorators import action
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from lianxin.accounts.roles import Capability, Role
+from lianxin.demands import services
+from lianxin.demands.models import Channel, Demand, Extension, ExtensionStatus
+from lianxin.people.models import DeputyCell
+from lianxin.people.selectors import departments_visible_to, deputies_visible_to
+from lianxin.territory.selectors import cells_visible_to, stations_visible_to
+
+from . import serializers as s
+from .filters import DemandFilter
+from .idempotency import idempotent
+from .selectors import categories_for, demands_for, events_of, is_system
+
+
+class Pages(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+class ErrorOut(serializers.Serializer[Any]):
+    detail = serializers.CharField()
+
+
+IDEMPOTENCY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="A client-chosen key: a retry with the same key returns the first answer.",
+)
+ERRORS = {
+    400: OpenApiResponse(OpenApiTypes.OBJECT, description="invalid input"),
+    401: OpenApiResponse(ErrorOut, description="no or bad credentials"),
+    403: OpenApiResponse(ErrorOut, description="the role may not do this"),
+    404: OpenApiResponse(ErrorOut, description="not found in the caller's scope"),
+    409: OpenApiResponse(ErrorOut, description="the demand is not in a state that allows this move"),
+    422: OpenApiResponse(ErrorOut, description="Idempotency-Key reused for another request"),
+}
+READ_ERRORS = {k: ERRORS[k] for k in (401, 403, 404)}
+
+
+Call = Callable[[Demand, Any, dict[str, Any]], Any]
+
+
+def _move(
+    name: str, schema_in: type[serializers.Serializer[Any]], call: Call, summary: str, attr: str = ""
+) -> Any:
+    """A ``POST /demands/{code}/<name>/`` action that validates input and calls one service."""
+
+    @extend_schema(
+        operation_id=f"demands_{name}",
+        summary=summary,
+        request=schema_in,
+        parameters=[IDEMPOTENCY],
+        responses={200: s.DemandOut, **ERRORS},
+    )
+    @idempotent
+    def view(self: DemandViewSet, request: Request, code: str | None = None) -> Response:
+        demand = self.get_object()
+        data = schema_in(data=request.data, context={"request": request, "demand": demand})
+        data.is_valid(raise_exception=True)
+        call(demand, request.user, dict(data.validated_data))
+        fresh = self.get_queryset().filter(pk=demand.pk).first() or demand
+        return Response(s.DemandOut(fresh, context={"request": request}).data)
+
+    view.__name__ = attr or name
+    return action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+
+
+def _merge(d: Demand, u: Any, v: dict[str, Any]) -> Any:
+    into = demands_for(u).filter(code=v["into"]).first()
+    if into is None:
+        raise ValidationError({"into": _("Unknown demand.")})
+    return services.demand_merge(demand=d, actor=u, into=into, note=v["note"])
+
+
+def _decide(d: Demand, u: Any, v: dict[str, Any]) -> Any:
+    ext = Extension.objects.filter(assignment__demand=d, status=ExtensionStatus.PENDING).first()
+    if ext is None:
+        raise services.TransitionError(_("No extension request is waiting for a decision."))
+    return services.extension_decide(extension=ext, actor=u, approve=v["approve"], note=v["note"])
+
+
+def _assignment_of(d: Demand) -> Demand:
+    if not hasattr(d, "assignment"):
+        raise services.TransitionError(_("This demand has no assignment."))
+    return d
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Demands the caller may see", responses={200: s.DemandOut(many=True), **READ_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One demand by tracking code", responses={200: s.DemandOut, **READ_ERRORS}
+    ),
+)
+class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Demand]):
+    """Demands (诉求). A system key reads its town's demands; a person reads what the pages show them."""
+
+    serializer_class = s.DemandOut
+    lookup_field = "code"
+    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
+    pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = DemandFilter
+
+    def get_queryset(self) -> QuerySet[Demand]:
+        return demands_for(self.request.user)
+
+    @extend_schema(
+        summary="Record a demand (problem list)",
+        request=s.DemandIn,
+        parameters=[IDEMPOTENCY],
+        responses={201: s.DemandOut, **ERRORS},
+    )
+    @idempotent
+    def create(self, request: Request) -> Response:
+        user: Any = request.user
+        key: Any = request.auth
+        if not (user.can(Capability.SUBMIT_DEMAND) or user.can(Capability.RECORD_FOR_OTHERS)):
+            raise PermissionDenied(_("Your role does not allow this."))
+        data = s.DemandIn(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        category = v.pop("category")
+        if is_system(user):
+            channel, requester = key.channel, None
+        elif user.role == Role.CITIZEN or not user.can(Capability.RECORD_FOR_OTHERS):
+            channel, requester = Channel.MOBILE, user
+        else:
+            channel, requester = v.get("channel") or Channel.WALK_IN, None
+        v.pop("channel", None)
+        description = v.pop("description").strip()
+        title = v.pop("title", "").strip() or description.splitlines()[0]
+        demand = services.demand_record(
+            town=category.town,
+            recorded_by=user,
+            requester=requester,
+            channel=channel,
+            category=category,
+            title=title[:80],
+            description=description,
+            intake_key=getattr(request, "intake_key", ""),
+            **v,
+        )
+        fresh = self.get_queryset().filter(pk=demand.pk).first() or demand
+        return Response(s.DemandOut(fresh, context={"request": request}).data, status=http.HTTP_201_CREATED)
+
+    @extend_schema(summary="The demand's history", responses={200: s.EventOut(many=True), **READ_ERRORS})
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def events(self, request: Request, code: str | None = None) -> Response:
+        return Response(s.EventOut(events_of(self.get_object()), many=True).data)
+
+    claim = _move(
+        "claim", s.NoInput, lambda d, u, v: services.demand_claim(demand=d, actor=u), "Claim (接单)"
+    )
+    assign = _move(
+        "assign",
+        s.AssignIn,
+        lambda d, u, v: services.demand_assign(demand=d, actor=u, **v),
+        "Assign to a department (交办)",
+    )
+    bounce = _move(
+        "bounce",
+        s.ReasonIn,
+        lambda d, u, v: services.demand_bounce(demand=d, actor=u, reason=v["reason"]),
+        "Send back as not the department's matter",
+    )
+    accept = _move(
+        "accept", s.NoInput, lambda d, u, v: services.demand_accept(demand=d, actor=u), "Accept (签收)"
+    )
+    complete = _move(
+        "complete",
+        s.CompleteIn,
+        lambda d, u, v: services.demand_complete(demand=d, actor=u, **v),
+        "Report completion (办结)",
+    )
+    evaluate = _move(
+        "evaluate",
+        s.EvaluateIn,
+        lambda d, u, v: services.demand_evaluate(demand=d, actor=u, **v),
+        "The citizen's evaluation (a hotline key: on the citizen's behalf)",
+    )
+    check = _move(
+        "check",
+        s.CheckIn,
+        lambda d, u, v: services.demand_check(demand=d, actor=u, **v),
+        "The deputy's check",
+    )
+    return_ = _move(
+        "return",
+        s.ReasonIn,
+        lambda d, u, v: services.demand_return(demand=d, actor=u, reason=v["reason"]),
+        "Return for rework",
+        attr="return_",
+    )
+    close = _move(
+        "close",
+        s.NoteIn,
+        lambda d, u, v: services.demand_close(demand=d, actor=u, note=v["note"]),
+        "Accept and close",
+    )
+    merge = _move("merge", s.MergeIn, _merge, "Merge into another demand")
+    decline = _move(
+        "decline",
+        s.ReasonIn,
+        lambda d, u, v: services.demand_decline(demand=d, actor=u, reason=v["reason"]),
+        "Decline",
+    )
+    transfer = _move(
+        "transfer",
+        s.TransferIn,
+        lambda d, u, v: services.demand_transfer(demand=d, actor=u, **v),
+        "Carry upward as a suggestion",
+    )
+    request_extension = _move(
+        "request_extension",
+        s.ExtensionIn,
+        lambda d, u, v: services.extension_request(demand=_assignment_of(d), actor=u, **v),
+        "Request more time",
+    )
+    decide_extension = _move("decide_extension", s.DecideExtensionIn, _decide, "Decide the pending extension")
+    remind = _move(
+        "remind",
+        s.NoteIn,
+        lambda d, u, v: services.assignment_remind(demand=_assignment_of(d), actor=u, note=v["note"]),
+        "Remind the department (催办)",
+    )
+
+
+def _read_only(name: str, out: Any) -> Any:
+    return extend_schema_view(
+        list=extend_schema(
+            summary=f"{name} the caller may see", responses={200: out(many=True), **READ_ERRORS}
+        ),
+        retrieve=extend_schema(summary=f"One of the {name.lower()}", responses={200: out, **READ_ERRORS}),
+    )
+
+
+@_read_only("Categories", s.CategoryOut)
+class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    serializer_class = s.CategoryOut
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return categories_for(self.request.user).order_by("town", "domain", "name")
+
+
+@_read_only("Grid cells", s.CellOut)
+class CellViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    serializer_class = s.CellOut
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return cells_visible_to(self.request.user).order_by("town", "code")
+
+
+@_read_only("Stations", s.StationOut)
+class StationViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    serializer_class = s.StationOut
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return stations_visible_to(self.request.user).order_by("town", "kind", "name")
+
+
+@_read_only("Departments", s.DepartmentOut)
+class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    serializer_class = s.DepartmentOut
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return departments_visible_to(self.request.user).order_by("town", "name")
+
+
+@_read_only("Deputies", s.DeputyOut)
+class DeputyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    serializer_class = s.DeputyOut
+    pagination_class = Pages
+
+    def get_queryset(self) -> QuerySet[Any]:
+        links = Prefetch("cell_links", queryset=DeputyCell.objects.select_related("cell"))
+        return (
+            deputies_visible_to(self.request.user).prefetch_related(links).order_by("town", "level", "name")
+        )
