@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -7,13 +8,17 @@ from lianxin.accounts.roles import Capability
 from . import selectors
 from .models import CellKind, StationKind
 
+PER_PAGE = 100
+
 
 @capability_required(Capability.VIEW_TOWN)
 def cell_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in CellKind.values else None
-    cells = selectors.cell_list(user=request.user, kind=kind)
+    page = Paginator(selectors.cell_list(user=request.user, kind=kind), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
-        request, "territory/cell_list.html", {"cells": cells, "kind": kind, "kinds": CellKind.choices}
+        request, "territory/cell_list.html", {"page": page, "kind": kind, "kinds": CellKind.choices}
     )
 
 
@@ -21,8 +26,7 @@ def cell_list(request: HttpRequest) -> HttpResponse:
 def station_list(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in StationKind.values else None
     stations = selectors.station_list(user=request.user, kind=kind)
+    page = Paginator(stations, PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request,
-        "territory/station_list.html",
-        {"stations": stations, "kind": kind, "kinds": StationKind.choices},
+        request, "territory/station_list.html", {"page": page, "kind": kind, "kinds": StationKind.choices}
     )

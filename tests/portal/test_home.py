@@ -23,6 +23,10 @@ def rows(html: str) -> int:
     return body.count("<tr>") - body.count('colspan="')
 
 
+def total(html: str) -> int:
+    return int(re.search(r"<small data-total>(\d+)</small>", html).group(1))
+
+
 def test_home_shows_the_demo_figures_in_chinese(client, demo_user):
     client.force_login(demo_user("presidium"))
     response = client.get("/")
@@ -52,7 +56,9 @@ def test_each_figure_links_to_a_list_of_that_many(client, demo_user, url, figure
     client.force_login(demo_user("deputy"))
     home = client.get("/").content.decode()
     assert url.replace("&", "&amp;") in home
-    assert rows(client.get(url).content.decode()) == figures(home)[figure]
+    listing = client.get(url).content.decode()
+    assert total(listing) == figures(home)[figure]
+    assert rows(listing) == min(figures(home)[figure], 100), "one page of at most 100 rows"
 
 
 def test_english_is_one_switch_away(client, demo_user):
@@ -105,3 +111,14 @@ def test_county_viewer_sees_every_town_of_the_county(client, persona, town):
     client.force_login(persona(Role.COUNTY_VIEWER))
     html = client.get("/people/deputies/").content.decode()
     assert "甲镇代表" in html and "乙镇代表" in html and "外县代表" not in html
+
+
+def test_long_lists_are_paged_and_keep_their_filter(client, persona, town):
+    DeputyFactory.create_batch(130, town=town, level="county")
+    DeputyFactory.create_batch(5, town=town, level="city")
+    client.force_login(persona(Role.DEPUTY))
+    first = client.get("/people/deputies/?level=county").content.decode()
+    assert total(first) == 130 and rows(first) == 100
+    assert "level=county&amp;page=2" in first
+    second = client.get("/people/deputies/?level=county&page=2").content.decode()
+    assert rows(second) == 30
