@@ -28,11 +28,15 @@ def departments_visible_to(user: Any) -> QuerySet[Department]:
 
 
 def deputy_list(*, user: Any, level: str | None = None, on_duty: bool | None = None) -> QuerySet[Deputy]:
-    qs = deputies_visible_to(user).annotate(
-        cell_count=Count("cell_links", distinct=True),
-        duty_count=Count("duties", distinct=True),
-        observer_count=Count("observers", distinct=True),
-    )
+    qs = (
+        deputies_visible_to(user)
+        .annotate(
+            cell_count=Count("cell_links", distinct=True),
+            duty_count=Count("duties", distinct=True),
+            observer_count=Count("observers", distinct=True),
+        )
+        .order_by("town", "level", "name")
+    )  # GROUP BY drops Meta.ordering; paging needs a stable order
     if level:
         qs = qs.filter(level=level)
     if on_duty is not None:

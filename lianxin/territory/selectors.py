@@ -21,14 +21,22 @@ def stations_visible_to(user: Any) -> QuerySet[Station]:
 
 
 def cell_list(*, user: Any, kind: str | None = None) -> QuerySet[GridCell]:
-    qs = cells_visible_to(user).annotate(
-        deputy_count=Count("deputy_links", distinct=True), station_count=Count("stations", distinct=True)
+    qs = (
+        cells_visible_to(user)
+        .annotate(
+            deputy_count=Count("deputy_links", distinct=True), station_count=Count("stations", distinct=True)
+        )
+        .order_by("town", "code")
     )
     return qs.filter(kind=kind) if kind else qs
 
 
 def station_list(*, user: Any, kind: str | None = None) -> QuerySet[Station]:
-    qs = stations_visible_to(user).annotate(duty_count=Count("duties", distinct=True))
+    qs = (
+        stations_visible_to(user)
+        .annotate(duty_count=Count("duties", distinct=True))
+        .order_by("town", "kind", "name")
+    )
     return qs.filter(kind=kind) if kind else qs
 
 
