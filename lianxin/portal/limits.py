@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from lianxin.core.fields import lookup_hash
 
 
-def _hit(request: HttpRequest, group: str, key: str, rate: str, increment: bool) -> bool:
+def _key(key: str) -> object:
     if key == "ip":
-        return is_ratelimited(request, group=group, key="ip", rate=rate, increment=increment)
+        return "ip"
     # A phone or a tracking code is counted by its keyed hash, so the cache never holds the number itself.
     hashed = lookup_hash(key)
-    return is_ratelimited(request, group=group, key=lambda _g, _r: hashed, rate=rate, increment=increment)
+    return lambda _g, _r: hashed
+
+
+def _hit(request: HttpRequest, group: str, key: str, rate: str, increment: bool) -> bool:
+    """Count one (``increment``) and say whether the limit is passed; without counting, whether it is full."""
+    if increment:
+        return is_ratelimited(request, group=group, key=_key(key), rate=rate, increment=True)
+    usage = get_usage(request, group=group, key=_key(key), rate=rate, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
 def submission_limited(request: HttpRequest, *, phone: str) -> bool:

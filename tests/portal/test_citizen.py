@@ -211,7 +211,9 @@ def test_a_station_of_another_town_is_ignored(client, portal_town):
     assert Demand.objects.get().station is None
 
 
-@pytest.mark.parametrize(("fmt", "ctype", "magic"), [("svg", "image/svg+xml", b"<?xml"), ("png", "image/png", b"\x89PNG")])
+@pytest.mark.parametrize(
+    ("fmt", "ctype", "magic"), [("svg", "image/svg+xml", b"<?xml"), ("png", "image/png", b"\x89PNG")]
+)
 def test_qr_codes_for_stations_and_deputies(client, portal_town, fmt, ctype, magic):
     for kind, pk in (("station", portal_town.station.pk), ("deputy", portal_town.loop.deputy.deputy.pk)):
         r = client.get(reverse("portal:qr", args=[portal_town.town.code, kind, pk, fmt]))
