@@ -19,7 +19,7 @@ from lianxin.core import clock
 from lianxin.core.fields import lookup_hash
 from lianxin.core.models import Town
 from lianxin.notify.services import notify
-from lianxin.people.models import Department, Deputy
+from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 from lianxin.territory.selectors import cell_at
 
@@ -30,6 +30,7 @@ from .models import (
     Category,
     Demand,
     DemandEvent,
+    Evaluation,
     EvaluatorRole,
     Extension,
     ExtensionStatus,
@@ -39,6 +40,8 @@ from .models import (
     Verdict,
 )
 from .workflow import MOVES, ON_THE_CLOCK, Status
+
+UPWARD_LEVELS = (DeputyLevel.COUNTY, DeputyLevel.CITY, DeputyLevel.PROVINCE)
 
 
 class TransitionError(ValidationError):
@@ -276,10 +279,15 @@ def demand_decline(*, demand: Demand, actor: Any, reason: str) -> Demand:
 @transaction.atomic
 def demand_transfer(*, demand: Demand, actor: Any, to_level: str, note: str) -> Demand:
     """A deputy carries the matter upward as a suggestion to a higher congress (county, city, province)."""
+    errors = {}
+    if to_level not in UPWARD_LEVELS:
+        errors["to_level"] = _("Choose the county, city or provincial congress.")
     if not note.strip():
-        raise ValidationError(_("Say what the suggestion to the higher level is."))
+        errors["note"] = _("Say what the suggestion to the higher level is.")
+    if errors:
+        raise ValidationError(errors)
     _check(actor, "transfer", demand)
-    text = f"{to_level}: {note.strip()}"
+    text = f"{DeputyLevel(to_level).label}: {note.strip()}"
     fields: dict[str, Any] = {"closing_note": text, "closed_at": clock.now()}
     if demand.deputy_id is None and getattr(actor, "deputy", None) is not None:
         fields["deputy"] = actor.deputy
@@ -457,7 +465,7 @@ def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = 
             {"comment": _("Tell us what is still wrong, so the department can put it right.")}
         )
     _check(actor, "evaluate", demand)
-    Evaluation_create(demand, EvaluatorRole.CITIZEN, verdict, comment, actor)
+    _evaluation(demand, EvaluatorRole.CITIZEN, verdict, comment, actor)
     if verdict == Verdict.UNSATISFIED:
         return _returned(demand, "evaluate", actor, comment)
     return _move(
@@ -465,9 +473,7 @@ def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = 
     )
 
 
-def Evaluation_create(demand: Demand, role: str, verdict: str, comment: str, actor: Any) -> None:
-    from .models import Evaluation
-
+def _evaluation(demand: Demand, role: str, verdict: str, comment: str, actor: Any) -> None:
     Evaluation.objects.create(
         town_id=demand.town_id,
         demand=demand,
@@ -485,7 +491,7 @@ def demand_check(*, demand: Demand, actor: Any, passed: bool, comment: str = "")
     if not passed and not comment.strip():
         raise ValidationError({"comment": _("Say what is not done.")})
     _check(actor, "check", demand)
-    Evaluation_create(
+    _evaluation(
         demand, EvaluatorRole.DEPUTY, Verdict.SATISFIED if passed else Verdict.UNSATISFIED, comment, actor
     )
     if not passed:
@@ -509,7 +515,7 @@ def demand_return(*, demand: Demand, actor: Any, reason: str) -> Demand:
 def demand_close(*, demand: Demand, actor: Any, note: str = "") -> Demand:
     """The presidium's acceptance closes the loop."""
     _check(actor, "close", demand)
-    Evaluation_create(demand, EvaluatorRole.PRESIDIUM, Verdict.SATISFIED, note, actor)
+    _evaluation(demand, EvaluatorRole.PRESIDIUM, Verdict.SATISFIED, note, actor)
     demand = _move(demand, "close", actor, Status.CLOSED, note=note, closed_at=clock.now())
     _tell_citizen(demand, _("Demand %(code)s is closed. Thank you.") % {"code": demand.code}, note)
     return demand
