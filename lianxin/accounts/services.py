@@ -48,7 +48,7 @@ def clean_mobile(value: str) -> str:
     elif digits.startswith("0086"):
         digits = digits[4:]
     if not MOBILE.match(digits):
-        raise ValidationError(_("Enter an 11-digit mobile phone number, such as 13912345678."))
+        raise ValidationError(_("Enter the 11-digit mobile phone number, starting with 1."))
     return digits
 
 
