@@ -1,0 +1,207 @@
+"""Citizens, agents and observers on a phone (360×780) in Debian's Chromium; each test saves a screenshot."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Browser, Page, expect
+
+from lianxin.board import services as board
+from lianxin.core.fields import lookup_hash
+from lianxin.demands import services as demands
+from lianxin.demands.models import Demand
+from tests.portal.fixtures import media, portal_town, sms  # noqa: F401
+from tests.portal.sms import last_code
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PHONE_SIZE = {"width": 360, "height": 780}
+# Inside the Loop's cell (35.26..35.27 N, 113.66..113.67 E), as WGS84 from the browser's geolocation API.
+INSIDE = {"latitude": 35.265, "longitude": 113.665}
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {
+        **browser_context_args,
+        "viewport": PHONE_SIZE,
+        "locale": "zh-CN",
+        "geolocation": INSIDE,
+        "permissions": ["geolocation"],
+    }
+
+
+def shot(page: Page, artifacts_dir: str, name: str) -> None:
+    page.screenshot(path=os.path.join(artifacts_dir, f"{name}.png"), full_page=True)
+
+
+def no_wider_than_the_phone(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_SIZE["width"]
+
+
+def photo() -> dict:
+    out = io.BytesIO()
+    Image.new("RGB", (80, 60), (10, 120, 200)).save(out, format="JPEG")
+    return {"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
+
+
+def sign_in(page: Page, base: str, user) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("用户名").fill(user.username)
+    page.get_by_label("密码").fill("pw-12345!")
+    page.get_by_role("button", name="登录").click()
+    expect(page.locator("h1")).to_be_visible()
+
+
+def test_submit_then_track_then_evaluate(
+    page: Page, browser: Browser, live_server, portal_town, sms, artifacts_dir
+):
+    pt = portal_town
+    page.goto(f"{live_server.url}/m/")
+    expect(page.locator("h1")).to_contain_text("我要反映")
+    no_wider_than_the_phone(page)
+    # a first try with nothing filled in keeps the page and says what to fix
+    page.get_by_role("button", name="提交").click()
+    expect(page.locator(".form-errors")).to_contain_text("请修改")
+    expect(page.locator('[data-error-for="category"]')).to_contain_text("请选择最符合的类别")
+    page.locator("[name=category]").select_option(label=pt.loop.category.name)
+    page.locator("[name=description]").fill("村口路灯坏了一个月,晚上很黑")
+    page.locator("[name=photos]").set_input_files([photo()])
+    page.get_by_role("button", name="使用我的位置").click()
+    expect(page.locator("[data-locate-status]")).to_contain_text("已定位")
+    page.locator("[name=name]").fill("王秀英")
+    page.locator("[name=phone]").fill("13912340001")
+    shot(page, artifacts_dir, "citizen-1-form")
+    page.get_by_role("button", name="提交").click()
+    code_box = page.locator("[data-tracking-code]")
+    expect(code_box).to_have_text(re.compile(r"^\d{11}$"))
+    code = code_box.inner_text()
+    shot(page, artifacts_dir, "citizen-2-code")
+    demand = Demand.objects.get(code=code)
+    assert demand.cell == pt.loop.cell and demand.lat == INSIDE["latitude"]
+    assert demand.attachments.count() == 1
+
+    # the deputy, the department and back: the real services move it to completed
+    loop = pt.loop
+    demand = demands.demand_claim(demand=demand, actor=loop.deputy)
+    demands.demand_assign(
+        demand=demand, actor=loop.deputy, department=loop.department, matter="修路灯", standard="三日内亮灯"
+    )
+    demand = demands.demand_accept(demand=Demand.objects.get(pk=demand.pk), actor=loop.staff)
+    demands.demand_complete(demand=demand, actor=loop.staff, result="已更换灯具", outcome="resolved")
+
+    # another phone, no account: the code and the last four digits
+    context = browser.new_context(viewport=PHONE_SIZE, locale="zh-CN")
+    other = context.new_page()
+    other.goto(f"{live_server.url}/m/{pt.town.code}/track/")
+    other.locator("[name=code]").fill(code)
+    other.locator("[name=last4]").fill("9999")
+    other.get_by_role("button", name="查询").click()
+    expect(other.locator(".form-errors")).to_contain_text("不匹配")
+    other.locator("[name=last4]").fill("0001")
+    other.get_by_role("button", name="查询").click()
+    expect(other.locator("[data-status]")).to_have_text("已办结")
+    expect(other.locator("[data-result]")).to_contain_text("已更换灯具")
+    expect(other.locator("body")).not_to_contain_text("13912340001")
+    # to evaluate, prove the phone with an SMS code
+    other.get_by_role("button", name="发送验证码").click()
+    other.locator("[name=code]").fill(last_code("13912340001"))
+    other.get_by_role("button", name="登录").click()
+    other.get_by_text("不满意", exact=True).click()
+    other.get_by_role("button", name="提交评价").click()
+    expect(other.locator('[data-error-for="comment"]')).to_be_visible()
+    other.locator("[name=comment]").fill("只修好了一盏,另一盏还不亮")
+    other.get_by_role("button", name="提交评价").click()
+    expect(other.locator("[data-status]")).to_have_text("退回重办")
+    no_wider_than_the_phone(other)
+    shot(other, artifacts_dir, "citizen-3-evaluated")
+    context.close()
+    assert Demand.objects.get(code=code).status == "returned"
+
+
+def test_agent_records_for_an_elderly_person(page: Page, live_server, portal_town, artifacts_dir):
+    pt = portal_town
+    sign_in(page, live_server.url, pt.agent)
+    page.get_by_role("link", name="代老人登记诉求").click()
+    expect(page.locator(".preset")).to_contain_text(pt.collection_point.name)
+    page.locator("[name=name]").fill("刘奶奶")
+    page.locator("[name=category]").select_option(label=pt.loop.category.name)
+    page.locator("[name=description]").fill("家门口台阶太高,出门不方便")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator('[data-error-for="consent"]')).to_contain_text("请先征得本人同意")
+    expect(page.locator("[name=description]")).to_have_value("家门口台阶太高,出门不方便")
+    page.get_by_label("本人已同意由我代为登记并反映此诉求").check()
+    shot(page, artifacts_dir, "agent-1-form")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator("[data-tracking-code]")).to_have_text(re.compile(r"^\d{11}$"))
+    no_wider_than_the_phone(page)
+    shot(page, artifacts_dir, "agent-2-code")
+    demand = Demand.objects.get(code=page.locator("[data-tracking-code]").inner_text())
+    assert demand.channel == "collection_point" and demand.station == pt.collection_point
+    assert demand.recorded_by == pt.agent and demand.requester_name == "刘奶奶"
+
+
+def test_observer_reports_from_their_cell(page: Page, live_server, portal_town, artifacts_dir):
+    pt = portal_town
+    sign_in(page, live_server.url, pt.observer)
+    page.get_by_role("link", name="民情观察员报告").click()
+    expect(page.locator("[name=cell]")).to_have_value(str(pt.loop.cell.pk))
+    page.locator("[name=category]").select_option(label=pt.second_category.name)
+    page.locator("[name=description]").fill("河道边堆了很多建筑垃圾")
+    page.locator("[name=urgency]").select_option("emergency")
+    shot(page, artifacts_dir, "observer-1-form")
+    page.get_by_role("button", name="报告").click()
+    expect(page.locator("[data-tracking-code]")).to_have_text(re.compile(r"^\d{11}$"))
+    shot(page, artifacts_dir, "observer-2-code")
+    demand = Demand.objects.get(code=page.locator("[data-tracking-code]").inner_text())
+    assert demand.channel == "observer" and demand.cell == pt.loop.cell
+    assert demand.recorded_by == pt.observer and demand.urgency == "emergency"
+
+
+def test_the_public_board_shows_the_result_without_personal_data(
+    page: Page, browser: Browser, live_server, portal_town, artifacts_dir
+):
+    pt = portal_town
+    demand = pt.loop.completed(
+        recorded_by=None,
+        requester=None,
+        requester_name="赵铁柱",
+        requester_phone="13511112222",
+        requester_id_number="410724199001011234",
+        description="赵铁柱反映:村口路面塌陷,电话13511112222",
+    )
+    sign_in(page, live_server.url, pt.loop.presidium)
+    page.goto(f"{live_server.url}/board/redact/")
+    page.get_by_role("link", name=demand.code).click()
+    text = page.locator("[name=text]")
+    expect(text).not_to_have_value(re.compile("13511112222|赵铁柱"))
+    text.fill(text.input_value() + " 已于三日内修复。")
+    page.get_by_role("button", name="公示", exact=True).click()
+    expect(page.locator("h1")).to_contain_text("办结公示管理")
+
+    context = browser.new_context(viewport=PHONE_SIZE, locale="zh-CN")
+    public = context.new_page()
+    public.goto(f"{live_server.url}/board/")
+    item = public.locator("[data-publication]")
+    expect(item).to_have_count(1)
+    expect(item).to_contain_text("村口路面塌陷")
+    expect(item).to_contain_text("已疏通")
+    expect(item).to_contain_text(pt.loop.cell.name)
+    expect(public.locator('[data-figure="done"]')).to_have_text("1")
+    body = public.content()
+    for secret in ("赵铁柱", "13511112222", "410724199001011234", demand.code):
+        assert secret not in body
+    no_wider_than_the_phone(public)
+    shot(public, artifacts_dir, "board-public")
+    # the deputy's public page is linked from the stations page and carries a QR code
+    public.goto(f"{live_server.url}/board/{pt.town.code}/stations/")
+    public.get_by_role("link", name=pt.loop.deputy.deputy.name).first.click()
+    expect(public.locator(".qr img")).to_be_visible()
+    assert public.locator(".qr img").evaluate("img => img.naturalWidth") > 0
+    shot(public, artifacts_dir, "board-deputy")
+    context.close()
+    assert Demand.objects.filter(requester_phone_hash=lookup_hash("13511112222")).count() == 1
+    assert board  # the service module is the one the page used
