@@ -14,8 +14,11 @@ from lianxin.board import services as board
 from lianxin.core.fields import lookup_hash
 from lianxin.demands import services as demands
 from lianxin.demands.models import Demand
-from tests.portal.fixtures import media, portal_town, sms  # noqa: F401
+from tests.portal.fixtures import media, portal_town, sms
 from tests.portal.sms import last_code
+
+# pytest finds these fixtures by their names in this module
+FIXTURES = (media, portal_town, sms)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE_SIZE = {"width": 360, "height": 780}

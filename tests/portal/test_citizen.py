@@ -13,7 +13,6 @@ from PIL import Image
 from lianxin.demands.models import Attachment, Demand
 
 from .fixtures import jpeg_with_gps, png_bytes
-from .fixtures import media, portal_town, sms  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

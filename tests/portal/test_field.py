@@ -11,8 +11,6 @@ from lianxin.accounts.roles import Role
 from lianxin.demands.models import Demand
 from tests.factories import UserFactory
 
-from .fixtures import media, portal_town, sms  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 

@@ -14,8 +14,6 @@ from lianxin.core.fields import lookup_hash
 from lianxin.demands import services as demands
 from lianxin.demands.models import Demand
 
-from .fixtures import media, portal_town, sms  # noqa: F401
-
 pytestmark = pytest.mark.django_db
 
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")

@@ -13,7 +13,6 @@ from lianxin.accounts import services as accounts
 from lianxin.accounts.models import LoginCode, User
 from lianxin.demands.models import Demand, Evaluation
 
-from .fixtures import media, portal_town, sms  # noqa: F401
 from .sms import last_code
 
 pytestmark = pytest.mark.django_db
@@ -178,9 +177,11 @@ def test_codes_are_stored_hashed(portal_town, sms):
 def test_a_code_expires(portal_town, sms):
     with time_machine.travel(dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC), tick=False):
         accounts.login_code_send(town=portal_town.town, phone=PHONE)
-    with time_machine.travel(dt.datetime(2025, 3, 1, 9, 6, tzinfo=dt.UTC), tick=False):
-        with pytest.raises(ValidationError):
-            accounts.login_code_verify(town=portal_town.town, phone=PHONE, code=last_code(PHONE))
+    with (
+        time_machine.travel(dt.datetime(2025, 3, 1, 9, 6, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        accounts.login_code_verify(town=portal_town.town, phone=PHONE, code=last_code(PHONE))
 
 
 def test_a_code_allows_few_wrong_tries_then_dies(portal_town, sms, settings):
