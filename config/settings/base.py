@@ -210,6 +210,11 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 
+# Exported sheets (django-import-export): a leading "=" is stripped so no cell becomes a formula, and
+# characters Excel refuses are replaced instead of failing the export.
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+
 # --- citizen portal -------------------------------------------------------------------------
 # Anonymous submissions and tracking guesses are limited per address and per phone (django-ratelimit on
 # the default cache: set CACHE_URL to Redis in production so that every worker counts together).

@@ -4,5 +4,12 @@ from . import views
 
 app_name = "demands"
 urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.record, name="record"),
+    path("inbox/deputy/", views.deputy_inbox, name="deputy_inbox"),
+    path("inbox/department/", views.department_inbox, name="department_inbox"),
+    path("lists/", views.overview, name="overview"),
+    path("lists/<slug:kind>/", views.demand_list, name="list"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/<slug:action>/", views.act, name="act"),
 ]

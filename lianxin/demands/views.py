@@ -1,11 +1,308 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""The staff workbench: inboxes, the three lists, recording a demand, a demand's page and its moves.
 
-from .permissions import demands_visible_to
+Views parse input, call a selector or a service, and render. Every demand is fetched through
+``demands_visible_to(request.user)`` (in the selectors), so one outside the user's scope is a 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianxin.accounts.decorators import capability_required
+from lianxin.accounts.roles import Capability
+from lianxin.core import masking
+
+from . import exports, selectors, services
+from .filters import DemandFilter
+from .forms import FORMS, ActionForm, RecordForm, action_form
+from .models import Demand
+from .permissions import demands_visible_to, may_see_personal_data
+from .workflow import MOVES
+
+PER_PAGE = 25
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Each role to its own desk."""
+    user: Any = request.user
+    if user.can(Capability.CLAIM_DEMAND):
+        return redirect("demands:deputy_inbox")
+    if user.can(Capability.HANDLE_ASSIGNMENT):
+        return redirect("demands:department_inbox")
+    if user.can(Capability.VIEW_TOWN):
+        return redirect("demands:overview")
+    if _may_record(user):
+        return redirect("demands:record")
+    raise PermissionDenied
+
+
+def _inbox(request: HttpRequest, tabs: list[selectors.Tab], title: str) -> HttpResponse:
+    current = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
+    page = Paginator(current.demands, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "demands/inbox.html",
+        {
+            "title": title,
+            "tabs": tabs,
+            "current": current,
+            "page": page,
+            "may_record": _may_record(request.user),
+        },
+    )
+
+
+@capability_required(Capability.CLAIM_DEMAND)
+def deputy_inbox(request: HttpRequest) -> HttpResponse:
+    return _inbox(request, selectors.deputy_inbox(user=request.user), _("Deputy's inbox"))
+
+
+@capability_required(Capability.HANDLE_ASSIGNMENT)
+def department_inbox(request: HttpRequest) -> HttpResponse:
+    return _inbox(request, selectors.department_inbox(user=request.user), _("Department's inbox"))
+
+
+@capability_required(Capability.VIEW_TOWN)
+def overview(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "demands/overview.html",
+        {"lists": selectors.overview(user=request.user), "may_record": _may_record(request.user)},
+    )
+
+
+@capability_required(Capability.VIEW_TOWN)
+def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
+    """One of the three lists, filtered; ``?format=xlsx`` downloads the printed sheet of the same rows."""
+    if kind not in selectors.LISTS:
+        raise Http404
+    statuses, label = selectors.LISTS[kind]
+    filterset = DemandFilter(
+        request.GET or None,
+        queryset=selectors.list_demands(user=request.user, kind=kind),
+        request=request,
+        statuses=statuses,
+    )
+    rows = filterset.qs if filterset.is_bound else filterset.queryset
+    if request.GET.get("format") == "xlsx":
+        name = f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
+        response = HttpResponse(exports.demands_xlsx(rows), content_type=exports.XLSX_CONTENT_TYPE)
+        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        return response
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "demands/list.html",
+        {
+            "kind": kind,
+            "label": label,
+            "filter": filterset,
+            "page": page,
+            "lists": selectors.overview(user=request.user),
+        },
+    )
+
+
+# --- recording ---------------------------------------------------------------------------------------
+def _may_record(user: Any) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.town_id
+        and (user.can(Capability.RECORD_FOR_OTHERS) or user.can(Capability.REPORT_OBSERVATION))
+    )
+
+
+@login_required
+def record(request: HttpRequest) -> HttpResponse:
+    """Put a demand on the problem list for someone. A hidden key makes a double submit one demand."""
+    user: Any = request.user
+    if not _may_record(user):
+        raise PermissionDenied
+    form = RecordForm(request.POST or None, request.FILES or None, user=user)
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                demand = services.demand_record(
+                    town=user.town,
+                    recorded_by=user,
+                    channel=data["channel"],
+                    category=data["category"],
+                    urgency=data["urgency"],
+                    title=data["title"],
+                    description=data["description"],
+                    cell=data["cell"],
+                    station=data["station"],
+                    lat=data["lat"],
+                    lng=data["lng"],
+                    address=data["address"],
+                    requester_name=data["requester_name"],
+                    requester_phone=data["requester_phone"],
+                    requester_id_number=data["requester_id_number"],
+                    attachments=data["attachments"],
+                    intake_key=data["intake_key"],
+                )
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                if not getattr(demand, "replayed", False):
+                    messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
+                if demands_visible_to(user).filter(pk=demand.pk).exists():
+                    return redirect("demands:detail", code=demand.code)
+                return redirect("demands:index")
+        return render(request, "demands/record.html", {"form": form}, status=400)
+    return render(request, "demands/record.html", {"form": form})
+
+
+# --- a demand's page and its moves ---------------------------------------------------------------------
+def _fetch(request: HttpRequest, code: str) -> Demand:
+    return get_object_or_404(selectors.demand_detail(user=request.user, code=code))
+
+
+def _requester(user: Any, demand: Demand) -> dict[str, str]:
+    if may_see_personal_data(user, demand):
+        return {
+            "name": demand.requester_name,
+            "phone": demand.requester_phone,
+            "id_number": demand.requester_id_number,
+        }
+    return {
+        "name": masking.mask_name(demand.requester_name),
+        "phone": masking.mask_phone(demand.requester_phone),
+        "id_number": masking.mask_id_number(demand.requester_id_number),
+    }
+
+
+def _render_detail(
+    request: HttpRequest,
+    demand: Demand,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    moves = selectors.actions_for(user=user, demand=demand)
+    action_forms = [
+        (
+            move,
+            bound
+            if bound is not None and bound.prefix == move.action
+            else action_form(move.action, demand=demand, user=user),
+        )
+        for move in moves
+    ]
+    context = {
+        "demand": demand,
+        "assignment": selectors.assignment_of(demand),
+        "requester": _requester(user, demand),
+        "timeline": selectors.timeline(demand),
+        "pending_extension": selectors.pending_extension(demand),
+        "action_forms": action_forms,
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+    }
+    return render(request, "demands/detail.html", context, status=status)
 
 
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    demand = get_object_or_404(demands_visible_to(request.user), code=code)
-    return render(request, "demands/detail.html", {"demand": demand})
+    return _render_detail(request, _fetch(request, code))
+
+
+def _form_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form fields it names, the rest on the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _decide_extension(demand: Demand, user: Any, data: dict[str, Any]) -> Any:
+    pending = selectors.pending_extension(demand)
+    if pending is None:
+        raise services.TransitionError(_("No extension request is waiting for a decision."))
+    return services.extension_decide(
+        extension=pending, actor=user, approve=data["approve"], note=data["note"]
+    )
+
+
+Runner = Callable[[Demand, Any, dict[str, Any]], Any]
+RUNNERS: dict[str, Runner] = {
+    "claim": lambda d, u, c: services.demand_claim(demand=d, actor=u),
+    "assign": lambda d, u, c: services.demand_assign(
+        demand=d,
+        actor=u,
+        department=c["department"],
+        matter=c["matter"],
+        standard=c["standard"],
+        due_at=c["due_at"],
+        co_departments=c["co_departments"],
+    ),
+    "bounce": lambda d, u, c: services.demand_bounce(demand=d, actor=u, reason=c["reason"]),
+    "accept": lambda d, u, c: services.demand_accept(demand=d, actor=u),
+    "complete": lambda d, u, c: services.demand_complete(
+        demand=d, actor=u, result=c["result"], outcome=c["outcome"], evidence=c["evidence"]
+    ),
+    "evaluate": lambda d, u, c: services.demand_evaluate(
+        demand=d, actor=u, verdict=c["verdict"], comment=c["comment"]
+    ),
+    "check": lambda d, u, c: services.demand_check(
+        demand=d, actor=u, passed=c["passed"], comment=c["comment"]
+    ),
+    "return": lambda d, u, c: services.demand_return(demand=d, actor=u, reason=c["reason"]),
+    "close": lambda d, u, c: services.demand_close(demand=d, actor=u, note=c["note"]),
+    "merge": lambda d, u, c: services.demand_merge(demand=d, actor=u, into=c["into"], note=c["note"]),
+    "decline": lambda d, u, c: services.demand_decline(demand=d, actor=u, reason=c["reason"]),
+    "transfer": lambda d, u, c: services.demand_transfer(
+        demand=d, actor=u, to_level=c["to_level"], note=c["note"]
+    ),
+    "request_extension": lambda d, u, c: services.extension_request(
+        demand=d, actor=u, due_at=c["due_at"], reason=c["reason"]
+    ),
+    "decide_extension": _decide_extension,
+    "remind": lambda d, u, c: services.assignment_remind(demand=d, actor=u, note=c["note"]),
+}
+assert set(RUNNERS) == set(FORMS) == set(MOVES), "every move needs a form and a runner"
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    """One move: 403 if the role may not make it, 400 on bad input (kept), 409 if the state forbids it."""
+    if action not in RUNNERS:
+        raise Http404
+    user: Any = request.user
+    demand = _fetch(request, code)
+    if not user.has_perm(f"demands.{action}", demand):
+        raise PermissionDenied
+    form = action_form(action, demand=demand, user=user, data=request.POST, files=request.FILES)
+    if not form.is_valid():
+        return _render_detail(request, demand, bound=form, status=400)
+    try:
+        RUNNERS[action](demand, user, form.cleaned_data)
+    except services.TransitionError as error:
+        problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
+        return _render_detail(request, _fetch(request, code), problem=problem, status=409)
+    except ValidationError as error:
+        _form_errors(form, error)
+        return _render_detail(request, _fetch(request, code), bound=form, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": MOVES[action].label})
+    if demands_visible_to(user).filter(pk=demand.pk).exists():
+        return redirect("demands:detail", code=code)
+    return redirect("demands:index")

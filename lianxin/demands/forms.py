@@ -1,0 +1,242 @@
+"""Forms of the workbench: they parse and check input; the services decide and write."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.people.models import Department, DeputyLevel
+from lianxin.territory.models import GridCell, Station
+
+from . import selectors
+from .models import Category, Channel, Demand, Outcome, Urgency, Verdict
+from .permissions import demands_visible_to
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (Django's documented recipe)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _text(
+    label: Any, *, required: bool = True, rows: int = 3, max_length: int | None = None
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class RecordForm(forms.Form):
+    """A demand recorded by staff, an agent or an observer on someone's behalf."""
+
+    intake_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices)
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.GENERAL)
+    title = forms.CharField(label=_("Summary"), max_length=80)
+    description = _text(_("Description"), rows=4)
+    cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none(), required=False)
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False)
+    lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
+    lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
+    address = forms.CharField(label=_("Address"), max_length=120, required=False)
+    requester_name = forms.CharField(label=_("Requester's name"), max_length=50, required=False)
+    requester_phone = forms.RegexField(
+        label=_("Requester's phone"),
+        regex=r"^[0-9+\- ]{5,20}$",
+        required=False,
+        error_messages={"invalid": _("Enter a phone number of digits only.")},
+    )
+    requester_id_number = forms.RegexField(
+        label=_("Requester's ID number"),
+        regex=r"^[0-9]{17}[0-9Xx]$",
+        required=False,
+        error_messages={"invalid": _("An ID number has 18 characters: 17 digits and a digit or X.")},
+    )
+    attachments = MultipleFileField(label=_("Photos or documents"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("intake_key", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = selectors.categories_for(user, active_only=True)  # type: ignore[attr-defined]
+        self.fields["cell"].queryset = selectors.cells_for(user)  # type: ignore[attr-defined]
+        self.fields["station"].queryset = selectors.stations_for(user)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lat, lng = data.get("lat"), data.get("lng")
+        if (lat is None) != (lng is None):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        if data.get("cell") is None and lat is None and not self.has_error("cell"):
+            self.add_error("cell", _("Choose the grid cell, or give the location."))
+        return data
+
+
+# --- one form per move -------------------------------------------------------------------------------
+class ActionForm(forms.Form):
+    """Base of the move forms; ``demand`` and ``user`` let a form offer the right choices."""
+
+    def __init__(self, *args: Any, demand: Demand, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.demand = demand
+        self.user = user
+
+
+class ConfirmForm(ActionForm):
+    pass
+
+
+class AssignForm(ActionForm):
+    department = forms.ModelChoiceField(label=_("Lead department"), queryset=Department.objects.none())
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("Co-handling departments"),
+        queryset=Department.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    matter = _text(_("Matter to handle"))
+    standard = _text(_("Standard of completion"))
+    due_at = forms.DateTimeField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_("Leave empty for the category's time limit in working days."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = selectors.departments_for(self.user, active_only=True).filter(
+            town_id=self.demand.town_id
+        )
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["co_departments"].queryset = departments  # type: ignore[attr-defined]
+        if self.demand.category.default_department_id and not self.is_bound:
+            self.initial.setdefault("department", self.demand.category.default_department_id)
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"))
+
+
+class CompleteForm(ActionForm):
+    result = _text(_("What was done"), rows=4)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
+    evidence = MultipleFileField(label=_("Evidence (photos or documents)"))
+
+
+class EvaluateForm(ActionForm):
+    verdict = forms.ChoiceField(
+        label=_("Citizen's verdict"), choices=Verdict.choices, widget=forms.RadioSelect
+    )
+    comment = _text(_("Comment"), required=False, rows=2)
+
+
+YES_NO = [("yes", _("Passed")), ("no", _("Not done"))]
+
+
+class CheckForm(ActionForm):
+    passed = forms.TypedChoiceField(
+        label=_("Result on the ground"),
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    comment = _text(_("Comment"), required=False, rows=2)
+
+
+class NoteForm(ActionForm):
+    note = _text(_("Note"), required=False, rows=2)
+
+
+class RemindForm(ActionForm):
+    note = _text(_("What the department must hurry"), rows=2)
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(label=_("Tracking code of the demand to merge into"), max_length=20)
+    note = _text(_("Note"), required=False, rows=2)
+
+    def clean_into(self) -> Demand:
+        code = self.cleaned_data["into"].strip()
+        target = demands_visible_to(self.user).filter(code=code).first()
+        if target is None:
+            raise ValidationError(_("No demand with this tracking code in your scope."))
+        return target
+
+
+LEVELS = [
+    (DeputyLevel.COUNTY.value, _("county congress")),
+    (DeputyLevel.CITY.value, _("city congress")),
+    (DeputyLevel.PROVINCE.value, _("provincial congress")),
+]
+
+
+class TransferForm(ActionForm):
+    to_level = forms.ChoiceField(label=_("Higher level"), choices=LEVELS)
+    note = _text(_("The suggestion to the higher level"))
+
+
+class RequestExtensionForm(ActionForm):
+    due_at = forms.DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
+    reason = _text(_("Why more time is needed"))
+
+
+class DecideExtensionForm(ActionForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("yes", _("Approve")), ("no", _("Refuse"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+    )
+    note = _text(_("Note"), required=False, rows=2)
+
+
+FORMS: dict[str, type[ActionForm]] = {
+    "claim": ConfirmForm,
+    "assign": AssignForm,
+    "bounce": ReasonForm,
+    "accept": ConfirmForm,
+    "complete": CompleteForm,
+    "evaluate": EvaluateForm,
+    "check": CheckForm,
+    "return": ReasonForm,
+    "close": NoteForm,
+    "merge": MergeForm,
+    "decline": ReasonForm,
+    "transfer": TransferForm,
+    "request_extension": RequestExtensionForm,
+    "decide_extension": DecideExtensionForm,
+    "remind": RemindForm,
+}
+
+
+def action_form(action: str, *, demand: Demand, user: Any, data: Any = None, files: Any = None) -> ActionForm:
+    return FORMS[action](data, files, demand=demand, user=user, prefix=action)

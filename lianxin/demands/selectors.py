@@ -1,0 +1,272 @@
+"""Reads for the staff workbench: inboxes, the three lists, a demand's page. Every query starts from
+``permissions.demands_visible_to(user)``, so nothing outside the user's town and role is ever read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.accounts.scoping import scope_to_towns
+from lianxin.people.models import Department
+from lianxin.territory.models import GridCell, Station
+
+from .models import Category, Demand, DemandEvent, Evaluation, Extension, ExtensionStatus, Light, Reminder
+from .permissions import demands_visible_to
+from .workflow import (
+    ASSIGNMENT_LIST,
+    COMPLETION_LIST,
+    MOVES,
+    ON_THE_CLOCK,
+    PROBLEM_LIST,
+    TERMINAL,
+    Move,
+    Status,
+    allowed_from,
+)
+
+# The three lists (三张清单): URL slug → statuses and title.
+LISTS: dict[str, tuple[tuple[Status, ...], str | Promise]] = {
+    "problem": (PROBLEM_LIST, _("Problem list")),
+    "assignment": (ASSIGNMENT_LIST, _("Assignment list")),
+    "completion": (COMPLETION_LIST, _("Completion list")),
+}
+
+
+@dataclass
+class Tab:
+    key: str
+    label: str | Promise
+    demands: QuerySet[Demand]
+    count: int = field(default=0)
+
+
+def _rows(qs: QuerySet[Demand]) -> QuerySet[Demand]:
+    """What a row of an inbox or a list shows, in one query."""
+    return qs.select_related("category", "cell", "deputy", "assignment", "assignment__department")
+
+
+def _deputy(user: Any) -> Any:
+    return getattr(user, "deputy", None)
+
+
+def _department_id(user: Any) -> int | None:
+    staff = getattr(user, "department_staff", None)
+    return staff.department_id if staff else None
+
+
+def _tabs(specs: list[tuple[str, str | Promise, QuerySet[Demand]]]) -> list[Tab]:
+    return [Tab(key, label, _rows(qs), qs.count()) for key, label, qs in specs]
+
+
+def deputy_inbox(*, user: Any) -> list[Tab]:
+    """Unclaimed in my cells (and items nobody has placed in a cell yet), mine in progress, due soon,
+    overdue."""
+    deputy = _deputy(user)
+    visible = demands_visible_to(user)
+    if deputy is None:
+        visible = visible.none()
+    mine = visible.filter(deputy=deputy)
+    clock = mine.filter(status__in=ON_THE_CLOCK)
+    return _tabs(
+        [
+            (
+                "unclaimed",
+                _("Unclaimed in my cells"),
+                visible.filter(status=Status.RECORDED).filter(
+                    Q(cell__deputy_links__deputy=deputy) | Q(cell__isnull=True)
+                ),
+            ),
+            ("mine", _("Mine in progress"), mine.exclude(status__in=TERMINAL)),
+            (
+                "due_soon",
+                _("Due soon"),
+                clock.filter(assignment__light=Light.YELLOW).order_by("assignment__due_at"),
+            ),
+            (
+                "overdue",
+                _("Overdue"),
+                clock.filter(assignment__light=Light.RED).order_by("assignment__due_at"),
+            ),
+        ]
+    )
+
+
+def department_inbox(*, user: Any) -> list[Tab]:
+    """What my department leads on: to accept, in progress, due soon, returned for rework."""
+    dept = _department_id(user)
+    visible = demands_visible_to(user)
+    lead = visible.filter(assignment__department_id=dept) if dept else visible.none()
+    return _tabs(
+        [
+            ("to_accept", _("To accept"), lead.filter(status=Status.ASSIGNED).order_by("assignment__due_at")),
+            (
+                "in_progress",
+                _("In progress"),
+                lead.filter(status=Status.ACCEPTED).order_by("assignment__due_at"),
+            ),
+            (
+                "due_soon",
+                _("Due soon"),
+                lead.filter(status__in=ON_THE_CLOCK, assignment__light=Light.YELLOW).order_by(
+                    "assignment__due_at"
+                ),
+            ),
+            ("returned", _("Returned"), lead.filter(status=Status.RETURNED).order_by("assignment__due_at")),
+        ]
+    )
+
+
+def status_counts(*, user: Any) -> dict[str, int]:
+    """How many visible demands are in each status, in one query."""
+    visible = demands_visible_to(user)
+    return visible.aggregate(**{s: Count("pk", filter=Q(status=s), distinct=True) for s in Status.values})
+
+
+def overview(*, user: Any) -> list[dict[str, Any]]:
+    """The three lists with their totals and a count per status."""
+    counts = status_counts(user=user)
+    return [
+        {
+            "key": key,
+            "label": label,
+            "total": sum(counts[s] for s in statuses),
+            "by_status": [(s, s.label, counts[s]) for s in statuses],
+        }
+        for key, (statuses, label) in LISTS.items()
+    ]
+
+
+def list_demands(*, user: Any, kind: str) -> QuerySet[Demand]:
+    statuses, _label = LISTS[kind]
+    return _rows(demands_visible_to(user).filter(status__in=statuses)).prefetch_related(
+        Prefetch("evaluations", queryset=Evaluation.objects.order_by("at", "pk"))
+    )
+
+
+def demand_detail(*, user: Any, code: str) -> QuerySet[Demand]:
+    """The demand with everything its page shows; ``.get()`` it (404 when outside the user's scope)."""
+    return (
+        demands_visible_to(user)
+        .filter(code=code)
+        .select_related(
+            "category",
+            "cell",
+            "station",
+            "deputy",
+            "recorded_by",
+            "merged_into",
+            "assignment",
+            "assignment__department",
+            "assignment__assigned_by",
+        )
+        .prefetch_related(
+            Prefetch("events", queryset=DemandEvent.objects.select_related("actor").order_by("at", "pk")),
+            Prefetch("evaluations", queryset=Evaluation.objects.select_related("by").order_by("at", "pk")),
+            "attachments",
+            "assignment__co_departments",
+            Prefetch("assignment__reminders", queryset=Reminder.objects.select_related("by").order_by("at")),
+            Prefetch(
+                "assignment__extensions",
+                queryset=Extension.objects.select_related("requested_by", "decided_by").order_by(
+                    "requested_at"
+                ),
+            ),
+        )
+    )
+
+
+def assignment_of(demand: Demand) -> Any:
+    return getattr(demand, "assignment", None)
+
+
+def pending_extension(demand: Demand) -> Extension | None:
+    assignment = assignment_of(demand)
+    if assignment is None:
+        return None
+    return next((e for e in assignment.extensions.all() if e.status == ExtensionStatus.PENDING), None)
+
+
+def actions_for(*, user: Any, demand: Demand) -> list[Move]:
+    """The moves this user may make on this demand now: allowed from its status and by their role."""
+    moves = [m for m in allowed_from(demand.status) if user.has_perm(f"demands.{m.action}", demand)]
+    pending = pending_extension(demand)
+    # An extension is asked once at a time, and decided only while one waits.
+    return [
+        m
+        for m in moves
+        if not (m.action == "request_extension" and pending is not None)
+        and not (m.action == "decide_extension" and pending is None)
+    ]
+
+
+# --- choices for forms and filters, scoped to the user's towns ----------------------------------------
+def cells_for(user: Any) -> QuerySet[GridCell]:
+    return scope_to_towns(GridCell.objects.all(), user).order_by("code")
+
+
+def stations_for(user: Any) -> QuerySet[Station]:
+    return scope_to_towns(Station.objects.all(), user).order_by("kind", "name")
+
+
+def categories_for(user: Any, *, active_only: bool = False) -> QuerySet[Category]:
+    qs = scope_to_towns(Category.objects.all(), user).order_by("domain", "name")
+    return qs.filter(active=True) if active_only else qs
+
+
+def departments_for(user: Any, *, active_only: bool = False) -> QuerySet[Department]:
+    qs = scope_to_towns(Department.objects.all(), user).order_by("name")
+    return qs.filter(active=True) if active_only else qs
+
+
+def citizen_verdict(demand: Demand) -> Evaluation | None:
+    """The latest citizen evaluation (uses prefetched evaluations when present)."""
+    citizen = [e for e in demand.evaluations.all() if e.role == "citizen"]
+    return citizen[-1] if citizen else None
+
+
+def local_date(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# What the timeline calls each event: the moves' own labels, and the steps that are not moves.
+EVENT_LABELS: dict[str, str | Promise] = {
+    "record": _("recorded"),
+    "sweep_yellow": _("deadline near: reminder"),
+    "sweep_red": _("overdue: escalated to the presidium"),
+    **{action: move.label for action, move in MOVES.items()},
+}
+
+
+@dataclass
+class Step:
+    at: dt.datetime
+    label: str | Promise
+    actor: Any
+    before: str | Promise
+    after: str | Promise
+    note: str
+
+
+def timeline(demand: Demand) -> list[Step]:
+    """Every event of the demand, oldest first (prefetched by ``demand_detail``)."""
+
+    def status_label(value: str) -> str | Promise:
+        return Status(value).label if value in Status.values else value
+
+    return [
+        Step(
+            at=e.at,
+            label=EVENT_LABELS.get(e.action, e.action),
+            actor=e.actor,
+            before=status_label(e.from_status) if e.from_status != e.to_status else "",
+            after=status_label(e.to_status) if e.from_status != e.to_status else "",
+            note=e.note,
+        )
+        for e in demand.events.all()
+    ]

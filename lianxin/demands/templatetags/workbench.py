@@ -1,0 +1,29 @@
+"""Small helpers for the workbench templates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from lianxin.accounts.roles import Capability
+
+from ..workflow import ON_THE_CLOCK
+
+register = template.Library()
+
+WORKBENCH_CAPABILITIES = (Capability.VIEW_TOWN, Capability.RECORD_FOR_OTHERS, Capability.REPORT_OBSERVATION)
+
+
+@register.filter
+def on_clock(demand: Any) -> bool:
+    """Whether the demand runs on a department's clock (its light means something now)."""
+    return getattr(demand, "status", None) in ON_THE_CLOCK
+
+
+@register.filter
+def has_workbench(user: Any) -> bool:
+    """Whether the staff workbench has something for this user (an inbox, the lists, or the record form)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return any(user.can(c) for c in WORKBENCH_CAPABILITIES)
