@@ -128,8 +128,9 @@ def _town_name(index: int) -> str:
     return data.TOWN_NAMES[index] if index < len(data.TOWN_NAMES) else f"示范镇{index + 1:03d}"
 
 
-def build_town(county: County, index: int) -> Stats:
-    """Create or update one town with its grid, stations, departments, deputies, observers and agents."""
+def build_town(county: County, index: int, *, with_demands: bool = True) -> Stats:
+    """Create or update one town with its grid, stations, departments, deputies, observers and agents,
+    then (``with_demands``) its demand categories and a year of demands through the closed loop."""
     stats = Stats()
     rng = random.Random(f"lianxin-town-{index}")
     names = NameMaker(rng)
@@ -364,6 +365,25 @@ def build_town(county: County, index: int) -> Stats:
                 department=departments["城管"],
             )
         )
+
+    # 9. Demand categories and a year of demands, replayed through the real services (demo/demands.py).
+    if with_demands:
+        from .demands import build_demands  # imported here: demands.py builds on this module
+
+        stats.add(
+            build_demands(
+                town=town,
+                index=index,
+                cells=cells,
+                centres=centres,
+                industry=industry,
+                points=points,
+                departments=departments,
+                deputies=saved,
+                observers=observers,
+                agents=agents,
+            )
+        )
     return stats
 
 
@@ -423,7 +443,12 @@ def _link(stats: Stats, obj: Deputy | Observer | Agent, user: User) -> None:
         stats.updated += 1
 
 
-def generate(*, scale: int = 1, progress: Callable[[Iterable[int]], Iterable[int]] | None = None) -> Stats:
+def generate(
+    *,
+    scale: int = 1,
+    progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
+    with_demands: bool = True,
+) -> Stats:
     """Build the demo county: Chengguan first, then ``scale - 1`` more towns. Each town is one transaction."""
     stats = Stats()
     county = upsert(stats, County, {"code": data.COUNTY[0]}, {"name": data.COUNTY[1]})
@@ -432,5 +457,5 @@ def generate(*, scale: int = 1, progress: Callable[[Iterable[int]], Iterable[int
         indices = progress(indices)
     for index in indices:
         with transaction.atomic():
-            stats.add(build_town(county, index))
+            stats.add(build_town(county, index, with_demands=with_demands))
     return stats
