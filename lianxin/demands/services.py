@@ -39,7 +39,7 @@ from .models import (
     Reminder,
     Verdict,
 )
-from .workflow import MOVES, ON_THE_CLOCK, Status
+from .workflow import MOVES, ON_THE_CLOCK, TERMINAL, Status
 
 UPWARD_LEVELS = (DeputyLevel.COUNTY, DeputyLevel.CITY, DeputyLevel.PROVINCE)
 
@@ -50,14 +50,16 @@ class TransitionError(ValidationError):
 
 # --- helpers --------------------------------------------------------------------------------------
 def _check(actor: Any, action: str, demand: Demand) -> None:
+    """Role first (a role that may not act learns nothing of the state), then the state, then the caller
+    validates its input."""
     move = MOVES[action]
+    if not actor.has_perm(f"demands.{action}", demand):
+        raise PermissionDenied(_("Your role does not allow this."))
     if demand.status not in move.sources:
         raise TransitionError(
             _("This demand is %(status)s; it cannot be %(action)s now.")
             % {"status": demand.get_status_display(), "action": move.label}
         )
-    if not actor.has_perm(f"demands.{action}", demand):
-        raise PermissionDenied(_("Your role does not allow this."))
 
 
 def _event(
@@ -244,7 +246,7 @@ def demand_claim(*, demand: Demand, actor: Any) -> Demand:
 @transaction.atomic
 def demand_merge(*, demand: Demand, actor: Any, into: Demand, note: str = "") -> Demand:
     _check(actor, "merge", demand)
-    if into.pk == demand.pk or into.town_id != demand.town_id or into.status in (Status.MERGED,):
+    if into.pk == demand.pk or into.town_id != demand.town_id or into.status in TERMINAL:
         raise ValidationError(_("Choose another open demand of the same town to merge into."))
     demand = _move(
         demand, "merge", actor, Status.MERGED, note=note or into.code, merged_into=into, closed_at=clock.now()
@@ -260,9 +262,9 @@ def demand_merge(*, demand: Demand, actor: Any, into: Demand, note: str = "") ->
 
 @transaction.atomic
 def demand_decline(*, demand: Demand, actor: Any, reason: str) -> Demand:
+    _check(actor, "decline", demand)
     if not reason.strip():
         raise ValidationError(_("Give the reason the citizen will read."))
-    _check(actor, "decline", demand)
     demand = _move(
         demand,
         "decline",
@@ -279,6 +281,7 @@ def demand_decline(*, demand: Demand, actor: Any, reason: str) -> Demand:
 @transaction.atomic
 def demand_transfer(*, demand: Demand, actor: Any, to_level: str, note: str) -> Demand:
     """A deputy carries the matter upward as a suggestion to a higher congress (county, city, province)."""
+    _check(actor, "transfer", demand)
     errors = {}
     if to_level not in UPWARD_LEVELS:
         errors["to_level"] = _("Choose the county, city or provincial congress.")
@@ -286,7 +289,6 @@ def demand_transfer(*, demand: Demand, actor: Any, to_level: str, note: str) -> 
         errors["note"] = _("Say what the suggestion to the higher level is.")
     if errors:
         raise ValidationError(errors)
-    _check(actor, "transfer", demand)
     text = f"{DeputyLevel(to_level).label}: {note.strip()}"
     fields: dict[str, Any] = {"closing_note": text, "closed_at": clock.now()}
     if demand.deputy_id is None and getattr(actor, "deputy", None) is not None:
@@ -368,9 +370,9 @@ def demand_assign(
 @transaction.atomic
 def demand_bounce(*, demand: Demand, actor: Any, reason: str) -> Demand:
     """The department says the matter is not within its duties; the deputy assigns again."""
+    _check(actor, "bounce", demand)
     if not reason.strip():
         raise ValidationError(_("Say why this is not your department's matter."))
-    _check(actor, "bounce", demand)
     demand = _move(demand, "bounce", actor, Status.CLAIMED, note=reason)
     notify(
         town_id=demand.town_id,
@@ -396,6 +398,7 @@ def demand_complete(
     *, demand: Demand, actor: Any, result: str, outcome: str, evidence: Iterable[UploadedFile] = ()
 ) -> Demand:
     """办结: the department reports what it did, to the presidium and to the citizen."""
+    _check(actor, "complete", demand)
     errors = {}
     if not result.strip():
         errors["result"] = _("Describe what was done.")
@@ -403,7 +406,6 @@ def demand_complete(
         errors["outcome"] = _("Say whether it was resolved or only explained.")
     if errors:
         raise ValidationError(errors)
-    _check(actor, "complete", demand)
     now = clock.now()
     demand = _move(demand, "complete", actor, Status.COMPLETED, note=result, outcome=outcome)
     Assignment.objects.filter(demand=demand).update(completed_at=now, result=result.strip())
@@ -431,9 +433,24 @@ def demand_complete(
 
 
 # --- the completion list --------------------------------------------------------------------------
-def _returned(demand: Demand, action: str, actor: Any, reason: str) -> Demand:
-    demand = _move(demand, action, actor, Status.RETURNED, note=reason, outcome="")
-    Assignment.objects.filter(demand=demand).update(returns=F("returns") + 1, completed_at=None)
+def _returned(
+    demand: Demand, action: str, actor: Any, reason: str, due_at: dt.datetime | None = None
+) -> Demand:
+    """Back to the department with a fresh time limit for the rework (or the one the returner sets);
+    the earlier result stays in the event log, not on the assignment."""
+    now = clock.now()
+    due = due_at or default_due_at(category=demand.category, urgency=demand.urgency, start=now)
+    demand = _move(
+        demand, action, actor, Status.RETURNED, note=f"{reason} · {due:%Y-%m-%d %H:%M}", outcome=""
+    )
+    Assignment.objects.filter(demand=demand).update(
+        returns=F("returns") + 1,
+        completed_at=None,
+        result="",
+        due_at=due,
+        light=light_for(due_at=due, urgency=demand.urgency, at=now),
+        escalated_at=None,
+    )
     assignment = demand.assignment
     Reminder.objects.create(
         town_id=demand.town_id,
@@ -458,13 +475,13 @@ def _returned(demand: Demand, action: str, actor: Any, reason: str) -> Demand:
 @transaction.atomic
 def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = "") -> Demand:
     """The citizen's verdict; 不满意 sends the item back to the department under supervision."""
+    _check(actor, "evaluate", demand)
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": _("Choose satisfied, basically satisfied or unsatisfied.")})
     if verdict == Verdict.UNSATISFIED and not comment.strip():
         raise ValidationError(
             {"comment": _("Tell us what is still wrong, so the department can put it right.")}
         )
-    _check(actor, "evaluate", demand)
     _evaluation(demand, EvaluatorRole.CITIZEN, verdict, comment, actor)
     if verdict == Verdict.UNSATISFIED:
         return _returned(demand, "evaluate", actor, comment)
@@ -488,9 +505,9 @@ def _evaluation(demand: Demand, role: str, verdict: str, comment: str, actor: An
 @transaction.atomic
 def demand_check(*, demand: Demand, actor: Any, passed: bool, comment: str = "") -> Demand:
     """The claiming deputy checks the result on the ground."""
+    _check(actor, "check", demand)
     if not passed and not comment.strip():
         raise ValidationError({"comment": _("Say what is not done.")})
-    _check(actor, "check", demand)
     _evaluation(
         demand, EvaluatorRole.DEPUTY, Verdict.SATISFIED if passed else Verdict.UNSATISFIED, comment, actor
     )
@@ -503,12 +520,18 @@ def demand_check(*, demand: Demand, actor: Any, passed: bool, comment: str = "")
 
 
 @transaction.atomic
-def demand_return(*, demand: Demand, actor: Any, reason: str) -> Demand:
-    """The presidium (or the deputy) rejects the result: back to the department, under supervision."""
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the result is not accepted.")})
+def demand_return(*, demand: Demand, actor: Any, reason: str, due_at: dt.datetime | None = None) -> Demand:
+    """The presidium (or the deputy) rejects the result: back to the department, under supervision,
+    with a new deadline for the rework (by default the category's limit from now)."""
     _check(actor, "return", demand)
-    return _returned(demand, "return", actor, reason)
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Say why the result is not accepted.")
+    if due_at is not None and due_at <= clock.now():
+        errors["due_at"] = _("The deadline must be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    return _returned(demand, "return", actor, reason, due_at)
 
 
 @transaction.atomic
@@ -624,11 +647,11 @@ def assignment_remind(*, demand: Demand, actor: Any, note: str) -> Reminder:
     return reminder
 
 
-def deadlines_sweep(*, at: dt.datetime | None = None) -> dict[str, int]:
+def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
     """The worker's every-minute sweep: recolour lights, write 催办 on yellow and red, escalate red.
 
     Each change is a compare-and-swap on the stored light, so two sweeps running at once write one
-    reminder, not two.
+    reminder, not two. ``town_id`` limits it to one town (a replay of one town's history).
     """
     at = at or clock.now()
     counts = {"yellow": 0, "red": 0}
@@ -637,6 +660,8 @@ def deadlines_sweep(*, at: dt.datetime | None = None) -> dict[str, int]:
         .exclude(light=Light.RED)
         .select_related("demand", "department")
     )
+    if town_id is not None:
+        rows = rows.filter(town_id=town_id)
     for assignment in rows.iterator():
         light = light_for(due_at=assignment.due_at, urgency=assignment.demand.urgency, at=at)
         if light == assignment.light:

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
+from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import TownOwned
 
 
@@ -35,9 +36,8 @@ class OutboxMessage(TownOwned):
         blank=True,
         related_name="+",
     )
-    address = models.CharField(
-        _("address"), max_length=120, blank=True
-    )  # a phone or e-mail without an account
+    # A phone number or e-mail address is personal data: encrypted at rest like the demand's requester.
+    address = EncryptedTextField(_("address"), blank=True)
     subject = models.CharField(_("subject"), max_length=120)
     body = models.TextField(_("body"))
     url = models.CharField(_("link"), max_length=200, blank=True)

@@ -70,10 +70,19 @@ def notify(
         )
     created = OutboxMessage.objects.bulk_create(rows)
     if created:
-        from .tasks import deliver_outbox
-
-        transaction.on_commit(deliver_outbox)
+        _kick_worker_on_commit()
     return created
+
+
+def _kick_worker_on_commit() -> None:
+    """One delivery task per transaction, however many messages it queued (a year's replay queues
+    hundreds). Django keeps pending callbacks as (savepoints, callable, robust) on the connection."""
+    from .tasks import deliver_outbox
+
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(entry[1] is deliver_outbox for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(deliver_outbox)
 
 
 def _backoff(attempts: int) -> dt.timedelta:

@@ -100,3 +100,25 @@ def test_manual_reminder_is_on_the_item(loop):
     demand = loop.accepted()
     services.assignment_remind(demand=demand, actor=loop.presidium, note="群众多次来电,请尽快")
     assert demand.assignment.reminders.get().note == "群众多次来电,请尽快"
+
+
+def test_a_return_after_the_deadline_gives_the_rework_a_fresh_limit(loop):
+    with time_machine.travel(MONDAY, tick=False):
+        demand = loop.completed()
+    late = demand.assignment.due_at + dt.timedelta(days=3)
+    with time_machine.travel(late, tick=False):
+        services.demand_return(demand=demand, actor=loop.presidium, reason="没有整改到位")
+        assignment = Assignment.objects.get(demand=demand)
+        assert assignment.due_at > late and assignment.light == "green" and assignment.result == ""
+        assert services.deadlines_sweep() == {"yellow": 0, "red": 0}
+
+
+def test_the_sweep_can_be_limited_to_one_town(loop):
+    from ..loop import Loop
+
+    elsewhere = Loop.build()
+    with time_machine.travel(MONDAY, tick=False):
+        here, there = loop.accepted(), elsewhere.accepted()
+    with time_machine.travel(here.assignment.due_at + dt.timedelta(hours=1), tick=False):
+        assert services.deadlines_sweep(town_id=loop.town.pk) == {"yellow": 0, "red": 1}
+    assert Assignment.objects.get(demand=there).light == "green"

@@ -134,33 +134,47 @@ def test_each_other_role_is_refused_and_nothing_changes(loop, outsider, action, 
     assert DemandEvent.objects.filter(demand=demand).count() == events
 
 
+# action → (a state the move is not allowed from, a persona who may make the move when it is allowed)
 WRONG_STATE = {
-    "claim": "claimed",
-    "assign": "recorded",
-    "bounce": "accepted",
-    "accept": "claimed",
-    "complete": "assigned",
-    "evaluate": "accepted",
-    "check": "accepted",
-    "return": "accepted",
-    "close": "completed",
-    "merge": "assigned",
-    "decline": "completed",
-    "transfer": "closed",
-    "request_extension": "completed",
-    "remind": "completed",
+    "claim": ("claimed", "deputy"),
+    "assign": ("recorded", "presidium"),
+    "bounce": ("accepted", "staff"),
+    "accept": ("accepted", "staff"),
+    "complete": ("assigned", "staff"),
+    "evaluate": ("accepted", "citizen"),
+    "check": ("accepted", "deputy"),
+    "return": ("accepted", "presidium"),
+    "close": ("completed", "presidium"),
+    "merge": ("assigned", "presidium"),
+    "decline": ("completed", "presidium"),
+    "transfer": ("closed", "presidium"),
+    "request_extension": ("completed", "staff"),
+    "remind": ("completed", "presidium"),
 }
 
 
 @pytest.mark.parametrize("action", list(CASES))
 def test_wrong_state_is_refused(loop, action):
-    demand = getattr(loop, WRONG_STATE[action])()
-    before = demand.status
-    _state, _after, allowed = CASES[action]
+    state, who = WRONG_STATE[action]
+    demand = getattr(loop, state)()
+    events = DemandEvent.objects.filter(demand=demand).count()
     with pytest.raises(services.TransitionError):
-        _do(action, loop, demand, getattr(loop, sorted(allowed)[0]))
+        _do(action, loop, demand, getattr(loop, who))
     demand.refresh_from_db()
-    assert demand.status == before
+    assert demand.status == state
+    assert DemandEvent.objects.filter(demand=demand).count() == events
+
+
+def test_a_role_that_may_not_act_learns_nothing_of_the_state_or_input(loop):
+    demand = loop.accepted()
+    with pytest.raises(PermissionDenied):  # not TransitionError, not a field error
+        services.demand_decline(demand=demand, actor=loop.citizen, reason="")
+
+
+def test_merge_only_into_an_open_demand(loop):
+    closed = loop.closed()
+    with pytest.raises(ValidationError):
+        services.demand_merge(demand=loop.recorded(), actor=loop.deputy, into=closed)
 
 
 def test_unsatisfied_citizen_sends_it_back_under_supervision_and_it_can_finish(loop):

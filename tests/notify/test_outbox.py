@@ -110,3 +110,22 @@ def test_email_goes_through_the_same_outbox(town, persona, mailoutbox):
     outbox_deliver()
     assert [m.to for m in mailoutbox] == [["chengguan@example.org"]]
     assert OutboxMessage.objects.filter(channel="email", status="sent").count() == 1
+
+
+def test_one_delivery_task_per_transaction(town, persona, django_capture_on_commit_callbacks):
+    user = persona("deputy")
+    with django_capture_on_commit_callbacks() as callbacks:
+        for i in range(5):
+            notify(town_id=town.pk, users=[user], subject=f"s{i}", body="b")
+    assert len(callbacks) == 1
+
+
+def test_addresses_are_encrypted_at_rest(town):
+    from django.db import connection
+
+    notify(town_id=town.pk, subject="s", body="b", sms_to="13955556666")
+    with connection.cursor() as c:
+        c.execute("SELECT address FROM notify_outboxmessage")
+        (stored,) = c.fetchone()
+    assert "13955556666" not in stored
+    assert OutboxMessage.objects.get().address == "13955556666"
