@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 
 from lianxin.demands.models import Channel, Demand, Urgency
 from lianxin.demands.workflow import Status
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    """An ISO date-time, compared in UTC: PostgreSQL refuses offsets beyond ±15:59 (ISO allows ±23:59)."""
+
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
+        if value is not None:
+            try:
+                value = value.astimezone(dt.UTC)
+            except OverflowError:  # year 1 minus an offset: before any demand
+                return qs.none() if self.lookup_expr == "lt" else qs
+        return super().filter(qs, value)
 
 
 class DemandFilter(django_filters.FilterSet):
@@ -16,8 +32,8 @@ class DemandFilter(django_filters.FilterSet):
     cell = django_filters.CharFilter(field_name="cell__code")
     town = django_filters.CharFilter(field_name="town__code")
     department = django_filters.NumberFilter(field_name="assignment__department_id")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
+    created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="title contains")
 
     class Meta:

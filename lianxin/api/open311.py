@@ -225,12 +225,16 @@ def _demands(town: Town) -> QuerySet[Demand]:
 
 
 def _moment(value: str, name: str) -> dt.datetime:
-    moment = parse_datetime(value.replace(" ", "+"))  # a "+" left unescaped in a query string is a space
-    if moment is None and (day := parse_date(value)) is not None:
-        moment = dt.datetime.combine(day, dt.time())
-    if moment is None:
-        raise Open311Error(400, _("%(name)s is not a W3C date-time.") % {"name": name})
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+    """A W3C date-time (or a date), in UTC: PostgreSQL refuses offsets beyond ±15:59, which ISO allows."""
+    try:
+        moment = parse_datetime(value.replace(" ", "+"))  # an unescaped "+" in a query string is a space
+        if moment is None and (day := parse_date(value)) is not None:
+            moment = dt.datetime.combine(day, dt.time())
+        if moment is not None:
+            return (timezone.make_aware(moment) if timezone.is_naive(moment) else moment).astimezone(dt.UTC)
+    except (OverflowError, ValueError):
+        pass
+    raise Open311Error(400, _("%(name)s is not a W3C date-time.") % {"name": name})
 
 
 def _csv(value: str | None) -> list[str]:

@@ -46,6 +46,7 @@ class DemandOut(serializers.ModelSerializer[Demand]):
     requester_name = serializers.SerializerMethodField()
     requester_phone = serializers.SerializerMethodField()
     assignment = serializers.SerializerMethodField()
+    outcome = serializers.CharField(help_text=_("resolved, explained, or empty before completion"))
 
     class Meta:
         model = Demand

@@ -71,13 +71,6 @@ def _move(
 ) -> Any:
     """A ``POST /demands/{code}/<name>/`` action that validates input and calls one service."""
 
-    @extend_schema(
-        operation_id=f"demands_{name}",
-        summary=summary,
-        request=schema_in,
-        parameters=[IDEMPOTENCY],
-        responses={200: s.DemandOut, **ERRORS},
-    )
     @idempotent
     def view(self: DemandViewSet, request: Request, code: str | None = None) -> Response:
         demand = self.get_object()
@@ -88,7 +81,14 @@ def _move(
         return Response(s.DemandOut(fresh, context={"request": request}).data)
 
     view.__name__ = attr or name
-    return action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+    decorated = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+    return extend_schema(
+        operation_id=f"demands_{name}",
+        summary=summary,
+        request=schema_in,
+        parameters=[IDEMPOTENCY],
+        responses={200: s.DemandOut, **ERRORS},
+    )(decorated)
 
 
 def _merge(d: Demand, u: Any, v: dict[str, Any]) -> Any:
@@ -113,7 +113,8 @@ def _assignment_of(d: Demand) -> Demand:
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Demands the caller may see", responses={200: s.DemandOut(many=True), **READ_ERRORS}
+        summary="Demands the caller may see",
+        responses={200: s.DemandOut(many=True), 400: ERRORS[400], **READ_ERRORS},
     ),
     retrieve=extend_schema(
         summary="One demand by tracking code", responses={200: s.DemandOut, **READ_ERRORS}
@@ -124,7 +125,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     serializer_class = s.DemandOut
     lookup_field = "code"
-    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
+    lookup_value_regex = "[^/]+"  # anything up to the slash: a bad code is the API's 404, not a page
     pagination_class = Pages
     filter_backends = [DjangoFilterBackend]
     filterset_class = DemandFilter
@@ -264,6 +265,7 @@ def _read_only(name: str, out: Any) -> Any:
 
 @_read_only("Categories", s.CategoryOut)
 class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    lookup_value_regex = "[^/]+"
     serializer_class = s.CategoryOut
     pagination_class = Pages
 
@@ -273,6 +275,7 @@ class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Any]):
 
 @_read_only("Grid cells", s.CellOut)
 class CellViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    lookup_value_regex = "[^/]+"
     serializer_class = s.CellOut
     pagination_class = Pages
 
@@ -282,6 +285,7 @@ class CellViewSet(viewsets.ReadOnlyModelViewSet[Any]):
 
 @_read_only("Stations", s.StationOut)
 class StationViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    lookup_value_regex = "[^/]+"
     serializer_class = s.StationOut
     pagination_class = Pages
 
@@ -291,6 +295,7 @@ class StationViewSet(viewsets.ReadOnlyModelViewSet[Any]):
 
 @_read_only("Departments", s.DepartmentOut)
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    lookup_value_regex = "[^/]+"
     serializer_class = s.DepartmentOut
     pagination_class = Pages
 
@@ -300,6 +305,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Any]):
 
 @_read_only("Deputies", s.DeputyOut)
 class DeputyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    lookup_value_regex = "[^/]+"
     serializer_class = s.DeputyOut
     pagination_class = Pages
 

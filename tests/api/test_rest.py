@@ -181,3 +181,8 @@ def test_docs_and_schema_are_served(hotline, as_user):
     page = c.get("/api/v1/docs/")
     assert page.status_code == 200 and b"swagger" in page.content.lower()
     assert c.get("/api/v1/redoc/").status_code == 200
+
+
+def test_an_offset_postgresql_refuses_is_still_a_filter(hotline):
+    r = hotline.client().get("/api/v1/demands/", {"created_before": "0591-05-24T09:08:14+19:51"})
+    assert r.status_code == 200
