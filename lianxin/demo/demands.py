@@ -524,13 +524,13 @@ class Year:
             self.now = moment
             with clock.at(moment):
                 if script is None:
-                    services.deadlines_sweep(at=moment)
+                    services.deadlines_sweep(at=moment, town_id=self.town.pk)
                     continue
                 nxt = next(script, None)
             if nxt is not None:
                 heapq.heappush(self.heap, (self.clamp(nxt, moment), 1, _n, script))
         with clock.at(self.end):
-            services.deadlines_sweep(at=self.end)
+            services.deadlines_sweep(at=self.end, town_id=self.town.pk)
 
     def watch(self, demand: Demand) -> None:
         """Wake the sweep the minute this assignment turns yellow and the minute it turns red, as the worker
