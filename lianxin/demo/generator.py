@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
+from django.db.models import Q
 from shapely import MultiPoint, box, voronoi_polygons
 
 from lianxin.accounts.models import User
@@ -389,7 +390,15 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
 
 def _presidium_group() -> Group:
     group, _ = Group.objects.get_or_create(name="镇人大办")
-    perms = Permission.objects.filter(content_type__app_label__in=["territory", "people"])
+    # The town's reference data, the categories with their time limits, and the holiday table.
+    perms = Permission.objects.filter(
+        Q(content_type__app_label__in=["territory", "people"])
+        | Q(
+            content_type__app_label="demands",
+            content_type__model__in=["category", "demand", "assignment", "extension"],
+        )
+        | Q(content_type__app_label="core", content_type__model="calendarday")
+    )
     if set(group.permissions.values_list("pk", flat=True)) != set(perms.values_list("pk", flat=True)):
         group.permissions.set(perms)
     return group

@@ -27,3 +27,10 @@ def test_admin_lists_only_the_users_town(client, persona, town, other_town):
     assert mine.name in html and theirs.name not in html
     assert client.get(f"/admin/people/deputy/{theirs.pk}/change/").status_code == 404
     assert client.get(f"/admin/people/deputy/{mine.pk}/change/").status_code == 200
+
+
+def test_presidium_edits_categories_and_the_holiday_table(client, demo_user):
+    client.force_login(demo_user("presidium"))
+    assert client.get("/admin/demands/category/").status_code == 200
+    assert client.get("/admin/core/calendarday/add/").status_code == 200
+    assert client.get("/admin/accounts/user/").status_code == 403, "accounts belong to the system administrator"
