@@ -8,18 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from lianxin.demands.models import DemandEvent
-
-from .models import WebhookSubscription
+from lianxin.core.transactions import on_commit_once
+from lianxin.demands.models import Channel, DemandEvent
 
 
 @receiver(post_save, sender=DemandEvent, dispatch_uid="api-webhook-kick")
 def _kick_webhooks(sender: Any, instance: DemandEvent, created: bool, **kwargs: Any) -> None:
-    if created and WebhookSubscription.objects.filter(town_id=instance.town_id, active=True).exists():
+    # Only hotline demands are written back; the demand is already loaded on the event (no query).
+    if created and instance.demand.channel == Channel.HOTLINE:
         from .tasks import pump_webhooks
 
-        transaction.on_commit(pump_webhooks)
+        on_commit_once(pump_webhooks)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 
 from lianxin.core.clock import now
+from lianxin.core.transactions import on_commit_once
 
 from .channels import DeliveryError, backend
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
@@ -75,14 +76,9 @@ def notify(
 
 
 def _kick_worker_on_commit() -> None:
-    """One delivery task per transaction, however many messages it queued (a year's replay queues
-    hundreds). Django keeps pending callbacks as (savepoints, callable, robust) on the connection."""
     from .tasks import deliver_outbox
 
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(entry[1] is deliver_outbox for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(deliver_outbox)
+    on_commit_once(deliver_outbox)
 
 
 def _backoff(attempts: int) -> dt.timedelta:

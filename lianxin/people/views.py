@@ -1,5 +1,5 @@
-from django.http import HttpRequest, HttpResponse
 from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from lianxin.accounts.decorators import capability_required
