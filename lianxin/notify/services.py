@@ -85,13 +85,27 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
-def outbox_deliver(*, limit: int = 200) -> int:
-    """Deliver due messages; each is claimed by a compare-and-swap so two workers never send one twice."""
+def outbox_deliver(*, batch: int = 200) -> int:
+    """Deliver every message that is due, a batch at a time in queue order; each is locked while it is
+    sent, so two workers never send one twice. One that fails waits for its next attempt."""
+    sent, after = 0, 0
+    while True:
+        due = list(
+            OutboxMessage.objects.filter(
+                status=OutboxStatus.PENDING, next_attempt_at__lte=now(), pk__gt=after
+            )
+            .order_by("pk")
+            .values_list("pk", flat=True)[:batch]
+        )
+        if not due:
+            return sent
+        after = due[-1]
+        sent += _deliver_batch(due)
+
+
+def _deliver_batch(pks: list[int]) -> int:
     sent = 0
-    due = OutboxMessage.objects.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now()).values_list(
-        "pk", flat=True
-    )
-    for pk in list(due[:limit]):
+    for pk in pks:
         with transaction.atomic():
             msg = OutboxMessage.objects.select_for_update().filter(pk=pk, status=OutboxStatus.PENDING).first()
             if msg is None:

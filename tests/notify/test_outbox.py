@@ -129,3 +129,11 @@ def test_addresses_are_encrypted_at_rest(town):
         (stored,) = c.fetchone()
     assert "13955556666" not in stored
     assert OutboxMessage.objects.get().address == "13955556666"
+
+
+def test_a_backlog_longer_than_a_batch_is_delivered_in_one_run(town, persona):
+    user = persona("deputy")
+    for i in range(7):
+        notify(town_id=town.pk, users=[user], subject=f"s{i}", body="b")
+    assert outbox_deliver(batch=3) == 7
+    assert Notification.objects.filter(user=user).count() == 7
