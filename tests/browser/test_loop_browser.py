@@ -157,7 +157,7 @@ def test_the_loop_at_phone_size_and_back_when_the_citizen_is_unsatisfied(
     form.get_by_label("备注").fill("验收通过")
     form.get_by_role("button", name="验收销号").click()
     status_is(presidium, "已销号")
-    expect(presidium.locator(".messages")).to_contain_text("已完成:验收销号")
+    expect(presidium.locator(".messages")).to_contain_text("已完成：验收销号")
     expect(presidium.locator("#action-close")).to_have_count(0)
     fits_the_phone(presidium)
     shot(presidium, artifacts_dir, "6-closed")

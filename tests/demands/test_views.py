@@ -337,7 +337,7 @@ def test_the_whole_loop_through_the_pages(client, loop):
     assert client.post(act_url(demand, "evaluate"), {"evaluate-verdict": "satisfied"}).status_code == 302
     response = client.post(act_url(demand, "close"), {"close-note": "验收通过"}, follow=True)
     assert response.status_code == 200
-    assert "已完成:验收销号" in response.content.decode()
+    assert "已完成：验收销号" in response.content.decode()
     demand.refresh_from_db()
     assert demand.status == Status.CLOSED
     assert list(demand.events.values_list("action", flat=True)) == [
@@ -534,7 +534,7 @@ def test_a_bad_record_form_is_400_and_keeps_what_was_typed(client, loop):
     assert response.status_code == 400
     html = response.content.decode()
     assert "桥头护栏松动" in html and "王大爷" in html
-    assert "请选择网格,或填写位置。" in html
+    assert "请选择网格，或填写位置。" in html
     assert not Demand.objects.exists()
 
 
