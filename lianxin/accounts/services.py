@@ -134,30 +134,7 @@ def citizen_for_phone(*, town: Town, phone: str) -> User:
 
 
 def citizen_link_demands(*, user: Any) -> int:
-    """Make a signed-in citizen the requester of the town's demands raised with their phone and no account.
+    """After an SMS sign-in: the demands raised with this phone become the citizen's (see demands)."""
+    from lianxin.demands.services import demands_link_requester
 
-    Proof of the phone is the SMS code just spent, so the link is as strong as the login itself.
-    """
-    from lianxin.demands.models import Demand, DemandEvent
-
-    if not user.phone or user.role != Role.CITIZEN:
-        return 0
-    rows = list(
-        Demand.objects.select_for_update().filter(
-            town_id=user.town_id, requester__isnull=True, requester_phone_hash=lookup_hash(user.phone)
-        )
-    )
-    now = clock.now()
-    for demand in rows:
-        Demand.objects.filter(pk=demand.pk, requester__isnull=True).update(requester=user)
-        DemandEvent.objects.create(
-            town_id=demand.town_id,
-            demand=demand,
-            action="link_requester",
-            from_status=demand.status,
-            to_status=demand.status,
-            actor=user,
-            note=_("The requester signed in with the phone number of this demand."),
-            at=now,
-        )
-    return len(rows)
+    return demands_link_requester(user=user)

@@ -82,6 +82,11 @@ class RecordForm(forms.Form):
         error_messages={"invalid": _("An ID number has 18 characters: 17 digits and a digit or X.")},
     )
     attachments = MultipleFileField(label=_("Photos or documents"))
+    consent = forms.BooleanField(
+        label=_("The person agreed that I record this for them"),
+        required=False,
+        help_text=_("Required when an agent records for someone."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("intake_key", uuid.uuid4().hex)

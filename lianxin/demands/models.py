@@ -140,6 +140,21 @@ class Demand(TownOwned):
         related_name="demands",
     )
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    addressed_to = models.ForeignKey(
+        Deputy,
+        verbose_name=_("addressed to deputy"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="demands_addressed",
+        help_text=_("The deputy whose QR code the citizen scanned."),
+    )
+    consent_at = models.DateTimeField(
+        _("consent recorded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the person agreed that someone else records this for them."),
+    )
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
     merged_into = models.ForeignKey(
         "self",

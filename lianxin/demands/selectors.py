@@ -159,6 +159,7 @@ def demand_detail(*, user: Any, code: str) -> QuerySet[Demand]:
             "cell",
             "station",
             "deputy",
+            "addressed_to",
             "recorded_by",
             "merged_into",
             "assignment",

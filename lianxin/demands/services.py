@@ -15,6 +15,8 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lianxin.accounts.models import User
+from lianxin.accounts.roles import Role
 from lianxin.core import clock
 from lianxin.core.fields import lookup_hash
 from lianxin.core.models import Town
@@ -110,9 +112,6 @@ def _department_users(department: Department) -> list[Any]:
 
 
 def _presidium_users(town_id: int) -> list[Any]:
-    from lianxin.accounts.models import User
-    from lianxin.accounts.roles import Role
-
     return list(User.objects.filter(town_id=town_id, role=Role.PRESIDIUM, is_active=True))
 
 
@@ -144,6 +143,30 @@ def _replayed(demand: Demand) -> Demand:
     return demand
 
 
+@transaction.atomic
+def demands_link_requester(*, user: Any) -> int:
+    """Make a signed-in citizen the requester of their town's demands raised with their phone and no
+    account. Proof of the phone is the SMS code just spent, so the link is as strong as the login."""
+    if not user.phone or user.role != Role.CITIZEN:
+        return 0
+    rows = list(
+        Demand.objects.select_for_update().filter(
+            town_id=user.town_id, requester__isnull=True, requester_phone_hash=lookup_hash(user.phone)
+        )
+    )
+    for demand in rows:
+        Demand.objects.filter(pk=demand.pk, requester__isnull=True).update(requester=user)
+        _event(
+            demand,
+            "link_requester",
+            user,
+            before=demand.status,
+            after=demand.status,
+            note=_("The requester signed in with the phone number of this demand."),
+        )
+    return len(rows)
+
+
 # --- the problem list -----------------------------------------------------------------------------
 @transaction.atomic
 def demand_record(
@@ -167,6 +190,8 @@ def demand_record(
     attachments: Iterable[UploadedFile] = (),
     code: str | None = None,
     intake_key: str = "",
+    consent: bool = False,
+    addressed_to: Deputy | None = None,
 ) -> Demand:
     """Put a demand on the problem list; its cell comes from the point when a location is given.
 
@@ -175,6 +200,10 @@ def demand_record(
     """
     if category.town_id != town.pk:
         raise ValidationError(_("This category belongs to another town."))
+    if getattr(recorded_by, "role", None) == Role.AGENT and not consent:
+        raise ValidationError({"consent": _("Ask the person for consent and tick the box before sending.")})
+    if addressed_to is not None and addressed_to.town_id != town.pk:
+        raise ValidationError({"addressed_to": _("That deputy is not of this town.")})
     if intake_key and (first := Demand.objects.filter(town=town, intake_key=intake_key).first()):
         return _replayed(first)
     if cell is None and lat is not None and lng is not None:
@@ -201,6 +230,8 @@ def demand_record(
                 requester=requester,
                 recorded_by=recorded_by,
                 intake_key=intake_key,
+                consent_at=clock.now() if consent else None,
+                addressed_to=addressed_to,
                 created_at=clock.now(),
             )
     except IntegrityError:
@@ -218,9 +249,10 @@ def demand_record(
             uploaded_by=recorded_by,
         )
     _event(demand, "record", recorded_by, before="", after=Status.RECORDED, note=demand.get_channel_display())
+    addressed = [addressed_to.user] if addressed_to is not None and addressed_to.user_id else []
     notify(
         town_id=town.pk,
-        users=_deputy_users(demand),
+        users=_deputy_users(demand) + addressed,
         subject=_("New demand in your cell: %(title)s") % {"title": demand.title},
         body=demand.description[:140],
         url=_url(demand),

@@ -155,6 +155,7 @@ def record(request: HttpRequest) -> HttpResponse:
                     requester_id_number=data["requester_id_number"],
                     attachments=data["attachments"],
                     intake_key=data["intake_key"],
+                    consent=data["consent"],
                 )
             except ValidationError as error:
                 _form_errors(form, error)

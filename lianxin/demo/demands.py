@@ -664,6 +664,7 @@ class Year:
             requester_phone=phone,
             requester=requester,
             code=self.codes[s.n],
+            consent=s.channel == Channel.COLLECTION_POINT,  # the agent asked the elderly person first
         )
         self.stats.created += 1
         if s.fate == OPEN_RECORDED:

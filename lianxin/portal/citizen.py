@@ -121,10 +121,6 @@ def _record(
                 "Too many submissions from this phone or network. Please try again in an hour, or call the station."
             ),
         )
-    description = data["description"]
-    if deputy is not None:
-        # demand_record has no "addressed to" field: the deputy reads whom the citizen chose in the text.
-        description = _("[To deputy %(name)s, by QR code]") % {"name": deputy.name} + "\n" + description
     requester = (
         user if user is not None and user.role == Role.CITIZEN and user.phone == data["phone"] else None
     )
@@ -134,7 +130,8 @@ def _record(
         channel=Channel.MOBILE,
         category=data["category"],
         title=form.title,
-        description=description,
+        description=data["description"],
+        addressed_to=deputy,
         cell=data["cell"],
         station=station,
         lat=data["lat"],

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.decorators import capability_required
@@ -17,14 +14,6 @@ from lianxin.demands.models import Channel
 
 from .citizen import _remember
 from .forms import AgentDemandForm, ObserverReportForm
-
-
-def consent_line(agent: Any) -> str:
-    """The record of consent kept at the head of the description (the demand has no field for it)."""
-    return _("【Consent: the person agreed that agent %(agent)s records this for them, %(at)s】") % {
-        "agent": agent.name,
-        "at": f"{timezone.localtime():%Y-%m-%d %H:%M}",
-    }
 
 
 @capability_required(Capability.RECORD_FOR_OTHERS)
@@ -43,7 +32,8 @@ def agent_entry(request: HttpRequest) -> HttpResponse:
                 channel=Channel.COLLECTION_POINT,
                 category=data["category"],
                 title=form.title,
-                description=consent_line(agent) + "\n" + data["description"],
+                description=data["description"],
+                consent=data["consent"],
                 cell=data["cell"] or station.cell,
                 station=station,
                 lat=data["lat"],

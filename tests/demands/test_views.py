@@ -504,7 +504,11 @@ def test_staff_agents_and_observers_may_record(client, loop, role):
     get = client.get(reverse("demands:record"))
     assert get.status_code == 200
     assert len(get.context["form"].initial["intake_key"]) == 32
-    response = client.post(reverse("demands:record"), record_data(loop))
+    if role == Role.AGENT:  # an agent records for someone only with their consent
+        refused = client.post(reverse("demands:record"), record_data(loop))
+        assert refused.status_code == 400 and "请先征得本人同意" in refused.content.decode()
+        assert not Demand.objects.filter(title="桥头护栏松动").exists()
+    response = client.post(reverse("demands:record"), record_data(loop, consent="on"))
     assert response.status_code == 302
     demand = Demand.objects.get(title="桥头护栏松动")
     assert demand.recorded_by == user and demand.status == Status.RECORDED and demand.town == loop.town

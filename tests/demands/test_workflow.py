@@ -347,3 +347,34 @@ def test_personal_data_is_encrypted_at_rest(loop):
         phone, id_number = c.fetchone()
     assert "13911112222" not in phone and "410724199001011234" not in id_number
     assert Demand.objects.get(pk=demand.pk).requester_phone == "13911112222"
+
+
+def test_an_agent_records_only_with_the_persons_consent(loop):
+    from ..factories import UserFactory
+
+    agent = UserFactory(role=Role.AGENT, town=loop.town)
+    with pytest.raises(ValidationError) as err:
+        loop.recorded(recorded_by=agent, requester=None, channel="collection_point")
+    assert "consent" in err.value.message_dict
+    demand = loop.recorded(recorded_by=agent, requester=None, channel="collection_point", consent=True)
+    assert demand.consent_at is not None
+
+
+def test_a_demand_addressed_to_a_deputy_by_qr_code_tells_that_deputy(
+    loop, django_capture_on_commit_callbacks
+):
+    chosen = loop.other_deputy.deputy  # serves another cell
+    with django_capture_on_commit_callbacks(execute=True):
+        demand = loop.recorded(addressed_to=chosen)
+    assert demand.addressed_to == chosen
+    assert OutboxMessage.objects.filter(user=loop.other_deputy, subject__contains=demand.title).exists()
+
+
+def test_signing_in_links_the_citizens_earlier_demands(loop):
+    from ..factories import UserFactory
+
+    anonymous = loop.recorded(requester=None, recorded_by=None, requester_phone="13766667777")
+    user = UserFactory(role=Role.CITIZEN, town=loop.town, phone="13766667777")
+    assert services.demands_link_requester(user=user) == 1
+    anonymous.refresh_from_db()
+    assert anonymous.requester == user and anonymous.events.last().action == "link_requester"

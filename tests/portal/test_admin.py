@@ -33,4 +33,6 @@ def test_presidium_edits_categories_and_the_holiday_table(client, demo_user):
     client.force_login(demo_user("presidium"))
     assert client.get("/admin/demands/category/").status_code == 200
     assert client.get("/admin/core/calendarday/add/").status_code == 200
-    assert client.get("/admin/accounts/user/").status_code == 403, "accounts belong to the system administrator"
+    assert client.get("/admin/accounts/user/").status_code == 403, (
+        "accounts belong to the system administrator"
+    )

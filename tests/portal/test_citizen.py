@@ -199,7 +199,7 @@ def test_a_deputy_qr_code_presets_the_deputy(client, portal_town):
     page = client.get(submit_url(portal_town, f"?deputy={deputy.pk}"))
     assert deputy.name in page.content.decode()
     client.post(submit_url(portal_town), form_data(portal_town, deputy=deputy.pk))
-    assert deputy.name in Demand.objects.get().description
+    assert Demand.objects.get().addressed_to == deputy
 
 
 def test_a_station_of_another_town_is_ignored(client, portal_town):

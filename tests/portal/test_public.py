@@ -96,12 +96,13 @@ def busy_town(portal_town):
         channel="collection_point",
         category=loop.category,
         title="台阶太高",
-        description="【本人同意:由民情代办员 代办员周大姐 代为登记反映】\n刘桂兰奶奶家门口台阶太高",
+        description="刘桂兰奶奶家门口台阶太高",
         station=pt.collection_point,
         cell=loop.cell,
         requester_name="刘桂兰",
         requester_phone="13433334444",
         requester_id_number="41072419450303002X",
+        consent=True,
     )
     secrets |= {"刘桂兰", "13433334444", "41072419450303002X"}
     observer_demand = demands.demand_record(
