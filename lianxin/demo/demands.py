@@ -27,12 +27,15 @@ from django.utils import timezone
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Role
+from lianxin.board.models import Publication
+from lianxin.board.services import publication_draft, publication_save
 from lianxin.core import clock
 from lianxin.core.models import CalendarDay, Town
 from lianxin.core.workdays import WORKDAY_END, WORKDAY_START, add_working_days, is_workday
 from lianxin.demands import services
 from lianxin.demands.deadlines import yellow_margin
 from lianxin.demands.models import Assignment, Category, Channel, Demand, Verdict
+from lianxin.demands.workflow import Status
 from lianxin.people.models import (
     Agent,
     Department,
@@ -847,5 +850,25 @@ class Year:
 def build_demands(**kwargs: Any) -> Stats:
     """Categories, accounts and the demo year of one town (see the module's docstring)."""
     stats = Stats()
-    Year(stats=stats, **kwargs).run()
+    year = Year(stats=stats, **kwargs)
+    year.run()
+    publish_board(year, stats)
     return stats
+
+
+BOARD_CLOSED, BOARD_OPEN = 24, 6
+
+
+def publish_board(year: Year, stats: Stats) -> None:
+    """Put the latest closed demands and a few being handled on the public board, as the presidium would:
+    the automatic redaction, published as drafted. Demands that already have a publication are left alone."""
+    if Publication.objects.filter(town=year.town).exists():
+        return  # published on an earlier run; a second run changes nothing
+    town_demands = Demand.objects.filter(town=year.town).select_related("assignment")
+    chosen = list(town_demands.filter(status=Status.CLOSED).order_by("-closed_at")[:BOARD_CLOSED])
+    chosen += list(town_demands.filter(status=Status.ACCEPTED).order_by("-created_at")[:BOARD_OPEN])
+    with clock.at(year.end):
+        for demand in chosen:
+            draft = publication_draft(demand)
+            publication_save(demand=demand, actor=year.presidium, published=True, **draft)
+            stats.created += 1

@@ -190,3 +190,15 @@ def test_generating_again_replays_nothing(demands):
     stats = generate()
     assert (stats.created, stats.updated) == (0, 0)
     assert (demands.count(), DemandEvent.objects.count(), Reminder.objects.count()) == before
+
+
+def test_the_public_board_shows_redacted_results(demo_town):
+    from lianxin.board.models import Publication
+
+    published = Publication.objects.filter(town__name="城关镇", published=True).select_related("demand")
+    assert published.count() == 30
+    assert {p.demand.status for p in published} == {"closed", "accepted"}
+    for p in published:
+        demand = p.demand
+        public = p.title + p.text + p.result
+        assert demand.requester_phone not in public and demand.requester_name not in public

@@ -109,7 +109,7 @@ def test_one_login_per_role(demo_town, chengguan):
 
 def _snapshot() -> str:
     rows = []
-    for label in ("core", "accounts", "territory", "people", "demands", "notify"):
+    for label in ("core", "accounts", "territory", "people", "demands", "notify", "board"):
         for model in apps.get_app_config(label).get_models():
             rows.extend(model.objects.order_by("pk"))
     return serializers.serialize("json", rows)
