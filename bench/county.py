@@ -56,7 +56,9 @@ def main() -> None:
     print(f"build               {built:.1f} s ({built / args.towns:.2f} s per town)")
     t0 = time.perf_counter()
     again = generate(scale=args.towns)
-    print(f"rebuild (no change) {time.perf_counter() - t0:.1f} s, {again.created} created, {again.updated} updated")
+    print(
+        f"rebuild (no change) {time.perf_counter() - t0:.1f} s, {again.created} created, {again.updated} updated"
+    )
 
     client = Client()
     pages = ["/", "/people/deputies/", "/people/observers/", "/territory/stations/"]
