@@ -222,6 +222,9 @@ PORTAL_SUBMIT_RATE_IP = env.str("PORTAL_SUBMIT_RATE_IP", default="20/h")
 PORTAL_SUBMIT_RATE_PHONE = env.str("PORTAL_SUBMIT_RATE_PHONE", default="5/h")
 PORTAL_TRACK_FAIL_RATE = env.str("PORTAL_TRACK_FAIL_RATE", default="5/15m")
 PORTAL_SMS_RATE = env.str("PORTAL_SMS_RATE", default="5/h")
+# Behind a reverse proxy every visitor arrives from the proxy's address: name the request.META key that
+# holds the visitor's (e.g. HTTP_X_REAL_IP, set by the proxy) or a dotted path to a function of the request.
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=4)
 # The address printed QR codes point at; empty: the address the request came in on.

@@ -34,6 +34,7 @@ from lianxin.territory.models import Station
 
 from . import limits, qr, selectors
 from .forms import CitizenDemandForm, CodeForm, EvaluateForm, PhoneForm, TrackForm
+from .params import query_id
 
 TRACKED = "portal_tracked"
 PENDING_LOGIN = "portal_login"
@@ -75,8 +76,8 @@ def _preset(town: Town, data: Any) -> tuple[Station | None, Deputy | None]:
     """The station or deputy a QR code named, if it is of this town."""
 
     def pick(model: Any, key: str) -> Any:
-        value = str(data.get(key) or "")
-        return model.objects.filter(town=town, pk=int(value)).first() if value.isdigit() else None
+        pk = query_id(data.get(key))
+        return model.objects.filter(town=town, pk=pk).first() if pk is not None else None
 
     return pick(Station, "station"), pick(Deputy, "deputy")
 
@@ -156,7 +157,10 @@ def done(request: HttpRequest, town_code: str, code: str) -> HttpResponse:
 
 
 def track(request: HttpRequest, town_code: str) -> HttpResponse:
-    """Code + last four digits of the phone; wrong guesses are counted per address and per code."""
+    """Code + last four digits of the phone; wrong guesses are counted per address and per code.
+
+    Past the limit an address may try nothing; past the limit at a code, only a wrong answer is refused.
+    """
     town = _town(town_code)
     form = TrackForm(request.POST or None)
     status = 200
@@ -164,17 +168,22 @@ def track(request: HttpRequest, town_code: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
-            if limits.tracking_blocked(request, code=code):
-                return too_many(request, _("Too many wrong tries. Please wait 15 minutes and try again."))
+            blocked = _("Too many wrong tries. Please wait 15 minutes and try again.")
+            if limits.tracking_address_blocked(request):
+                return too_many(request, blocked)
             demand = selectors.demand_by_code(town=town, code=code)
             # Compare in constant time, and do the same work for an unknown code as for a known one.
             expected = (
                 demand.requester_phone[-4:] if demand and demand.requester_phone else ""
             ) or "\x00" * 4
             if demand is not None and hmac.compare_digest(expected.encode(), last4.encode()):
+                # The right digits pass even when the code is locked: strangers' wrong tries fill that count.
                 _remember(request, demand)
                 return redirect("portal:tracked", town.code, demand.code)
+            code_blocked = limits.tracking_code_blocked(request, code=code)
             limits.tracking_failed(request, code=code)
+            if code_blocked:
+                return too_many(request, blocked)
             form.add_error(None, _("No demand matches this code and these digits. Check both and try again."))
     return render(request, "portal/track.html", {"town": town, "form": form}, status=status)
 

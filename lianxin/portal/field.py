@@ -10,10 +10,17 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.demands import services as demands
-from lianxin.demands.models import Channel
+from lianxin.demands.models import Channel, Demand
 
 from .citizen import _remember
 from .forms import AgentDemandForm, ObserverReportForm
+
+
+def _remember_own(request: HttpRequest, demand: Demand) -> None:
+    """A replayed one-time key opens the demand only to whoever recorded it: on a shared device another
+    person's key must not open their case (as ``citizen._record`` does for the phone)."""
+    if not getattr(demand, "replayed", False) or demand.recorded_by_id == request.user.pk:
+        _remember(request, demand)
 
 
 @capability_required(Capability.RECORD_FOR_OTHERS)
@@ -44,7 +51,7 @@ def agent_entry(request: HttpRequest) -> HttpResponse:
                 attachments=data["photos"],
                 intake_key=str(data["intake_key"]),
             )
-            _remember(request, demand)
+            _remember_own(request, demand)
             return redirect("portal:done", town.code, demand.code)
         status = 400
     else:
@@ -83,7 +90,7 @@ def observer_report(request: HttpRequest) -> HttpResponse:
                 attachments=data["photos"],
                 intake_key=str(data["intake_key"]),
             )
-            _remember(request, demand)
+            _remember_own(request, demand)
             return redirect("portal:done", town.code, demand.code)
         status = 400
     else:

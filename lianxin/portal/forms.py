@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from typing import Any
 
@@ -36,6 +38,33 @@ class PhotosField(forms.FileField):
             raise ValidationError(_("Send at most %(n)d photos.") % {"n": settings.PORTAL_PHOTO_MAX_COUNT})
         cleaned = [super(PhotosField, self).clean(d, initial) for d in items]
         return [clean_photo(f, i + 1) for i, f in enumerate(cleaned)]
+
+
+def _mobile(value: str) -> str:
+    """``clean_mobile`` after NFKC: a Chinese IME types full-width digits (１３９…), kept as ASCII only."""
+    phone = clean_mobile(unicodedata.normalize("NFKC", value or ""))
+    if not phone.isascii():
+        raise ValidationError(_("Enter the 11-digit mobile phone number, starting with 1."))
+    return phone
+
+
+class DigitsField(forms.CharField):
+    """Exactly ``length`` digits; full-width ones (６６２５ from a Chinese IME) count as ASCII after NFKC.
+
+    Anything else is invalid before it is compared, so a mistyped form never burns a tracking try.
+    """
+
+    def __init__(self, *, length: int, **kwargs: Any) -> None:
+        self.length = length
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        return super().to_python(unicodedata.normalize("NFKC", value) if isinstance(value, str) else value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not re.fullmatch(f"[0-9]{{{self.length}}}", value):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
 def _title_from(text: str) -> str:
@@ -120,7 +149,7 @@ class CitizenDemandForm(DemandFields):
     deputy = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def clean_phone(self) -> str:
-        return clean_mobile(self.cleaned_data["phone"])
+        return _mobile(self.cleaned_data["phone"])
 
 
 class AgentDemandForm(DemandFields):
@@ -146,7 +175,7 @@ class AgentDemandForm(DemandFields):
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone", "")
-        return clean_mobile(value) if value.strip() else ""
+        return _mobile(value) if value.strip() else ""
 
 
 class ObserverReportForm(DemandFields):
@@ -163,9 +192,9 @@ class TrackForm(forms.Form):
         max_length=20,
         error_messages={"required": gettext_lazy("Enter the tracking code you were given.")},
     )
-    last4 = forms.RegexField(
+    last4 = DigitsField(
+        length=4,
         label=gettext_lazy("Last four digits of your phone"),
-        regex=r"^\d{4}$",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"}),
         error_messages={
             "required": gettext_lazy("Enter the last four digits of the phone you gave."),
@@ -186,13 +215,13 @@ class PhoneForm(forms.Form):
     )
 
     def clean_phone(self) -> str:
-        return clean_mobile(self.cleaned_data["phone"])
+        return _mobile(self.cleaned_data["phone"])
 
 
 class CodeForm(forms.Form):
-    code = forms.RegexField(
+    code = DigitsField(
+        length=6,
         label=gettext_lazy("Code from the SMS"),
-        regex=r"^\d{6}$",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
         error_messages={
             "required": gettext_lazy("Enter the six-digit code from the SMS."),

@@ -32,12 +32,15 @@ def submission_limited(request: HttpRequest, *, phone: str) -> bool:
     return by_ip or by_phone
 
 
-def tracking_blocked(request: HttpRequest, *, code: str) -> bool:
-    """Too many wrong guesses from this address, or at this code (a slow, spread-out guesser)."""
-    rate = settings.PORTAL_TRACK_FAIL_RATE
-    return _hit(request, "portal.track.ip", "ip", rate, False) or _hit(
-        request, "portal.track.code", code, rate, False
-    )
+def tracking_address_blocked(request: HttpRequest) -> bool:
+    """Too many wrong guesses from this address: it may not try any code, right or wrong."""
+    return _hit(request, "portal.track.ip", "ip", settings.PORTAL_TRACK_FAIL_RATE, False)
+
+
+def tracking_code_blocked(request: HttpRequest, *, code: str) -> bool:
+    """Too many wrong guesses at this code (a slow, spread-out guesser). Only wrong answers are refused:
+    anyone can fill this count, and it must not lock the citizen who knows the digits out of their demand."""
+    return _hit(request, "portal.track.code", code, settings.PORTAL_TRACK_FAIL_RATE, False)
 
 
 def tracking_failed(request: HttpRequest, *, code: str) -> None:

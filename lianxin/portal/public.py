@@ -13,14 +13,11 @@ from lianxin.people.models import Deputy
 from lianxin.territory.models import GridCell, StationKind
 
 from . import selectors
+from .params import query_id
 
 
 def _town(code: str) -> Town:
     return get_object_or_404(Town, code=code)
-
-
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
 
 
 def board_index(request: HttpRequest) -> HttpResponse:
@@ -31,7 +28,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
 
 def board_page(request: HttpRequest, town_code: str) -> HttpResponse:
     town = _town(town_code)
-    cell_id, category_id = _int(request.GET.get("cell")), _int(request.GET.get("category"))
+    cell_id, category_id = query_id(request.GET.get("cell")), query_id(request.GET.get("category"))
     stage = request.GET.get("stage", "")
     stage = stage if stage in ("done", "in_progress") else ""
     entries = board.board_entries(town=town, cell_id=cell_id, category_id=category_id, stage=stage)
