@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
@@ -23,4 +26,6 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
         else:
             data = {"non_field_errors": exc.messages}
         return Response(data, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):  # get_object_or_404 says "No Demand matches the given query." in English
+        exc = NotFound(_("Not found."))
     return exception_handler(exc, context)

@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any
 
 import django_filters
+from django import forms
 from django.db.models import QuerySet
 
 from lianxin.demands.models import Channel, Demand, Urgency
 from lianxin.demands.workflow import Status
+
+from .ids import MAX_ID
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):
@@ -24,14 +27,25 @@ class MomentFilter(django_filters.IsoDateTimeFilter):
         return super().filter(qs, value)
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A database id: a whole number in 1..2**63-1 (NumberFilter takes "1e30", which overflows SQLite)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class DemandFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     urgency = django_filters.ChoiceFilter(choices=Urgency.choices)
-    category = django_filters.NumberFilter(field_name="category_id")
+    category = IdFilter(field_name="category_id")
     cell = django_filters.CharFilter(field_name="cell__code")
     town = django_filters.CharFilter(field_name="town__code")
-    department = django_filters.NumberFilter(field_name="assignment__department_id")
+    department = IdFilter(field_name="assignment__department_id")
     created_after = MomentFilter(field_name="created_at", lookup_expr="gte")
     created_before = MomentFilter(field_name="created_at", lookup_expr="lt")
     q = django_filters.CharFilter(field_name="title", lookup_expr="icontains", label="title contains")

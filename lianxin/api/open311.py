@@ -5,8 +5,10 @@ code), ``status`` is open or closed with our detailed state in ``status_notes``,
 ``agency_responsible`` is the department the demand was assigned to. The jurisdiction is the town
 (``jurisdiction_id`` = town code; an ``api_key`` implies its town).
 
-Who sees what: anyone may read the services and the public view of requests (no description, location
-only to the grid cell). An ``api_key`` reads its town's requests in full and files new ones.
+Who sees what: anyone may read the services and the public view of the requests published on the public
+board (the board's redacted text, location only to the grid cell); a tracking code opens the citizen's
+page, so others are never listed without a key. An ``api_key`` reads its town's requests in full and
+files new ones.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lianxin.board.selectors import PUBLISHABLE
 from lianxin.core import clock
 from lianxin.core.models import Town
 from lianxin.demands import services as demand_services
@@ -35,6 +38,7 @@ from lianxin.demands.workflow import TERMINAL, Status
 from lianxin.territory.models import GridCell
 
 from .idempotency import idempotent
+from .ids import parse_id
 from .models import ApiKey
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
 from .services import api_key_authenticate
@@ -118,7 +122,8 @@ def service_definition(category: Category) -> dict[str, Any]:
 
 
 def request_dict(demand: Demand, *, full: bool) -> dict[str, Any]:
-    """One request. ``full`` (a key of the town): description and exact location; else the public view."""
+    """One request. ``full`` (a key of the town): description and exact location; else the public view,
+    which only a published demand has (see ``_demands``): the board's redacted words, the cell."""
     assignment = getattr(demand, "assignment", None)
     cell = demand.cell
     if full:
@@ -134,7 +139,7 @@ def request_dict(demand: Demand, *, full: bool) -> dict[str, Any]:
         "status_notes": status_notes(demand, full=full),
         "service_name": demand.category.name,
         "service_code": str(demand.category_id),
-        "description": demand.description if full else "",
+        "description": demand.description if full else _public_text(demand),
         "agency_responsible": str(assignment.department) if assignment else "",
         "service_notice": "",
         "requested_datetime": w3c(demand.created_at),
@@ -147,6 +152,13 @@ def request_dict(demand: Demand, *, full: bool) -> dict[str, Any]:
         "long": lng,
         "media_url": "",
     }
+
+
+def _public_text(demand: Demand) -> str:
+    publication = getattr(demand, "publication", None)
+    if publication is None or not publication.published:
+        return ""
+    return publication.text or publication.title
 
 
 # --- base view ------------------------------------------------------------------------------------
@@ -208,19 +220,24 @@ class Open311View(APIView):
         return towns[0]
 
     def _category(self, town: Town, code: str) -> Category:
-        category = (
-            Category.objects.filter(town=town, active=True, pk=int(code)).first() if code.isdigit() else None
-        )
+        pk = parse_id(code)
+        category = Category.objects.filter(town=town, active=True, pk=pk).first() if pk else None
         if category is None:
             raise Open311Error(404, _("Unknown service_code."))
         return category
 
 
-def _demands(town: Town) -> QuerySet[Demand]:
-    return (
-        Demand.objects.filter(town=town)
-        .select_related("category", "cell", "assignment__department")
-        .annotate(updated_at=Max("events__at"))
+def _public(demands: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
+    """What a client without a key may see: the demands the public board shows."""
+    return demands.filter(**{f"{prefix}publication__published": True, f"{prefix}status__in": PUBLISHABLE})
+
+
+def _demands(town: Town, *, full: bool) -> QuerySet[Demand]:
+    qs = Demand.objects.filter(town=town)
+    if not full:
+        qs = _public(qs).select_related("publication")
+    return qs.select_related("category", "cell", "assignment__department").annotate(
+        updated_at=Max("events__at")
     )
 
 
@@ -290,13 +307,16 @@ class RequestListView(Open311View):
     def get(self, request: Request, format: str | None = None) -> Response:
         key = self._key(request)
         town = self._town(request, key)
-        qs = _demands(town)
+        qs = _demands(town, full=key is not None)
         p = request.query_params
         if ids := _csv(p.get("service_request_id")):
             qs = qs.filter(code__in=ids)  # the spec: other parameters are then ignored
         else:
             if codes := _csv(p.get("service_code")):
-                qs = qs.filter(category_id__in=[int(c) for c in codes if c.isdigit()])
+                pks = [pk for c in codes if (pk := parse_id(c)) is not None]
+                if len(pks) != len(codes):
+                    raise Open311Error(400, _("service_code must be a list of service codes."))
+                qs = qs.filter(category_id__in=pks)
             end = _moment(p["end_date"], "end_date") if p.get("end_date") else None
             start = _moment(p["start_date"], "start_date") if p.get("start_date") else None
             if start is None and end is None:
@@ -390,7 +410,7 @@ class RequestDetailView(Open311View):
     def get(self, request: Request, service_request_id: str, format: str | None = None) -> Response:
         key = self._key(request)
         town = self._town(request, key)
-        demand = _demands(town).filter(code=service_request_id).first()
+        demand = _demands(town, full=key is not None).filter(code=service_request_id).first()
         if demand is None:
             raise Open311Error(404, _("Unknown service_request_id."))
         return Response([request_dict(demand, full=key is not None)])
@@ -407,7 +427,8 @@ class TokenView(Open311View):
 
         key = self._key(request)
         town = self._town(request, key)
-        demand = Demand.objects.filter(town=town, code=token).first()
+        demands = Demand.objects.filter(town=town)
+        demand = (demands if key is not None else _public(demands)).filter(code=token).first()
         if demand is None and key is not None:
             demand = Demand.objects.filter(
                 town=town, intake_key=intake_key_for(f"key:{key.pk}", token)
@@ -435,6 +456,8 @@ class RequestUpdatesView(Open311View):
             .select_related("demand")
             .order_by("at", "pk")
         )
+        if key is None:
+            events = _public(events, "demand__")
         if ids := _csv(p.get("service_request_id")):
             events = events.filter(demand__code__in=ids)
         rows = []

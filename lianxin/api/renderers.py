@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from io import StringIO
 from typing import Any
 from xml.sax.xmlreader import AttributesImpl
@@ -12,6 +13,8 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework_xml.renderers import XMLRenderer
 
 NO_ATTRS = AttributesImpl({})
+# Characters XML 1.0 forbids (Django's writer refuses them); "\x0b" and the like come pasted from Word.
+XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 # The element of each item inside a list element, as the spec's examples write them.
 ITEM_TAGS = {
@@ -63,7 +66,7 @@ class Open311XMLRenderer(XMLRenderer):
         elif isinstance(data, bool):
             xml.characters("true" if data else "false")
         elif data is not None:
-            xml.characters(force_str(data))
+            xml.characters(XML_FORBIDDEN.sub("", force_str(data)))
 
 
 class Open311JSONRenderer(JSONRenderer):

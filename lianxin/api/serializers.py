@@ -15,6 +15,7 @@ from lianxin.demands.permissions import may_see_personal_data
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
+from .ids import MAX_ID
 from .open311 import request_status
 from .selectors import categories_for
 
@@ -98,7 +99,9 @@ class DemandOut(serializers.ModelSerializer[Demand]):
 
 
 class DemandIn(serializers.Serializer[Any]):
-    category = serializers.IntegerField(help_text=_("A category id of the town (GET /api/v1/categories/)."))
+    category = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("A category id of the town (GET /api/v1/categories/).")
+    )
     title = serializers.CharField(max_length=80, required=False, allow_blank=True)
     description = serializers.CharField(max_length=4000)
     urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.GENERAL)
@@ -158,11 +161,13 @@ class NoteIn(serializers.Serializer[Any]):
 
 
 class AssignIn(serializers.Serializer[Any]):
-    department = serializers.IntegerField()
+    department = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     matter = serializers.CharField(max_length=2000)
     standard = serializers.CharField(max_length=2000)
     due_at = serializers.DateTimeField(required=False, allow_null=True)
-    co_departments = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    co_departments = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
+    )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         demand = self.context["demand"]

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from defusedxml import ElementTree
 
+from lianxin.board.models import Publication
 from lianxin.demands.models import Demand
 
 pytestmark = pytest.mark.django_db
@@ -195,11 +196,14 @@ def test_get_one_request(client, hotline, fmt):
     assert row["status"] == "open" and row["status_notes"].startswith(("assigned", "已交办"))
     assert row["agency_responsible"] == str(hotline.loop.department)
     assert row["description"] == demand.description and row["expected_datetime"]
-    # the public (no key) view: no description, location only to the cell
+    # the public (no key) view: only once on the public board, in its words, location only to the cell
+    r = client.get(f"{BASE}/requests/{demand.code}.{fmt}", {"jurisdiction_id": hotline.loop.town.code})
+    assert r.status_code == 404 and error_of(r, fmt) == 404
+    Publication.objects.create(town=demand.town, demand=demand, title="积水", text="门口积水", published=True)
     r = client.get(f"{BASE}/requests/{demand.code}.{fmt}", {"jurisdiction_id": hotline.loop.town.code})
     _tag, data = parse(r, fmt)
     row = data[0] if fmt == "json" else items(data, "request")[0]
-    assert row["description"] == "" and row["address"] == hotline.loop.cell.name
+    assert row["description"] == "门口积水" and row["address"] == hotline.loop.cell.name
     r = client.get(f"{BASE}/requests/NOPE.{fmt}", {"api_key": hotline.raw})
     assert r.status_code == 404 and error_of(r, fmt) == 404
 
