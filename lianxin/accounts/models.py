@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -12,8 +15,19 @@ from lianxin.core.models import County, Town
 from .roles import ADMIN_ROLES, TOWN_ROLES, Role, capabilities_of
 
 
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        # A superuser is the platform's system administrator: no town, so no town role.
+        extra.setdefault("role", Role.SYSTEM_ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A person who signs in. ``town`` is the tenant their role works in."""
+
+    objects = UserManager()  # type: ignore[misc]
 
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CITIZEN)
     town = models.ForeignKey(

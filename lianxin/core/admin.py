@@ -8,15 +8,36 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
+from lianxin.accounts.roles import Capability
 from lianxin.accounts.scoping import towns_visible_to
 
 from .models import CalendarDay, County, Town
 
 
+def _scope_foreign_key(field: Any, db_field: Any, request: HttpRequest) -> Any:
+    """Offer only rows of the user's towns in a foreign-key select (admin forms and inlines alike)."""
+    model = db_field.related_model
+    if field is not None and not request.user.is_superuser:
+        if model is Town:
+            field.queryset = towns_visible_to(request.user)
+        elif field.queryset is not None and any(f.name == "town" for f in model._meta.fields):
+            field.queryset = field.queryset.filter(town__in=towns_visible_to(request.user))
+    return field
+
+
+def _without_personal_data(request: HttpRequest, fields: Any) -> bool:
+    return bool(fields) and not request.user.can(Capability.VIEW_PERSONAL_DATA)  # type: ignore[union-attr]
+
+
 class TownScopedAdmin(admin.ModelAdmin):
-    """Lists only rows of the towns the signed-in user may read, and offers only those towns."""
+    """Lists only rows of the towns the signed-in user may read, and offers only those towns.
+
+    ``personal_fields`` (phones and the like) are left out of the form for anyone who may not see
+    personal data unmasked; inlines inherit ``TownScopedInline`` and take the parent's town.
+    """
 
     town_field = "town"
+    personal_fields: tuple[str, ...] = ()
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
         # Out of scope and non-existent look the same: a 404, never a hint that the row exists.
@@ -29,14 +50,48 @@ class TownScopedAdmin(admin.ModelAdmin):
         return qs.filter(**{f"{self.town_field}__in": towns_visible_to(request.user)})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        model = db_field.related_model
-        if field is not None and not request.user.is_superuser:
-            if model is Town:
-                field.queryset = towns_visible_to(request.user)
-            elif field.queryset is not None and any(f.name == "town" for f in model._meta.fields):
-                field.queryset = field.queryset.filter(town__in=towns_visible_to(request.user))
-        return field
+        return _scope_foreign_key(
+            super().formfield_for_foreignkey(db_field, request, **kwargs), db_field, request
+        )
+
+    def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
+        exclude = list(super().get_exclude(request, obj) or [])
+        if _without_personal_data(request, self.personal_fields):
+            exclude += list(self.personal_fields)
+        return exclude or None
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        # Inline rows carry the parent's town; the user never picks it (the same-town trigger would refuse).
+        for row in formset.save(commit=False):
+            if hasattr(row, "town_id") and hasattr(form.instance, "town_id"):
+                row.town_id = form.instance.town_id
+            row.save()
+        for row in formset.deleted_objects:
+            row.delete()
+        formset.save_m2m()
+
+
+class CaseFileAdmin(admin.ModelAdmin):
+    """Case files (demands, their assignments, the outbox) are the presidium's to read; the three
+    administrators (三员分立), superusers included, do not see them."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user: Any = request.user
+        return user.is_active and user.can(Capability.SUPERVISE) and super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+
+class TownScopedInline(admin.TabularInline):
+    """An inline whose selects offer only the user's towns and whose rows take the parent's town."""
+
+    exclude = ("town",)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        return _scope_foreign_key(
+            super().formfield_for_foreignkey(db_field, request, **kwargs), db_field, request
+        )
 
 
 @admin.register(County)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from lianxin.core.admin import TownScopedAdmin
+from lianxin.core.admin import CaseFileAdmin, TownScopedAdmin
 
 from .models import Assignment, Category, Demand, DemandEvent, Extension
 
@@ -35,7 +35,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Demand)
-class DemandAdmin(TownScopedAdmin):
+class DemandAdmin(CaseFileAdmin, TownScopedAdmin):
     """Read-only: demands move only through the workbench, so every change has its event row."""
 
     list_display = ("code", "title", "status", "channel", "category", "cell", "created_at")
@@ -52,7 +52,7 @@ class DemandAdmin(TownScopedAdmin):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(TownScopedAdmin):
+class AssignmentAdmin(CaseFileAdmin, TownScopedAdmin):
     list_display = ("demand", "department", "due_at", "light", "returns")
     list_filter = ("light", "town")
 
@@ -64,7 +64,7 @@ class AssignmentAdmin(TownScopedAdmin):
 
 
 @admin.register(Extension)
-class ExtensionAdmin(TownScopedAdmin):
+class ExtensionAdmin(CaseFileAdmin, TownScopedAdmin):
     list_display = ("assignment", "requested_due_at", "status", "decided_at")
     list_filter = ("status",)
 

@@ -30,6 +30,7 @@ from .models import (
     Assignment,
     Attachment,
     Category,
+    Channel,
     Demand,
     DemandEvent,
     Evaluation,
@@ -200,7 +201,13 @@ def demand_record(
     """
     if category.town_id != town.pk:
         raise ValidationError(_("This category belongs to another town."))
-    if getattr(recorded_by, "role", None) == Role.AGENT and not consent:
+    # At a collection point someone records for another person (an elderly neighbour): only with consent.
+    if (
+        channel == Channel.COLLECTION_POINT
+        and recorded_by is not None
+        and recorded_by != requester
+        and not consent
+    ):
         raise ValidationError({"consent": _("Ask the person for consent and tick the box before sending.")})
     if addressed_to is not None and addressed_to.town_id != town.pk:
         raise ValidationError({"addressed_to": _("That deputy is not of this town.")})

@@ -97,8 +97,12 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
         request=request,
         statuses=statuses,
     )
-    rows = filterset.qs if filterset.is_bound else filterset.queryset
-    if request.GET.get("format") == "xlsx":
+    invalid = filterset.is_bound and not filterset.is_valid()
+    if invalid:  # say what to fix, and never print or export an unfiltered sheet by mistake
+        rows = filterset.queryset.none()
+    else:
+        rows = filterset.qs if filterset.is_bound else filterset.queryset
+    if request.GET.get("format") == "xlsx" and not invalid:
         name = f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
         response = HttpResponse(exports.demands_xlsx(rows), content_type=exports.XLSX_CONTENT_TYPE)
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
@@ -114,6 +118,7 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
             "page": page,
             "lists": selectors.overview(user=request.user),
         },
+        status=400 if invalid else 200,
     )
 
 

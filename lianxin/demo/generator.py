@@ -388,17 +388,42 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
     return stats
 
 
-def _presidium_group() -> Group:
-    group, _ = Group.objects.get_or_create(name="镇人大办")
-    # The town's reference data, the categories with their time limits, and the holiday table.
-    perms = Permission.objects.filter(
-        Q(content_type__app_label__in=["territory", "people"])
-        | Q(
-            content_type__app_label="demands",
-            content_type__model__in=["category", "demand", "assignment", "extension"],
-        )
-        | Q(content_type__app_label="core", content_type__model="calendarday")
-    )
+REFERENCE_DATA = (
+    Q(content_type__app_label__in=["territory", "people"])
+    | Q(content_type__app_label="demands", content_type__model="category")
+    | Q(content_type__app_label="core", content_type__model__in=["calendarday", "town", "county"])
+)
+# What each role's admin group may do there (三员分立: accounts / security / audit, none reads case files).
+ADMIN_GROUPS: dict[str, tuple[str, Q]] = {
+    Role.PRESIDIUM: (
+        "镇人大办",
+        REFERENCE_DATA
+        | Q(content_type__app_label="demands", content_type__model__in=["demand", "assignment", "extension"])
+        | Q(content_type__app_label="board")
+        | Q(content_type__app_label="notify", content_type__model="outboxmessage"),
+    ),
+    Role.SYSTEM_ADMIN: (
+        "系统管理员",
+        REFERENCE_DATA
+        | Q(content_type__app_label="accounts", content_type__model="user")
+        | Q(content_type__app_label="auth", content_type__model="group")
+        | Q(content_type__app_label="api"),
+    ),
+    Role.SECURITY_ADMIN: ("安全管理员", Q(content_type__app_label="axes")),
+    Role.AUDIT_ADMIN: (
+        "审计管理员",
+        Q(codename__startswith="view_")
+        & (Q(content_type__app_label="admin") | Q(content_type__model__startswith="historical")),
+    ),
+}
+
+
+def _admin_group(role: str) -> Group | None:
+    if role not in ADMIN_GROUPS:
+        return None
+    name, which = ADMIN_GROUPS[role]
+    group, _ = Group.objects.get_or_create(name=name)
+    perms = Permission.objects.filter(which)
     if set(group.permissions.values_list("pk", flat=True)) != set(perms.values_list("pk", flat=True)):
         group.permissions.set(perms)
     return group
@@ -423,7 +448,7 @@ def _logins(
             "county": county if role == Role.COUNTY_VIEWER else None,
             "display_name": name or display[username],
             "is_staff": role in (Role.PRESIDIUM, Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN),
-            "is_superuser": role == Role.SYSTEM_ADMIN,
+            "is_superuser": False,  # every administrator works through a group of permissions
         }
         user = User.objects.filter(username=username).first()
         if user is None:
@@ -431,10 +456,9 @@ def _logins(
             stats.created += 1
         else:
             user = upsert(stats, User, {"username": username}, values)
-        if role == Role.PRESIDIUM:
-            group = _presidium_group()
-            if not user.groups.filter(pk=group.pk).exists():
-                user.groups.add(group)
+        group = _admin_group(role)
+        if group is not None and not user.groups.filter(pk=group.pk).exists():
+            user.groups.add(group)
         if username in linked:
             _link(stats, linked[username], user)
         elif role == Role.DEPARTMENT:

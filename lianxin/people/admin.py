@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from lianxin.core.admin import TownScopedAdmin
+from lianxin.core.admin import TownScopedAdmin, TownScopedInline
 
 from .models import Agent, Department, DepartmentStaff, Deputy, DeputyCell, Observer, StationDuty
 
@@ -13,13 +13,13 @@ class DepartmentAdmin(TownScopedAdmin, SimpleHistoryAdmin):
     search_fields = ("name", "short_name", "duties")
 
 
-class DeputyCellInline(admin.TabularInline):
+class DeputyCellInline(TownScopedInline):
     model = DeputyCell
     extra = 0
     autocomplete_fields = ("cell",)
 
 
-class StationDutyInline(admin.TabularInline):
+class StationDutyInline(TownScopedInline):
     model = StationDuty
     extra = 0
     autocomplete_fields = ("station",)
@@ -27,6 +27,7 @@ class StationDutyInline(admin.TabularInline):
 
 @admin.register(Deputy)
 class DeputyAdmin(TownScopedAdmin, SimpleHistoryAdmin):
+    personal_fields = ("phone",)
     list_display = ("name", "level", "gender", "occupation", "town")
     list_filter = ("level", "gender", "is_entrepreneur", "town")
     search_fields = ("name", "occupation")
@@ -36,6 +37,7 @@ class DeputyAdmin(TownScopedAdmin, SimpleHistoryAdmin):
 
 @admin.register(Observer)
 class ObserverAdmin(TownScopedAdmin, admin.ModelAdmin):
+    personal_fields = ("phone",)
     list_display = ("name", "kind", "cell", "deputy", "town")
     list_filter = ("kind", "town")
     search_fields = ("name",)
@@ -45,6 +47,7 @@ class ObserverAdmin(TownScopedAdmin, admin.ModelAdmin):
 
 @admin.register(Agent)
 class AgentAdmin(TownScopedAdmin, admin.ModelAdmin):
+    personal_fields = ("phone",)
     list_display = ("name", "station", "town")
     list_filter = ("town",)
     search_fields = ("name",)

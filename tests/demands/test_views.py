@@ -213,10 +213,10 @@ def test_lists_filter_by_status_cell_text_department_light_and_date(client, loop
     url = reverse("demands:list", args=["assignment"])
     assert codes(client.get(url, {"department": loop.department.pk})) == {assigned.code}
     assert codes(client.get(url, {"light": "red"})) == set()
-    # a status of another list is not a choice here: the form refuses it and the list stays whole
+    # a status of another list is not a choice here: the form says so (400) and shows no rows it did not filter
     response = client.get(reverse("demands:list", args=["problem"]), {"status": "closed"})
-    assert response.context["filter"].errors
-    assert codes(response) == {a.code, b.code, c.code}
+    assert response.status_code == 400 and response.context["filter"].errors
+    assert codes(response) == set()
     assert client.get(reverse("demands:list", args=["nonsense"])).status_code == 404
 
 
@@ -504,11 +504,11 @@ def test_staff_agents_and_observers_may_record(client, loop, role):
     get = client.get(reverse("demands:record"))
     assert get.status_code == 200
     assert len(get.context["form"].initial["intake_key"]) == 32
-    if role == Role.AGENT:  # an agent records for someone only with their consent
-        refused = client.post(reverse("demands:record"), record_data(loop))
-        assert refused.status_code == 400 and "请先征得本人同意" in refused.content.decode()
-        assert not Demand.objects.filter(title="桥头护栏松动").exists()
-    response = client.post(reverse("demands:record"), record_data(loop, consent="on"))
+    point = {"channel": "collection_point"}
+    refused = client.post(reverse("demands:record"), record_data(loop, **point))
+    assert refused.status_code == 400 and "请先征得本人同意" in refused.content.decode()
+    assert not Demand.objects.filter(title="桥头护栏松动").exists(), "for someone else only with consent"
+    response = client.post(reverse("demands:record"), record_data(loop, consent="on", **point))
     assert response.status_code == 302
     demand = Demand.objects.get(title="桥头护栏松动")
     assert demand.recorded_by == user and demand.status == Status.RECORDED and demand.town == loop.town
@@ -568,3 +568,13 @@ def test_the_workbench_is_linked_from_the_nav_and_home(client, loop):
         f'href="{reverse("demands:index")}"'
         not in client.get(reverse("demands:record"), follow=True).content.decode()
     )
+
+
+def test_an_invalid_filter_is_a_400_that_says_why_and_exports_nothing(client, loop):
+    loop.recorded()
+    client.force_login(loop.presidium)
+    response = client.get("/demands/lists/problem/?created_after=2024-99-99")
+    assert response.status_code == 400
+    assert "errorlist" in response.content.decode()
+    export = client.get("/demands/lists/problem/?created_after=2024-99-99&format=xlsx")
+    assert export.status_code == 400 and "spreadsheet" not in export.get("Content-Type", "")

@@ -349,7 +349,7 @@ def test_personal_data_is_encrypted_at_rest(loop):
     assert Demand.objects.get(pk=demand.pk).requester_phone == "13911112222"
 
 
-def test_an_agent_records_only_with_the_persons_consent(loop):
+def test_at_a_collection_point_one_records_for_another_only_with_consent(loop):
     from ..factories import UserFactory
 
     agent = UserFactory(role=Role.AGENT, town=loop.town)
