@@ -61,7 +61,14 @@ def main() -> None:
     )
 
     client = Client()
-    pages = ["/", "/people/deputies/", "/people/observers/", "/territory/stations/"]
+    pages = [
+        "/",
+        "/people/deputies/",
+        "/people/observers/",
+        "/territory/stations/",
+        "/demands/lists/",
+        "/demands/lists/completion/",
+    ]
     for username in ("presidium", "county"):
         client.force_login(User.objects.get(username=username))
         for url in pages:
