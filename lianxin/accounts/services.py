@@ -11,6 +11,7 @@ import datetime as dt
 import hmac
 import re
 import secrets
+import unicodedata
 import uuid
 from typing import Any
 
@@ -29,7 +30,7 @@ from lianxin.core.models import Town
 from .models import LoginCode, User
 from .roles import Role
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only; \d also matches other scripts' digits
 
 
 def code_ttl() -> dt.timedelta:
@@ -41,8 +42,9 @@ def code_max_attempts() -> int:
 
 
 def clean_mobile(value: str) -> str:
-    """A mainland mobile number as 11 digits; spaces, dashes and a +86 prefix are dropped."""
-    digits = re.sub(r"[\s\-()]", "", value or "")
+    """A mainland mobile number as 11 ASCII digits; full-width digits (a Chinese input method) are folded,
+    spaces, dashes and a +86 prefix are dropped."""
+    digits = re.sub(r"[\s\-()]", "", unicodedata.normalize("NFKC", value or ""))
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):
