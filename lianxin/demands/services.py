@@ -686,6 +686,41 @@ def assignment_remind(*, demand: Demand, actor: Any, note: str) -> Reminder:
     return reminder
 
 
+def _light_changed(assignment: Assignment, light: str, at: dt.datetime) -> None:
+    """Yellow: a 催办 to the department. Red: the same, plus an escalation to the presidium."""
+    demand = assignment.demand
+    due = f"{assignment.due_at:%Y-%m-%d %H:%M}"
+    if light == Light.YELLOW:
+        note, subject = _("Due at %(due)s") % {"due": due}, _("Due soon: %(code)s") % {"code": demand.code}
+        levels = [Reminder.Level.YELLOW]
+    else:
+        note, subject = (
+            _("Overdue since %(due)s") % {"due": due},
+            _("Overdue: %(code)s") % {"code": demand.code},
+        )
+        levels = [Reminder.Level.RED, Reminder.Level.ESCALATED]
+    for level in levels:
+        Reminder.objects.create(town_id=demand.town_id, assignment=assignment, level=level, note=note, at=at)
+    _event(demand, f"sweep_{light}", None, before=demand.status, after=demand.status, note=note)
+    notify(
+        town_id=demand.town_id,
+        users=_department_users(assignment.department),
+        subject=subject,
+        body=note,
+        url=_url(demand),
+        sms=True,
+        email=True,
+    )
+    if light == Light.RED:
+        notify(
+            town_id=demand.town_id,
+            users=_presidium_users(demand.town_id),
+            subject=_("Escalated: %(code)s is overdue") % {"code": demand.code},
+            body=f"{assignment.department} · {note}",
+            url=_url(demand),
+        )
+
+
 def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
     """The worker's every-minute sweep: recolour lights, write 催办 on yellow and red, escalate red.
 
@@ -709,57 +744,8 @@ def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None
             changed = Assignment.objects.filter(pk=assignment.pk, light=assignment.light).update(
                 light=light, escalated_at=at if light == Light.RED else None
             )
-            if not changed:
+            if not changed or light == Light.GREEN:  # back to green (a new deadline): nothing to say
                 continue
-            demand = assignment.demand
-            if light == Light.YELLOW:
-                note = _("Due at %(due)s") % {"due": f"{assignment.due_at:%Y-%m-%d %H:%M}"}
-                Reminder.objects.create(
-                    town_id=demand.town_id,
-                    assignment=assignment,
-                    level=Reminder.Level.YELLOW,
-                    note=note,
-                    at=at,
-                )
-                _event(demand, "sweep_yellow", None, before=demand.status, after=demand.status, note=note)
-                notify(
-                    town_id=demand.town_id,
-                    users=_department_users(assignment.department),
-                    subject=_("Due soon: %(code)s") % {"code": demand.code},
-                    body=note,
-                    url=_url(demand),
-                    sms=True,
-                    email=True,
-                )
-                counts["yellow"] += 1
-            elif light == Light.RED:
-                note = _("Overdue since %(due)s") % {"due": f"{assignment.due_at:%Y-%m-%d %H:%M}"}
-                Reminder.objects.create(
-                    town_id=demand.town_id, assignment=assignment, level=Reminder.Level.RED, note=note, at=at
-                )
-                Reminder.objects.create(
-                    town_id=demand.town_id,
-                    assignment=assignment,
-                    level=Reminder.Level.ESCALATED,
-                    note=note,
-                    at=at,
-                )
-                _event(demand, "sweep_red", None, before=demand.status, after=demand.status, note=note)
-                notify(
-                    town_id=demand.town_id,
-                    users=_department_users(assignment.department),
-                    subject=_("Overdue: %(code)s") % {"code": demand.code},
-                    body=note,
-                    url=_url(demand),
-                    sms=True,
-                    email=True,
-                )
-                notify(
-                    town_id=demand.town_id,
-                    users=_presidium_users(demand.town_id),
-                    subject=_("Escalated: %(code)s is overdue") % {"code": demand.code},
-                    body=f"{assignment.department} · {note}",
-                    url=_url(demand),
-                )
-                counts["red"] += 1
+            _light_changed(assignment, light, at)
+            counts[light] += 1
     return counts
