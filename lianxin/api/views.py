@@ -263,51 +263,48 @@ def _read_only(name: str, out: Any) -> Any:
     )
 
 
-@_read_only("Categories", s.CategoryOut)
-class CategoryViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    """Read-only reference data of the caller's towns, paged; each subclass names its scope."""
+
     lookup_value_regex = "[^/]+"
-    serializer_class = s.CategoryOut
     pagination_class = Pages
+
+
+@_read_only("Categories", s.CategoryOut)
+class CategoryViewSet(ReferenceViewSet):
+    serializer_class = s.CategoryOut
 
     def get_queryset(self) -> QuerySet[Any]:
         return categories_for(self.request.user).order_by("town", "domain", "name")
 
 
 @_read_only("Grid cells", s.CellOut)
-class CellViewSet(viewsets.ReadOnlyModelViewSet[Any]):
-    lookup_value_regex = "[^/]+"
+class CellViewSet(ReferenceViewSet):
     serializer_class = s.CellOut
-    pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Any]:
         return cells_visible_to(self.request.user).order_by("town", "code")
 
 
 @_read_only("Stations", s.StationOut)
-class StationViewSet(viewsets.ReadOnlyModelViewSet[Any]):
-    lookup_value_regex = "[^/]+"
+class StationViewSet(ReferenceViewSet):
     serializer_class = s.StationOut
-    pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Any]:
         return stations_visible_to(self.request.user).order_by("town", "kind", "name")
 
 
 @_read_only("Departments", s.DepartmentOut)
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Any]):
-    lookup_value_regex = "[^/]+"
+class DepartmentViewSet(ReferenceViewSet):
     serializer_class = s.DepartmentOut
-    pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Any]:
         return departments_visible_to(self.request.user).order_by("town", "name")
 
 
 @_read_only("Deputies", s.DeputyOut)
-class DeputyViewSet(viewsets.ReadOnlyModelViewSet[Any]):
-    lookup_value_regex = "[^/]+"
+class DeputyViewSet(ReferenceViewSet):
     serializer_class = s.DeputyOut
-    pagination_class = Pages
 
     def get_queryset(self) -> QuerySet[Any]:
         links = Prefetch("cell_links", queryset=DeputyCell.objects.select_related("cell"))
