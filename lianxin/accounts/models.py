@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.models import County, Town
 
-from .roles import ADMIN_ROLES, TOWN_ROLES, Role, capabilities_of
+from .roles import TOWN_ROLES, Role, capabilities_of
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -22,6 +22,13 @@ class UserManager(DjangoUserManager["User"]):
         # A superuser is the platform's system administrator: no town, so no town role.
         extra.setdefault("role", Role.SYSTEM_ADMIN)
         return super().create_superuser(username, email, password, **extra)
+
+    def create_system_account(self, *, username: str, display_name: str, town: Town) -> User:
+        """The account an API key acts through: the system role, and a password nobody can use."""
+        user = self.model(username=username, display_name=display_name, town=town, role=Role.SYSTEM)
+        user.set_unusable_password()
+        user.save()
+        return user
 
 
 class User(AbstractUser):
@@ -65,14 +72,6 @@ class User(AbstractUser):
 
     def can(self, capability: str) -> bool:
         return self.is_active and capability in capabilities_of(self.role)
-
-    @property
-    def is_town_role(self) -> bool:
-        return self.role in TOWN_ROLES
-
-    @property
-    def is_admin_role(self) -> bool:
-        return self.role in ADMIN_ROLES
 
 
 class LoginCode(models.Model):

@@ -22,6 +22,8 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("system administrator")
     SECURITY_ADMIN = "security_admin", _("security administrator")
     AUDIT_ADMIN = "audit_admin", _("audit administrator")
+    # Not a person: the account an API key acts through (the 12345 hotline, a back office).
+    SYSTEM = "system", _("system (API key)")
 
 
 class Capability(models.TextChoices):
@@ -40,18 +42,34 @@ class Capability(models.TextChoices):
     MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
     MANAGE_SECURITY = "manage_security", _("manage security settings and lockouts")
     READ_AUDIT = "read_audit", _("read the audit trail")
+    # How far a role reads case files (demands and what hangs on them); scopes ask these, never the role.
+    READ_TOWN_CASES = "read_town_cases", _("read every case of the town")
+    READ_CELL_CASES = "read_cell_cases", _("read the cases of one's grid cells")
+    READ_ASSIGNED_CASES = "read_assigned_cases", _("read the cases assigned to one's department")
+    READ_OWN_CASES = "read_own_cases", _("read the cases one raised or recorded")
+    READ_ALL_TOWNS = "read_all_towns", _("work across every town of the platform")
+    SIGN_IN_BY_PHONE = "sign_in_by_phone", _("sign in with an SMS code")
+    EVALUATE_FOR_CALLER = "evaluate_for_caller", _("evaluate on the caller's behalf")
 
 
 C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.CITIZEN: frozenset({C.SUBMIT_DEMAND}),
-    Role.OBSERVER: frozenset({C.SUBMIT_DEMAND, C.REPORT_OBSERVATION}),
-    Role.AGENT: frozenset({C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS}),
+    Role.CITIZEN: frozenset({C.SUBMIT_DEMAND, C.READ_OWN_CASES, C.SIGN_IN_BY_PHONE}),
+    Role.OBSERVER: frozenset({C.SUBMIT_DEMAND, C.REPORT_OBSERVATION, C.READ_OWN_CASES}),
+    Role.AGENT: frozenset({C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS, C.READ_OWN_CASES}),
     Role.DEPUTY: frozenset(
-        {C.VIEW_TOWN, C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS, C.CLAIM_DEMAND, C.ASSIGN_DEMAND}
+        {
+            C.VIEW_TOWN,
+            C.SUBMIT_DEMAND,
+            C.RECORD_FOR_OTHERS,
+            C.CLAIM_DEMAND,
+            C.ASSIGN_DEMAND,
+            C.READ_CELL_CASES,
+        }
     ),
-    Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT}),
-    Role.MEDIATOR: frozenset({C.VIEW_TOWN, C.MEDIATE, C.RECORD_FOR_OTHERS}),
+    Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT, C.READ_ASSIGNED_CASES}),
+    # A mediator reads the demands they recorded; the disputes they mediate come with the dispute ledger.
+    Role.MEDIATOR: frozenset({C.VIEW_TOWN, C.MEDIATE, C.RECORD_FOR_OTHERS, C.READ_OWN_CASES}),
     Role.PRESIDIUM: frozenset(
         {
             C.VIEW_TOWN,
@@ -60,24 +78,42 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.SUPERVISE,
             C.MANAGE_REFERENCE,
             C.VIEW_PERSONAL_DATA,
+            C.READ_TOWN_CASES,
         }
     ),
-    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY}),
+    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES}),
     # 三员分立: the three administrators split system, security and audit duties; none reads case files.
-    Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE}),
+    Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE, C.READ_ALL_TOWNS}),
     Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
     Role.AUDIT_ADMIN: frozenset({C.READ_AUDIT}),
+    # An API key records demands and reads its town's (personal data masked); it evaluates, on the caller's
+    # behalf, only what it recorded itself (the hotline's call-back, 回访). It never claims or handles.
+    Role.SYSTEM: frozenset({C.SUBMIT_DEMAND, C.RECORD_FOR_OTHERS, C.READ_TOWN_CASES, C.EVALUATE_FOR_CALLER}),
 }
+
+# The worker's own jobs (the deadline sweep): every town, every case, no person behind them.
+WORKER_CAPABILITIES = frozenset({C.READ_ALL_TOWNS, C.READ_TOWN_CASES})
 
 # Roles whose work is one town; the others are scoped to a county (county viewer) or may be platform-wide.
 TOWN_ROLES = frozenset(
-    {Role.CITIZEN, Role.OBSERVER, Role.AGENT, Role.DEPUTY, Role.DEPARTMENT, Role.MEDIATOR, Role.PRESIDIUM}
+    {
+        Role.CITIZEN,
+        Role.OBSERVER,
+        Role.AGENT,
+        Role.DEPUTY,
+        Role.DEPARTMENT,
+        Role.MEDIATOR,
+        Role.PRESIDIUM,
+        Role.SYSTEM,
+    }
 )
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
-STAFF_ROLES = frozenset(
-    {Role.DEPUTY, Role.DEPARTMENT, Role.MEDIATOR, Role.PRESIDIUM, Role.COUNTY_VIEWER} | ADMIN_ROLES
-)
 
 
 def capabilities_of(role: str) -> frozenset[str]:
     return CAPABILITIES.get(role, frozenset())
+
+
+def roles_with(capability: str) -> list[str]:
+    """The roles that have ``capability``: how a notice finds "the presidium" without naming it."""
+    return sorted(role for role, caps in CAPABILITIES.items() if capability in caps)

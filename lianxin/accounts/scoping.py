@@ -1,4 +1,4 @@
-"""Which towns a user may read. Every ``…_visible_to(user)`` scope starts here."""
+"""Which towns a principal may read. Every scope (``Model.objects.restrict``) starts here."""
 
 from __future__ import annotations
 
@@ -8,22 +8,19 @@ from django.db.models import QuerySet
 
 from lianxin.core.models import Town
 
-from .roles import Capability, Role
+from .principals import can, is_signed_in
+from .roles import Capability
 
 
 def towns_visible_to(user: Any) -> QuerySet[Town]:
-    """A town user sees their town; a county viewer the county's towns; a platform admin every town."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    """A town user sees their town; a county viewer the county's towns; a platform administrator and the
+    worker every town; anyone else none."""
+    if not is_signed_in(user):
         return Town.objects.none()
     if user.town_id is not None:
         return Town.objects.filter(pk=user.town_id)
-    if user.role == Role.COUNTY_VIEWER and user.can(Capability.VIEW_COUNTY):
+    if can(user, Capability.VIEW_COUNTY) and getattr(user, "county_id", None) is not None:
         return Town.objects.filter(county_id=user.county_id)
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
+    if getattr(user, "is_superuser", False) or can(user, Capability.READ_ALL_TOWNS):
         return Town.objects.all()
     return Town.objects.none()
-
-
-def scope_to_towns(queryset: QuerySet[Any], user: Any, field: str = "town") -> QuerySet[Any]:
-    """Restrict any town-owned queryset to the towns the user may read."""
-    return queryset.filter(**{f"{field}__in": towns_visible_to(user)})

@@ -13,7 +13,6 @@ import re
 import secrets
 import unicodedata
 import uuid
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -118,7 +117,8 @@ def login_code_verify(*, town: Town, phone: str, code: str) -> User:
 
 @transaction.atomic
 def citizen_for_phone(*, town: Town, phone: str) -> User:
-    """The town's citizen account for this phone; made on first sign-in, and given the phone's demands."""
+    """The town's citizen account for this phone, made on first sign-in. (The sign-in page then gives it
+    the demands raised with the phone: ``demands.services.demands_link_requester``.)"""
     phone = clean_mobile(phone)
     user = User.objects.filter(town=town, role=Role.CITIZEN, phone=phone, is_active=True).first()
     if user is None:
@@ -131,12 +131,4 @@ def citizen_for_phone(*, town: Town, phone: str) -> User:
         )
         user.set_unusable_password()
         user.save()
-    citizen_link_demands(user=user)
     return user
-
-
-def citizen_link_demands(*, user: Any) -> int:
-    """After an SMS sign-in: the demands raised with this phone become the citizen's (see demands)."""
-    from lianxin.demands.services import demands_link_requester
-
-    return demands_link_requester(user=user)

@@ -11,7 +11,9 @@ class ApiConfig(AppConfig):
         from lianxin.core.integrity import same_town
 
         from . import models as m
-        from . import signals  # noqa: F401  (kicks the webhook worker after a demand changes)
+        from . import subscribers  # noqa: F401  (wakes the webhook worker after a hotline demand changes)
 
         same_town(m.ApiKey, "account")
         same_town(m.WebhookDelivery, "subscription", "event")
+
+        from . import scopes  # noqa: F401  (registers who reads what)

@@ -9,10 +9,9 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from lianxin.core.ids import MAX_ID
 from lianxin.demands.models import Channel, Demand, Urgency
 from lianxin.demands.workflow import Status
-
-from .ids import MAX_ID
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.accounts.models import User
-from lianxin.accounts.roles import Capability
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import TownOwned
@@ -56,29 +53,20 @@ class ApiKey(TownOwned):
 
 
 class SystemAccount(User):
-    """The principal an API key acts as: a town-scoped system, not a person.
+    """The principal an API key acts as: a town-scoped system of the system role, not a person.
 
-    It may record demands in its town and read its town's demands (personal data masked), and it may
-    evaluate, on the citizen's behalf, a demand it recorded itself (the hotline's call-back, 回访).
-    Nothing else: it never claims, assigns, handles or closes.
+    What it may do is its role's capabilities (``accounts/roles.py``) and the rules that ask them: record
+    demands in its town, read its town's demands (personal data masked), and evaluate, on the caller's
+    behalf, a demand it recorded itself (the hotline's call-back, 回访). It never claims, assigns, handles
+    or closes.
     """
 
     is_system = True
-    CAPABILITIES = frozenset({Capability.SUBMIT_DEMAND, Capability.RECORD_FOR_OTHERS})
-    PERMISSIONS = frozenset({"demands.evaluate"})
 
     class Meta:
         proxy = True
         verbose_name = _("system account")
         verbose_name_plural = _("system accounts")
-
-    def can(self, capability: str) -> bool:
-        return self.is_active and capability in self.CAPABILITIES
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        if not self.is_active or perm not in self.PERMISSIONS or obj is None:
-            return False
-        return bool(obj.town_id == self.town_id and obj.recorded_by_id == self.pk)
 
 
 class IdempotencyRecord(models.Model):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, QuerySet
 from django.http import Http404
@@ -29,16 +30,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianxin.board.selectors import PUBLISHABLE
+from lianxin.board.scopes import PUBLIC
 from lianxin.core import clock
+from lianxin.core.ids import parse_id
 from lianxin.core.models import Town
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Demand, DemandEvent, Urgency
-from lianxin.demands.workflow import TERMINAL, Status
+from lianxin.demands.states import TERMINAL, Status
 from lianxin.territory.models import GridCell
 
 from .idempotency import idempotent
-from .ids import parse_id
 from .models import ApiKey
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
 from .services import api_key_authenticate
@@ -227,15 +228,18 @@ class Open311View(APIView):
         return category
 
 
-def _public(demands: QuerySet[Any], prefix: str = "") -> QuerySet[Any]:
-    """What a client without a key may see: the demands the public board shows."""
-    return demands.filter(**{f"{prefix}publication__published": True, f"{prefix}status__in": PUBLISHABLE})
+def _visible(town: Town, key: ApiKey | None) -> QuerySet[Demand]:
+    """A key reads its town's demands (its system account's scope); a client without one, what the public
+    board shows."""
+    if key is not None:
+        return Demand.objects.restrict(key.account).filter(town=town)
+    return Demand.objects.restrict(AnonymousUser(), PUBLIC).filter(town=town)
 
 
-def _demands(town: Town, *, full: bool) -> QuerySet[Demand]:
-    qs = Demand.objects.filter(town=town)
-    if not full:
-        qs = _public(qs).select_related("publication")
+def _demands(town: Town, key: ApiKey | None) -> QuerySet[Demand]:
+    qs = _visible(town, key)
+    if key is None:
+        qs = qs.select_related("publication")
     return qs.select_related("category", "cell", "assignment__department").annotate(
         updated_at=Max("events__at")
     )
@@ -307,7 +311,7 @@ class RequestListView(Open311View):
     def get(self, request: Request, format: str | None = None) -> Response:
         key = self._key(request)
         town = self._town(request, key)
-        qs = _demands(town, full=key is not None)
+        qs = _demands(town, key)
         p = request.query_params
         if ids := _csv(p.get("service_request_id")):
             qs = qs.filter(code__in=ids)  # the spec: other parameters are then ignored
@@ -410,7 +414,7 @@ class RequestDetailView(Open311View):
     def get(self, request: Request, service_request_id: str, format: str | None = None) -> Response:
         key = self._key(request)
         town = self._town(request, key)
-        demand = _demands(town, full=key is not None).filter(code=service_request_id).first()
+        demand = _demands(town, key).filter(code=service_request_id).first()
         if demand is None:
             raise Open311Error(404, _("Unknown service_request_id."))
         return Response([request_dict(demand, full=key is not None)])
@@ -427,12 +431,10 @@ class TokenView(Open311View):
 
         key = self._key(request)
         town = self._town(request, key)
-        demands = Demand.objects.filter(town=town)
-        demand = (demands if key is not None else _public(demands)).filter(code=token).first()
+        demands = _visible(town, key)
+        demand = demands.filter(code=token).first()
         if demand is None and key is not None:
-            demand = Demand.objects.filter(
-                town=town, intake_key=intake_key_for(f"key:{key.pk}", token)
-            ).first()
+            demand = demands.filter(intake_key=intake_key_for(f"key:{key.pk}", token)).first()
         if demand is None:
             raise Open311Error(404, _("Unknown token."))
         return Response([{"service_request_id": demand.code, "token": token}])
@@ -452,12 +454,10 @@ class RequestUpdatesView(Open311View):
         if start > end:
             raise Open311Error(400, _("start_date must not be after end_date."))
         events = (
-            DemandEvent.objects.filter(town=town, at__gte=start, at__lte=end)
+            DemandEvent.objects.filter(demand__in=_visible(town, key), at__gte=start, at__lte=end)
             .select_related("demand")
             .order_by("at", "pk")
         )
-        if key is None:
-            events = _public(events, "demand__")
         if ids := _csv(p.get("service_request_id")):
             events = events.filter(demand__code__in=ids)
         rows = []

@@ -9,13 +9,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianxin.accounts.roles import Capability
+from lianxin.core.ids import MAX_ID
 from lianxin.core.masking import mask_name, mask_phone
-from lianxin.demands.models import Channel, Demand, DemandEvent, Outcome, Urgency, Verdict
+from lianxin.demands.models import Channel, Demand, DemandEvent, Urgency
 from lianxin.demands.permissions import may_see_personal_data
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
-from .ids import MAX_ID
 from .open311 import request_status
 from .selectors import categories_for
 
@@ -145,78 +145,6 @@ class EventOut(serializers.ModelSerializer[DemandEvent]):
 
     def get_actor(self, event: DemandEvent) -> str:
         return str(event.actor) if event.actor else ""
-
-
-# --- transitions ----------------------------------------------------------------------------------
-class NoInput(serializers.Serializer[Any]):
-    pass
-
-
-class ReasonIn(serializers.Serializer[Any]):
-    reason = serializers.CharField(max_length=2000)
-
-
-class NoteIn(serializers.Serializer[Any]):
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class AssignIn(serializers.Serializer[Any]):
-    department = serializers.IntegerField(min_value=1, max_value=MAX_ID)
-    matter = serializers.CharField(max_length=2000)
-    standard = serializers.CharField(max_length=2000)
-    due_at = serializers.DateTimeField(required=False, allow_null=True)
-    co_departments = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False, default=list
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        demand = self.context["demand"]
-        ids = [attrs["department"], *attrs["co_departments"]]
-        found = {d.pk: d for d in Department.objects.filter(town_id=demand.town_id, pk__in=ids)}
-        if attrs["department"] not in found:
-            raise serializers.ValidationError({"department": _("Unknown department.")})
-        if any(i not in found for i in attrs["co_departments"]):
-            raise serializers.ValidationError({"co_departments": _("Unknown department.")})
-        attrs["department"] = found[attrs["department"]]
-        attrs["co_departments"] = [found[i] for i in attrs["co_departments"]]
-        return attrs
-
-
-class CompleteIn(serializers.Serializer[Any]):
-    result = serializers.CharField(max_length=4000)
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-
-
-class EvaluateIn(serializers.Serializer[Any]):
-    verdict = serializers.ChoiceField(choices=Verdict.choices)
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class CheckIn(serializers.Serializer[Any]):
-    passed = serializers.BooleanField()
-    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class MergeIn(serializers.Serializer[Any]):
-    into = serializers.CharField(max_length=20, help_text=_("The tracking code of the demand to merge into."))
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
-
-
-class TransferIn(serializers.Serializer[Any]):
-    to_level = serializers.ChoiceField(
-        choices=[("county", "county"), ("city", "city"), ("province", "province")]
-    )
-    note = serializers.CharField(max_length=2000)
-
-
-class ExtensionIn(serializers.Serializer[Any]):
-    due_at = serializers.DateTimeField()
-    reason = serializers.CharField(max_length=2000)
-
-
-class DecideExtensionIn(serializers.Serializer[Any]):
-    approve = serializers.BooleanField()
-    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 # --- reference data -------------------------------------------------------------------------------

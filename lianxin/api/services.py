@@ -12,14 +12,12 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.roles import Role
 from lianxin.core import clock
 from lianxin.core.models import Town
 from lianxin.demands.models import Channel, DemandEvent
@@ -60,12 +58,8 @@ def api_key_create(*, town: Town, name: str, channel: str = Channel.HOTLINE) -> 
         raise ValidationError({"name": _("This town already has a key with this name.")})
     secret = secrets.token_urlsafe(32)
     raw = f"{KEY_PREFIX}{secret}"
-    account = SystemAccount.objects.create(
-        username=f"system-{town.code}-{secrets.token_hex(4)}",
-        display_name=name,
-        role=Role.AGENT,  # the closest existing role: records on others' behalf; its own rules narrow it
-        town=town,
-        password=make_password(None),
+    account = SystemAccount.objects.create_system_account(
+        username=f"system-{town.code}-{secrets.token_hex(4)}", display_name=name, town=town
     )
     key = ApiKey.objects.create(
         town=town,

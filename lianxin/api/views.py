@@ -1,15 +1,16 @@
 """REST API v1: demands and their moves, and the town's reference data. Views parse, call, render.
 
-Reads go through the pages' scopes (``demands_visible_to`` and the territory/people selectors), so a row
-outside the caller's scope is a 404. Moves call ``lianxin.demands.services`` and nothing else.
+Reads go through the pages' scopes (``Model.objects.restrict``), so a row outside the caller's scope is
+a 404. The moves are generated from the demand's move table: one POST action per move, checking the
+caller's right before anything else, then the move's own serializer, then its service.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import keyword
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -22,9 +23,10 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianxin.accounts.roles import Capability, Role
+from lianxin.accounts.roles import Capability
+from lianxin.core.workflow import Move, workflow_of
 from lianxin.demands import services
-from lianxin.demands.models import Channel, Demand, Extension, ExtensionStatus
+from lianxin.demands.models import Channel, Demand
 from lianxin.people.models import DeputyCell
 from lianxin.people.selectors import departments_visible_to, deputies_visible_to
 from lianxin.territory.selectors import cells_visible_to, stations_visible_to
@@ -63,52 +65,34 @@ ERRORS = {
 READ_ERRORS = {k: ERRORS[k] for k in (401, 403, 404)}
 
 
-Call = Callable[[Demand, Any, dict[str, Any]], Any]
-
-
-def _move(
-    name: str, schema_in: type[serializers.Serializer[Any]], call: Call, summary: str, attr: str = ""
-) -> Any:
-    """A ``POST /demands/{code}/<name>/`` action that validates input and calls one service."""
+def _move_action(move: Move) -> Any:
+    """``POST /demands/{code}/<action>/``: right first (403), then input (400), then the move (409)."""
+    flow = workflow_of(Demand)
 
     @idempotent
     def view(self: DemandViewSet, request: Request, code: str | None = None) -> Response:
         demand = self.get_object()
-        data = schema_in(data=request.data, context={"request": request, "demand": demand})
+        if not request.user.has_perm(flow.permission(move.action), demand):
+            raise PermissionDenied(_("Your role does not allow this."))
+        data = move.serializer(data=request.data, context={"request": request, "demand": demand})
         data.is_valid(raise_exception=True)
-        call(demand, request.user, dict(data.validated_data))
+        move.service(**{flow.subject: demand}, actor=request.user, **data.validated_data)
         fresh = self.get_queryset().filter(pk=demand.pk).first() or demand
         return Response(s.DemandOut(fresh, context={"request": request}).data)
 
-    view.__name__ = attr or name
-    decorated = action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+    view.__name__ = _attr(move)
+    decorated = action(detail=True, methods=["post"], url_path=move.action, url_name=move.action)(view)
     return extend_schema(
-        operation_id=f"demands_{name}",
-        summary=summary,
-        request=schema_in,
+        operation_id=f"demands_{move.action}",
+        summary=move.label,
+        request=move.serializer,
         parameters=[IDEMPOTENCY],
         responses={200: s.DemandOut, **ERRORS},
     )(decorated)
 
 
-def _merge(d: Demand, u: Any, v: dict[str, Any]) -> Any:
-    into = demands_for(u).filter(code=v["into"]).first()
-    if into is None:
-        raise ValidationError({"into": _("Unknown demand.")})
-    return services.demand_merge(demand=d, actor=u, into=into, note=v["note"])
-
-
-def _decide(d: Demand, u: Any, v: dict[str, Any]) -> Any:
-    ext = Extension.objects.filter(assignment__demand=d, status=ExtensionStatus.PENDING).first()
-    if ext is None:
-        raise services.TransitionError(_("No extension request is waiting for a decision."))
-    return services.extension_decide(extension=ext, actor=u, approve=v["approve"], note=v["note"])
-
-
-def _assignment_of(d: Demand) -> Demand:
-    if not hasattr(d, "assignment"):
-        raise services.TransitionError(_("This demand has no assignment."))
-    return d
+def _attr(move: Move) -> str:
+    return f"{move.action}_" if keyword.iskeyword(move.action) else move.action
 
 
 @extend_schema_view(
@@ -151,7 +135,7 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         category = v.pop("category")
         if is_system(user):
             channel, requester = key.channel, None
-        elif user.role == Role.CITIZEN or not user.can(Capability.RECORD_FOR_OTHERS):
+        elif not user.can(Capability.RECORD_FOR_OTHERS):
             channel, requester = Channel.MOBILE, user
         else:
             channel, requester = v.get("channel") or Channel.WALK_IN, None
@@ -177,81 +161,9 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def events(self, request: Request, code: str | None = None) -> Response:
         return Response(s.EventOut(events_of(self.get_object()), many=True).data)
 
-    claim = _move(
-        "claim", s.NoInput, lambda d, u, v: services.demand_claim(demand=d, actor=u), "Claim (接单)"
-    )
-    assign = _move(
-        "assign",
-        s.AssignIn,
-        lambda d, u, v: services.demand_assign(demand=d, actor=u, **v),
-        "Assign to a department (交办)",
-    )
-    bounce = _move(
-        "bounce",
-        s.ReasonIn,
-        lambda d, u, v: services.demand_bounce(demand=d, actor=u, reason=v["reason"]),
-        "Send back as not the department's matter",
-    )
-    accept = _move(
-        "accept", s.NoInput, lambda d, u, v: services.demand_accept(demand=d, actor=u), "Accept (签收)"
-    )
-    complete = _move(
-        "complete",
-        s.CompleteIn,
-        lambda d, u, v: services.demand_complete(demand=d, actor=u, **v),
-        "Report completion (办结)",
-    )
-    evaluate = _move(
-        "evaluate",
-        s.EvaluateIn,
-        lambda d, u, v: services.demand_evaluate(demand=d, actor=u, **v),
-        "The citizen's evaluation (a hotline key: on the citizen's behalf)",
-    )
-    check = _move(
-        "check",
-        s.CheckIn,
-        lambda d, u, v: services.demand_check(demand=d, actor=u, **v),
-        "The deputy's check",
-    )
-    return_ = _move(
-        "return",
-        s.ReasonIn,
-        lambda d, u, v: services.demand_return(demand=d, actor=u, reason=v["reason"]),
-        "Return for rework",
-        attr="return_",
-    )
-    close = _move(
-        "close",
-        s.NoteIn,
-        lambda d, u, v: services.demand_close(demand=d, actor=u, note=v["note"]),
-        "Accept and close",
-    )
-    merge = _move("merge", s.MergeIn, _merge, "Merge into another demand")
-    decline = _move(
-        "decline",
-        s.ReasonIn,
-        lambda d, u, v: services.demand_decline(demand=d, actor=u, reason=v["reason"]),
-        "Decline",
-    )
-    transfer = _move(
-        "transfer",
-        s.TransferIn,
-        lambda d, u, v: services.demand_transfer(demand=d, actor=u, **v),
-        "Carry upward as a suggestion",
-    )
-    request_extension = _move(
-        "request_extension",
-        s.ExtensionIn,
-        lambda d, u, v: services.extension_request(demand=_assignment_of(d), actor=u, **v),
-        "Request more time",
-    )
-    decide_extension = _move("decide_extension", s.DecideExtensionIn, _decide, "Decide the pending extension")
-    remind = _move(
-        "remind",
-        s.NoteIn,
-        lambda d, u, v: services.assignment_remind(demand=_assignment_of(d), actor=u, note=v["note"]),
-        "Remind the department (催办)",
-    )
+
+for _m in workflow_of(Demand).moves.values():  # one action per move of the table
+    setattr(DemandViewSet, _attr(_m), _move_action(_m))
 
 
 def _read_only(name: str, out: Any) -> Any:

@@ -13,3 +13,5 @@ class BoardConfig(AppConfig):
         from .models import Publication
 
         same_town(Publication, "demand")
+
+        from . import scopes  # noqa: F401  (registers who reads what)

@@ -5,24 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, QuerySet
 
 from lianxin.core.models import Town
-from lianxin.demands.permissions import demands_visible_to
-from lianxin.demands.workflow import Status
+from lianxin.demands.models import Demand
+from lianxin.demands.states import DONE, IN_PROGRESS, PUBLISHABLE
 
 from .models import Publication
-
-IN_PROGRESS = (Status.CLAIMED, Status.ASSIGNED, Status.ACCEPTED, Status.RETURNED)
-DONE = (Status.COMPLETED, Status.EVALUATED, Status.CLOSED)
-PUBLISHABLE = IN_PROGRESS + DONE
 
 
 def board_entries(
     *, town: Town, cell_id: int | None = None, category_id: int | None = None, stage: str = ""
 ) -> QuerySet[Publication]:
-    qs = Publication.objects.filter(town=town, published=True, demand__status__in=PUBLISHABLE).select_related(
-        "demand__cell", "demand__category"
+    qs = (
+        Publication.objects.restrict(AnonymousUser())
+        .filter(town=town)
+        .select_related("demand__cell", "demand__category")
     )
     if cell_id:
         qs = qs.filter(demand__cell_id=cell_id)
@@ -67,7 +66,7 @@ def board_totals(*, town: Town) -> BoardTotals:
 def redaction_queue(*, user: Any, stage: str = "waiting") -> QuerySet[Any]:
     """Demands the presidium may publish: in their scope, handled or done; ``waiting`` = not yet public."""
     qs = (
-        demands_visible_to(user)
+        Demand.objects.restrict(user)
         .filter(status__in=PUBLISHABLE)
         .select_related("cell", "category", "publication")
         .order_by("-created_at")

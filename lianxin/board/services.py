@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.roles import Capability
 from lianxin.core import clock
 from lianxin.demands.models import Demand
+from lianxin.demands.states import PUBLISHABLE
 
 from .models import Publication
 from .redaction import redact
-from .selectors import PUBLISHABLE
 
 
 def _private_names(demand: Demand) -> list[str]:

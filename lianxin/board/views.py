@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
-from lianxin.demands.permissions import demands_visible_to
+from lianxin.demands.models import Demand
 
 from . import selectors, services
 from .forms import PublicationForm
@@ -25,7 +25,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.SUPERVISE)
 def redact(request: HttpRequest, code: str) -> HttpResponse:
     demand = get_object_or_404(
-        demands_visible_to(request.user).filter(status__in=selectors.PUBLISHABLE), code=code
+        Demand.objects.restrict(request.user).filter(status__in=selectors.PUBLISHABLE), code=code
     )
     publication = getattr(demand, "publication", None)
     status = 200

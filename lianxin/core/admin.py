@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest
 from lianxin.accounts.roles import Capability
 from lianxin.accounts.scoping import towns_visible_to
 
-from .models import CalendarDay, County, Town
+from .models import CalendarDay, County, Town, TownOwned
 
 
 def _scope_foreign_key(field: Any, db_field: Any, request: HttpRequest) -> Any:
@@ -20,6 +20,8 @@ def _scope_foreign_key(field: Any, db_field: Any, request: HttpRequest) -> Any:
     if field is not None and not request.user.is_superuser:
         if model is Town:
             field.queryset = towns_visible_to(request.user)
+        elif field.queryset is not None and issubclass(model, TownOwned):
+            field.queryset = field.queryset.restrict(request.user)
         elif field.queryset is not None and any(f.name == "town" for f in model._meta.fields):
             field.queryset = field.queryset.filter(town__in=towns_visible_to(request.user))
     return field
@@ -30,13 +32,12 @@ def _without_personal_data(request: HttpRequest, fields: Any) -> bool:
 
 
 class TownScopedAdmin(admin.ModelAdmin):
-    """Lists only rows of the towns the signed-in user may read, and offers only those towns.
+    """Lists only the rows the signed-in user may read (the model's scope), and offers only their towns.
 
     ``personal_fields`` (phones and the like) are left out of the form for anyone who may not see
     personal data unmasked; inlines inherit ``TownScopedInline`` and take the parent's town.
     """
 
-    town_field = "town"
     personal_fields: tuple[str, ...] = ()
 
     def _get_obj_does_not_exist_redirect(self, request: HttpRequest, opts: Any, object_id: str) -> Any:
@@ -44,10 +45,7 @@ class TownScopedAdmin(admin.ModelAdmin):
         raise Http404
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.town_field}__in": towns_visible_to(request.user)})
+        return super().get_queryset(request).restrict(request.user)  # type: ignore[attr-defined]
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         return _scope_foreign_key(
@@ -102,7 +100,6 @@ class CountyAdmin(admin.ModelAdmin):
 
 @admin.register(Town)
 class TownAdmin(TownScopedAdmin):
-    town_field = "pk"
     list_display = ("code", "name", "county")
     list_filter = ("county",)
     search_fields = ("name", "code")

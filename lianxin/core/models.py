@@ -5,15 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class TimeStamped(models.Model):
-    """Creation and change times for rows that people edit."""
-
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        abstract = True
+from .scopes import TownQuerySet
 
 
 class County(models.Model):
@@ -61,9 +53,11 @@ class Town(models.Model):
 
 
 class TownOwned(models.Model):
-    """Base for every row that belongs to one town; scopes filter on ``town``."""
+    """Base for every row that belongs to one town; read it through ``objects.restrict(principal)``."""
 
     town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
+
+    objects = TownQuerySet.as_manager()
 
     class Meta:
         abstract = True

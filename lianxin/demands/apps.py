@@ -22,3 +22,6 @@ class DemandsConfig(AppConfig):
         same_town(m.DemandEvent, "demand")
         same_town(m.Attachment, "demand")
         same_town(m.Reminder, "assignment")
+
+        # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
+        from . import notices, scopes, workflow  # noqa: F401

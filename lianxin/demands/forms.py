@@ -9,12 +9,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.workflow import workflow_of
 from lianxin.people.models import Department, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
 from . import selectors
 from .models import Category, Channel, Demand, Outcome, Urgency, Verdict
-from .permissions import demands_visible_to
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -191,7 +191,7 @@ class MergeForm(ActionForm):
 
     def clean_into(self) -> Demand:
         code = self.cleaned_data["into"].strip()
-        target = demands_visible_to(self.user).filter(code=code).first()
+        target = Demand.objects.restrict(self.user).filter(code=code).first()
         if target is None:
             raise ValidationError(_("No demand with this tracking code in your scope."))
         return target
@@ -224,24 +224,7 @@ class DecideExtensionForm(ActionForm):
     note = _text(_("Note"), required=False, rows=2)
 
 
-FORMS: dict[str, type[ActionForm]] = {
-    "claim": ConfirmForm,
-    "assign": AssignForm,
-    "bounce": ReasonForm,
-    "accept": ConfirmForm,
-    "complete": CompleteForm,
-    "evaluate": EvaluateForm,
-    "check": CheckForm,
-    "return": ReasonForm,
-    "close": NoteForm,
-    "merge": MergeForm,
-    "decline": ReasonForm,
-    "transfer": TransferForm,
-    "request_extension": RequestExtensionForm,
-    "decide_extension": DecideExtensionForm,
-    "remind": RemindForm,
-}
-
-
 def action_form(action: str, *, demand: Demand, user: Any, data: Any = None, files: Any = None) -> ActionForm:
-    return FORMS[action](data, files, demand=demand, user=user, prefix=action)
+    """The form of a move, as the move table names it; its prefix is the action."""
+    form: type[ActionForm] = workflow_of(Demand).moves[action].form
+    return form(data, files, demand=demand, user=user, prefix=action)

@@ -14,7 +14,8 @@ from lianxin.core.models import TownOwned
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
-from .workflow import Status
+from .events import Event
+from .states import Status
 
 
 class Domain(models.TextChoices):
@@ -334,7 +335,7 @@ class DemandEvent(TownOwned):
     """Append-only: one row per transition or supervision step (who, when, from, to, note)."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24)
+    action = models.CharField(_("action"), max_length=24, choices=Event.choices)
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     actor = models.ForeignKey(
@@ -352,6 +353,9 @@ class DemandEvent(TownOwned):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
         ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=Event.values), name="demand_event_kind_valid")
+        ]
 
 
 class Attachment(TownOwned):

@@ -1,7 +1,7 @@
-"""Who may see and move which demand. Scopes for lists, predicates (rules) for single objects.
+"""Who may make which move on which demand: the predicates (rules) the move table in ``workflow.py`` names.
 
-Views fetch a demand only through ``demands_visible_to(user)``, so one outside the user's town or role
-is a 404. Services ask ``user.has_perm("demands.<action>", demand)`` before each move.
+Which demands a principal may read at all is the scope in ``scopes.py``; these decide single moves and
+ask capabilities, never role names.
 """
 
 from __future__ import annotations
@@ -9,57 +9,30 @@ from __future__ import annotations
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
 
-from lianxin.accounts.roles import Capability, Role
-from lianxin.accounts.scoping import scope_to_towns
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
 
 from .models import Demand
 
 
-def _deputy(user: Any) -> Any:
-    return getattr(user, "deputy", None) if user.role == Role.DEPUTY else None
+def deputy_of(user: Any) -> Any:
+    """The deputy a user acts as, if their role reads a deputy's cells."""
+    return getattr(user, "deputy", None) if can(user, Capability.READ_CELL_CASES) else None
 
 
-def _department_id(user: Any) -> int | None:
-    staff = getattr(user, "department_staff", None) if user.role == Role.DEPARTMENT else None
+def department_id_of(user: Any) -> int | None:
+    staff = getattr(user, "department_staff", None) if can(user, Capability.READ_ASSIGNED_CASES) else None
     return staff.department_id if staff else None
 
 
-def demands_visible_to(user: Any) -> QuerySet[Demand]:
-    """Presidium, mediators and county viewers: the town(s). A deputy: demands of their cells and their own.
-    Department staff: what was assigned to their department (lead or co-handler). Everyone else: what they
-    raised or recorded."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Demand.objects.none()
-    qs = scope_to_towns(Demand.objects.all(), user)
-    if user.role in (Role.PRESIDIUM, Role.MEDIATOR, Role.COUNTY_VIEWER):
-        return qs
-    if user.role == Role.DEPUTY:
-        deputy = _deputy(user)
-        if deputy is None:
-            return qs.none()
-        return qs.filter(
-            Q(cell__deputy_links__deputy=deputy) | Q(deputy=deputy) | Q(cell__isnull=True)
-        ).distinct()
-    if user.role == Role.DEPARTMENT:
-        dept = _department_id(user)
-        if dept is None:
-            return qs.none()
-        return qs.filter(Q(assignment__department_id=dept) | Q(assignment__co_departments=dept)).distinct()
-    if user.role in (Role.CITIZEN, Role.OBSERVER, Role.AGENT):
-        return qs.filter(Q(requester=user) | Q(recorded_by=user))
-    return qs.none()
-
-
-# --- predicates -----------------------------------------------------------------------------------
 def _same_town(user: Any, demand: Demand) -> bool:
-    return user.town_id is not None and user.town_id == demand.town_id
+    return getattr(user, "town_id", None) is not None and user.town_id == demand.town_id
 
 
 @rules.predicate
 def serves_cell(user: Any, demand: Demand) -> bool:
-    deputy = _deputy(user)
+    deputy = deputy_of(user)
     if deputy is None or not _same_town(user, demand):
         return False
     return demand.cell_id is None or deputy.cell_links.filter(cell_id=demand.cell_id).exists()
@@ -67,18 +40,18 @@ def serves_cell(user: Any, demand: Demand) -> bool:
 
 @rules.predicate
 def is_claiming_deputy(user: Any, demand: Demand) -> bool:
-    deputy = _deputy(user)
+    deputy = deputy_of(user)
     return deputy is not None and demand.deputy_id == deputy.pk
 
 
 @rules.predicate
 def is_presidium(user: Any, demand: Demand) -> bool:
-    return user.can(Capability.SUPERVISE) and _same_town(user, demand)
+    return can(user, Capability.SUPERVISE) and _same_town(user, demand)
 
 
 @rules.predicate
 def is_lead_department(user: Any, demand: Demand) -> bool:
-    dept = _department_id(user)
+    dept = department_id_of(user)
     assignment = getattr(demand, "assignment", None)
     return (
         dept is not None
@@ -94,38 +67,37 @@ def is_requester(user: Any, demand: Demand) -> bool:
 
 
 @rules.predicate
+def recorded_it_for_caller(user: Any, demand: Demand) -> bool:
+    """A system (the hotline) evaluates, on the caller's behalf, a demand it recorded itself (回访)."""
+    return (
+        can(user, Capability.EVALUATE_FOR_CALLER)
+        and _same_town(user, demand)
+        and demand.recorded_by_id == user.pk
+    )
+
+
+@rules.predicate
 def deputy_can_claim(user: Any, demand: Demand) -> bool:
-    return user.can(Capability.CLAIM_DEMAND) and serves_cell(user, demand)
+    return can(user, Capability.CLAIM_DEMAND) and serves_cell(user, demand)
 
 
 @rules.predicate
 def handles_it(user: Any, demand: Demand) -> bool:
-    return user.can(Capability.HANDLE_ASSIGNMENT) and is_lead_department(user, demand)
+    return can(user, Capability.HANDLE_ASSIGNMENT) and is_lead_department(user, demand)
+
+
+@rules.predicate
+def unclaimed(user: Any, demand: Demand) -> bool:
+    return demand.deputy_id is None
 
 
 # Problem-list decisions (merge, decline, transfer) belong to the deputy who holds the item, or to a deputy
 # of the cell while nobody holds it, and to the presidium.
-holds_or_may_claim = is_claiming_deputy | (
-    rules.predicate(lambda u, d: d.deputy_id is None) & deputy_can_claim
-)
-
-rules.add_perm("demands.claim", deputy_can_claim)
-rules.add_perm("demands.assign", is_claiming_deputy | is_presidium)
-rules.add_perm("demands.bounce", handles_it)
-rules.add_perm("demands.accept", handles_it)
-rules.add_perm("demands.complete", handles_it)
-rules.add_perm("demands.request_extension", handles_it)
-rules.add_perm(
-    "demands.evaluate", is_requester | is_presidium
-)  # the presidium records a verdict given by phone
-rules.add_perm("demands.check", is_claiming_deputy)
-rules.add_perm("demands.return", is_presidium | is_claiming_deputy)
-rules.add_perm("demands.close", is_presidium)
-rules.add_perm("demands.merge", holds_or_may_claim | is_presidium)
-rules.add_perm("demands.decline", holds_or_may_claim | is_presidium)
-rules.add_perm("demands.transfer", holds_or_may_claim | is_presidium)
-rules.add_perm("demands.decide_extension", is_presidium)
-rules.add_perm("demands.remind", is_presidium | is_claiming_deputy)
+holds_or_may_claim = is_claiming_deputy | (unclaimed & deputy_can_claim)
+decides_problem = holds_or_may_claim | is_presidium
+# The presidium records a verdict the citizen gave by phone.
+may_evaluate = is_requester | is_presidium | recorded_it_for_caller
+supervises = is_presidium | is_claiming_deputy
 
 
 def may_see_personal_data(user: Any, demand: Demand) -> bool:

@@ -1,5 +1,5 @@
 """Reads for the staff workbench: inboxes, the three lists, a demand's page. Every query starts from
-``permissions.demands_visible_to(user)``, so nothing outside the user's town and role is ever read."""
+``Demand.objects.restrict(user)``, so nothing outside the user's town and role is ever read."""
 
 from __future__ import annotations
 
@@ -12,23 +12,22 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.accounts.scoping import scope_to_towns
+from lianxin.core.workflow import Move, workflow_of
 from lianxin.people.models import Department
 from lianxin.territory.models import GridCell, Station
 
-from .models import Category, Demand, DemandEvent, Evaluation, Extension, ExtensionStatus, Light, Reminder
-from .permissions import demands_visible_to
-from .workflow import (
-    ASSIGNMENT_LIST,
-    COMPLETION_LIST,
-    MOVES,
-    ON_THE_CLOCK,
-    PROBLEM_LIST,
-    TERMINAL,
-    Move,
-    Status,
-    allowed_from,
+from .models import (
+    Category,
+    Demand,
+    DemandEvent,
+    Evaluation,
+    EvaluatorRole,
+    Extension,
+    ExtensionStatus,
+    Light,
+    Reminder,
 )
+from .states import ASSIGNMENT_LIST, COMPLETION_LIST, ON_THE_CLOCK, PROBLEM_LIST, TERMINAL, Status
 
 # The three lists (三张清单): URL slug → statuses and title.
 LISTS: dict[str, tuple[tuple[Status, ...], str | Promise]] = {
@@ -68,7 +67,7 @@ def deputy_inbox(*, user: Any) -> list[Tab]:
     """Unclaimed in my cells (and items nobody has placed in a cell yet), mine in progress, due soon,
     overdue."""
     deputy = _deputy(user)
-    visible = demands_visible_to(user)
+    visible = Demand.objects.restrict(user)
     if deputy is None:
         visible = visible.none()
     mine = visible.filter(deputy=deputy)
@@ -100,7 +99,7 @@ def deputy_inbox(*, user: Any) -> list[Tab]:
 def department_inbox(*, user: Any) -> list[Tab]:
     """What my department leads on: to accept, in progress, due soon, returned for rework."""
     dept = _department_id(user)
-    visible = demands_visible_to(user)
+    visible = Demand.objects.restrict(user)
     lead = visible.filter(assignment__department_id=dept) if dept else visible.none()
     return _tabs(
         [
@@ -124,7 +123,7 @@ def department_inbox(*, user: Any) -> list[Tab]:
 
 def status_counts(*, user: Any) -> dict[str, int]:
     """How many visible demands are in each status, in one query."""
-    visible = demands_visible_to(user)
+    visible = Demand.objects.restrict(user)
     return visible.aggregate(**{s: Count("pk", filter=Q(status=s), distinct=True) for s in Status.values})
 
 
@@ -144,7 +143,7 @@ def overview(*, user: Any) -> list[dict[str, Any]]:
 
 def list_demands(*, user: Any, kind: str) -> QuerySet[Demand]:
     statuses, _label = LISTS[kind]
-    return _rows(demands_visible_to(user).filter(status__in=statuses)).prefetch_related(
+    return _rows(Demand.objects.restrict(user).filter(status__in=statuses)).prefetch_related(
         Prefetch("evaluations", queryset=Evaluation.objects.order_by("at", "pk"))
     )
 
@@ -152,7 +151,7 @@ def list_demands(*, user: Any, kind: str) -> QuerySet[Demand]:
 def demand_detail(*, user: Any, code: str) -> QuerySet[Demand]:
     """The demand with everything its page shows; ``.get()`` it (404 when outside the user's scope)."""
     return (
-        demands_visible_to(user)
+        Demand.objects.restrict(user)
         .filter(code=code)
         .select_related(
             "category",
@@ -194,54 +193,38 @@ def pending_extension(demand: Demand) -> Extension | None:
 
 
 def actions_for(*, user: Any, demand: Demand) -> list[Move]:
-    """The moves this user may make on this demand now: allowed from its status and by their role."""
-    moves = [m for m in allowed_from(demand.status) if user.has_perm(f"demands.{m.action}", demand)]
-    pending = pending_extension(demand)
-    # An extension is asked once at a time, and decided only while one waits.
-    return [
-        m
-        for m in moves
-        if not (m.action == "request_extension" and pending is not None)
-        and not (m.action == "decide_extension" and pending is None)
-    ]
+    """The moves this user may make on this demand now: from its status, by right and by condition
+    (an extension is asked once at a time, and decided only while one waits)."""
+    return workflow_of(Demand).allowed(user, demand)
 
 
 # --- choices for forms and filters, scoped to the user's towns ----------------------------------------
 def cells_for(user: Any) -> QuerySet[GridCell]:
-    return scope_to_towns(GridCell.objects.all(), user).order_by("code")
+    return GridCell.objects.restrict(user).order_by("code")
 
 
 def stations_for(user: Any) -> QuerySet[Station]:
-    return scope_to_towns(Station.objects.all(), user).order_by("kind", "name")
+    return Station.objects.restrict(user).order_by("kind", "name")
 
 
 def categories_for(user: Any, *, active_only: bool = False) -> QuerySet[Category]:
-    qs = scope_to_towns(Category.objects.all(), user).order_by("domain", "name")
+    qs = Category.objects.restrict(user).order_by("domain", "name")
     return qs.filter(active=True) if active_only else qs
 
 
 def departments_for(user: Any, *, active_only: bool = False) -> QuerySet[Department]:
-    qs = scope_to_towns(Department.objects.all(), user).order_by("name")
+    qs = Department.objects.restrict(user).order_by("name")
     return qs.filter(active=True) if active_only else qs
 
 
 def citizen_verdict(demand: Demand) -> Evaluation | None:
     """The latest citizen evaluation (uses prefetched evaluations when present)."""
-    citizen = [e for e in demand.evaluations.all() if e.role == "citizen"]
+    citizen = [e for e in demand.evaluations.all() if e.role == EvaluatorRole.CITIZEN]
     return citizen[-1] if citizen else None
 
 
 def local_date(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-
-# What the timeline calls each event: the moves' own labels, and the steps that are not moves.
-EVENT_LABELS: dict[str, str | Promise] = {
-    "record": _("recorded"),
-    "sweep_yellow": _("deadline near: reminder"),
-    "sweep_red": _("overdue: escalated to the presidium"),
-    **{action: move.label for action, move in MOVES.items()},
-}
 
 
 @dataclass
@@ -257,13 +240,15 @@ class Step:
 def timeline(demand: Demand) -> list[Step]:
     """Every event of the demand, oldest first (prefetched by ``demand_detail``)."""
 
+    flow = workflow_of(Demand)
+
     def status_label(value: str) -> str | Promise:
         return Status(value).label if value in Status.values else value
 
     return [
         Step(
             at=e.at,
-            label=EVENT_LABELS.get(e.action, e.action),
+            label=flow.staff_label(e.action),
             actor=e.actor,
             before=status_label(e.from_status) if e.from_status != e.to_status else "",
             after=status_label(e.to_status) if e.from_status != e.to_status else "",

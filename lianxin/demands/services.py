@@ -1,5 +1,6 @@
-"""Every write to a demand. Each move checks role and town, is safe under concurrency (a compare-and-swap
-on the status), writes a ``DemandEvent`` and queues notifications that go out after commit."""
+"""Every write to a demand. Each move is one function: it checks right, state and input, then makes the
+move through the workflow core (``lianxin.core.workflow``): a compare-and-swap on the status, an event row
+and a published domain event. Who is told of what is not decided here: see ``notices.py``."""
 
 from __future__ import annotations
 
@@ -8,31 +9,31 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.models import User
-from lianxin.accounts.roles import Role
+from lianxin.accounts.principals import WORKER, can
+from lianxin.accounts.roles import Capability
 from lianxin.core import clock
 from lianxin.core.fields import lookup_hash
 from lianxin.core.models import Town
-from lianxin.notify.services import notify
+from lianxin.core.workflow import TransitionError, Workflow, workflow_of
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 from lianxin.territory.selectors import cell_at
 
 from .deadlines import default_due_at, light_for
+from .events import Event
 from .models import (
     Assignment,
     Attachment,
     Category,
     Channel,
     Demand,
-    DemandEvent,
     Evaluation,
     EvaluatorRole,
     Extension,
@@ -42,92 +43,19 @@ from .models import (
     Reminder,
     Verdict,
 )
-from .workflow import MOVES, ON_THE_CLOCK, TERMINAL, Status
+from .states import ON_THE_CLOCK, TERMINAL, Status
 
 UPWARD_LEVELS = (DeputyLevel.COUNTY, DeputyLevel.CITY, DeputyLevel.PROVINCE)
+__all__ = ["TransitionError"]  # raised by the moves (409); a ValidationError for the pages and the API
 
 
-class TransitionError(ValidationError):
-    """The demand is not (or no longer) in a state that allows this move."""
+def _flow() -> Workflow:
+    return workflow_of(Demand)
 
 
-# --- helpers --------------------------------------------------------------------------------------
-def _check(actor: Any, action: str, demand: Demand) -> None:
-    """Role first (a role that may not act learns nothing of the state), then the state, then the caller
-    validates its input."""
-    move = MOVES[action]
-    if not actor.has_perm(f"demands.{action}", demand):
-        raise PermissionDenied(_("Your role does not allow this."))
-    if demand.status not in move.sources:
-        raise TransitionError(
-            _("This demand is %(status)s; it cannot be %(action)s now.")
-            % {"status": demand.get_status_display(), "action": move.label}
-        )
-
-
-def _event(
-    demand: Demand, action: str, actor: Any, *, before: str, after: str, note: str = ""
-) -> DemandEvent:
-    return DemandEvent.objects.create(
-        town_id=demand.town_id,
-        demand=demand,
-        action=action,
-        from_status=before,
-        to_status=after,
-        actor=actor if getattr(actor, "pk", None) else None,
-        note=note,
-        at=clock.now(),
-    )
-
-
-def _move(demand: Demand, action: str, actor: Any, to: str, *, note: str = "", **fields: Any) -> Demand:
-    """Compare-and-swap the status: the row changes only if it is still in the state the caller saw.
-
-    Two deputies claiming at once both read ``recorded``; the first UPDATE wins and the second matches
-    no row (on PostgreSQL it waits for the first to commit, then re-checks the WHERE clause).
-    """
-    before = demand.status
-    rows = Demand.objects.filter(pk=demand.pk, status=before).update(status=to, **fields)
-    if rows != 1:
-        raise TransitionError(
-            _("Someone else changed this demand a moment ago. Please reload and try again.")
-        )
-    demand.refresh_from_db()
-    _event(demand, action, actor, before=before, after=to, note=note)
-    return demand
-
-
-def _url(demand: Demand) -> str:
-    return reverse("demands:detail", args=[demand.code])
-
-
-def _deputy_users(demand: Demand) -> list[Any]:
-    deputies = Deputy.objects.filter(town_id=demand.town_id, user__isnull=False).select_related("user")
-    if demand.cell_id:
-        deputies = deputies.filter(cell_links__cell_id=demand.cell_id)
-    return [d.user for d in deputies.distinct()]
-
-
-def _department_users(department: Department) -> list[Any]:
-    return [s.user for s in department.staff.select_related("user")]
-
-
-def _presidium_users(town_id: int) -> list[Any]:
-    return list(User.objects.filter(town_id=town_id, role=Role.PRESIDIUM, is_active=True))
-
-
-def _tell_citizen(demand: Demand, subject: str, body: str) -> None:
-    """The citizen hears of every step that concerns them: in-app if they have an account, else by SMS."""
-    users = [demand.requester] if demand.requester_id else []
-    notify(
-        town_id=demand.town_id,
-        users=users,
-        subject=subject,
-        body=body,
-        url=_url(demand),
-        sms=True,
-        sms_to="" if users else demand.requester_phone,
-    )
+def _local(moment: dt.datetime) -> str:
+    """A time as the town reads it (Asia/Shanghai), for the texts stored on events."""
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
 
 
 def new_code(town: Town) -> str:
@@ -148,7 +76,7 @@ def _replayed(demand: Demand) -> Demand:
 def demands_link_requester(*, user: Any) -> int:
     """Make a signed-in citizen the requester of their town's demands raised with their phone and no
     account. Proof of the phone is the SMS code just spent, so the link is as strong as the login."""
-    if not user.phone or user.role != Role.CITIZEN:
+    if not user.phone or not can(user, Capability.SIGN_IN_BY_PHONE):
         return 0
     rows = list(
         Demand.objects.select_for_update().filter(
@@ -157,12 +85,10 @@ def demands_link_requester(*, user: Any) -> int:
     )
     for demand in rows:
         Demand.objects.filter(pk=demand.pk, requester__isnull=True).update(requester=user)
-        _event(
+        _flow().step(
             demand,
-            "link_requester",
+            Event.LINK_REQUESTER,
             user,
-            before=demand.status,
-            after=demand.status,
             note=_("The requester signed in with the phone number of this demand."),
         )
     return len(rows)
@@ -255,14 +181,13 @@ def demand_record(
             name=f.name or "",
             uploaded_by=recorded_by,
         )
-    _event(demand, "record", recorded_by, before="", after=Status.RECORDED, note=demand.get_channel_display())
-    addressed = [addressed_to.user] if addressed_to is not None and addressed_to.user_id else []
-    notify(
-        town_id=town.pk,
-        users=_deputy_users(demand) + addressed,
-        subject=_("New demand in your cell: %(title)s") % {"title": demand.title},
-        body=demand.description[:140],
-        url=_url(demand),
+    _flow().emit(
+        demand,
+        Event.RECORD,
+        recorded_by,
+        before="",
+        after=Status.RECORDED,
+        note=str(demand.get_channel_display()),
     )
     return demand
 
@@ -270,57 +195,54 @@ def demand_record(
 @transaction.atomic
 def demand_claim(*, demand: Demand, actor: Any) -> Demand:
     """接单: exactly one deputy of the cell takes the item."""
-    _check(actor, "claim", demand)
-    now = clock.now()
-    demand = _move(demand, "claim", actor, Status.CLAIMED, deputy=actor.deputy, claimed_at=now)
-    _tell_citizen(
-        demand,
-        _("Your demand %(code)s was taken by deputy %(name)s")
-        % {"code": demand.code, "name": actor.deputy.name},
-        demand.title,
+    flow = _flow()
+    flow.check(actor, Event.CLAIM, demand)
+    return flow.transition(
+        demand, Event.CLAIM, actor, checked=True, deputy=actor.deputy, claimed_at=clock.now()
     )
-    return demand
 
 
 @transaction.atomic
 def demand_merge(*, demand: Demand, actor: Any, into: Demand, note: str = "") -> Demand:
-    _check(actor, "merge", demand)
+    flow = _flow()
+    flow.check(actor, Event.MERGE, demand)
     if into.pk == demand.pk or into.town_id != demand.town_id or into.status in TERMINAL:
         raise ValidationError(_("Choose another open demand of the same town to merge into."))
-    demand = _move(
-        demand, "merge", actor, Status.MERGED, note=note or into.code, merged_into=into, closed_at=clock.now()
-    )
-    _tell_citizen(
+    return flow.transition(
         demand,
-        _("Your demand %(code)s is handled together with %(other)s")
-        % {"code": demand.code, "other": into.code},
-        note,
+        Event.MERGE,
+        actor,
+        checked=True,
+        note=note or into.code,
+        data={"into": into, "note": note},
+        merged_into=into,
+        closed_at=clock.now(),
     )
-    return demand
 
 
 @transaction.atomic
 def demand_decline(*, demand: Demand, actor: Any, reason: str) -> Demand:
-    _check(actor, "decline", demand)
+    flow = _flow()
+    flow.check(actor, Event.DECLINE, demand)
     if not reason.strip():
         raise ValidationError(_("Give the reason the citizen will read."))
-    demand = _move(
+    return flow.transition(
         demand,
-        "decline",
+        Event.DECLINE,
         actor,
-        Status.DECLINED,
+        checked=True,
         note=reason,
+        data={"reason": reason},
         closing_note=reason.strip(),
         closed_at=clock.now(),
     )
-    _tell_citizen(demand, _("Your demand %(code)s was not taken up") % {"code": demand.code}, reason)
-    return demand
 
 
 @transaction.atomic
 def demand_transfer(*, demand: Demand, actor: Any, to_level: str, note: str) -> Demand:
     """A deputy carries the matter upward as a suggestion to a higher congress (county, city, province)."""
-    _check(actor, "transfer", demand)
+    flow = _flow()
+    flow.check(actor, Event.TRANSFER, demand)
     errors = {}
     if to_level not in UPWARD_LEVELS:
         errors["to_level"] = _("Choose the county, city or provincial congress.")
@@ -332,14 +254,15 @@ def demand_transfer(*, demand: Demand, actor: Any, to_level: str, note: str) -> 
     fields: dict[str, Any] = {"closing_note": text, "closed_at": clock.now()}
     if demand.deputy_id is None and getattr(actor, "deputy", None) is not None:
         fields["deputy"] = actor.deputy
-    demand = _move(demand, "transfer", actor, Status.TRANSFERRED, note=text, **fields)
-    _tell_citizen(
+    return flow.transition(
         demand,
-        _("Your demand %(code)s was carried to a higher level as a deputy's suggestion")
-        % {"code": demand.code},
-        note,
+        Event.TRANSFER,
+        actor,
+        checked=True,
+        note=text,
+        data={"to_level": to_level, "note": note},
+        **fields,
     )
-    return demand
 
 
 # --- the assignment list --------------------------------------------------------------------------
@@ -355,7 +278,8 @@ def demand_assign(
     co_departments: Iterable[Department] = (),
 ) -> Assignment:
     """交办: the matter, the standard of completion and the deadline go to a lead department."""
-    _check(actor, "assign", demand)
+    flow = _flow()
+    flow.check(actor, Event.ASSIGN, demand)
     errors = {}
     if department.town_id != demand.town_id or not department.active:
         errors["department"] = _("Choose an active department of this town.")
@@ -372,7 +296,8 @@ def demand_assign(
         errors["co_departments"] = _("Co-handling departments must be of this town.")
     if errors:
         raise ValidationError(errors)
-    demand = _move(demand, "assign", actor, Status.ASSIGNED, note=f"{department} · {due:%Y-%m-%d %H:%M}")
+    # The assignment is written before the move so that the move's readers see it; a lost race rolls
+    # both back together.
     assignment, _created = Assignment.objects.update_or_create(
         demand=demand,
         defaults={
@@ -388,20 +313,13 @@ def demand_assign(
         },
     )
     assignment.co_departments.set(co)
-    notify(
-        town_id=demand.town_id,
-        users=_department_users(department) + [u for d in co for u in _department_users(d)],
-        subject=_("New assignment %(code)s, due %(due)s")
-        % {"code": demand.code, "due": f"{due:%m-%d %H:%M}"},
-        body=matter,
-        url=_url(demand),
-        sms=True,
-        email=True,
-    )
-    _tell_citizen(
+    flow.transition(
         demand,
-        _("Your demand %(code)s was assigned to %(dept)s") % {"code": demand.code, "dept": department},
-        matter,
+        Event.ASSIGN,
+        actor,
+        checked=True,
+        note=f"{department} · {_local(due)}",
+        data={"department": department, "co_departments": co, "matter": matter, "due_at": due},
     )
     return assignment
 
@@ -409,25 +327,17 @@ def demand_assign(
 @transaction.atomic
 def demand_bounce(*, demand: Demand, actor: Any, reason: str) -> Demand:
     """The department says the matter is not within its duties; the deputy assigns again."""
-    _check(actor, "bounce", demand)
+    flow = _flow()
+    flow.check(actor, Event.BOUNCE, demand)
     if not reason.strip():
         raise ValidationError(_("Say why this is not your department's matter."))
-    demand = _move(demand, "bounce", actor, Status.CLAIMED, note=reason)
-    notify(
-        town_id=demand.town_id,
-        users=[demand.deputy.user] if demand.deputy and demand.deputy.user else [],
-        subject=_("Assignment %(code)s was sent back") % {"code": demand.code},
-        body=reason,
-        url=_url(demand),
-    )
-    return demand
+    return flow.transition(demand, Event.BOUNCE, actor, checked=True, note=reason, data={"reason": reason})
 
 
 @transaction.atomic
 def demand_accept(*, demand: Demand, actor: Any) -> Demand:
     """签收: the department takes the assignment on."""
-    _check(actor, "accept", demand)
-    demand = _move(demand, "accept", actor, Status.ACCEPTED)
+    demand = _flow().transition(demand, Event.ACCEPT, actor)
     Assignment.objects.filter(demand=demand).update(accepted_at=clock.now())
     return demand
 
@@ -437,7 +347,8 @@ def demand_complete(
     *, demand: Demand, actor: Any, result: str, outcome: str, evidence: Iterable[UploadedFile] = ()
 ) -> Demand:
     """办结: the department reports what it did, to the presidium and to the citizen."""
-    _check(actor, "complete", demand)
+    flow = _flow()
+    flow.check(actor, Event.COMPLETE, demand)
     errors = {}
     if not result.strip():
         errors["result"] = _("Describe what was done.")
@@ -446,7 +357,6 @@ def demand_complete(
     if errors:
         raise ValidationError(errors)
     now = clock.now()
-    demand = _move(demand, "complete", actor, Status.COMPLETED, note=result, outcome=outcome)
     Assignment.objects.filter(demand=demand).update(completed_at=now, result=result.strip())
     for f in evidence:
         Attachment.objects.create(
@@ -458,30 +368,25 @@ def demand_complete(
             uploaded_by=actor,
             at=now,
         )
-    subject = _("Demand %(code)s completed: please evaluate") % {"code": demand.code}
-    notify(
-        town_id=demand.town_id,
-        users=_presidium_users(demand.town_id)
-        + ([demand.deputy.user] if demand.deputy and demand.deputy.user else []),
-        subject=subject,
-        body=result[:140],
-        url=_url(demand),
+    return flow.transition(
+        demand,
+        Event.COMPLETE,
+        actor,
+        checked=True,
+        note=result,
+        data={"result": result, "outcome": outcome},
+        outcome=outcome,
     )
-    _tell_citizen(demand, subject, result[:140])
-    return demand
 
 
 # --- the completion list --------------------------------------------------------------------------
 def _returned(
-    demand: Demand, action: str, actor: Any, reason: str, due_at: dt.datetime | None = None
+    demand: Demand, kind: Event, actor: Any, reason: str, due_at: dt.datetime | None = None
 ) -> Demand:
     """Back to the department with a fresh time limit for the rework (or the one the returner sets);
     the earlier result stays in the event log, not on the assignment."""
     now = clock.now()
     due = due_at or default_due_at(category=demand.category, urgency=demand.urgency, start=now)
-    demand = _move(
-        demand, action, actor, Status.RETURNED, note=f"{reason} · {due:%Y-%m-%d %H:%M}", outcome=""
-    )
     Assignment.objects.filter(demand=demand).update(
         returns=F("returns") + 1,
         completed_at=None,
@@ -490,31 +395,31 @@ def _returned(
         light=light_for(due_at=due, urgency=demand.urgency, at=now),
         escalated_at=None,
     )
-    assignment = demand.assignment
     Reminder.objects.create(
         town_id=demand.town_id,
-        assignment=assignment,
+        assignment=demand.assignment,
         level=Reminder.Level.MANUAL,
         note=reason,
         by=actor,
-        at=clock.now(),
+        at=now,
     )
-    notify(
-        town_id=demand.town_id,
-        users=_department_users(assignment.department),
-        subject=_("Demand %(code)s returned for rework under supervision") % {"code": demand.code},
-        body=reason,
-        url=_url(demand),
-        sms=True,
-        email=True,
+    return _flow().transition(
+        demand,
+        kind,
+        actor,
+        checked=True,
+        to=Status.RETURNED,
+        note=f"{reason} · {_local(due)}",
+        data={"reason": reason, "due_at": due},
+        outcome="",
     )
-    return demand
 
 
 @transaction.atomic
 def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = "") -> Demand:
     """The citizen's verdict; 不满意 sends the item back to the department under supervision."""
-    _check(actor, "evaluate", demand)
+    flow = _flow()
+    flow.check(actor, Event.EVALUATE, demand)
     if verdict not in Verdict.values:
         raise ValidationError({"verdict": _("Choose satisfied, basically satisfied or unsatisfied.")})
     if verdict == Verdict.UNSATISFIED and not comment.strip():
@@ -523,9 +428,15 @@ def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = 
         )
     _evaluation(demand, EvaluatorRole.CITIZEN, verdict, comment, actor)
     if verdict == Verdict.UNSATISFIED:
-        return _returned(demand, "evaluate", actor, comment)
-    return _move(
-        demand, "evaluate", actor, Status.EVALUATED, note=f"{Verdict(verdict).label} {comment}".strip()
+        return _returned(demand, Event.EVALUATE, actor, comment)
+    return flow.transition(
+        demand,
+        Event.EVALUATE,
+        actor,
+        checked=True,
+        to=Status.EVALUATED,
+        note=f"{Verdict(verdict).label} {comment}".strip(),
+        data={"verdict": verdict, "comment": comment},
     )
 
 
@@ -544,25 +455,28 @@ def _evaluation(demand: Demand, role: str, verdict: str, comment: str, actor: An
 @transaction.atomic
 def demand_check(*, demand: Demand, actor: Any, passed: bool, comment: str = "") -> Demand:
     """The claiming deputy checks the result on the ground."""
-    _check(actor, "check", demand)
+    flow = _flow()
+    flow.check(actor, Event.CHECK, demand)
     if not passed and not comment.strip():
         raise ValidationError({"comment": _("Say what is not done.")})
     _evaluation(
         demand, EvaluatorRole.DEPUTY, Verdict.SATISFIED if passed else Verdict.UNSATISFIED, comment, actor
     )
     if not passed:
-        return _returned(demand, "check", actor, comment)
+        return _returned(demand, Event.CHECK, actor, comment)
     if demand.status == Status.EVALUATED:
-        _event(demand, "check", actor, before=demand.status, after=demand.status, note=comment)
+        flow.step(demand, Event.CHECK, actor, note=comment, data={"passed": True})
         return demand
-    return _move(demand, "check", actor, Status.EVALUATED, note=comment)
+    return flow.transition(
+        demand, Event.CHECK, actor, checked=True, to=Status.EVALUATED, note=comment, data={"passed": True}
+    )
 
 
 @transaction.atomic
 def demand_return(*, demand: Demand, actor: Any, reason: str, due_at: dt.datetime | None = None) -> Demand:
     """The presidium (or the deputy) rejects the result: back to the department, under supervision,
     with a new deadline for the rework (by default the category's limit from now)."""
-    _check(actor, "return", demand)
+    _flow().check(actor, Event.RETURN, demand)
     errors = {}
     if not reason.strip():
         errors["reason"] = _("Say why the result is not accepted.")
@@ -570,23 +484,25 @@ def demand_return(*, demand: Demand, actor: Any, reason: str, due_at: dt.datetim
         errors["due_at"] = _("The deadline must be in the future.")
     if errors:
         raise ValidationError(errors)
-    return _returned(demand, "return", actor, reason, due_at)
+    return _returned(demand, Event.RETURN, actor, reason, due_at)
 
 
 @transaction.atomic
 def demand_close(*, demand: Demand, actor: Any, note: str = "") -> Demand:
     """The presidium's acceptance closes the loop."""
-    _check(actor, "close", demand)
+    flow = _flow()
+    flow.check(actor, Event.CLOSE, demand)
     _evaluation(demand, EvaluatorRole.PRESIDIUM, Verdict.SATISFIED, note, actor)
-    demand = _move(demand, "close", actor, Status.CLOSED, note=note, closed_at=clock.now())
-    _tell_citizen(demand, _("Demand %(code)s is closed. Thank you.") % {"code": demand.code}, note)
-    return demand
+    return flow.transition(
+        demand, Event.CLOSE, actor, checked=True, note=note, data={"note": note}, closed_at=clock.now()
+    )
 
 
 # --- supervision ----------------------------------------------------------------------------------
 @transaction.atomic
 def extension_request(*, demand: Demand, actor: Any, due_at: dt.datetime, reason: str) -> Extension:
-    _check(actor, "request_extension", demand)
+    flow = _flow()
+    flow.check(actor, Event.REQUEST_EXTENSION, demand)
     assignment = demand.assignment
     errors = {}
     if due_at <= assignment.due_at:
@@ -605,20 +521,12 @@ def extension_request(*, demand: Demand, actor: Any, due_at: dt.datetime, reason
         requested_by=actor,
         requested_at=clock.now(),
     )
-    _event(
+    flow.step(
         demand,
-        "request_extension",
+        Event.REQUEST_EXTENSION,
         actor,
-        before=demand.status,
-        after=demand.status,
-        note=f"{due_at:%Y-%m-%d %H:%M} {reason}",
-    )
-    notify(
-        town_id=demand.town_id,
-        users=_presidium_users(demand.town_id),
-        subject=_("Extension requested for %(code)s") % {"code": demand.code},
-        body=reason,
-        url=_url(demand),
+        note=f"{_local(due_at)} {reason}",
+        data={"reason": reason, "due_at": due_at},
     )
     return ext
 
@@ -626,7 +534,8 @@ def extension_request(*, demand: Demand, actor: Any, due_at: dt.datetime, reason
 @transaction.atomic
 def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: str = "") -> Extension:
     demand = extension.assignment.demand
-    _check(actor, "decide_extension", demand)
+    flow = _flow()
+    flow.check(actor, Event.DECIDE_EXTENSION, demand)
     rows = Extension.objects.filter(pk=extension.pk, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED,
         decided_by=actor,
@@ -642,29 +551,34 @@ def extension_decide(*, extension: Extension, actor: Any, approve: bool, note: s
             due_at=extension.requested_due_at,
             light=light_for(due_at=extension.requested_due_at, urgency=demand.urgency, at=now),
         )
-    _event(
+    flow.step(
         demand,
-        "decide_extension",
+        Event.DECIDE_EXTENSION,
         actor,
-        before=demand.status,
-        after=demand.status,
-        note=("✔ " if approve else "✘ ") + f"{extension.requested_due_at:%Y-%m-%d %H:%M} {note}".strip(),
-    )
-    notify(
-        town_id=demand.town_id,
-        users=_department_users(extension.assignment.department),
-        subject=(_("Extension approved for %(code)s") if approve else _("Extension refused for %(code)s"))
-        % {"code": demand.code},
-        body=note,
-        url=_url(demand),
+        note=("✔ " if approve else "✘ ") + f"{_local(extension.requested_due_at)} {note}".strip(),
+        data={"approve": approve, "note": note},
     )
     return extension
+
+
+def demand_decide_extension(*, demand: Demand, actor: Any, approve: bool, note: str = "") -> Extension:
+    """Decide the request for more time that waits on this demand's assignment (the move's form)."""
+    pending = (
+        Extension.objects.filter(assignment__demand=demand, status=ExtensionStatus.PENDING)
+        .select_related("assignment__demand")
+        .first()
+    )
+    if pending is None:
+        _flow().check(actor, Event.DECIDE_EXTENSION, demand)  # refuses a role before saying anything
+        raise TransitionError(_("No extension request is waiting for a decision."))
+    return extension_decide(extension=pending, actor=actor, approve=approve, note=note)
 
 
 @transaction.atomic
 def assignment_remind(*, demand: Demand, actor: Any, note: str) -> Reminder:
     """催办 by hand, from the presidium or the deputy."""
-    _check(actor, "remind", demand)
+    flow = _flow()
+    flow.check(actor, Event.REMIND, demand)
     reminder = Reminder.objects.create(
         town_id=demand.town_id,
         assignment=demand.assignment,
@@ -673,52 +587,27 @@ def assignment_remind(*, demand: Demand, actor: Any, note: str) -> Reminder:
         by=actor,
         at=clock.now(),
     )
-    _event(demand, "remind", actor, before=demand.status, after=demand.status, note=note)
-    notify(
-        town_id=demand.town_id,
-        users=_department_users(demand.assignment.department),
-        subject=_("Reminder: %(code)s") % {"code": demand.code},
-        body=note,
-        url=_url(demand),
-        sms=True,
-        email=True,
-    )
+    flow.step(demand, Event.REMIND, actor, note=note, data={"note": note})
     return reminder
+
+
+SWEEP_EVENTS = {Light.YELLOW: Event.SWEEP_YELLOW, Light.RED: Event.SWEEP_RED}
 
 
 def _light_changed(assignment: Assignment, light: str, at: dt.datetime) -> None:
     """Yellow: a 催办 to the department. Red: the same, plus an escalation to the presidium."""
     demand = assignment.demand
-    due = f"{assignment.due_at:%Y-%m-%d %H:%M}"
+    due = _local(assignment.due_at)
     if light == Light.YELLOW:
-        note, subject = _("Due at %(due)s") % {"due": due}, _("Due soon: %(code)s") % {"code": demand.code}
-        levels = [Reminder.Level.YELLOW]
+        note, levels = _("Due at %(due)s") % {"due": due}, [Reminder.Level.YELLOW]
     else:
-        note, subject = (
+        note, levels = (
             _("Overdue since %(due)s") % {"due": due},
-            _("Overdue: %(code)s") % {"code": demand.code},
+            [Reminder.Level.RED, Reminder.Level.ESCALATED],
         )
-        levels = [Reminder.Level.RED, Reminder.Level.ESCALATED]
     for level in levels:
         Reminder.objects.create(town_id=demand.town_id, assignment=assignment, level=level, note=note, at=at)
-    _event(demand, f"sweep_{light}", None, before=demand.status, after=demand.status, note=note)
-    notify(
-        town_id=demand.town_id,
-        users=_department_users(assignment.department),
-        subject=subject,
-        body=note,
-        url=_url(demand),
-        sms=True,
-        email=True,
-    )
-    if light == Light.RED:
-        notify(
-            town_id=demand.town_id,
-            users=_presidium_users(demand.town_id),
-            subject=_("Escalated: %(code)s is overdue") % {"code": demand.code},
-            body=f"{assignment.department} · {note}",
-            url=_url(demand),
-        )
+    _flow().step(demand, SWEEP_EVENTS[light], None, note=note, data={"note": note})
 
 
 def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
@@ -730,7 +619,8 @@ def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None
     at = at or clock.now()
     counts = {"yellow": 0, "red": 0}
     rows = (
-        Assignment.objects.filter(demand__status__in=ON_THE_CLOCK)
+        Assignment.objects.restrict(WORKER)
+        .filter(demand__status__in=ON_THE_CLOCK)
         .exclude(light=Light.RED)
         .select_related("demand", "department")
     )

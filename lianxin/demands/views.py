@@ -1,12 +1,12 @@
 """The staff workbench: inboxes, the three lists, recording a demand, a demand's page and its moves.
 
 Views parse input, call a selector or a service, and render. Every demand is fetched through
-``demands_visible_to(request.user)`` (in the selectors), so one outside the user's scope is a 404.
+``Demand.objects.restrict(request.user)`` (in the selectors), so one outside the user's scope is a 404.
+The moves are not listed here: ``act`` makes whichever move of the table (``workflow.py``) is posted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,13 +24,13 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
+from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import exports, selectors, services
 from .filters import DemandFilter
-from .forms import FORMS, ActionForm, RecordForm, action_form
+from .forms import ActionForm, RecordForm, action_form
 from .models import Demand
-from .permissions import demands_visible_to, may_see_personal_data
-from .workflow import MOVES
+from .permissions import may_see_personal_data
 
 PER_PAGE = 25
 
@@ -167,7 +167,7 @@ def record(request: HttpRequest) -> HttpResponse:
             else:
                 if not getattr(demand, "replayed", False):
                     messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
-                if demands_visible_to(user).filter(pk=demand.pk).exists():
+                if Demand.objects.restrict(user).filter(pk=demand.pk).exists():
                     return redirect("demands:detail", code=demand.code)
                 return redirect("demands:index")
         return render(request, "demands/record.html", {"form": form}, status=400)
@@ -239,76 +239,30 @@ def _form_errors(form: Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _decide_extension(demand: Demand, user: Any, data: dict[str, Any]) -> Any:
-    pending = selectors.pending_extension(demand)
-    if pending is None:
-        raise services.TransitionError(_("No extension request is waiting for a decision."))
-    return services.extension_decide(
-        extension=pending, actor=user, approve=data["approve"], note=data["note"]
-    )
-
-
-Runner = Callable[[Demand, Any, dict[str, Any]], Any]
-RUNNERS: dict[str, Runner] = {
-    "claim": lambda d, u, c: services.demand_claim(demand=d, actor=u),
-    "assign": lambda d, u, c: services.demand_assign(
-        demand=d,
-        actor=u,
-        department=c["department"],
-        matter=c["matter"],
-        standard=c["standard"],
-        due_at=c["due_at"],
-        co_departments=c["co_departments"],
-    ),
-    "bounce": lambda d, u, c: services.demand_bounce(demand=d, actor=u, reason=c["reason"]),
-    "accept": lambda d, u, c: services.demand_accept(demand=d, actor=u),
-    "complete": lambda d, u, c: services.demand_complete(
-        demand=d, actor=u, result=c["result"], outcome=c["outcome"], evidence=c["evidence"]
-    ),
-    "evaluate": lambda d, u, c: services.demand_evaluate(
-        demand=d, actor=u, verdict=c["verdict"], comment=c["comment"]
-    ),
-    "check": lambda d, u, c: services.demand_check(
-        demand=d, actor=u, passed=c["passed"], comment=c["comment"]
-    ),
-    "return": lambda d, u, c: services.demand_return(demand=d, actor=u, reason=c["reason"]),
-    "close": lambda d, u, c: services.demand_close(demand=d, actor=u, note=c["note"]),
-    "merge": lambda d, u, c: services.demand_merge(demand=d, actor=u, into=c["into"], note=c["note"]),
-    "decline": lambda d, u, c: services.demand_decline(demand=d, actor=u, reason=c["reason"]),
-    "transfer": lambda d, u, c: services.demand_transfer(
-        demand=d, actor=u, to_level=c["to_level"], note=c["note"]
-    ),
-    "request_extension": lambda d, u, c: services.extension_request(
-        demand=d, actor=u, due_at=c["due_at"], reason=c["reason"]
-    ),
-    "decide_extension": _decide_extension,
-    "remind": lambda d, u, c: services.assignment_remind(demand=d, actor=u, note=c["note"]),
-}
-assert set(RUNNERS) == set(FORMS) == set(MOVES), "every move needs a form and a runner"
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """One move: 403 if the role may not make it, 400 on bad input (kept), 409 if the state forbids it."""
-    if action not in RUNNERS:
+    flow = workflow_of(Demand)
+    move = flow.moves.get(action)
+    if move is None:
         raise Http404
     user: Any = request.user
     demand = _fetch(request, code)
-    if not user.has_perm(f"demands.{action}", demand):
+    if not user.has_perm(flow.permission(action), demand):
         raise PermissionDenied
     form = action_form(action, demand=demand, user=user, data=request.POST, files=request.FILES)
     if not form.is_valid():
         return _render_detail(request, demand, bound=form, status=400)
     try:
-        RUNNERS[action](demand, user, form.cleaned_data)
-    except services.TransitionError as error:
+        move.service(**{flow.subject: demand}, actor=user, **form.cleaned_data)
+    except TransitionError as error:
         problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
         return _render_detail(request, _fetch(request, code), problem=problem, status=409)
     except ValidationError as error:
         _form_errors(form, error)
         return _render_detail(request, _fetch(request, code), bound=form, status=400)
-    messages.success(request, _("Done: %(action)s.") % {"action": MOVES[action].label})
-    if demands_visible_to(user).filter(pk=demand.pk).exists():
+    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
+    if Demand.objects.restrict(user).filter(pk=demand.pk).exists():
         return redirect("demands:detail", code=code)
     return redirect("demands:index")

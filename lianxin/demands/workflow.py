@@ -1,4 +1,4 @@
-"""The allowed moves of a demand, as one table. Services check it; tests read it.
+"""The moves of a demand, as one table: each entry is everything about one move (see ``core.workflow``).
 
 recorded ──claim──▶ claimed ──assign──▶ assigned ──accept──▶ accepted ──complete──▶ completed
     │                  │  ▲                 │                   ▲  │                   │
@@ -8,86 +8,84 @@ recorded ──claim──▶ claimed ──assign──▶ assigned ──accep
     │                                                            evaluated ◀──evaluate/check─┘
     │                                                                │
     └────────────────────────────────────────────────────────────── close ──▶ closed
+
+Imported by the app's ``ready()``: the table registers each move's permission (``demands.<action>``) and
+the workflow, so a worker job or command that imports only the services finds both.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.db import models
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.accounts.roles import Capability
+from lianxin.core.workflow import Move, Step, Workflow
 
-
-class Status(models.TextChoices):
-    RECORDED = "recorded", _("recorded")  # 问题清单
-    CLAIMED = "claimed", _("claimed by a deputy")
-    ASSIGNED = "assigned", _("assigned")  # 交办清单
-    ACCEPTED = "accepted", _("being handled")
-    RETURNED = "returned", _("returned for rework")
-    COMPLETED = "completed", _("completed")  # 办结清单
-    EVALUATED = "evaluated", _("evaluated")
-    CLOSED = "closed", _("closed")
-    MERGED = "merged", _("merged")
-    DECLINED = "declined", _("declined")
-    TRANSFERRED = "transferred", _("transferred upward")
-
+from . import forms as f
+from . import permissions as p
+from . import serializers as s
+from . import services
+from .events import Event as E
+from .models import Demand, DemandEvent
+from .selectors import pending_extension
+from .states import ASSIGNMENT_LIST, ON_THE_CLOCK, TERMINAL, Status  # noqa: F401  (re-exported)
 
 S = Status
-PROBLEM_LIST = (S.RECORDED, S.CLAIMED)
-ASSIGNMENT_LIST = (S.ASSIGNED, S.ACCEPTED, S.RETURNED)
-COMPLETION_LIST = (S.COMPLETED, S.EVALUATED, S.CLOSED)
-TERMINAL = (S.CLOSED, S.MERGED, S.DECLINED, S.TRANSFERRED)
-# Under a department's clock: the deadline sweep looks only at these.
-ON_THE_CLOCK = (S.ASSIGNED, S.ACCEPTED, S.RETURNED)
+OPEN = (S.RECORDED, S.CLAIMED)
+HANDLING = (S.ACCEPTED, S.RETURNED)
+JUDGED = (S.COMPLETED, S.EVALUATED)
 
+# fmt: off
+WORKFLOW = Workflow(
+    model=Demand,
+    events=DemandEvent,
+    subject="demand",
+    kinds=E,
+    # kind, from, to, who may, service, form, API input, staff label, citizen's timeline
+    moves=[
+        Move(E.CLAIM, (S.RECORDED,), S.CLAIMED, p.deputy_can_claim, services.demand_claim,
+             f.ConfirmForm, s.NoInput, _("claim"), _("Taken by a deputy")),
+        Move(E.ASSIGN, (S.CLAIMED,), S.ASSIGNED, p.is_claiming_deputy | p.is_presidium,
+             services.demand_assign, f.AssignForm, s.AssignIn,
+             _("assign to a department"), _("Assigned to a department")),
+        Move(E.BOUNCE, (S.ASSIGNED,), S.CLAIMED, p.handles_it, services.demand_bounce,
+             f.ReasonForm, s.ReasonIn, _("send back as not ours"), _("Being re-assigned")),
+        Move(E.ACCEPT, (S.ASSIGNED,), S.ACCEPTED, p.handles_it, services.demand_accept,
+             f.ConfirmForm, s.NoInput, _("accept"), _("Accepted by the department")),
+        Move(E.COMPLETE, HANDLING, S.COMPLETED, p.handles_it, services.demand_complete,
+             f.CompleteForm, s.CompleteIn, _("report completion"), _("Completed, result reported")),
+        Move(E.EVALUATE, (S.COMPLETED,), None, p.may_evaluate, services.demand_evaluate,
+             f.EvaluateForm, s.EvaluateIn, _("evaluate"), _("Evaluated")),
+        Move(E.CHECK, JUDGED, None, p.is_claiming_deputy, services.demand_check,
+             f.CheckForm, s.CheckIn, _("deputy's check"), _("Checked by the deputy")),
+        Move(E.RETURN, JUDGED, S.RETURNED, p.supervises, services.demand_return,
+             f.ReasonForm, s.ReasonIn, _("return for rework"), _("Returned for rework")),
+        Move(E.CLOSE, (S.EVALUATED,), S.CLOSED, p.is_presidium, services.demand_close,
+             f.NoteForm, s.NoteIn, _("accept and close"), _("Closed")),
+        Move(E.MERGE, OPEN, S.MERGED, p.decides_problem, services.demand_merge,
+             f.MergeForm, s.MergeIn, _("merge into another"), _("Handled together with a similar demand")),
+        Move(E.DECLINE, OPEN, S.DECLINED, p.decides_problem, services.demand_decline,
+             f.ReasonForm, s.ReasonIn, _("decline"), _("Not taken up")),
+        Move(E.TRANSFER, OPEN, S.TRANSFERRED, p.decides_problem, services.demand_transfer,
+             f.TransferForm, s.TransferIn, _("transfer upward"), _("Carried to a higher level")),
+        # Supervision steps: they write an event but leave the status where it is.
+        Move(E.REQUEST_EXTENSION, HANDLING, None, p.handles_it, services.extension_request,
+             f.RequestExtensionForm, s.ExtensionIn, _("request extension"),
+             _("The department asked for more time"), when=lambda d: pending_extension(d) is None),
+        Move(E.DECIDE_EXTENSION, HANDLING, None, p.is_presidium, services.demand_decide_extension,
+             f.DecideExtensionForm, s.DecideExtensionIn, _("decide extension"),
+             _("Request for more time decided"), when=lambda d: pending_extension(d) is not None),
+        Move(E.REMIND, ON_THE_CLOCK, None, p.supervises, services.assignment_remind,
+             f.RemindForm, s.NoteIn, _("remind"), _("Reminder sent to the department")),
+    ],
+    steps=[
+        Step(E.RECORD, _("Recorded")),
+        Step(E.SWEEP_YELLOW, _("Reminder sent to the department")),
+        Step(E.SWEEP_RED, _("Overdue: escalated to the presidium")),
+        Step(E.LINK_REQUESTER, _("Linked to your account")),
+    ],
+)
+# fmt: on
 
-@dataclass(frozen=True)
-class Move:
-    action: str
-    sources: tuple[Status, ...]
-    target: Status | None  # None: decided by the service (an evaluation may pass or return)
-    capability: str
-    label: str | Promise
-
-
-MOVES: dict[str, Move] = {
-    m.action: m
-    for m in [
-        Move("claim", (S.RECORDED,), S.CLAIMED, Capability.CLAIM_DEMAND, _("claim")),
-        Move("assign", (S.CLAIMED,), S.ASSIGNED, Capability.ASSIGN_DEMAND, _("assign to a department")),
-        Move("bounce", (S.ASSIGNED,), S.CLAIMED, Capability.HANDLE_ASSIGNMENT, _("send back as not ours")),
-        Move("accept", (S.ASSIGNED,), S.ACCEPTED, Capability.HANDLE_ASSIGNMENT, _("accept")),
-        Move(
-            "complete",
-            (S.ACCEPTED, S.RETURNED),
-            S.COMPLETED,
-            Capability.HANDLE_ASSIGNMENT,
-            _("report completion"),
-        ),
-        Move("evaluate", (S.COMPLETED,), None, Capability.SUBMIT_DEMAND, _("evaluate")),
-        Move("check", (S.COMPLETED, S.EVALUATED), None, Capability.CLAIM_DEMAND, _("deputy's check")),
-        Move("return", (S.COMPLETED, S.EVALUATED), S.RETURNED, Capability.SUPERVISE, _("return for rework")),
-        Move("close", (S.EVALUATED,), S.CLOSED, Capability.SUPERVISE, _("accept and close")),
-        Move("merge", (S.RECORDED, S.CLAIMED), S.MERGED, Capability.ASSIGN_DEMAND, _("merge into another")),
-        Move("decline", (S.RECORDED, S.CLAIMED), S.DECLINED, Capability.ASSIGN_DEMAND, _("decline")),
-        Move(
-            "transfer", (S.RECORDED, S.CLAIMED), S.TRANSFERRED, Capability.ASSIGN_DEMAND, _("transfer upward")
-        ),
-        # Supervision steps: write an event but leave the status where it is.
-        Move(
-            "request_extension",
-            (S.ACCEPTED, S.RETURNED),
-            None,
-            Capability.HANDLE_ASSIGNMENT,
-            _("request extension"),
-        ),
-        Move("decide_extension", (S.ACCEPTED, S.RETURNED), None, Capability.SUPERVISE, _("decide extension")),
-        Move("remind", ON_THE_CLOCK, None, Capability.SUPERVISE, _("remind")),
-    ]
-}
+MOVES = WORKFLOW.moves
 
 
 def allowed_from(status: str) -> list[Move]:

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import Notification, OutboxMessage, OutboxStatus
+from .models import Notification
 
 
 def unread_count(*, user: Any) -> int:
@@ -13,7 +13,3 @@ def unread_count(*, user: Any) -> int:
 
 def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user)
-
-
-def failed_outbox(*, town_ids: Any) -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.filter(town_id__in=town_ids, status=OutboxStatus.FAILED)

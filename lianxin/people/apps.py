@@ -18,3 +18,5 @@ class PeopleConfig(AppConfig):
         same_town(m.Observer, "deputy", "cell", "user")
         same_town(m.Agent, "station", "user")
         same_town(m.DepartmentStaff, "department", "user")
+
+        from . import scopes  # noqa: F401  (registers who reads what)

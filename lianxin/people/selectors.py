@@ -6,25 +6,19 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from lianxin.accounts.scoping import scope_to_towns
-
-from .models import Agent, Department, Deputy, DeputyLevel, Observer
+from .models import Department, Deputy, DeputyLevel, Observer
 
 
 def deputies_visible_to(user: Any) -> QuerySet[Deputy]:
-    return scope_to_towns(Deputy.objects.select_related("town"), user)
+    return Deputy.objects.restrict(user).select_related("town")
 
 
 def observers_visible_to(user: Any) -> QuerySet[Observer]:
-    return scope_to_towns(Observer.objects.select_related("town", "deputy", "cell"), user)
-
-
-def agents_visible_to(user: Any) -> QuerySet[Agent]:
-    return scope_to_towns(Agent.objects.select_related("town", "station"), user)
+    return Observer.objects.restrict(user).select_related("town", "deputy", "cell")
 
 
 def departments_visible_to(user: Any) -> QuerySet[Department]:
-    return scope_to_towns(Department.objects.select_related("town"), user)
+    return Department.objects.restrict(user).select_related("town")
 
 
 def deputy_list(*, user: Any, level: str | None = None, on_duty: bool | None = None) -> QuerySet[Deputy]:

@@ -22,19 +22,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianxin.accounts import services as accounts
-from lianxin.accounts.roles import Role
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
 from lianxin.core.fields import lookup_hash
+from lianxin.core.ids import query_id
 from lianxin.core.masking import mask_name, mask_phone
 from lianxin.core.models import Town
 from lianxin.demands import services as demands
 from lianxin.demands.models import Channel, Demand
-from lianxin.demands.workflow import Status
+from lianxin.demands.states import Status
 from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
 
 from . import limits, qr, selectors
 from .forms import CitizenDemandForm, CodeForm, EvaluateForm, PhoneForm, TrackForm
-from .params import query_id
 
 TRACKED = "portal_tracked"
 PENDING_LOGIN = "portal_login"
@@ -100,7 +101,7 @@ def submit(request: HttpRequest, town_code: str) -> HttpResponse:
             initial["cell"] = station.cell_id
         elif deputy and (link := deputy.cell_links.order_by("-is_primary").first()):
             initial["cell"] = link.cell_id
-        if user is not None and user.role == Role.CITIZEN:
+        if user is not None and can(user, Capability.SIGN_IN_BY_PHONE):
             initial["phone"] = user.phone
         form = CitizenDemandForm(town=town, initial=initial)
         status = 200
@@ -123,7 +124,9 @@ def _record(
             ),
         )
     requester = (
-        user if user is not None and user.role == Role.CITIZEN and user.phone == data["phone"] else None
+        user
+        if user is not None and can(user, Capability.SIGN_IN_BY_PHONE) and user.phone == data["phone"]
+        else None
     )
     demand = demands.demand_record(
         town=town,
@@ -296,6 +299,7 @@ def verify(request: HttpRequest, town_code: str) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error("code", exc.messages[0])
             else:
+                demands.demands_link_requester(user=user)  # the phone's earlier demands become theirs
                 request.session.pop(PENDING_LOGIN, None)
                 login(request, user, backend=LOGIN_BACKEND)
                 return redirect(pending.get("next") or reverse("portal:mine", args=[town.code]))

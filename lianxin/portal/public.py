@@ -7,13 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from lianxin.accounts.roles import Capability
 from lianxin.board import selectors as board
+from lianxin.core.ids import query_id
 from lianxin.core.models import Town
 from lianxin.demands.models import Category
 from lianxin.people.models import Deputy
 from lianxin.territory.models import GridCell, StationKind
 
 from . import selectors
-from .params import query_id
 
 
 def _town(code: str) -> Town:

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
-from django.utils.translation import gettext_lazy as _
 
-from lianxin.board.selectors import DONE, IN_PROGRESS
 from lianxin.core.models import Town
+from lianxin.core.workflow import workflow_of
 from lianxin.demands.models import Demand, DemandEvent
-from lianxin.demands.permissions import demands_visible_to
+from lianxin.demands.states import DONE, IN_PROGRESS
 from lianxin.people import selectors as people
 from lianxin.people.models import Deputy, ObserverKind, StationDuty
 from lianxin.territory import selectors as territory
@@ -120,7 +119,7 @@ def tracked_demand(*, town: Town, code: str, user: Any, tracked: list[int]) -> D
     )
     if demand is None:
         return None
-    if demand.pk in tracked or demands_visible_to(user).filter(pk=demand.pk).exists():
+    if demand.pk in tracked or Demand.objects.restrict(user).filter(pk=demand.pk).exists():
         return demand
     return None
 
@@ -129,34 +128,12 @@ def demand_by_code(*, town: Town, code: str) -> Demand | None:
     return Demand.objects.filter(town=town, code=code).first()
 
 
-PUBLIC_STEPS = {
-    "record": _("Recorded"),
-    "claim": _("Taken by a deputy"),
-    "assign": _("Assigned to a department"),
-    "bounce": _("Being re-assigned"),
-    "accept": _("Accepted by the department"),
-    "complete": _("Completed, result reported"),
-    "evaluate": _("Evaluated"),
-    "check": _("Checked by the deputy"),
-    "return": _("Returned for rework"),
-    "close": _("Closed"),
-    "merge": _("Handled together with a similar demand"),
-    "decline": _("Not taken up"),
-    "transfer": _("Carried to a higher level"),
-    "remind": _("Reminder sent to the department"),
-    "sweep_yellow": _("Reminder sent to the department"),
-    "sweep_red": _("Overdue: escalated to the presidium"),
-    "request_extension": _("The department asked for more time"),
-    "decide_extension": _("Request for more time decided"),
-    "link_requester": _("Linked to your account"),
-}
-
-
 def demand_timeline(*, demand: Demand) -> list[tuple[Any, str]]:
     """(time, step) for the citizen: what happened and when, without who inside the offices did it."""
+    flow = workflow_of(Demand)
     events = DemandEvent.objects.filter(demand=demand).order_by("at", "pk")
-    return [(e.at, str(PUBLIC_STEPS.get(e.action, e.action))) for e in events]
+    return [(e.at, str(flow.citizen_label(e.action))) for e in events]
 
 
 def my_demands(*, user: Any) -> QuerySet[Demand]:
-    return demands_visible_to(user).select_related("category", "cell").order_by("-created_at")
+    return Demand.objects.restrict(user).select_related("category", "cell").order_by("-created_at")

@@ -13,3 +13,5 @@ class TerritoryConfig(AppConfig):
         from .models import Station
 
         same_town(Station, "cell")
+
+        from . import scopes  # noqa: F401  (registers who reads what)

@@ -6,18 +6,16 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from lianxin.accounts.scoping import scope_to_towns
-
 from .geometry import CellIndex
 from .models import GridCell, Station
 
 
 def cells_visible_to(user: Any) -> QuerySet[GridCell]:
-    return scope_to_towns(GridCell.objects.select_related("town"), user)
+    return GridCell.objects.restrict(user).select_related("town")
 
 
 def stations_visible_to(user: Any) -> QuerySet[Station]:
-    return scope_to_towns(Station.objects.select_related("town", "cell"), user)
+    return Station.objects.restrict(user).select_related("town", "cell")
 
 
 def cell_list(*, user: Any, kind: str | None = None) -> QuerySet[GridCell]:

@@ -9,7 +9,7 @@ from ..factories import TownFactory, UserFactory
 def test_the_role_set_is_the_one_the_town_uses():
     assert set(Role.values) == {
         "citizen", "observer", "agent", "deputy", "department", "mediator", "presidium",
-        "county_viewer", "system_admin", "security_admin", "audit_admin",
+        "county_viewer", "system_admin", "security_admin", "audit_admin", "system",
     }  # fmt: skip
     assert set(CAPABILITIES) == set(Role.values), "every role has an entry in the capability table"
 

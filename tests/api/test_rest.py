@@ -10,7 +10,7 @@ from django.core.management import call_command
 from lianxin.api.models import ApiKey
 from lianxin.api.services import api_key_create, api_key_revoke, hash_key
 from lianxin.demands.models import Demand
-from lianxin.demands.workflow import Status
+from lianxin.demands.states import Status
 from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db

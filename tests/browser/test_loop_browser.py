@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from lianxin.demands.models import Demand
-from lianxin.demands.workflow import Status
+from lianxin.demands.states import Status
 from tests.loop import Loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

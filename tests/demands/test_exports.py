@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from lianxin.demands import services
 from lianxin.demands.exports import DemandSheet, demands_xlsx
 from lianxin.demands.models import Demand
-from lianxin.demands.workflow import ASSIGNMENT_LIST, COMPLETION_LIST, PROBLEM_LIST
+from lianxin.demands.states import ASSIGNMENT_LIST, COMPLETION_LIST, PROBLEM_LIST
 
 pytestmark = pytest.mark.django_db
 

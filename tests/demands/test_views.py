@@ -13,7 +13,7 @@ from django.utils import timezone
 from lianxin.accounts.roles import Role
 from lianxin.demands import services
 from lianxin.demands.models import Assignment, Demand, DemandEvent
-from lianxin.demands.workflow import ASSIGNMENT_LIST, COMPLETION_LIST, PROBLEM_LIST, Status
+from lianxin.demands.states import ASSIGNMENT_LIST, COMPLETION_LIST, PROBLEM_LIST, Status
 from tests.factories import GridCellFactory
 
 pytestmark = pytest.mark.django_db

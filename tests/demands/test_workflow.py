@@ -258,9 +258,7 @@ def test_co_handlers_see_the_assignment_but_only_the_lead_acts(loop):
         standard="s",
         co_departments=[co],
     )
-    from lianxin.demands.permissions import demands_visible_to
-
-    assert demands_visible_to(loop.other_staff).filter(pk=demand.pk).exists()
+    assert Demand.objects.restrict(loop.other_staff).filter(pk=demand.pk).exists()
     with pytest.raises(PermissionDenied):
         services.demand_accept(demand=Demand.objects.get(pk=demand.pk), actor=loop.other_staff)
 

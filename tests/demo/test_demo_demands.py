@@ -25,7 +25,8 @@ from lianxin.demands.models import (
     Outcome,
     Reminder,
 )
-from lianxin.demands.workflow import ASSIGNMENT_LIST, COMPLETION_LIST, MOVES, Status
+from lianxin.demands.states import ASSIGNMENT_LIST, COMPLETION_LIST, Status
+from lianxin.demands.workflow import MOVES
 from lianxin.demo import data
 from lianxin.demo.demands import DEPARTMENT_LOGINS, year_end
 from lianxin.people.models import DepartmentStaff

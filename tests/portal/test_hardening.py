@@ -14,8 +14,8 @@ from django.urls import reverse
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Role
+from lianxin.core.ids import query_id
 from lianxin.demands.models import Demand
-from lianxin.portal.params import query_id
 from tests.factories import AgentFactory, ObserverFactory, UserFactory
 
 from .sms import last_code

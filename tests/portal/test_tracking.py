@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from lianxin.accounts import services as accounts
 from lianxin.accounts.models import LoginCode, User
+from lianxin.demands import services as demand_services
 from lianxin.demands.models import Demand, Evaluation
 
 from .sms import last_code
@@ -137,6 +138,7 @@ def test_the_anonymous_tracker_confirms_by_sms_and_evaluates(client, portal_town
 def test_satisfied_evaluation_moves_the_demand_on(client, portal_town):
     demand = raise_demand(portal_town)
     user = accounts.citizen_for_phone(town=portal_town.town, phone=PHONE)
+    demand_services.demands_link_requester(user=user)  # what the sign-in page does after the code
     client.force_login(user)
     r = client.post(
         reverse("portal:evaluate", args=[portal_town.town.code, demand.code]), {"verdict": "satisfied"}

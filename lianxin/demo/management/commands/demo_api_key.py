@@ -4,10 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from lianxin.api.services import api_key_rotate
 from lianxin.core.models import Town
 from lianxin.demo import data
-
-from ...services import api_key_rotate
 
 DEMO_KEY_NAME = "demo hotline"
 

@@ -12,3 +12,10 @@ def parse_id(value: str) -> int | None:
         return None
     number = int(value)
     return number if 1 <= number <= MAX_ID else None
+
+
+def query_id(value: object) -> int | None:
+    """An id from a query string or hidden field, exactly as our links write it (no spaces), else None."""
+    if not isinstance(value, str) or value != value.strip():
+        return None
+    return parse_id(value)

@@ -1,0 +1,236 @@
+"""Who is told of what: one table, read by one subscriber of the demand's events.
+
+Each kind of event lists its notices: the audiences told, the subject (with ``%(code)s``, ``%(title)s``,
+``%(name)s`` the claiming deputy, ``%(other)s`` the demand merged into, ``%(dept)s`` the lead department,
+``%(due)s`` the deadline in local time), the body, and whether SMS and e-mail go too. The citizen is told
+in the app when they have an account, else by SMS to the phone they gave. The messages are queued in the
+outbox inside the change's transaction, so they exist if and only if the change does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.accounts.models import User
+from lianxin.accounts.roles import Capability, roles_with
+from lianxin.core.events import DomainEvent, subscribe
+from lianxin.notify.services import notify
+from lianxin.people.models import Deputy
+
+from .events import Event
+from .states import Status
+
+CITIZEN = "citizen"
+CELL_DEPUTIES = "cell_deputies"
+ADDRESSED_DEPUTY = "addressed_deputy"
+CLAIMING_DEPUTY = "claiming_deputy"
+LEAD_DEPARTMENT = "lead_department"
+CO_DEPARTMENTS = "co_departments"
+PRESIDIUM = "presidium"
+
+
+def _fact(name: str, limit: int | None = None) -> Callable[[DomainEvent], str]:
+    def body(event: DomainEvent) -> str:
+        text = str(event.data.get(name, "") or "")
+        return text[:limit] if limit else text
+
+    return body
+
+
+def _demand(attr: str, limit: int | None = None) -> Callable[[DomainEvent], str]:
+    def body(event: DomainEvent) -> str:
+        text = str(getattr(event.subject, attr) or "")
+        return text[:limit] if limit else text
+
+    return body
+
+
+def _returned(event: DomainEvent) -> bool:
+    return event.after == Status.RETURNED
+
+
+@dataclass(frozen=True)
+class Notice:
+    to: tuple[str, ...]
+    subject: str | Promise
+    body: Callable[[DomainEvent], str]
+    sms: bool = False
+    email: bool = False
+    when: Callable[[DomainEvent], bool] | None = None
+
+
+_completed = _("Demand %(code)s completed: please evaluate")
+_rework = Notice(
+    (LEAD_DEPARTMENT,),
+    _("Demand %(code)s returned for rework under supervision"),
+    _fact("reason"),
+    sms=True,
+    email=True,
+    when=_returned,
+)
+
+NOTICES: dict[Event, tuple[Notice, ...]] = {
+    Event.RECORD: (
+        Notice(
+            (CELL_DEPUTIES, ADDRESSED_DEPUTY),
+            _("New demand in your cell: %(title)s"),
+            _demand("description", 140),
+        ),
+    ),
+    Event.CLAIM: (
+        Notice((CITIZEN,), _("Your demand %(code)s was taken by deputy %(name)s"), _demand("title")),
+    ),
+    Event.MERGE: (
+        Notice((CITIZEN,), _("Your demand %(code)s is handled together with %(other)s"), _fact("note")),
+    ),
+    Event.DECLINE: (Notice((CITIZEN,), _("Your demand %(code)s was not taken up"), _fact("reason")),),
+    Event.TRANSFER: (
+        Notice(
+            (CITIZEN,),
+            _("Your demand %(code)s was carried to a higher level as a deputy's suggestion"),
+            _fact("note"),
+        ),
+    ),
+    Event.ASSIGN: (
+        Notice(
+            (LEAD_DEPARTMENT, CO_DEPARTMENTS),
+            _("New assignment %(code)s, due %(due)s"),
+            _fact("matter"),
+            sms=True,
+            email=True,
+        ),
+        Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _fact("matter")),
+    ),
+    Event.BOUNCE: (Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason")),),
+    Event.COMPLETE: (
+        Notice((PRESIDIUM, CLAIMING_DEPUTY), _completed, _fact("result", 140)),
+        Notice((CITIZEN,), _completed, _fact("result", 140)),
+    ),
+    Event.EVALUATE: (_rework,),
+    Event.CHECK: (_rework,),
+    Event.RETURN: (_rework,),
+    Event.CLOSE: (Notice((CITIZEN,), _("Demand %(code)s is closed. Thank you."), _fact("note")),),
+    Event.REQUEST_EXTENSION: (Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason")),),
+    Event.DECIDE_EXTENSION: (
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("Extension approved for %(code)s"),
+            _fact("note"),
+            when=lambda e: bool(e.data.get("approve")),
+        ),
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("Extension refused for %(code)s"),
+            _fact("note"),
+            when=lambda e: not e.data.get("approve"),
+        ),
+    ),
+    Event.REMIND: (Notice((LEAD_DEPARTMENT,), _("Reminder: %(code)s"), _fact("note"), sms=True, email=True),),
+    Event.SWEEP_YELLOW: (
+        Notice((LEAD_DEPARTMENT,), _("Due soon: %(code)s"), _fact("note"), sms=True, email=True),
+    ),
+    Event.SWEEP_RED: (
+        Notice((LEAD_DEPARTMENT,), _("Overdue: %(code)s"), _fact("note"), sms=True, email=True),
+        Notice(
+            (PRESIDIUM,),
+            _("Escalated: %(code)s is overdue"),
+            lambda e: f"{e.subject.assignment.department} · {e.data.get('note', '')}",
+        ),
+    ),
+}
+
+
+# --- audiences ----------------------------------------------------------------------------------
+def _department_users(department: Any) -> list[Any]:
+    return [s.user for s in department.staff.select_related("user")] if department is not None else []
+
+
+def _lead(event: DomainEvent) -> Any:
+    if "department" in event.data:
+        return event.data["department"]
+    assignment = getattr(event.subject, "assignment", None)
+    return assignment.department if assignment is not None else None
+
+
+def audience(name: str, event: DomainEvent) -> list[Any]:
+    """The users an audience of the table means for this event (the citizen is handled apart)."""
+    demand = event.subject
+    if name == CELL_DEPUTIES:
+        deputies = Deputy.objects.filter(town_id=demand.town_id, user__isnull=False).select_related("user")
+        if demand.cell_id:
+            deputies = deputies.filter(cell_links__cell_id=demand.cell_id)
+        return [d.user for d in deputies.distinct()]
+    if name == ADDRESSED_DEPUTY:
+        deputy = demand.addressed_to
+        return [deputy.user] if deputy is not None and deputy.user_id else []
+    if name == CLAIMING_DEPUTY:
+        return [demand.deputy.user] if demand.deputy_id and demand.deputy.user_id else []
+    if name == LEAD_DEPARTMENT:
+        return _department_users(_lead(event))
+    if name == CO_DEPARTMENTS:
+        return [u for d in event.data.get("co_departments", ()) for u in _department_users(d)]
+    if name == PRESIDIUM:
+        return list(
+            User.objects.filter(
+                town_id=demand.town_id, role__in=roles_with(Capability.SUPERVISE), is_active=True
+            )
+        )
+    raise KeyError(name)
+
+
+def _facts(event: DomainEvent) -> dict[str, Any]:
+    demand = event.subject
+    due = event.data.get("due_at")
+    into = event.data.get("into")
+    return {
+        "code": demand.code,
+        "title": demand.title,
+        "name": demand.deputy.name if demand.deputy_id else "",
+        "other": into.code if into is not None else "",
+        "dept": _lead(event) or "",
+        "due": f"{timezone.localtime(due):%m-%d %H:%M}" if due else "",
+    }
+
+
+@subscribe(Event)
+def tell(event: DomainEvent) -> None:
+    """Queue the table's notices for this event (inside the change's transaction)."""
+    notices = NOTICES.get(event.kind, ())  # type: ignore[call-overload]
+    if not notices:
+        return
+    facts = _facts(event)
+    demand = event.subject
+    url = reverse("demands:detail", args=[demand.code])
+    for notice in notices:
+        if notice.when is not None and not notice.when(event):
+            continue
+        subject, body = str(notice.subject) % facts, notice.body(event)
+        if CITIZEN in notice.to:
+            users = [demand.requester] if demand.requester_id else []
+            notify(
+                town_id=demand.town_id,
+                users=users,
+                subject=subject,
+                body=body,
+                url=url,
+                sms=True,
+                sms_to="" if users else demand.requester_phone,
+            )
+            continue
+        users = [u for name in notice.to for u in audience(name, event)]
+        notify(
+            town_id=demand.town_id,
+            users=users,
+            subject=subject,
+            body=body,
+            url=url,
+            sms=notice.sms,
+            email=notice.email,
+        )

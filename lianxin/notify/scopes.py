@@ -1,0 +1,25 @@
+"""A notification is its recipient's; the outbox is a case file, read by who supervises the town."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from lianxin.accounts.principals import can, is_signed_in
+from lianxin.accounts.roles import Capability
+from lianxin.core import scopes
+
+from .models import Notification, OutboxMessage
+
+
+@scopes.rule(Notification)
+def notifications(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return qs.filter(user_id=principal.pk) if is_signed_in(principal) and principal.pk else qs.none()
+
+
+@scopes.rule(OutboxMessage)
+def outbox(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    if can(principal, Capability.SUPERVISE):
+        return qs
+    return notifications(principal, qs)
