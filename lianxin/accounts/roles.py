@@ -108,6 +108,8 @@ TOWN_ROLES = frozenset(
     }
 )
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The roles a person signs in with (the system role belongs to API keys' accounts only).
+PERSON_ROLES = frozenset(Role) - {Role.SYSTEM}
 
 
 def capabilities_of(role: str) -> frozenset[str]:

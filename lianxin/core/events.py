@@ -96,3 +96,9 @@ def publish(event: DomainEvent) -> None:
         func(event)
     for func in subscribers(event.kind, COMMIT):
         transaction.on_commit(functools.partial(func, event))
+
+
+def unsubscribe(func: Subscriber) -> None:
+    """Remove ``func`` from every kind and phase it listens to (tests; a feature switched off)."""
+    for listeners in _SUBSCRIBERS.values():
+        listeners[:] = [f for f in listeners if f is not func]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .scopes import TownQuerySet
+from .scopes import TownManager
 
 
 class County(models.Model):
@@ -57,7 +57,7 @@ class TownOwned(models.Model):
 
     town = models.ForeignKey(Town, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+")
 
-    objects = TownQuerySet.as_manager()
+    objects = TownManager()
 
     class Meta:
         abstract = True

@@ -12,7 +12,7 @@ themselves, and the ``public`` rules decide what of it may be shown.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.db import models
 
@@ -50,11 +50,14 @@ def restrict(queryset: models.QuerySet[M], principal: Any, action: str = VIEW) -
     return found(principal, queryset)
 
 
-class TownQuerySet(models.QuerySet[M]):
+class TownQuerySet(models.QuerySet[M, M]):
     """The queryset of every town-owned model."""
 
-    def restrict(self, principal: Any, action: str = VIEW) -> TownQuerySet[M]:
+    def restrict(self, principal: Any, action: str = VIEW) -> Self:
         return restrict(self, principal, action)  # type: ignore[return-value]
+
+
+TownManager = models.Manager.from_queryset(TownQuerySet)
 
 
 # --- rules shared by many models --------------------------------------------------------------------

@@ -125,8 +125,8 @@ class Workflow:
             raise PermissionDenied(_("Your role does not allow this."))
         status = getattr(obj, self.status_field)
         if status not in move.sources:
-            label = obj._meta.get_field(self.status_field).choices  # type: ignore[union-attr]
-            shown = dict(label or []).get(status, status)
+            choices = obj._meta.get_field(self.status_field).choices
+            shown = dict(choices or []).get(status, status)
             raise TransitionError(
                 _("This item is %(status)s; it cannot be %(action)s now.")
                 % {"status": shown, "action": move.label}

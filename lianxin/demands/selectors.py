@@ -150,9 +150,9 @@ def list_demands(*, user: Any, kind: str) -> QuerySet[Demand]:
 
 def demand_detail(*, user: Any, code: str) -> QuerySet[Demand]:
     """The demand with everything its page shows; ``.get()`` it (404 when outside the user's scope)."""
+    visible: QuerySet[Demand] = Demand.objects.restrict(user)
     return (
-        Demand.objects.restrict(user)
-        .filter(code=code)
+        visible.filter(code=code)  # type: ignore[type-var]  # stubs: Prefetch of a custom queryset
         .select_related(
             "category",
             "cell",

@@ -591,7 +591,7 @@ def assignment_remind(*, demand: Demand, actor: Any, note: str) -> Reminder:
     return reminder
 
 
-SWEEP_EVENTS = {Light.YELLOW: Event.SWEEP_YELLOW, Light.RED: Event.SWEEP_RED}
+SWEEP_EVENTS: dict[str, Event] = {Light.YELLOW: Event.SWEEP_YELLOW, Light.RED: Event.SWEEP_RED}
 
 
 def _light_changed(assignment: Assignment, light: str, at: dt.datetime) -> None:

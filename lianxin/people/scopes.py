@@ -5,7 +5,7 @@ from lianxin.core import scopes
 
 from . import models as m
 
-for _model in (m.Department, m.Deputy, m.DeputyCell, m.StationDuty):
-    scopes.rule(_model)(scopes.public)
-for _model in (m.DepartmentStaff, m.Observer, m.Agent):
-    scopes.rule(_model)(scopes.staff)
+for public in (m.Department, m.Deputy, m.DeputyCell, m.StationDuty):
+    scopes.rule(public)(scopes.public)
+for staff_only in (m.DepartmentStaff, m.Observer, m.Agent):
+    scopes.rule(staff_only)(scopes.staff)
