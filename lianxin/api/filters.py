@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from lianxin.core.ids import MAX_ID
 from lianxin.demands.models import Channel, Demand, Urgency
-from lianxin.demands.workflow import Status
+from lianxin.demands.states import Status
 
 
 class MomentFilter(django_filters.IsoDateTimeFilter):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import selectors
 from .models import Channel, Demand, Light
-from .workflow import Status
+from .states import Status
 
 
 def _cells(request: Any) -> Any:

@@ -35,7 +35,7 @@ from lianxin.core.workdays import WORKDAY_END, WORKDAY_START, add_working_days, 
 from lianxin.demands import services
 from lianxin.demands.deadlines import yellow_margin
 from lianxin.demands.models import Assignment, Category, Channel, Demand, Verdict
-from lianxin.demands.workflow import Status
+from lianxin.demands.states import Status
 from lianxin.people.models import (
     Agent,
     Department,
