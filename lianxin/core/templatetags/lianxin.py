@@ -6,13 +6,15 @@ from typing import Any
 
 from django import template
 
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
 from lianxin.core import masking
 
 register = template.Library()
 
 
 def _may_see(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.can("view_personal_data"))
+    return can(user, Capability.VIEW_PERSONAL_DATA)
 
 
 @register.simple_tag(takes_context=True)
@@ -25,13 +27,3 @@ def phone(context: dict[str, Any], value: str | None) -> str:
 def person(context: dict[str, Any], value: str | None) -> str:
     """A private person's name in full for those who need it, masked for everyone else."""
     return (value or "") if _may_see(context.get("user")) else masking.mask_name(value)
-
-
-@register.filter
-def masked_phone(value: str | None) -> str:
-    return masking.mask_phone(value)
-
-
-@register.filter
-def masked_name(value: str | None) -> str:
-    return masking.mask_name(value)
