@@ -211,26 +211,18 @@ def tell(event: DomainEvent) -> None:
     for notice in notices:
         if notice.when is not None and not notice.when(event):
             continue
-        subject, body = str(notice.subject) % facts, notice.body(event)
-        if CITIZEN in notice.to:
+        users, sms_to = [], ""
+        if CITIZEN in notice.to:  # in the app when they have an account, else a text to their phone
             users = [demand.requester] if demand.requester_id else []
-            notify(
-                town_id=demand.town_id,
-                users=users,
-                subject=subject,
-                body=body,
-                url=url,
-                sms=True,
-                sms_to="" if users else demand.requester_phone,
-            )
-            continue
-        users = [u for name in notice.to for u in audience(name, event)]
+            sms_to = "" if users else demand.requester_phone
+        users += [u for name in notice.to if name != CITIZEN for u in audience(name, event)]
         notify(
             town_id=demand.town_id,
             users=users,
-            subject=subject,
-            body=body,
+            subject=str(notice.subject) % facts,
+            body=notice.body(event),
             url=url,
-            sms=notice.sms,
+            sms=notice.sms or CITIZEN in notice.to,
             email=notice.email,
+            sms_to=sms_to,
         )
