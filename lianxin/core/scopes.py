@@ -47,6 +47,8 @@ def restrict(queryset: models.QuerySet[M], principal: Any, action: str = VIEW) -
         return queryset.none()
     if is_signed_in(principal):
         queryset = queryset.filter(town__in=towns_visible_to(principal))
+    elif getattr(principal, "is_authenticated", False):  # a disabled account reads nothing, not the public
+        return queryset.none()
     return found(principal, queryset)
 
 

@@ -27,6 +27,7 @@ from lianxin.demands import services
 from lianxin.demands.events import Event
 from lianxin.demands.models import Demand, DemandEvent
 from lianxin.demands.workflow import MOVES
+from lianxin.territory.models import GridCell
 
 from ..factories import UserFactory
 
@@ -194,6 +195,10 @@ def test_each_principal_reads_its_own_reach(loop, outsider):
     assert not Demand.objects.restrict(outsider).exists()
     assert not Demand.objects.restrict(AnonymousUser()).exists()
     assert not Demand.objects.restrict(UserFactory(role=Role.SYSTEM_ADMIN, town=None)).exists()
+    disabled = UserFactory(role=Role.PRESIDIUM, town=loop.town, is_active=False)
+    assert not Demand.objects.restrict(disabled).exists()
+    assert not GridCell.objects.restrict(disabled).exists(), "a disabled account is not the public"
+    assert GridCell.objects.restrict(AnonymousUser()).filter(town=loop.town).exists()
 
 
 @pytest.mark.django_db
