@@ -227,6 +227,9 @@ PORTAL_SMS_RATE = env.str("PORTAL_SMS_RATE", default="5/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=4)
+# Staff forms (recording, completion evidence) also take PDF documents (lianxin/core/uploads.py).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=8)
 # The address printed QR codes point at; empty: the address the request came in on.
 PORTAL_PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="")
 LOGIN_CODE_MINUTES = env.int("LOGIN_CODE_MINUTES", default=5)
