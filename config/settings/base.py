@@ -157,8 +157,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before the first collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never routed: files go out through views that check scope (lianxin/core/media.py)
 MEDIA_ROOT = VAR_DIR / "media"
+# Who sends a checked file's bytes: Django itself, or the front server (nginx: X-Accel-Redirect to an
+# internal location SENDFILE_URL aliased to MEDIA_ROOT; apache: X-Sendfile). See the README.
+SENDFILE_BACKEND = {
+    "django": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+    "apache": "django_sendfile.backends.xsendfile",
+}[env.str("MEDIA_SENDFILE", default="django")]
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = env.str("MEDIA_SENDFILE_URL", default="/protected-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
