@@ -40,6 +40,7 @@ class Capability(models.TextChoices):
     MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
     MANAGE_SECURITY = "manage_security", _("manage security settings and lockouts")
     READ_AUDIT = "read_audit", _("read the audit trail")
+    GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
 
 
 C = Capability
@@ -65,7 +66,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY}),
     # 三员分立: the three administrators split system, security and audit duties; none reads case files.
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE}),
-    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
+    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY, C.GRANT_ROLES}),
     Role.AUDIT_ADMIN: frozenset({C.READ_AUDIT}),
 }
 
@@ -81,3 +82,27 @@ STAFF_ROLES = frozenset(
 
 def capabilities_of(role: str) -> frozenset[str]:
     return CAPABILITIES.get(role, frozenset())
+
+
+# A role holding any of these reads case files or personal data, or administers other accounts: granting it
+# (or changing the account of someone who holds it) is the security administrator's, never the system
+# administrator's (三员分立; lianxin/accounts/grants.py).
+PRIVILEGED_CAPABILITIES = frozenset(
+    {
+        C.VIEW_TOWN,
+        C.VIEW_COUNTY,
+        C.CLAIM_DEMAND,
+        C.HANDLE_ASSIGNMENT,
+        C.MEDIATE,
+        C.SUPERVISE,
+        C.VIEW_PERSONAL_DATA,
+        C.MANAGE_ACCOUNTS,
+        C.MANAGE_SECURITY,
+        C.READ_AUDIT,
+        C.GRANT_ROLES,
+    }
+)
+
+
+def is_privileged(role: str) -> bool:
+    return bool(capabilities_of(role) & PRIVILEGED_CAPABILITIES)

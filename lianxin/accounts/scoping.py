@@ -12,15 +12,16 @@ from .roles import Capability, Role
 
 
 def towns_visible_to(user: Any) -> QuerySet[Town]:
-    """A town user sees their town; a county viewer the county's towns; a platform admin every town."""
+    """A town user sees their town; a county viewer the county's towns; an account administrator (system or
+    security, without a town) every town."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Town.objects.none()
     if user.town_id is not None:
         return Town.objects.filter(pk=user.town_id)
     if user.role == Role.COUNTY_VIEWER and user.can(Capability.VIEW_COUNTY):
         return Town.objects.filter(county_id=user.county_id)
-    if user.is_superuser or user.role == Role.SYSTEM_ADMIN:
-        return Town.objects.all()
+    if user.is_superuser or user.can(Capability.MANAGE_ACCOUNTS) or user.can(Capability.GRANT_ROLES):
+        return Town.objects.all()  # platform administrators without a town: accounts of every town
     return Town.objects.none()
 
 
