@@ -18,7 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -475,3 +475,13 @@ class RequestUpdatesView(Open311View):
                 }
             )
         return Response(rows)
+
+
+def bad_input_response(request: HttpRequest, message: str) -> HttpResponse:
+    """The spec's error list, in the format the path's suffix asks for, for input refused before any view
+    ran (``core.middleware``)."""
+    errors = [{"code": 400, "description": message}]
+    if request.path_info.endswith(".xml"):
+        xml = Open311XMLRenderer().render(errors, renderer_context={"response": HttpResponse(status=400)})
+        return HttpResponse(xml, status=400, content_type="text/xml; charset=utf-8")
+    return HttpResponse(Open311JSONRenderer().render(errors), status=400, content_type="application/json")
