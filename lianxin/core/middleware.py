@@ -62,10 +62,11 @@ def carries_control_characters(request: HttpRequest) -> bool:
     texts: list[str] = [s for key, values in request.GET.lists() for s in (key, *values)]
     texts += [str(v) for k, v in request.META.items() if k.startswith("HTTP_")]
     if request.method in ("POST", "PUT", "PATCH"):
-        if request.content_type in FORMS:
+        content_type = request.content_type or ""
+        if content_type in FORMS:
             texts += [s for key, values in request.POST.lists() for s in (key, *values)]
             texts += [f.name or "" for files in request.FILES.lists() for f in files[1]]
-        elif request.content_type == "application/json" or request.content_type.endswith("+json"):
+        elif content_type == "application/json" or content_type.endswith("+json"):
             with contextlib.suppress(ValueError):
                 texts += list(_strings(json.loads(request.body or b"null")))
     return any(TEXT_CONTROL.search(text) for text in texts)
@@ -89,6 +90,6 @@ class RefuseControlCharactersMiddleware:
             message = _("The request contains a control character (such as NUL) that is not allowed.")
             for prefix, dotted in getattr(settings, "BAD_INPUT_RESPONSES", {}).items():
                 if request.path_info.startswith(prefix):
-                    return import_string(dotted)(request, message)  # type: ignore[no-any-return]
+                    return import_string(dotted)(request, message)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
