@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lianxin.accounts.services import clean_mobile
 from lianxin.board.selectors import PUBLISHABLE
 from lianxin.core import clock
 from lianxin.core.models import Town
@@ -361,6 +362,8 @@ class RequestListView(Open311View):
         if media := str(d.get("media_url") or "").strip():
             description += f"\nmedia_url: {media[:300]}"
         title = str(attrs.get("title") or "").strip() or description.splitlines()[0]
+        phone = str(d.get("phone") or "").strip()
+        phone = clean_mobile(phone) if phone else ""  # a mainland mobile, as the citizen page takes it
         demand = demand_services.demand_record(
             town=town,
             recorded_by=key.account,
@@ -374,7 +377,7 @@ class RequestListView(Open311View):
             lng=lng,
             address=str(d.get("address_string") or "").strip()[:120],
             requester_name=(str(d.get("last_name") or "") + str(d.get("first_name") or "")).strip()[:60],
-            requester_phone=str(d.get("phone") or "").strip()[:20],
+            requester_phone=phone,
             intake_key=getattr(request, "intake_key", ""),
         )
         notice = _("Recorded as %(code)s; a deputy of the grid cell takes it up.") % {"code": demand.code}
