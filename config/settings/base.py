@@ -180,9 +180,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- security -------------------------------------------------------------------------------
+# HTTPS=true (production behind TLS): secure cookies, redirect plain HTTP, HSTS for a year. Behind a proxy that
+# ends TLS, name the header it sets (SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO) or every request looks
+# plain and is redirected forever; the proxy must overwrite that header, never pass on a client's.
+HTTPS = env.bool("HTTPS", default=False) and not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and env.bool("HTTPS", default=False))
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool(
+    "SECURE_HSTS_PRELOAD", default=HTTPS
+)  # eligible; listing is a separate request
+if proxy_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -216,6 +228,8 @@ else:
 SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)
 SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERGENCY", default=30)
 
+# Rate limits and throttles count in the default cache, so every worker must see the same one: `lianxin serve`
+# sets CACHE_URL to the database cache (dbcache://lianxin_cache, made at start) unless one is given (redis://…).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -227,7 +241,7 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # --- citizen portal -------------------------------------------------------------------------
 # Anonymous submissions and tracking guesses are limited per address and per phone (django-ratelimit on
-# the default cache: set CACHE_URL to Redis in production so that every worker counts together).
+# the default cache, shared by every worker under `lianxin serve`: the database, or Redis with CACHE_URL).
 PORTAL_SUBMIT_RATE_IP = env.str("PORTAL_SUBMIT_RATE_IP", default="20/h")
 PORTAL_SUBMIT_RATE_PHONE = env.str("PORTAL_SUBMIT_RATE_PHONE", default="5/h")
 PORTAL_TRACK_FAIL_RATE = env.str("PORTAL_TRACK_FAIL_RATE", default="5/15m")
