@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,5 +20,4 @@ urlpatterns = [
     path("board/redact/", include("lianxin.board.urls")),
     path("", include("lianxin.portal.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route, not even in the demo: a demand's files go out through demands:attachment, in scope.

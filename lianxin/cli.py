@@ -54,12 +54,21 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
+SHARED_CACHE = "dbcache://lianxin_cache"
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Production: migrate, collect static files, then hand the process to gunicorn."""
+    """Production: migrate, make the cache table, collect static files, then hand the process to gunicorn.
+
+    Rate limits count in the default cache, which every gunicorn worker must share: without CACHE_URL the
+    workers (which inherit this environment) use the database cache instead of a memory of their own.
+    """
+    os.environ.setdefault("CACHE_URL", SHARED_CACHE)
     _setup()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", args.bind]
     gunicorn += ["--workers", str(args.workers), "--access-logfile", "-"]

@@ -24,6 +24,21 @@ def _clear_cache() -> Iterator[None]:
 
 
 @pytest.fixture
+def env(tmp_path):
+    """The environment for a ``lianxin`` process with a private var/ and SQLite database, so that these runs
+    never touch the developer's demo."""
+    e = {
+        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")
+    }
+    e.update(
+        LIANXIN_VAR_DIR=str(tmp_path),
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        PYTHONUNBUFFERED="1",
+    )
+    return e
+
+
+@pytest.fixture
 def town(db):
     return TownFactory()
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
-
-import pytest
 
 BIN = Path(sys.executable).parent / "lianxin"
 
@@ -19,20 +16,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture
-def env(tmp_path):
-    """A private var/ and SQLite database, so these runs never touch the developer's demo."""
-    e = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")
-    }
-    e.update(
-        LIANXIN_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        PYTHONUNBUFFERED="1",
-    )
-    return e
 
 
 def wait_http(url: str, proc: subprocess.Popen, seconds: float = 90) -> str:

@@ -38,7 +38,7 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "lianxin.core.admin_site.AdminConfig",  # django.contrib.admin with the protected-lookups guard
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.ChineseFirstMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "lianxin.core.middleware.RefuseControlCharactersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -157,8 +158,17 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before the first collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never routed: files go out through views that check scope (lianxin/core/media.py)
 MEDIA_ROOT = VAR_DIR / "media"
+# Who sends a checked file's bytes: Django itself, or the front server (nginx: X-Accel-Redirect to an
+# internal location SENDFILE_URL aliased to MEDIA_ROOT; apache: X-Sendfile). See the README.
+SENDFILE_BACKEND = {
+    "django": "django_sendfile.backends.simple",
+    "nginx": "django_sendfile.backends.nginx",
+    "apache": "django_sendfile.backends.xsendfile",
+}[env.str("MEDIA_SENDFILE", default="django")]
+SENDFILE_ROOT = MEDIA_ROOT
+SENDFILE_URL = env.str("MEDIA_SENDFILE_URL", default="/protected-media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -170,9 +180,21 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 # --- security -------------------------------------------------------------------------------
+# HTTPS=true (production behind TLS): secure cookies, redirect plain HTTP, HSTS for a year. Behind a proxy that
+# ends TLS, name the header it sets (SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO) or every request looks
+# plain and is redirected forever; the proxy must overwrite that header, never pass on a client's.
+HTTPS = env.bool("HTTPS", default=False) and not DEBUG
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG and env.bool("HTTPS", default=False))
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=HTTPS)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=HTTPS)
+SECURE_HSTS_PRELOAD = env.bool(
+    "SECURE_HSTS_PRELOAD", default=HTTPS
+)  # eligible; listing is a separate request
+if proxy_header := env.str("SECURE_PROXY_SSL_HEADER", default=""):
+    SECURE_PROXY_SSL_HEADER = (proxy_header, "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 CONTENT_SECURITY_POLICY = {
@@ -206,6 +228,8 @@ else:
 SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)
 SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERGENCY", default=30)
 
+# Rate limits and throttles count in the default cache, so every worker must see the same one: `lianxin serve`
+# sets CACHE_URL to the database cache (dbcache://lianxin_cache, made at start) unless one is given (redis://…).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
@@ -217,7 +241,7 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
 # --- citizen portal -------------------------------------------------------------------------
 # Anonymous submissions and tracking guesses are limited per address and per phone (django-ratelimit on
-# the default cache: set CACHE_URL to Redis in production so that every worker counts together).
+# the default cache, shared by every worker under `lianxin serve`: the database, or Redis with CACHE_URL).
 PORTAL_SUBMIT_RATE_IP = env.str("PORTAL_SUBMIT_RATE_IP", default="20/h")
 PORTAL_SUBMIT_RATE_PHONE = env.str("PORTAL_SUBMIT_RATE_PHONE", default="5/h")
 PORTAL_TRACK_FAIL_RATE = env.str("PORTAL_TRACK_FAIL_RATE", default="5/15m")
@@ -227,6 +251,9 @@ PORTAL_SMS_RATE = env.str("PORTAL_SMS_RATE", default="5/h")
 RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default=None)
 PORTAL_PHOTO_MAX_BYTES = env.int("PORTAL_PHOTO_MAX_BYTES", default=8 * 1024 * 1024)
 PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=4)
+# Staff forms (recording, completion evidence) also take PDF documents (lianxin/core/uploads.py).
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=8)
 # The address printed QR codes point at; empty: the address the request came in on.
 PORTAL_PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="")
 LOGIN_CODE_MINUTES = env.int("LOGIN_CODE_MINUTES", default=5)
@@ -255,6 +282,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lianxin.api.schema.document_bad_input",
+    ],
+}
+
+# The edge refuses control characters (lianxin/core/middleware.py); the APIs answer in their own error shape.
+BAD_INPUT_RESPONSES = {
+    "/open311/": "lianxin.api.open311.bad_input_response",
+    "/api/": "lianxin.api.exceptions.bad_input_response",
 }
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
@@ -264,8 +301,13 @@ EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.cons
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_without_traceback": {"()": "lianxin.core.logs.RefusalsWithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["refusals_without_traceback"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # Django's own console handler (DEBUG only) would write each of its records a second time beside the root's.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
 }
 
 LIANXIN_VERBOSE_NAME = _("Lianxin")

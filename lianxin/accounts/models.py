@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.models import County, Town
@@ -92,3 +93,29 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.town_id}:{self.phone_hash[:8]}"
+
+
+class AccountChange(models.Model):
+    """One change to what an account may do (role, town, staff access, groups, permissions, password),
+    written by the admin for the audit administrator; never edited."""
+
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User, verbose_name=_("changed by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    actor_name = models.CharField(_("changed by (name)"), max_length=150)
+    user = models.ForeignKey(
+        User, verbose_name=_("account"), on_delete=models.SET_NULL, null=True, related_name="account_changes"
+    )
+    username = models.CharField(_("account (name)"), max_length=150)
+    field = models.CharField(_("what"), max_length=30)
+    before = models.TextField(_("before"), blank=True)
+    after = models.TextField(_("after"), blank=True)
+
+    class Meta:
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.field}"

@@ -50,6 +50,7 @@ class Capability(models.TextChoices):
     READ_ALL_TOWNS = "read_all_towns", _("work across every town of the platform")
     SIGN_IN_BY_PHONE = "sign_in_by_phone", _("sign in with an SMS code")
     EVALUATE_FOR_CALLER = "evaluate_for_caller", _("evaluate on the caller's behalf")
+    GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
 
 
 C = Capability
@@ -84,7 +85,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES}),
     # 三员分立: the three administrators split system, security and audit duties; none reads case files.
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE, C.READ_ALL_TOWNS}),
-    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
+    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY, C.GRANT_ROLES}),
     Role.AUDIT_ADMIN: frozenset({C.READ_AUDIT}),
     # An API key records demands and reads its town's (personal data masked); it evaluates, on the caller's
     # behalf, only what it recorded itself (the hotline's call-back, 回访). It never claims or handles.
@@ -119,3 +120,31 @@ def capabilities_of(role: str) -> frozenset[str]:
 def roles_with(capability: str) -> list[str]:
     """The roles that have ``capability``: how a notice finds "the presidium" without naming it."""
     return sorted(role for role, caps in CAPABILITIES.items() if capability in caps)
+
+
+# A role holding any of these reads case files or personal data, or administers other accounts: granting it
+# (or changing the account of someone who holds it) is the security administrator's, never the system
+# administrator's (三员分立; lianxin/accounts/grants.py).
+PRIVILEGED_CAPABILITIES = frozenset(
+    {
+        C.VIEW_TOWN,
+        C.VIEW_COUNTY,
+        C.CLAIM_DEMAND,
+        C.HANDLE_ASSIGNMENT,
+        C.MEDIATE,
+        C.SUPERVISE,
+        C.VIEW_PERSONAL_DATA,
+        C.MANAGE_ACCOUNTS,
+        C.MANAGE_SECURITY,
+        C.READ_AUDIT,
+        C.GRANT_ROLES,
+        C.READ_TOWN_CASES,
+        C.READ_CELL_CASES,
+        C.READ_ASSIGNED_CASES,
+        C.READ_ALL_TOWNS,
+    }
+)
+
+
+def is_privileged(role: str) -> bool:
+    return bool(capabilities_of(role) & PRIVILEGED_CAPABILITIES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -29,3 +29,8 @@ def handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, Http404):  # get_object_or_404 says "No Demand matches the given query." in English
         exc = NotFound(_("Not found."))
     return exception_handler(exc, context)
+
+
+def bad_input_response(request: HttpRequest, message: str) -> JsonResponse:
+    """The REST API's 400 for input refused before any view ran (``core.middleware``)."""
+    return JsonResponse({"detail": message}, status=status.HTTP_400_BAD_REQUEST)

@@ -19,7 +19,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -30,6 +30,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lianxin.accounts.services import clean_mobile
 from lianxin.board.scopes import PUBLIC
 from lianxin.core import clock
 from lianxin.core.ids import parse_id
@@ -365,6 +366,8 @@ class RequestListView(Open311View):
         if media := str(d.get("media_url") or "").strip():
             description += f"\nmedia_url: {media[:300]}"
         title = str(attrs.get("title") or "").strip() or description.splitlines()[0]
+        phone = str(d.get("phone") or "").strip()
+        phone = clean_mobile(phone) if phone else ""  # a mainland mobile, as the citizen page takes it
         demand = demand_services.demand_record(
             town=town,
             recorded_by=key.account,
@@ -378,7 +381,7 @@ class RequestListView(Open311View):
             lng=lng,
             address=str(d.get("address_string") or "").strip()[:120],
             requester_name=(str(d.get("last_name") or "") + str(d.get("first_name") or "")).strip()[:60],
-            requester_phone=str(d.get("phone") or "").strip()[:20],
+            requester_phone=phone,
             intake_key=getattr(request, "intake_key", ""),
         )
         notice = _("Recorded as %(code)s; a deputy of the grid cell takes it up.") % {"code": demand.code}
@@ -475,3 +478,13 @@ class RequestUpdatesView(Open311View):
                 }
             )
         return Response(rows)
+
+
+def bad_input_response(request: HttpRequest, message: str) -> HttpResponse:
+    """The spec's error list, in the format the path's suffix asks for, for input refused before any view
+    ran (``core.middleware``)."""
+    errors = [{"code": 400, "description": message}]
+    if request.path_info.endswith(".xml"):
+        xml = Open311XMLRenderer().render(errors, renderer_context={"response": HttpResponse(status=400)})
+        return HttpResponse(xml, status=400, content_type="text/xml; charset=utf-8")
+    return HttpResponse(Open311JSONRenderer().render(errors), status=400, content_type="application/json")

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianxin.accounts.roles import Capability
+from lianxin.accounts.services import clean_mobile
 from lianxin.core.ids import MAX_ID
 from lianxin.core.masking import mask_name, mask_phone
 from lianxin.demands.models import Channel, Demand, DemandEvent, Urgency
@@ -116,6 +117,10 @@ class DemandIn(serializers.Serializer[Any]):
     address = serializers.CharField(max_length=120, required=False, allow_blank=True)
     requester_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
     requester_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+    def validate_requester_phone(self, value: str) -> str:
+        """A mainland mobile number, folded as the citizen page folds it; blank stays blank."""
+        return clean_mobile(value) if value.strip() else ""
 
     def validate_category(self, value: int) -> Any:
         category = categories_for(_user(self)).filter(pk=value).first()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
@@ -79,6 +80,37 @@ class CaseFileAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
+
+
+class AuditAdmin(admin.ModelAdmin):
+    """The audit trail: read by the audit administrator (``READ_AUDIT``) alone, and by nobody written."""
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user: Any = request.user
+        return bool(user.is_active and user.can(Capability.READ_AUDIT))
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return self.has_view_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(AuditAdmin):
+    """What was done in the admin, by whom and when. The object's title is left out: for a case file it
+    is the case's own words, which the auditor does not read."""
+
+    list_display = ("action_time", "user", "content_type", "object_id", "action_flag", "get_change_message")
+    list_filter = ("action_flag", "content_type")
+    date_hierarchy = "action_time"
+    fields = readonly_fields = list_display
 
 
 class TownScopedInline(admin.TabularInline):

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.uploads import AttachmentsField
 from lianxin.core.workflow import workflow_of
 from lianxin.people.models import Department, DeputyLevel
 from lianxin.territory.models import GridCell, Station
@@ -81,7 +82,7 @@ class RecordForm(forms.Form):
         required=False,
         error_messages={"invalid": _("An ID number has 18 characters: 17 digits and a digit or X.")},
     )
-    attachments = MultipleFileField(label=_("Photos or documents"))
+    attachments = AttachmentsField(label=_("Photos or documents"))
     consent = forms.BooleanField(
         label=_("The person agreed that I record this for them"),
         required=False,
@@ -154,7 +155,7 @@ class ReasonForm(ActionForm):
 class CompleteForm(ActionForm):
     result = _text(_("What was done"), rows=4)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, widget=forms.RadioSelect)
-    evidence = MultipleFileField(label=_("Evidence (photos or documents)"))
+    evidence = AttachmentsField(label=_("Evidence (photos or documents)"))
 
 
 class EvaluateForm(ActionForm):

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import TownOwned
+from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
@@ -367,7 +368,7 @@ class Attachment(TownOwned):
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="attachments")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="demands/%Y/%m/")
+    file = CheckedFileField(_("file"), upload_to=RandomName("demands/%Y/%m/"))
     name = models.CharField(_("file name"), max_length=120)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import attachments, views
 
 app_name = "demands"
 urlpatterns = [
     path("", views.index, name="index"),
     path("new/", views.record, name="record"),
+    path("files/<int:pk>/", attachments.attachment_file, name="attachment"),
     path("inbox/deputy/", views.deputy_inbox, name="deputy_inbox"),
     path("inbox/department/", views.department_inbox, name="department_inbox"),
     path("lists/", views.overview, name="overview"),

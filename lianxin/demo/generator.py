@@ -402,18 +402,33 @@ ADMIN_GROUPS: dict[str, tuple[str, Q]] = {
         | Q(content_type__app_label="board")
         | Q(content_type__app_label="notify", content_type__model="outboxmessage"),
     ),
+    # Accounts are the system administrator's; grants (privileged roles, staff access, groups, permissions)
+    # the security administrator's (lianxin/accounts/grants.py); the record of both the auditor's.
     Role.SYSTEM_ADMIN: (
         "系统管理员",
         REFERENCE_DATA
         | Q(content_type__app_label="accounts", content_type__model="user")
-        | Q(content_type__app_label="auth", content_type__model="group")
+        | Q(content_type__app_label="auth", content_type__model="group", codename__startswith="view_")
         | Q(content_type__app_label="api"),
     ),
-    Role.SECURITY_ADMIN: ("安全管理员", Q(content_type__app_label="axes")),
+    Role.SECURITY_ADMIN: (
+        "安全管理员",
+        Q(content_type__app_label="axes")
+        | Q(
+            content_type__app_label="accounts",
+            content_type__model="user",
+            codename__in=["view_user", "change_user"],
+        )
+        | Q(content_type__app_label="auth", content_type__model="group"),
+    ),
     Role.AUDIT_ADMIN: (
         "审计管理员",
         Q(codename__startswith="view_")
-        & (Q(content_type__app_label="admin") | Q(content_type__model__startswith="historical")),
+        & (
+            Q(content_type__app_label="admin")
+            | Q(content_type__model__startswith="historical")
+            | Q(content_type__app_label="accounts", content_type__model="accountchange")
+        ),
     ),
 }
 

@@ -8,36 +8,14 @@ import uuid
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.services import clean_mobile
+from lianxin.core.uploads import PhotosField
 from lianxin.demands.models import Category, Urgency, Verdict
 from lianxin.territory.models import GridCell
-
-from .uploads import ACCEPT, clean_photo
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class PhotosField(forms.FileField):
-    """Zero or more photos; each is checked and stripped of its metadata in ``clean``."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        items = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
-        if len(items) > settings.PORTAL_PHOTO_MAX_COUNT:
-            raise ValidationError(_("Send at most %(n)d photos.") % {"n": settings.PORTAL_PHOTO_MAX_COUNT})
-        cleaned = [super(PhotosField, self).clean(d, initial) for d in items]
-        return [clean_photo(f, i + 1) for i, f in enumerate(cleaned)]
 
 
 def _mobile(value: str) -> str:

@@ -35,7 +35,7 @@ def sms(settings):
 
 @pytest.fixture
 def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
 
 
