@@ -25,7 +25,9 @@ def free_port() -> int:
 def env(tmp_path):
     """A private var/ and SQLite database, so these runs never touch the developer's demo."""
     e = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
     }
     e.update(
         LIANXIN_VAR_DIR=str(tmp_path),
