@@ -9,14 +9,30 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("DEBUG", "0")
 
 # Through the environment, which base reads at import, and which the processes tests start inherit: they
 # too stay out of the project's var/ (tests/test_commands.py gives its processes their own, without a key).
-_TEST_VAR_DIR = tempfile.mkdtemp(prefix="lianxin-test-var-")
+_TEST_VAR_DIR = tempfile.mkdtemp(prefix=f"lianxin-test-var-{os.getpid()}-")
 atexit.register(shutil.rmtree, _TEST_VAR_DIR, ignore_errors=True)
+
+
+def _sweep_leftovers() -> None:
+    """Remove the directories of test processes that ended without running atexit (killed; mypy exits fast)."""
+    for path in Path(tempfile.gettempdir()).glob("lianxin-test-var-*-*"):
+        pid = path.name.split("-")[3]
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except (ValueError, OSError):
+            pass  # not ours, or a live process of another user
+
+
+_sweep_leftovers()
 os.environ["LIANXIN_VAR_DIR"] = _TEST_VAR_DIR
 os.environ["SECRET_KEY"] = "lianxin-tests-only-not-a-secret-" + "x" * 32
 
