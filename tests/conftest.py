@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 import warnings
 from collections.abc import Iterator
 from typing import Any
@@ -79,9 +80,14 @@ class _DemoTown:
             from lianxin.demo.generator import generate
 
             with blocker.unblock():
-                self.atomic = transaction.atomic()
-                self.atomic.__enter__()
-                self.stats = generate()
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                try:
+                    self.stats = generate()
+                except BaseException:
+                    atomic.__exit__(*sys.exc_info())  # rolled back: the next test that needs it tries again
+                    raise
+                self.atomic = atomic
         return self.stats
 
     def leave(self) -> None:
