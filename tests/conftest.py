@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
+import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -28,7 +31,9 @@ def env(tmp_path):
     """The environment for a ``lianxin`` process with a private var/ and SQLite database, so that these runs
     never touch the developer's demo."""
     e = {
-        k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG")
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
     }
     e.update(
         LIANXIN_VAR_DIR=str(tmp_path),
@@ -71,15 +76,127 @@ def outsider(db, other_town):
     return UserFactory(role=Role.PRESIDIUM, town=other_town)
 
 
+class _DemoTown:
+    """The generated demo county, built once and shared by the tests that use it.
+
+    It is built inside a transaction that is never committed, and each test runs in its own savepoint
+    within it (the ``db`` fixture), so a test's writes are undone after it as usual. The collection order
+    puts the tests that use it side by side (and with xdist on one worker: group ``demo_town``), so it is
+    built once per run; it is rolled back as soon as the next test does not use it, so no other test sees
+    it and transactional tests (browser, races) never run inside it.
+    """
+
+    def __init__(self) -> None:
+        self.atomic: Any = None
+        self.stats: Any = None
+        self.blocker: Any = None
+
+    def enter(self, blocker: Any) -> Any:
+        if self.atomic is None:
+            self.blocker = blocker
+            from lianxin.demo.generator import generate
+
+            with blocker.unblock():
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                try:
+                    self.stats = generate()
+                except BaseException:
+                    atomic.__exit__(*sys.exc_info())  # rolled back: the next test that needs it tries again
+                    raise
+                self.atomic = atomic
+        return self.stats
+
+    def leave(self) -> None:
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = self.stats = None
+
+
+_DEMO = _DemoTown()
+
+
 @pytest.fixture(scope="module")
 def demo_town(django_db_setup, django_db_blocker):
-    """The generated demo county, built once per module and rolled back at its end."""
-    from lianxin.demo.generator import generate
+    """The generated demo county (see ``_DemoTown``). Module-scoped so that it is entered before the
+    test's own transaction (``db``), which then nests in it."""
+    return _DEMO.enter(django_db_blocker)
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        stats = generate()
-        yield stats
-        transaction.set_rollback(True)
+
+@pytest.fixture(autouse=True)
+def _demo_town_is_there(request):
+    if "demo_town" in request.fixturenames and _DEMO.atomic is None:
+        pytest.fail(
+            "demo_town was rolled back before this test: a test that does not use it ran between two that do "
+            "in the same module and needed a clean database (transactional). Give it its own module."
+        )
+
+
+def _uses_demo_town(item: pytest.Item | None) -> bool:
+    return item is not None and "demo_town" in getattr(item, "fixturenames", ())
+
+
+def _transactional(item: pytest.Item) -> bool:
+    names = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    return (
+        "transactional_db" in names
+        or "live_server" in names
+        or bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
+    """Roll the demo town back once the tests that use it are done (after this test's own teardown)."""
+    try:
+        return (yield)
+    finally:
+        if _DEMO.atomic is not None and not _uses_demo_town(nextitem):
+            # Within a module the module-scoped fixture stays set up, so the town stays too (as it always
+            # did), unless the next test needs a clean database.
+            same_module = getattr(nextitem, "module", None) is getattr(item, "module", None)
+            if nextitem is None or not same_module or _transactional(nextitem):
+                _DEMO.leave()
+
+
+# The slow groups first, so that with xdist the longest work starts at once and the short tests fill in
+# around it; each xdist group stays in one piece (run serially, the demo town is still built once). Ties keep
+# the order pytest-django gives (as Django's runner: plain database tests, transactional, no database).
+def _order(item: pytest.Item) -> tuple[int, str]:
+    if group := item.get_closest_marker("xdist_group"):
+        return 0, str(group.args[0] if group.args else group.kwargs.get("name", "default"))
+    if item.get_closest_marker("browser"):
+        return 1, ""
+    if item.get_closest_marker("slow"):
+        return 2, ""
+    return 3, ""
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]):
+    # before the other plugins: mark the demo town's tests (an xdist worker reads the group markers)
+    for item in items:
+        if _uses_demo_town(item):
+            item.add_marker(pytest.mark.slow)
+            if not item.get_closest_marker("xdist_group"):
+                item.add_marker(pytest.mark.xdist_group("demo_town"))
+    result = yield
+    # after them (pytest-django sorts too)
+    items.sort(key=_order)
+    if getattr(config.option, "loadgroup", False) and any(
+        item.get_closest_marker("xdist_group") and "@" not in item.nodeid for item in items
+    ):
+        warnings.warn(
+            "pytest-xdist did not group the tests (--dist loadgroup; see pytest-xdist#1386): shared fixtures "
+            "such as the demo town are built on every worker that needs them",
+            pytest.PytestWarning,
+            stacklevel=1,
+        )
+    return result
 
 
 @pytest.fixture

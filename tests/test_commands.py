@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+import pytest
 
 BIN = Path(sys.executable).parent / "lianxin"
 
@@ -16,6 +21,47 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# Real processes: slow. One xdist group, so that one worker builds the demo below once for all of them.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("commands")]
+
+
+def private_env(var: Path) -> dict[str, str]:
+    """A private var/ and SQLite database, so these runs never touch the developer's demo."""
+    e = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
+    }
+    e.update(
+        LIANXIN_VAR_DIR=str(var),
+        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
+        PYTHONUNBUFFERED="1",
+    )
+    return e
+
+
+@pytest.fixture(scope="module")
+def built_var(tmp_path_factory):
+    """``lianxin demo --no-serve`` once, from an empty var/ and database (migrate, build the town, make the
+    hotline key): the first run on a new machine. Each test below starts from a copy of what it left, so
+    the town is built once instead of once per test."""
+    var = tmp_path_factory.mktemp("built-demo")
+    first = subprocess.run(
+        [BIN, "demo", "--no-serve"], env=private_env(var), capture_output=True, text=True, timeout=300
+    )
+    assert first.returncode == 0, first.stderr
+    assert re.search(r"demo data: [1-9][0-9]* rows created", first.stdout), first.stdout
+    return var
+
+
+@pytest.fixture
+def built_env(built_var, tmp_path):
+    """A copy of the built demo's var/ (database, huey's queue, secret key), as if this test had built it."""
+    var = tmp_path / "var"
+    shutil.copytree(built_var, var)
+    return private_env(var)
 
 
 def wait_http(url: str, proc: subprocess.Popen, seconds: float = 90) -> str:
@@ -43,7 +89,8 @@ def stop(proc: subprocess.Popen) -> str:
     return out or ""
 
 
-def test_demo_builds_the_town_serves_it_and_runs_the_worker(env):
+def test_demo_builds_the_town_serves_it_and_runs_the_worker(built_env):
+    env = built_env  # built from an empty database by built_var; this run brings it up to date and serves it
     port = free_port()
     proc = subprocess.Popen(
         [BIN, "demo", "--port", str(port)],
@@ -69,8 +116,8 @@ def test_demo_builds_the_town_serves_it_and_runs_the_worker(env):
     assert "presidium" in out and "lianxin-demo" in out, "the demo logins are printed"
 
 
-def test_worker_ping_fails_when_no_worker_runs(env):
-    subprocess.run([BIN, "manage", "migrate", "-v0"], env=env, check=True, timeout=120)
+def test_worker_ping_fails_when_no_worker_runs(built_env):
+    env = built_env  # migrated, and no worker started
     ping = subprocess.run(
         [BIN, "manage", "worker_ping", "--timeout", "1"], env=env, capture_output=True, text=True
     )
@@ -88,8 +135,8 @@ with transaction.atomic():
 COUNT_NOTIFICATIONS = "from lianxin.notify.models import Notification; print(Notification.objects.filter(subject='e2e').count())"
 
 
-def test_worker_command_answers_and_delivers_the_outbox(env):
-    subprocess.run([BIN, "demo", "--no-serve"], env=env, check=True, timeout=300, capture_output=True)
+def test_worker_command_answers_and_delivers_the_outbox(built_env):
+    env = built_env  # what `lianxin demo --no-serve` left
     worker = subprocess.Popen(
         [BIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -116,9 +163,8 @@ def test_worker_command_answers_and_delivers_the_outbox(env):
         stop(worker)
 
 
-def test_demo_no_serve_is_idempotent_and_serve_runs_gunicorn(env):
-    first = subprocess.run([BIN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
-    assert first.returncode == 0, first.stderr
+def test_demo_no_serve_is_idempotent_and_serve_runs_gunicorn(built_env):
+    env = built_env  # the first run, from an empty database, is built_var's
     second = subprocess.run([BIN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
     assert "0 rows created, 0 updated" in second.stdout
     port = free_port()

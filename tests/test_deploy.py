@@ -12,9 +12,12 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from .test_commands import BIN, free_port, stop, wait_http
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # real processes
 
 
 def manage(environ: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

@@ -60,6 +60,7 @@ def fuzz_key(db):
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms(case, fuzz_key):

@@ -20,7 +20,7 @@ from tests.portal.sms import last_code
 # pytest finds these fixtures by their names in this module
 FIXTURES = (media, portal_town, sms)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 PHONE_SIZE = {"width": 360, "height": 780}
 # Inside the Loop's cell (35.26..35.27 N, 113.66..113.67 E), as WGS84 from the browser's geolocation API.
 INSIDE = {"latitude": 35.265, "longitude": 113.665}

@@ -13,7 +13,7 @@ from lianxin.demands.models import Demand
 from lianxin.demands.states import Status
 from tests.loop import Loop
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
 PASSWORD = "loop-walk-2025!"
