@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -41,16 +42,23 @@ def demo(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
 
     autodiscover_modules("tasks")  # what run_huey does: register every app's tasks with this consumer
-    consumer = HUEY.create_consumer(workers=2, worker_type="thread", periodic=True, check_worker_health=False)
+    consumer = HUEY.create_consumer(
+        workers=2, worker_type="thread", periodic=True, check_worker_health=False, shutdown_timeout=3
+    )
     consumer.start()  # threads in this process; runserver below keeps the main thread
+    # The consumer takes SIGINT and SIGTERM for a loop of its own, which the demo never runs (runserver has
+    # the main thread): give both back, so that Ctrl-C and a plain kill stop the server and then the worker.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(
         f"\n连心 demo: http://127.0.0.1:{args.port}/  (worker running in-process; Ctrl-C stops both)\n",
         flush=True,
     )
-    try:
+    try:  # runserver turns Ctrl-C (and so SIGTERM) into a clean exit
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
     finally:
-        consumer.stop(graceful=True)
+        print("\n连心 demo: stopping the server and the worker…", flush=True)
+        consumer.stop(graceful=True)  # the task in hand may finish, for at most shutdown_timeout seconds
     return 0
 
 
