@@ -26,21 +26,18 @@ def _clear_cache() -> Iterator[None]:
     cache.clear()
 
 
+def private_env(var: Any) -> dict[str, str]:
+    """The environment for a ``lianxin`` process with a private var/ and SQLite database, so that these runs
+    never touch the developer's demo (nor inherit the test run's settings or secret key)."""
+    dropped = ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
+    e = {k: v for k, v in os.environ.items() if k not in dropped}
+    e.update(LIANXIN_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var}/db.sqlite3", PYTHONUNBUFFERED="1")
+    return e
+
+
 @pytest.fixture
 def env(tmp_path):
-    """The environment for a ``lianxin`` process with a private var/ and SQLite database, so that these runs
-    never touch the developer's demo."""
-    e = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
-    }
-    e.update(
-        LIANXIN_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        PYTHONUNBUFFERED="1",
-    )
-    return e
+    return private_env(tmp_path)
 
 
 @pytest.fixture

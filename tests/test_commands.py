@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -15,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import private_env
+
 BIN = Path(sys.executable).parent / "lianxin"
 
 
@@ -26,21 +27,6 @@ def free_port() -> int:
 
 # Real processes: slow. One xdist group, so that one worker builds the demo below once for all of them.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("commands")]
-
-
-def private_env(var: Path) -> dict[str, str]:
-    """A private var/ and SQLite database, so these runs never touch the developer's demo."""
-    e = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
-    }
-    e.update(
-        LIANXIN_VAR_DIR=str(var),
-        DATABASE_URL=f"sqlite:///{var / 'db.sqlite3'}",
-        PYTHONUNBUFFERED="1",
-    )
-    return e
 
 
 @pytest.fixture(scope="module")
@@ -90,16 +76,21 @@ def stop(proc: subprocess.Popen) -> str:
     return out or ""
 
 
-def test_demo_builds_the_town_serves_it_and_runs_the_worker(built_env):
-    env = built_env  # built from an empty database by built_var; this run brings it up to date and serves it
-    port = free_port()
-    proc = subprocess.Popen(
+def start_demo(env: dict[str, str], port: int) -> subprocess.Popen:
+    """``lianxin demo`` serving on ``port``, its output (both streams) readable as text."""
+    return subprocess.Popen(
         [BIN, "demo", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_demo_builds_the_town_serves_it_and_runs_the_worker(built_env):
+    env = built_env  # built from an empty database by built_var; this run brings it up to date and serves it
+    port = free_port()
+    proc = start_demo(env, port)
     try:
         html = wait_http(f"http://127.0.0.1:{port}/accounts/login/", proc)
         assert "登录" in html  # Chinese by default
@@ -121,13 +112,7 @@ def test_demo_builds_the_town_serves_it_and_runs_the_worker(built_env):
 def test_the_demo_stops_on_ctrl_c_and_sigterm(built_env, signum):
     """Before, the in-process worker swallowed both signals and only SIGKILL ended the demo."""
     port = free_port()
-    proc = subprocess.Popen(
-        [BIN, "demo", "--port", str(port)],
-        env=built_env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = start_demo(built_env, port)
     try:
         wait_http(f"http://127.0.0.1:{port}/accounts/login/", proc)
         proc.send_signal(signum)

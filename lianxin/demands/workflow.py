@@ -26,7 +26,7 @@ from . import services
 from .events import Event as E
 from .models import Demand, DemandEvent
 from .selectors import pending_extension
-from .states import ASSIGNMENT_LIST, ON_THE_CLOCK, TERMINAL, Status  # noqa: F401  (re-exported)
+from .states import ON_THE_CLOCK, Status
 
 S = Status
 OPEN = (S.RECORDED, S.CLAIMED)

@@ -8,7 +8,7 @@ from django import template
 
 from lianxin.accounts.roles import Capability
 
-from ..workflow import ON_THE_CLOCK
+from ..states import ON_THE_CLOCK
 
 register = template.Library()
 
