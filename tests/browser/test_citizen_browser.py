@@ -203,7 +203,12 @@ def test_the_public_board_shows_the_result_without_personal_data(
     public.goto(f"{live_server.url}/board/{pt.town.code}/stations/")
     public.get_by_role("link", name=pt.loop.deputy.deputy.name).first.click()
     expect(public.locator(".qr img")).to_be_visible()
-    assert public.locator(".qr img").evaluate("img => img.naturalWidth") > 0
+    # Visible is not yet decoded: wait for the image's load (or error) before reading its width.
+    loaded = (
+        "img => img.complete ? img.naturalWidth : new Promise(done => {"
+        " img.onload = () => done(img.naturalWidth); img.onerror = () => done(0); })"
+    )
+    assert public.locator(".qr img").evaluate(loaded) > 0
     shot(public, artifacts_dir, "board-deputy")
     context.close()
     assert Demand.objects.filter(requester_phone_hash=lookup_hash("13511112222")).count() == 1
