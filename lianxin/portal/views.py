@@ -1,3 +1,4 @@
+from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
@@ -7,9 +8,21 @@ from .selectors import town_summary
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Staff see their town at a glance; everyone else goes to sign in."""
+    """Each person lands on their work: a deputy or a department on their inbox, the office on the town at a
+    glance, an administrator on the tools of their duty; everyone else goes to sign in."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.can(Capability.CLAIM_DEMAND) or request.user.can(Capability.HANDLE_ASSIGNMENT):
+        return redirect("demands:index")
+    return town(request)
+
+
+def town(request: HttpRequest) -> HttpResponse:
+    """The town at a glance (grid statistics), for whoever reads the town's workbench."""
     if not request.user.is_authenticated:
         return redirect("login")
     if not request.user.can(Capability.VIEW_TOWN):
-        return render(request, "portal/welcome.html")
+        # The admin's own index, cut to the models this account may use: its real tools, nothing more.
+        tools = admin.site.get_app_list(request) if request.user.is_staff else []
+        return render(request, "portal/welcome.html", {"tools": tools})
     return render(request, "portal/home.html", {"summary": town_summary(user=request.user)})
