@@ -224,7 +224,7 @@ class RelocateForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cells = selectors.cells_for(self.user).filter(town_id=self.demand.town_id)
-        self.fields["cell"].queryset = cells.exclude(pk=self.demand.cell_id)  # type: ignore[attr-defined]
+        self.fields["cell"].queryset = cells.exclude(pk=self.demand.cell_id or 0)  # type: ignore[attr-defined]
 
 
 class AppointForm(ActionForm):

@@ -104,7 +104,9 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
         rows = filterset.qs if filterset.is_bound else filterset.queryset
     if request.GET.get("format") == "xlsx" and not invalid:
         name = f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(exports.demands_xlsx(rows, title=label), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(
+            exports.demands_xlsx(rows, title=label), content_type=exports.XLSX_CONTENT_TYPE
+        )
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
         return response
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 
 from lianxin.accounts.roles import Capability
 
@@ -26,3 +28,9 @@ def town(request: HttpRequest) -> HttpResponse:
         tools = admin.site.get_app_list(request) if request.user.is_staff else []
         return render(request, "portal/welcome.html", {"tools": tools})
     return render(request, "portal/home.html", {"summary": town_summary(user=request.user)})
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on every site: send them to our own icon among the static files."""
+    return redirect(static("favicon.svg"), permanent=True)

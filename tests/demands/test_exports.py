@@ -6,9 +6,9 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone, translation
-import time_machine
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -82,7 +82,9 @@ def test_a_row_carries_the_assignment_result_and_verdict(client, loop):
     assert row[5] == loop.deputy.deputy.name
     assert row[6] == str(loop.department)
     assert row[7] == "疏通排水" and row[8] == "三日内无积水"
-    assert row[9] == timezone.localtime(demand.assignment.due_at).replace(tzinfo=None, second=0, microsecond=0)
+    assert row[9] == timezone.localtime(demand.assignment.due_at).replace(
+        tzinfo=None, second=0, microsecond=0
+    )
     assert row[10].startswith("已疏通") and "已解决" in row[10]
     assert row[11] == "满意"
     assert row[12] == "已评价"
@@ -137,7 +139,7 @@ def test_the_printed_sheet_is_named_frozen_typed_and_wide_enough(client, loop):
     """Issue 10, point 12: the sheet read back with openpyxl, as an office would open it."""
     at = dt.datetime(2026, 3, 1, 17, 30, tzinfo=dt.UTC)  # 2026-03-02 01:30 in the town: across the date line
     with time_machine.travel(at, tick=False):
-        demand = loop.recorded(title="=HYPERLINK(\"http://x\")", description="-1+2")
+        demand = loop.recorded(title='=HYPERLINK("http://x")', description="-1+2")
         loop.recorded(title="路灯不亮")
     client.force_login(loop.presidium)
     response = client.get(reverse("demands:list", args=["problem"]), {"format": "xlsx"})

@@ -14,7 +14,6 @@ from lianxin.demands import services
 from lianxin.demands.models import Demand, DemandEvent, Evaluation, ExtensionStatus
 from lianxin.demands.workflow import MOVES, Status
 from lianxin.notify.models import OutboxMessage
-
 from lianxin.territory.models import GridCell
 
 from ..factories import UserFactory
