@@ -66,7 +66,7 @@ def open_action(page: Page, action: str) -> Any:
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_the_deputy_and_the_department_work_from_their_inbox(browser: Browser, desk, artifacts_dir, size):
-    loop, demand, base = desk
+    loop, _demand, base = desk
 
     # The deputy lands on the inbox, and the 超期 tab is on screen, not cut off.
     deputy = signed_in(browser, base, loop.deputy, size)

@@ -329,3 +329,16 @@ def test_a_delivery_that_finds_another_running_steps_aside_quietly(loop, caplog)
         assert deliver_outbox_every_minute.call_local() == 0
     assert "unable to acquire lock" not in caplog.text
     assert deliver_outbox.call_local() > 0, "once the other delivery is done, the queue goes out"
+
+
+def test_an_internal_note_does_not_leave_by_open311_and_an_interim_reply_does(client, loop):
+    from lianxin.api.services import api_key_create
+
+    _key, raw = api_key_create(town=loop.town, name="12345 热线")
+    demand = loop.accepted()
+    services.demand_note(demand=demand, actor=loop.staff, note="村民情绪激动")
+    services.demand_progress(demand=demand, actor=loop.staff, reply="已报修")
+    response = client.get("/open311/v2/servicerequestupdates.json", {"api_key": raw})
+    assert response.status_code == 200
+    text = " ".join(r["description"] for r in response.json())
+    assert "已报修" in text and "情绪激动" not in text
