@@ -45,9 +45,14 @@ def demo(args: argparse.Namespace) -> int:
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
-    if not settings.DEBUG:  # DEBUG=0 in the environment: serve hashed files as production does
+    if not settings.DEBUG:  # as production does: hashed files, served by whitenoise
         call_command("collectstatic", interactive=False, verbosity=0)
 
+    if not _port_free(args.port):
+        print(f"连心 demo: port {args.port} is in use; choose another with --port.", file=sys.stderr)
+        return 1
+    # The worker's routine lines (tasks registered, a task run every minute) would bury the address.
+    logging.getLogger("huey").setLevel(logging.WARNING)
     autodiscover_modules("tasks")  # what run_huey does: register every app's tasks with this consumer
     consumer = HUEY.create_consumer(
         workers=2, worker_type="thread", periodic=True, check_worker_health=False, shutdown_timeout=3
@@ -57,8 +62,6 @@ def demo(args: argparse.Namespace) -> int:
     # the main thread): give both back, so that Ctrl-C and a plain kill stop the server and then the worker.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    # The worker's routine lines (a task run every minute) would bury the address: warnings only.
-    logging.getLogger("huey").setLevel(logging.WARNING)
     url = f"http://127.0.0.1:{args.port}/"
     threading.Thread(target=_announce_when_listening, args=(args.port, url), daemon=True).start()
     try:  # runserver turns Ctrl-C (and so SIGTERM) into a clean exit
@@ -67,6 +70,15 @@ def demo(args: argparse.Namespace) -> int:
         print("\n连心 demo: stopping the server and the worker…", flush=True)
         consumer.stop(graceful=True)  # the task in hand may finish, for at most shutdown_timeout seconds
     return 0
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def _announce_when_listening(port: int, url: str, timeout: float = 60.0) -> None:

@@ -1,32 +1,20 @@
 from huey import crontab
-from huey.contrib.djhuey import HUEY, db_periodic_task, db_task
-from huey.exceptions import TaskLockedException
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from lianxin.core.tasklocks import alone
 
 from .services import outbox_deliver
 
 OUTBOX_LOCK = "lianxin-outbox"
 
 
-def _deliver_unless_running() -> int:
-    """One delivery at a time. A delivery that finds another running steps aside quietly: the one running
-    (or the next minute's) sends what is queued, so there is nothing to warn about. (huey's ``lock_task``
-    decorator would log "Task … not run, unable to acquire lock" for each, as the demo did at start.)"""
-    lock = HUEY.lock_task(OUTBOX_LOCK)
-    try:
-        lock.acquire()
-    except TaskLockedException:
-        return 0
-    try:
-        return outbox_deliver()
-    finally:
-        lock.release()
-
-
 @db_task()
+@alone(OUTBOX_LOCK)
 def deliver_outbox() -> int:
-    return _deliver_unless_running()
+    return outbox_deliver()
 
 
 @db_periodic_task(crontab(minute="*"))
+@alone(OUTBOX_LOCK)
 def deliver_outbox_every_minute() -> int:
-    return _deliver_unless_running()
+    return outbox_deliver()
