@@ -123,7 +123,7 @@ def test_the_presidium_reroutes_an_overdue_item(browser: Browser, desk, artifact
     )
     reassign.get_by_label("理由").fill("属供电所职责")
     reassign.get_by_role("button", name="改派牵头部门").click()
-    expect(office.locator("h1 + .meta [data-status]")).to_have_text(str(Status.ASSIGNED.label))
+    expect(office.locator("h1 + .meta [data-status]")).to_have_attribute("data-status", Status.ASSIGNED)
 
     relocate = open_action(office, "relocate")
     relocate.get_by_label("所属村(社区)网格").select_option(label=str(east))
