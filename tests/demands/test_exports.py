@@ -54,7 +54,7 @@ def export(client, kind: str, **params) -> list[list]:
     ("kind", "statuses"),
     [("problem", PROBLEM_LIST), ("assignment", ASSIGNMENT_LIST), ("completion", COMPLETION_LIST)],
 )
-def test_each_list_exports_13_columns_in_order_one_row_per_demand(client, loop, outsider, kind, statuses):
+def test_each_list_exports_15_columns_in_order_one_row_per_demand(client, loop, outsider, kind, statuses):
     for make in (loop.recorded, loop.claimed, loop.assigned, loop.returned, loop.evaluated, loop.closed):
         make()
     client.force_login(loop.presidium)
