@@ -79,7 +79,7 @@ def test_an_internal_note_reaches_no_citizen_and_an_interim_reply_does(client, l
     assert 'data-kind="note"' in html and 'data-kind="progress"' in html
 
 
-def test_an_empty_note_is_a_400_in_chinese_with_the_form_kept(client, loop):
+def test_an_empty_interim_reply_is_a_400_in_chinese(client, loop):
     demand = loop.accepted()
     client.force_login(loop.staff)
     response = client.post(act_url(demand, "progress"), {"progress-reply": "  "})
