@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
@@ -101,7 +102,7 @@ class Shift(TownOwned):
         indexes = [models.Index(fields=["town", "station", "starts_at"], name="shift_station_start")]
 
     def __str__(self) -> str:
-        return f"{self.deputy} @ {self.station} {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.station} {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
 
 
 class Reception(TownOwned):

@@ -14,18 +14,19 @@ from .sources import SOURCES
 
 
 def deputies_of(event: DomainEvent) -> list[int]:
-    """The deputies an event lands with (see ``sources.Source``), all of the event's town."""
+    """The deputies an event lands with (see ``sources.Source``), all of the event's town. The subject's
+    deputy is in its town already (a same-town trigger); listed ones are checked here."""
     source = SOURCES[event.kind]
     ids: set[int] = set()
     if source.actor and (deputy := getattr(event.actor, "deputy", None)) is not None:
-        ids.add(deputy.pk)
-    if source.listed:
-        ids.update(int(pk) for pk in event.data.get("deputies", ()) or ())
+        if deputy.town_id == event.town_id:
+            ids.add(deputy.pk)
     if source.subject and (pk := getattr(event.subject, "deputy_id", None)) is not None:
         ids.add(pk)
-    if not ids:
-        return []
-    return list(Deputy.objects.filter(town_id=event.town_id, pk__in=ids).values_list("pk", flat=True))
+    listed = {int(pk) for pk in (event.data.get("deputies", ()) or ()) if source.listed} - ids
+    if listed:
+        ids.update(Deputy.objects.filter(town_id=event.town_id, pk__in=listed).values_list("pk", flat=True))
+    return sorted(ids)
 
 
 def source_of(row: object) -> str:

@@ -4,7 +4,6 @@ the coverage of visits. Staff reads start from ``restrict``; the public ones tak
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -166,17 +165,22 @@ def shift_at(*, deputy: Deputy, station: Station) -> Shift | None:
     return mine.filter(status=ShiftStatus.SCHEDULED, ends_at__gt=clock.now()).order_by("starts_at").first()
 
 
-def opening_hours(*, station: Station, weeks: int = 4) -> list[str]:
-    """The station's opening hours as the rota has them for the coming weeks: "星期二 09:00–12:00"."""
+def opening_hours(*, station: Station, weeks: int = 4, limit: int = 6) -> list[str]:
+    """When deputies sit in the station, as the rota has it for the coming weeks: "12-03 星期四 09:00–11:00"."""
     now = clock.now()
-    shifts = Shift.objects.filter(
-        station=station, ends_at__gte=now, starts_at__lt=now + dt.timedelta(weeks=weeks)
-    ).exclude(status=ShiftStatus.CANCELLED)
-    slots: Counter[tuple[int, str]] = Counter()
-    for starts, ends in shifts.values_list("starts_at", "ends_at"):
+    shifts = (
+        Shift.objects.filter(station=station, ends_at__gte=now, starts_at__lt=now + dt.timedelta(weeks=weeks))
+        .exclude(status=ShiftStatus.CANCELLED)
+        .order_by("starts_at")
+        .values_list("starts_at", "ends_at")
+    )
+    slots: list[str] = []
+    for starts, ends in shifts:
         s, e = timezone.localtime(starts), timezone.localtime(ends)
-        slots[(s.weekday(), f"{formats.date_format(s, 'l')} {s:%H:%M}–{e:%H:%M}")] += 1
-    return [text for (_day, text) in sorted(slots)]
+        text = f"{s:%m-%d} {formats.date_format(s, 'l')} {s:%H:%M}–{e:%H:%M}"
+        if text not in slots:
+            slots.append(text)
+    return slots[:limit]
 
 
 @dataclass
