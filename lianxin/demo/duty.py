@@ -7,7 +7,7 @@ the duty record fills itself from the events they publish (nothing is written to
 1. Every deputy gets their account (the same deterministic usernames as the demand year).
 2. The rota, from each station duty's schedule (centre windows on two days a month, the industry station on
    Tuesday afternoons, collection points on Thursday mornings): a sample of it within the year, the whole
-   of it for eight weeks after, so the stations' opening hours come from it. About one shift in 25 is missed.
+   of it for five weeks after, so the stations' opening hours come from it. About one shift in 25 is missed.
 3. Check-in and check-out of each past shift; a reception on every third one.
 4. Visits by each deputy with a paired observer: door to door, a staggered visit and an evening talk;
    a quarter raise matters, and a few of those become demands.
@@ -38,7 +38,7 @@ from lianxin.territory.models import StationKind
 from .demands import LAST_DAY, START, Actors
 from .generator import Stats
 
-AFTER = dt.timedelta(weeks=8)  # the rota goes on after the demo year: opening hours come from it
+AFTER = dt.timedelta(weeks=5)  # the rota goes on after the demo year: opening hours come from it
 TALKS = ["宣讲惠农补贴政策", "宣讲医保参保政策", "宣讲养老保险政策", "宣讲安全生产知识", "宣讲防范电信诈骗"]
 TRAININGS = ["县人大代表履职培训", "镇人大代表专题学习"]
 HELP = ["走访企业解决用工难题", "协调企业用电增容", "促成校企合作协议"]
