@@ -85,7 +85,8 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
     rng = random.Random(f"lianxin-duty-{index}")
     actors = Actors(town, index, stats)
     users = {
-        d.pk: actors.link(d, f"deputy-{i + 1:02d}", Role.DEPUTY, f"{d.name}代表") for i, d in enumerate(deputies)
+        d.pk: actors.link(d, f"deputy-{i + 1:02d}", Role.DEPUTY, f"{d.name}代表")
+        for i, d in enumerate(deputies)
     }
     presidium = User.objects.get(town=town, role=Role.PRESIDIUM, username=actors.username("presidium"))
     end = _at(LAST_DAY, 18)
@@ -98,17 +99,26 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
             user = users[sd.deputy_id]
             for day, start, stop in _days(sd.schedule, sd.station.kind, rng):
                 shift = services.shift_plan(
-                    station=sd.station, deputy=sd.deputy, starts_at=_at(day, start), ends_at=_at(day, stop), actor=presidium
+                    station=sd.station,
+                    deputy=sd.deputy,
+                    starts_at=_at(day, start),
+                    ends_at=_at(day, stop),
+                    actor=presidium,
                 )
                 stats.created += 1
                 if shift.ends_at < end and rng.random() > 0.04:
-                    steps.append((shift.starts_at + dt.timedelta(minutes=rng.randrange(-20, 15)), ("in", shift, user)))
+                    steps.append(
+                        (shift.starts_at + dt.timedelta(minutes=rng.randrange(-20, 15)), ("in", shift, user))
+                    )
 
     # 4. Visits: door to door, staggered (a Saturday morning), an evening talk; observers go along.
     paired: dict[int, list[Observer]] = {}
     for obs in observers:
         paired.setdefault(obs.deputy_id, []).append(obs)
-    cells = {lk.deputy_id: lk.cell for lk in DeputyCell.objects.filter(town=town, is_primary=True).select_related("cell")}
+    cells = {
+        lk.deputy_id: lk.cell
+        for lk in DeputyCell.objects.filter(town=town, is_primary=True).select_related("cell")
+    }
     for dep in deputies:
         cell = cells.get(dep.pk)
         if cell is None:
@@ -161,7 +171,7 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
                     observer=observer, matters=matters, heard="群众反映总体满意" if not matters else "",
                 )  # fmt: skip
                 if matters and category is not None and turned < 12:
-                    services.matter_to_demand(matter=visit.matters.first(), actor=user, category=category)
+                    services.matter_to_demand(matter=visit.matters.all()[0], actor=user, category=category)
                     turned += 1
             else:
                 user, kind, title, day = args

@@ -39,7 +39,9 @@ class NoteForm(forms.Form):
 class VisitLogForm(forms.Form):
     households = forms.IntegerField(label=_("Households visited"), min_value=1, max_value=500)
     places = forms.CharField(label=_("Where (groups, buildings)"), required=False, max_length=200)
-    heard = forms.CharField(label=_("What was heard"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    heard = forms.CharField(
+        label=_("What was heard"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     matters = forms.CharField(
         label=_("Matters raised, one per line (none is fine)"),
         required=False,
@@ -53,7 +55,9 @@ class VisitLogForm(forms.Form):
 class VisitRecordForm(VisitLogForm):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none())
-    observer = forms.ModelChoiceField(label=_("With observer"), queryset=Observer.objects.none(), required=False)
+    observer = forms.ModelChoiceField(
+        label=_("With observer"), queryset=Observer.objects.none(), required=False
+    )
     done_at = forms.DateTimeField(label=_("Visited at"), widget=forms.DateTimeInput(attrs=LOCAL))
     field_order = ["kind", "cell", "observer", "done_at", "households", "places", "heard", "matters"]
 
@@ -66,7 +70,9 @@ class VisitRecordForm(VisitLogForm):
 class VisitPlanForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
     cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none())
-    observer = forms.ModelChoiceField(label=_("With observer"), queryset=Observer.objects.none(), required=False)
+    observer = forms.ModelChoiceField(
+        label=_("With observer"), queryset=Observer.objects.none(), required=False
+    )
     planned_for = forms.DateTimeField(label=_("Planned for"), widget=forms.DateTimeInput(attrs=LOCAL))
 
     def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
@@ -82,20 +88,24 @@ class ToDemandForm(forms.Form):
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(town_id=town_id, active=True).order_by("name")  # type: ignore[attr-defined]
+        categories = Category.objects.filter(town_id=town_id, active=True).order_by("name")
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
 
 class ReceptionForm(forms.Form):
     matter = forms.CharField(label=_("What the person came about"), max_length=200)
     category = forms.ModelChoiceField(
-        label=_("Make it a demand in this category (optional)"), queryset=Category.objects.none(), required=False
+        label=_("Make it a demand in this category (optional)"),
+        queryset=Category.objects.none(),
+        required=False,
     )
     requester_name = forms.CharField(label=_("Name of the person (optional)"), required=False, max_length=30)
     requester_phone = forms.CharField(label=_("Their phone (optional)"), required=False, max_length=20)
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = Category.objects.filter(town_id=town_id, active=True).order_by("name")  # type: ignore[attr-defined]
+        categories = Category.objects.filter(town_id=town_id, active=True).order_by("name")
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
 
 
 class ActivityForm(forms.Form):
@@ -128,5 +138,8 @@ class WeeklyShiftsForm(forms.Form):
 
 class ReportTextForm(forms.Form):
     own_text = forms.CharField(
-        label=_("In your own words"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 8})
+        label=_("In your own words"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
     )

@@ -80,8 +80,12 @@ class PointWeight(TownOwned):
 class Shift(TownOwned):
     """One shift (值班) of one deputy at one station; checked in and out on the phone with the station's QR."""
 
-    station = models.ForeignKey(Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="shifts")
-    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="shifts")
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.CASCADE, related_name="shifts"
+    )
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="shifts"
+    )
     starts_at = models.DateTimeField(_("starts at"), db_index=True)
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(
@@ -108,7 +112,9 @@ class Shift(TownOwned):
 class Reception(TownOwned):
     """A person received during a shift (接待), and the demand it became, if any."""
 
-    shift = models.ForeignKey(Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="receptions")
+    shift = models.ForeignKey(
+        Shift, verbose_name=_("shift"), on_delete=models.CASCADE, related_name="receptions"
+    )
     matter = models.CharField(_("matter"), max_length=200)
     demand = models.ForeignKey(
         Demand, verbose_name=_("demand"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -125,8 +131,12 @@ class Visit(TownOwned):
     """A visit by a deputy–observer pair: door to door, staggered (错时) or an evening talk (夜访)."""
 
     kind = models.CharField(_("kind of visit"), max_length=10, choices=VisitKind.choices)
-    status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED)
-    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="visits")
+    status = models.CharField(
+        _("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.PLANNED
+    )
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="visits"
+    )
     observer = models.ForeignKey(
         Observer,
         verbose_name=_("observer"),
@@ -135,7 +145,9 @@ class Visit(TownOwned):
         blank=True,
         related_name="visits",
     )
-    cell = models.ForeignKey(GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="visits")
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="visits"
+    )
     planned_for = models.DateTimeField(_("planned for"))
     done_at = models.DateTimeField(_("visited at"), null=True, blank=True, db_index=True)
     households = models.PositiveSmallIntegerField(_("households visited"), default=0)
@@ -162,7 +174,9 @@ class Visit(TownOwned):
 class VisitMatter(TownOwned):
     """A matter raised on a visit; one step makes it a demand."""
 
-    visit = models.ForeignKey(Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="matters")
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="matters"
+    )
     summary = models.CharField(_("matter"), max_length=200)
     demand = models.ForeignKey(
         Demand, verbose_name=_("demand"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -198,8 +212,12 @@ class ManualActivity(TownOwned):
         verbose_name_plural = _("activities entered by hand")
         ordering = ["-happened_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=[k.value for k in MANUAL]), name="manual_activity_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=ActivityStatus.values), name="manual_activity_status_valid"),
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in MANUAL]), name="manual_activity_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ActivityStatus.values), name="manual_activity_status_valid"
+            ),
             models.CheckConstraint(
                 condition=~Q(evidence="") | ~Q(evidence_note=""), name="manual_activity_has_evidence"
             ),
@@ -221,7 +239,12 @@ class DutyEvent(TownOwned):
     from_status = models.CharField(_("from"), max_length=12, blank=True)
     to_status = models.CharField(_("to"), max_length=12, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), default=now, db_index=True)
@@ -244,7 +267,9 @@ class DutyEvent(TownOwned):
 class DutyReport(TownOwned):
     """The deputy's own words for the year's duty report (述职报告), kept while they review it."""
 
-    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="reports")
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="reports"
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     own_text = models.TextField(_("in the deputy's own words"), blank=True)
     updated_at = models.DateTimeField(default=now)

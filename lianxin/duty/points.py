@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 
 from .kinds import Activity
 from .models import DutyEntry, PointWeight
@@ -67,7 +67,7 @@ def calculate(counts: dict[str, int], table: dict[str, Decimal]) -> Points:
     return Points(lines=lines, total=sum((line.points for line in lines), Decimal(0)))
 
 
-def counts_by_deputy(entries: "DutyEntry.objects") -> dict[int, dict[str, int]]:  # type: ignore[valid-type]
+def counts_by_deputy(entries: QuerySet[DutyEntry]) -> dict[int, dict[str, int]]:
     out: dict[int, dict[str, int]] = {}
     for deputy_id, kind, n in entries.values_list("deputy_id", "kind").annotate(n=Count("id")).order_by():
         out.setdefault(deputy_id, {})[kind] = n

@@ -18,9 +18,9 @@ def deputies_of(event: DomainEvent) -> list[int]:
     deputy is in its town already (a same-town trigger); listed ones are checked here."""
     source = SOURCES[event.kind]
     ids: set[int] = set()
-    if source.actor and (deputy := getattr(event.actor, "deputy", None)) is not None:
-        if deputy.town_id == event.town_id:
-            ids.add(deputy.pk)
+    deputy = getattr(event.actor, "deputy", None) if source.actor else None
+    if deputy is not None and deputy.town_id == event.town_id:
+        ids.add(deputy.pk)
     if source.subject and (pk := getattr(event.subject, "deputy_id", None)) is not None:
         ids.add(pk)
     listed = {int(pk) for pk in (event.data.get("deputies", ()) or ()) if source.listed} - ids

@@ -31,4 +31,5 @@ def report_pdf(*, user: Any, deputy: Deputy, year: int) -> bytes:
     from weasyprint import HTML  # imported here: loading Pango costs a moment, and only this needs it
 
     html = render_to_string("duty/report_pdf.html", report_context(user=user, deputy=deputy, year=year))
-    return HTML(string=html).write_pdf()  # type: ignore[no-any-return]
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf

@@ -59,7 +59,9 @@ def duty_events(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     deputy = deputy_of(principal)
     if deputy is None:
         return qs.none()
-    return qs.filter(Q(shift__deputy_id=deputy.pk) | Q(visit__deputy_id=deputy.pk) | Q(activity__deputy_id=deputy.pk))
+    return qs.filter(
+        Q(shift__deputy_id=deputy.pk) | Q(visit__deputy_id=deputy.pk) | Q(activity__deputy_id=deputy.pk)
+    )
 
 
 scopes.rule(m.Shift)(scopes.public)

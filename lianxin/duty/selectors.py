@@ -68,8 +68,9 @@ def deputy_record(*, user: Any, deputy: Deputy, year: int, entries: int = 200) -
         counts=[(k, str(Activity(k).label), counts[k]) for k in Activity.values if counts.get(k)],
         points=points.calculate(counts, points.weights(deputy.town_id)),
         entries=list(
-            entries_of_year(DutyEntry.objects.restrict(user).filter(deputy=deputy), year)
-            .select_related("demand")[:entries]
+            entries_of_year(DutyEntry.objects.restrict(user).filter(deputy=deputy), year).select_related(
+                "demand"
+            )[:entries]
         ),
         shifts_done=shifts.filter(checked_in_at__isnull=False).count(),
         shifts_missed=shifts.filter(status=ShiftStatus.SCHEDULED, ends_at__lt=now).count(),
@@ -106,7 +107,9 @@ def public_record(*, deputy: Deputy, year: int) -> PublicRecord:
         counts=[(str(Activity(k).label), counts[k]) for k in Activity.values if counts.get(k)],
         total_points=points.calculate(counts, points.weights(deputy.town_id)).total,
         shifts_done=counts.get(Activity.STATION_DUTY, 0),
-        visits=sum(counts.get(k, 0) for k in (Activity.VISIT, Activity.STAGGERED_VISIT, Activity.EVENING_VISIT)),
+        visits=sum(
+            counts.get(k, 0) for k in (Activity.VISIT, Activity.STAGGERED_VISIT, Activity.EVENING_VISIT)
+        ),
     )
 
 
@@ -233,5 +236,3 @@ def report_text(*, deputy: Deputy, year: int) -> str:
 
 def demands_done(record: Record) -> int:
     return sum(1 for d in record.demands if d.status in DONE)
-
-

@@ -84,9 +84,12 @@ def shift_plan(
         errors["ends_at"] = _("A shift must end after it starts.")
     elif ends_at - starts_at > dt.timedelta(hours=12):
         errors["ends_at"] = _("A shift lasts at most 12 hours.")
-    if not errors and Shift.objects.filter(
-        deputy=deputy, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exclude(status=ShiftStatus.CANCELLED).exists():
+    if (
+        not errors
+        and Shift.objects.filter(deputy=deputy, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        .exclude(status=ShiftStatus.CANCELLED)
+        .exists()
+    ):
         errors["starts_at"] = _("This deputy already has a shift at that time.")
     if errors:
         raise ValidationError(errors)
@@ -141,25 +144,28 @@ def shift_check_in(*, station: Station, actor: Any, token: str) -> Shift:
     """
     deputy = _own_deputy(actor)
     if not constant_time_compare(token or "", checkin_token(station)):
-        raise ValidationError(_("This is not the check-in code of this station. Scan the code at the station."))
+        raise ValidationError(
+            _("This is not the check-in code of this station. Scan the code at the station.")
+        )
     now = clock.now()
     mine = Shift.objects.filter(deputy=deputy, station=station)
     shift = (
-        mine.filter(
-            status=ShiftStatus.SCHEDULED, starts_at__lte=now + CHECK_IN_EARLY, ends_at__gt=now
-        )
+        mine.filter(status=ShiftStatus.SCHEDULED, starts_at__lte=now + CHECK_IN_EARLY, ends_at__gt=now)
         .order_by("starts_at")
         .first()
     )
     if shift is None:
         if (on := mine.filter(status=ShiftStatus.ON_DUTY).first()) is not None:
             raise TransitionError(
-                _("You are already checked in here since %(time)s.") % {"time": _local(on.checked_in_at or now)}
+                _("You are already checked in here since %(time)s.")
+                % {"time": _local(on.checked_in_at or now)}
             )
         upcoming = mine.filter(status=ShiftStatus.SCHEDULED, starts_at__gt=now).order_by("starts_at").first()
         message = _("You have no shift at %(station)s now, so you cannot check in.") % {"station": station}
         if upcoming is not None:
-            message += " " + _("Your next shift here starts at %(time)s.") % {"time": _local(upcoming.starts_at)}
+            message += " " + _("Your next shift here starts at %(time)s.") % {
+                "time": _local(upcoming.starts_at)
+            }
         raise ValidationError(message)
     return shift_check_in_move(shift=shift, actor=actor)
 
@@ -225,9 +231,13 @@ def _check_visit_time(kind: str, moment: dt.datetime) -> None:
         office = is_workday(local.date()) and WORKDAY_START <= local.time() < WORKDAY_END
         if office:
             raise ValidationError(
-                {"planned_for": _("A staggered visit is outside office hours: evenings, weekends or holidays.")}
+                {
+                    "planned_for": _(
+                        "A staggered visit is outside office hours: evenings, weekends or holidays."
+                    )
+                }
             )
-    if kind == VisitKind.EVENING and EVENING_FROM > local.time() and local.time() > dt.time(4, 0):
+    if kind == VisitKind.EVENING and local.time() < EVENING_FROM and local.time() > dt.time(4, 0):
         raise ValidationError({"planned_for": _("An evening talk starts at 18:00 or later.")})
 
 
@@ -253,7 +263,12 @@ def visit_plan(
         raise ValidationError(errors)
     _check_visit_time(kind, planned_for)
     visit = Visit.objects.create(
-        town_id=deputy.town_id, kind=kind, deputy=deputy, observer=observer, cell=cell, planned_for=planned_for
+        town_id=deputy.town_id,
+        kind=kind,
+        deputy=deputy,
+        observer=observer,
+        cell=cell,
+        planned_for=planned_for,
     )
     _flow(Visit).step(visit, VisitEvent.PLAN, actor, note=_local(planned_for))
     return visit
@@ -314,7 +329,13 @@ def visit_record(
     """Log a visit that was not planned beforehand: plan and log in one go."""
     visit = visit_plan(actor=actor, kind=kind, cell=cell, planned_for=done_at, observer=observer)
     return visit_log(
-        visit=visit, actor=actor, households=households, places=places, heard=heard, matters=matters, done_at=done_at
+        visit=visit,
+        actor=actor,
+        households=households,
+        places=places,
+        heard=heard,
+        matters=matters,
+        done_at=done_at,
     )
 
 
@@ -410,7 +431,9 @@ def activity_reject(*, activity: ManualActivity, actor: Any, note: str = "") -> 
     flow.check(actor, ActivityEvent.REJECT, activity)
     if not note.strip():
         raise ValidationError({"note": _("Tell the deputy why it is not confirmed.")})
-    return flow.transition(activity, ActivityEvent.REJECT, actor, checked=True, note=note, decision_note=note.strip()[:200])
+    return flow.transition(
+        activity, ActivityEvent.REJECT, actor, checked=True, note=note, decision_note=note.strip()[:200]
+    )
 
 
 # --- points and the report --------------------------------------------------------------------------
@@ -455,6 +478,8 @@ def report_save_text(*, deputy: Deputy, year: int, actor: Any, text: str) -> Dut
     if len(text) > 4000:
         raise ValidationError({"own_text": _("Keep it under 4000 characters.")})
     report, _created = DutyReport.objects.update_or_create(
-        deputy=deputy, year=year, defaults={"town_id": deputy.town_id, "own_text": text.strip(), "updated_at": clock.now()}
+        deputy=deputy,
+        year=year,
+        defaults={"town_id": deputy.town_id, "own_text": text.strip(), "updated_at": clock.now()},
     )
     return report

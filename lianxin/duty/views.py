@@ -98,7 +98,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         form = f.ReportTextForm(request.POST)
         if form.is_valid():
             try:
-                services.report_save_text(deputy=deputy, year=year, actor=request.user, text=form.cleaned_data["own_text"])
+                services.report_save_text(
+                    deputy=deputy, year=year, actor=request.user, text=form.cleaned_data["own_text"]
+                )
             except ValidationError as error:
                 _form_errors(form, error)
             else:
@@ -128,7 +130,11 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(C.MANAGE_DUTY)
 def rankings(request: HttpRequest) -> HttpResponse:
     year = _year(request)
-    return render(request, "duty/rankings.html", {"year": year, "rows": selectors.rankings(user=request.user, year=year)})
+    return render(
+        request,
+        "duty/rankings.html",
+        {"year": year, "rows": selectors.rankings(user=request.user, year=year)},
+    )
 
 
 @capability_required(C.MANAGE_DUTY)
@@ -204,7 +210,9 @@ def check_in(request: HttpRequest, station_pk: int) -> HttpResponse:
     reception = f.ReceptionForm(town_id=station.town_id)
     if request.method == "POST":
         action = request.POST.get("action")
-        shift = Shift.objects.filter(deputy=deputy, station=station, pk=query_id(request.POST.get("shift"))).first()
+        shift = Shift.objects.filter(
+            deputy=deputy, station=station, pk=query_id(request.POST.get("shift")) or 0
+        ).first()
         try:
             if action == "check_in":
                 services.shift_check_in(station=station, actor=user, token=token)
@@ -308,7 +316,9 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "visit_cancel":
                 services.visit_cancel(visit=obj, actor=user)
             elif action == "to_demand":
-                matter = get_object_or_404(VisitMatter.objects.filter(visit=obj), pk=query_id(request.POST.get("matter")))
+                matter = get_object_or_404(
+                    VisitMatter.objects.filter(visit=obj), pk=query_id(request.POST.get("matter")) or 0
+                )
                 demand_form = f.ToDemandForm(request.POST, town_id=obj.town_id, prefix="demand")
                 if not demand_form.is_valid():
                     raise ValidationError(_("Choose the category of the demand."))
@@ -348,7 +358,9 @@ def coverage(request: HttpRequest) -> HttpResponse:
     days = query_id(request.GET.get("days")) or 30
     days = min(max(days, 1), 365)
     rows = selectors.coverage(user=request.user, days=days)
-    return render(request, "duty/coverage.html", {"rows": rows, "days": days, "stale": sum(r.stale for r in rows)})
+    return render(
+        request, "duty/coverage.html", {"rows": rows, "days": days, "stale": sum(r.stale for r in rows)}
+    )
 
 
 # --- activities entered by hand -------------------------------------------------------------------------
@@ -372,7 +384,11 @@ def activities(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Entered; it counts once the presidium confirms it."))
                 return redirect("duty:activities")
         status = 400
-    rows = ManualActivity.objects.restrict(user).select_related("deputy").order_by("status", "-happened_on")[:200]
+    rows = (
+        ManualActivity.objects.restrict(user)
+        .select_related("deputy")
+        .order_by("status", "-happened_on")[:200]
+    )
     flow = workflow_of(ManualActivity)
     context = {
         "form": form,

@@ -69,4 +69,4 @@ def presidium_of(town: Any) -> Any:
     return UserFactory(role=Role.PRESIDIUM, town=town)
 
 
-__all__ = ["DeputyFactory", "ObserverFactory", "ShiftFactory", "DutyTown", "local", "presidium_of"]
+__all__ = ["DeputyFactory", "DutyTown", "ObserverFactory", "ShiftFactory", "local", "presidium_of"]

@@ -24,7 +24,9 @@ def test_every_demo_deputy_has_a_year_of_duty_from_events(demo_town, demo_user, 
     for entry in mine:  # every entry points at the event row it came from
         model = apps.get_model(entry.source)
         assert model.objects.filter(pk=entry.source_id).exists()
-    assert Shift.objects.filter(town=town, status="scheduled", ends_at__lt=Shift.objects.latest("ends_at").starts_at).exists()
+    assert Shift.objects.filter(
+        town=town, status="scheduled", ends_at__lt=Shift.objects.latest("ends_at").starts_at
+    ).exists()
     client.force_login(demo_user("deputy"))
     page = client.get(reverse("duty:profile", args=[me.pk]) + "?year=2026")
     assert page.status_code == 200 and 'data-entry="station_duty"' in page.content.decode()

@@ -26,7 +26,11 @@ def _work(duty):
         duty.loop.claimed()
         duty.loop.assigned()
         services.visit_record(
-            actor=duty.loop.deputy, kind="door", cell=duty.loop.cell, done_at=local(2026, 3, 10, 9), households=5
+            actor=duty.loop.deputy,
+            kind="door",
+            cell=duty.loop.cell,
+            done_at=local(2026, 3, 10, 9),
+            households=5,
         )
 
 
@@ -65,14 +69,18 @@ def test_profile_full_for_the_deputy_and_presidium_404_for_others_public_part_fo
         assert client.get(url).status_code == status
     client.logout()
     with time_machine.travel(local(2026, 6, 1, 10), tick=False):
-        public = client.get(reverse("portal:deputy", args=[duty.loop.town.code, duty.deputy.pk])).content.decode()
-    assert "data-duty-public" in public and "data-figure=\"points\"" in public
+        public = client.get(
+            reverse("portal:deputy", args=[duty.loop.town.code, duty.deputy.pk])
+        ).content.decode()
+    assert "data-duty-public" in public and 'data-figure="points"' in public
     assert "小区门口积水" not in public  # counts only, no summaries
 
 
 def test_the_annual_report_pdf_holds_chinese_and_the_deputys_own_words(duty, client):
     _work(duty)
-    services.report_save_text(deputy=duty.deputy, year=2026, actor=duty.loop.deputy, text="今年我坚持每周进站接待群众。")
+    services.report_save_text(
+        deputy=duty.deputy, year=2026, actor=duty.loop.deputy, text="今年我坚持每周进站接待群众。"
+    )
     with pytest.raises(PermissionDenied):
         services.report_save_text(deputy=duty.deputy, year=2026, actor=duty.loop.presidium, text="x")
     client.force_login(duty.loop.deputy)

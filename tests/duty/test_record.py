@@ -84,9 +84,11 @@ def close(t):
 
 
 def check_in(t):
-    shift = t.shift(local(2026, 3, 10, 9))
+    t.shift(local(2026, 3, 10, 9))
     with time_machine.travel(local(2026, 3, 10, 9, 5), tick=False):
-        services.shift_check_in(station=t.station, actor=t.loop.deputy, token=services.checkin_token(t.station))
+        services.shift_check_in(
+            station=t.station, actor=t.loop.deputy, token=services.checkin_token(t.station)
+        )
 
 
 def reception(t):
@@ -104,11 +106,19 @@ def visit_door(t):
 
 
 def visit_staggered(t):
-    services.visit_record(actor=t.loop.deputy, kind="staggered", cell=t.loop.cell, done_at=local(2026, 3, 14, 10), households=4)
+    services.visit_record(
+        actor=t.loop.deputy, kind="staggered", cell=t.loop.cell, done_at=local(2026, 3, 14, 10), households=4
+    )
 
 
 def visit_evening(t):
-    services.visit_record(actor=t.loop.deputy, kind="evening", cell=t.loop.cell, done_at=local(2026, 3, 10, 19, 30), households=3)
+    services.visit_record(
+        actor=t.loop.deputy,
+        kind="evening",
+        cell=t.loop.cell,
+        done_at=local(2026, 3, 10, 19, 30),
+        households=3,
+    )
 
 
 def activity(t):
@@ -164,7 +174,11 @@ def test_the_presidium_acting_alone_writes_no_entry(duty):
 
 def test_rejected_activity_and_unsatisfied_evaluation_do_not_count(duty):
     a = services.activity_submit(
-        actor=duty.loop.deputy, kind="training", title="培训", happened_on=dt.date(2026, 3, 1), evidence_note="证书"
+        actor=duty.loop.deputy,
+        kind="training",
+        title="培训",
+        happened_on=dt.date(2026, 3, 1),
+        evidence_note="证书",
     )
     services.activity_reject(activity=a, actor=duty.loop.presidium, note="没有签到")
     duty.loop.returned()

@@ -72,7 +72,11 @@ def test_receptions_are_logged_during_the_shift_and_may_become_demands(duty):
     category = CategoryFactory(town=duty.loop.town)
     with time_machine.travel(local(2026, 3, 10, 10), tick=False):
         r = services.reception_log(
-            shift=shift, actor=duty.loop.deputy, matter="楼道灯坏了", category=category, requester_phone="13900005555"
+            shift=shift,
+            actor=duty.loop.deputy,
+            matter="楼道灯坏了",
+            category=category,
+            requester_phone="13900005555",
         )
         services.shift_check_out(shift=shift, actor=duty.loop.deputy)
     assert r.demand is not None and r.demand.station_id == duty.station.pk and r.demand.channel == "station"
@@ -99,7 +103,9 @@ def test_opening_hours_on_the_public_stations_page_come_from_the_rota(duty, clie
         hours = selectors.opening_hours(station=duty.station)
         page = client.get(reverse("portal:stations", args=[duty.loop.town.code]))
     assert [h.replace("Tuesday", "星期二") for h in hours] == [
-        "03-10 星期二 09:00–12:00", "03-17 星期二 09:00–12:00", "03-24 星期二 09:00–12:00"
+        "03-10 星期二 09:00–12:00",
+        "03-17 星期二 09:00–12:00",
+        "03-24 星期二 09:00–12:00",
     ]
     assert "09:00–12:00" in page.content.decode()
 

@@ -28,9 +28,13 @@ def test_planned_visit_logged_with_matters_and_one_becomes_a_demand(duty):
             observer=duty.observer,
         )  # fmt: skip
     with time_machine.travel(local(2026, 3, 10, 21), tick=False):
-        services.visit_log(visit=visit, actor=duty.loop.deputy, households=8, matters=["路灯不亮", "垃圾清运不及时"])
+        services.visit_log(
+            visit=visit, actor=duty.loop.deputy, households=8, matters=["路灯不亮", "垃圾清运不及时"]
+        )
         matter = visit.matters.first()
-        demand = services.matter_to_demand(matter=matter, actor=duty.loop.deputy, category=CategoryFactory(town=duty.loop.town))
+        demand = services.matter_to_demand(
+            matter=matter, actor=duty.loop.deputy, category=CategoryFactory(town=duty.loop.town)
+        )
         with pytest.raises(TransitionError):
             services.matter_to_demand(matter=matter, actor=duty.loop.deputy, category=demand.category)
     visit.refresh_from_db()
@@ -48,10 +52,28 @@ def test_a_visit_with_nothing_raised_still_counts(duty):
 
 def test_staggered_and_evening_visits_keep_their_hours(duty):
     with pytest.raises(ValidationError):  # Tuesday 10:00 is office hours
-        services.visit_record(actor=duty.loop.deputy, kind="staggered", cell=duty.loop.cell, done_at=local(2026, 3, 10, 10), households=2)
+        services.visit_record(
+            actor=duty.loop.deputy,
+            kind="staggered",
+            cell=duty.loop.cell,
+            done_at=local(2026, 3, 10, 10),
+            households=2,
+        )
     with pytest.raises(ValidationError):
-        services.visit_record(actor=duty.loop.deputy, kind="evening", cell=duty.loop.cell, done_at=local(2026, 3, 10, 15), households=2)
-    services.visit_record(actor=duty.loop.deputy, kind="staggered", cell=duty.loop.cell, done_at=local(2026, 3, 10, 18, 30), households=2)
+        services.visit_record(
+            actor=duty.loop.deputy,
+            kind="evening",
+            cell=duty.loop.cell,
+            done_at=local(2026, 3, 10, 15),
+            households=2,
+        )
+    services.visit_record(
+        actor=duty.loop.deputy,
+        kind="staggered",
+        cell=duty.loop.cell,
+        done_at=local(2026, 3, 10, 18, 30),
+        households=2,
+    )
 
 
 def test_only_an_observer_paired_with_the_deputy_goes_along(duty):
@@ -59,7 +81,13 @@ def test_only_an_observer_paired_with_the_deputy_goes_along(duty):
 
     stranger = ObserverFactory(town=duty.loop.town, deputy=duty.other, cell=duty.loop.cell)
     with pytest.raises(ValidationError):
-        services.visit_plan(actor=duty.loop.deputy, kind="door", cell=duty.loop.cell, planned_for=local(2026, 3, 10, 10), observer=stranger)
+        services.visit_plan(
+            actor=duty.loop.deputy,
+            kind="door",
+            cell=duty.loop.cell,
+            planned_for=local(2026, 3, 10, 10),
+            observer=stranger,
+        )
 
 
 def test_coverage_lists_cells_not_visited_in_n_days(duty):
@@ -77,9 +105,13 @@ def test_coverage_lists_cells_not_visited_in_n_days(duty):
 
 def test_hand_entered_activity_needs_evidence_and_counts_once_confirmed(duty, client):
     with pytest.raises(ValidationError):
-        services.activity_submit(actor=duty.loop.deputy, kind="training", title="培训", happened_on=dt.date(2026, 3, 1))
+        services.activity_submit(
+            actor=duty.loop.deputy, kind="training", title="培训", happened_on=dt.date(2026, 3, 1)
+        )
     client.force_login(duty.loop.deputy)
-    page = client.post(reverse("duty:activities"), {"kind": "policy_talk", "title": "宣讲", "happened_on": "2026-03-01"})
+    page = client.post(
+        reverse("duty:activities"), {"kind": "policy_talk", "title": "宣讲", "happened_on": "2026-03-01"}
+    )
     assert page.status_code == 400 and 'value="宣讲"' in page.content.decode()
     client.post(
         reverse("duty:activities"),
