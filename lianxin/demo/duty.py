@@ -9,8 +9,8 @@ the duty record fills itself from the events they publish (nothing is written to
    Tuesday afternoons, collection points on Thursday mornings): a sample of it within the year, the whole
    of it for five weeks after, so the stations' opening hours come from it. About one shift in 25 is missed.
 3. Check-in and check-out of each past shift; a reception on every third one.
-4. Visits by each deputy with a paired observer: door to door, a staggered visit and an evening talk;
-   a quarter raise matters, and a few of those become demands.
+4. Visits by each deputy with a paired observer: door to door and a staggered visit or an evening talk
+   (twice as many for deputies without a station); some raise matters, and a few of those become demands.
 5. Policy talks, trainings and help to enterprises entered by hand and confirmed by the presidium.
 
 Idempotent: a town that already has shifts is left as it is.
@@ -94,6 +94,7 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
 
     # 2–3. The rota and what happened on each shift.
     duties = StationDuty.objects.filter(town=town).select_related("station", "deputy").order_by("pk")
+    on_rota = {sd.deputy_id for sd in duties}
     with clock.at(_at(START, 8) - dt.timedelta(days=1)):
         for sd in duties:
             user = users[sd.deputy_id]
@@ -123,7 +124,11 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
         cell = cells.get(dep.pk)
         if cell is None:
             continue
-        for kind in ("door", rng.choice(["staggered", "evening"])):
+        # deputies without a station go out more: the grid is where they serve
+        kinds = ["door", rng.choice(["staggered", "evening"])]
+        if dep.pk not in on_rota:
+            kinds += ["door", "evening" if kinds[1] == "staggered" else "staggered"]
+        for kind in kinds:
             day = START + dt.timedelta(days=rng.randrange(0, (LAST_DAY - START).days - 7))
             if kind == "staggered":  # a Saturday morning, or after work when that Saturday is a workday
                 day += dt.timedelta(days=(5 - day.weekday()) % 7)
