@@ -17,5 +17,6 @@ urlpatterns = [
     path("visits/<int:pk>/", views.visit, name="visit"),
     path("coverage/", views.coverage, name="coverage"),
     path("activities/", views.activities, name="activities"),
+    path("activities/<int:pk>/evidence/", views.activity_evidence, name="activity_evidence"),
     path("activities/<int:pk>/<str:action>/", views.activity_act, name="activity_act"),
 ]

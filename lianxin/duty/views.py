@@ -18,6 +18,7 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core.ids import query_id
+from lianxin.core.media import file_response
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.people.models import Deputy
 from lianxin.portal.qr import render_qr
@@ -419,3 +420,14 @@ def activity_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return redirect("duty:activities")
     messages.success(request, _("Done: %(action)s.") % {"action": move.label})
     return redirect("duty:activities")
+
+
+def activity_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """The evidence of a hand-entered activity, for the deputy and the presidium (404 for anyone else)."""
+    activity = get_object_or_404(ManualActivity.objects.restrict(request.user).exclude(evidence=""), pk=pk)
+    return file_response(request, activity.evidence, f"{activity.title}{_suffix(activity.evidence.name)}")
+
+
+def _suffix(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:] if dot > 0 else ""

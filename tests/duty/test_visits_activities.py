@@ -149,3 +149,28 @@ def test_pages_answer_for_deputy_and_presidium_and_refuse_outsiders(duty, client
     client.force_login(outsider)
     assert client.get(reverse("duty:visit", args=[visit.pk])).status_code == 404
     assert client.get(reverse("duty:profile", args=[duty.deputy.pk])).status_code == 404
+
+
+def test_evidence_file_is_checked_and_read_only_in_scope(duty, client, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    settings.MEDIA_ROOT = settings.SENDFILE_ROOT = str(tmp_path)
+    buf = io.BytesIO()
+    Image.new("RGB", (20, 20), "red").save(buf, "PNG")
+    client.force_login(duty.loop.deputy)
+    upload = SimpleUploadedFile("签到表.png", buf.getvalue(), content_type="image/png")
+    page = client.post(
+        reverse("duty:activities"),
+        {"kind": "training", "title": "培训", "happened_on": "2026-03-01", "evidence": upload},
+    )
+    assert page.status_code == 302
+    activity = ManualActivity.objects.get()
+    url = reverse("duty:activity_evidence", args=[activity.pk])
+    assert client.get(url).status_code == 200
+    client.force_login(duty.loop.presidium)
+    assert client.get(url).status_code == 200
+    client.force_login(duty.loop.other_deputy)
+    assert client.get(url).status_code == 404
