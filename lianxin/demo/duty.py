@@ -10,7 +10,8 @@ the duty record fills itself from the events they publish (nothing is written to
    of it for five weeks after, so the stations' opening hours come from it. About one shift in 25 is missed.
 3. Check-in and check-out of each past shift; a reception on every third one.
 4. Visits by each deputy with a paired observer: door to door and a staggered visit or an evening talk
-   (twice as many for deputies without a station); some raise matters, and a few of those become demands.
+   (twice as many for deputies without a station); some raise matters, and a few raised in the last weeks
+   become demands that the deputy takes.
 5. Policy talks, trainings and help to enterprises entered by hand and confirmed by the presidium.
 
 Idempotent: a town that already has shifts is left as it is.
@@ -30,15 +31,19 @@ from lianxin.core import clock
 from lianxin.core.models import Town
 from lianxin.core.workdays import is_workday
 from lianxin.demands.models import Category
+from lianxin.demands.services import demand_claim
 from lianxin.duty import services
 from lianxin.duty.models import Shift
 from lianxin.people.models import Deputy, DeputyCell, Observer, StationDuty
 from lianxin.territory.models import StationKind
 
 from .demands import LAST_DAY, START, Actors
-from .generator import Stats
+from .generator import NameMaker, Stats, _phone
 
-AFTER = dt.timedelta(weeks=5)  # the rota goes on after the demo year: opening hours come from it
+AFTER = dt.timedelta(weeks=5)
+FRESH = dt.timedelta(
+    days=40
+)  # matters raised this close to the year's end are still open in the demo  # the rota goes on after the demo year: opening hours come from it
 TALKS = ["宣讲惠农补贴政策", "宣讲医保参保政策", "宣讲养老保险政策", "宣讲安全生产知识", "宣讲防范电信诈骗"]
 TRAININGS = ["县人大代表履职培训", "镇人大代表专题学习"]
 HELP = ["走访企业解决用工难题", "协调企业用电增容", "促成校企合作协议"]
@@ -83,6 +88,7 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
     if Shift.objects.filter(town=town).exists():
         return stats  # built on an earlier run
     rng = random.Random(f"lianxin-duty-{index}")
+    names = NameMaker(rng)
     actors = Actors(town, index, stats)
     users = {
         d.pk: actors.link(d, f"deputy-{i + 1:02d}", Role.DEPUTY, f"{d.name}代表")
@@ -175,8 +181,14 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
                     actor=user, kind=kind, cell=cell, done_at=moment, households=rng.randrange(3, 15),
                     observer=observer, matters=matters, heard="群众反映总体满意" if not matters else "",
                 )  # fmt: skip
-                if matters and category is not None and turned < 12:
-                    services.matter_to_demand(matter=visit.matters.all()[0], actor=user, category=category)
+                # in the last weeks of the year a few matters go on the problem list and the deputy takes them
+                if matters and category is not None and turned < 6 and moment.date() >= LAST_DAY - FRESH:
+                    gender = rng.choice(["F", "M"])
+                    demand = services.matter_to_demand(
+                        matter=visit.matters.all()[0], actor=user, category=category,
+                        requester_name=names(gender), requester_phone=_phone(rng),
+                    )  # fmt: skip
+                    demand_claim(demand=demand, actor=user)
                     turned += 1
             else:
                 user, kind, title, day = args
