@@ -425,7 +425,9 @@ def activity_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def activity_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     """The evidence of a hand-entered activity, for the deputy and the presidium (404 for anyone else)."""
     activity = get_object_or_404(ManualActivity.objects.restrict(request.user).exclude(evidence=""), pk=pk)
-    return file_response(request, activity.evidence, f"{activity.title}{_suffix(activity.evidence.name)}")
+    return file_response(
+        request, activity.evidence, f"{activity.title}{_suffix(activity.evidence.name or '')}"
+    )
 
 
 def _suffix(name: str) -> str:
