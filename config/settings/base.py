@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lianxin.portal",
     "lianxin.board",
     "lianxin.tracking",
+    "lianxin.duty",
     "lianxin.demo",
 ]
 

@@ -51,6 +51,8 @@ class Capability(models.TextChoices):
     SIGN_IN_BY_PHONE = "sign_in_by_phone", _("sign in with an SMS code")
     EVALUATE_FOR_CALLER = "evaluate_for_caller", _("evaluate on the caller's behalf")
     GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
+    KEEP_DUTY = "keep_duty", _("keep one's duty record: check in, log visits, enter activities")
+    MANAGE_DUTY = "manage_duty", _("run the rota, confirm activities, set points, read every duty record")
 
 
 C = Capability
@@ -66,6 +68,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.CLAIM_DEMAND,
             C.ASSIGN_DEMAND,
             C.READ_CELL_CASES,
+            C.KEEP_DUTY,
         }
     ),
     Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT, C.READ_ASSIGNED_CASES}),
@@ -80,6 +83,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_REFERENCE,
             C.VIEW_PERSONAL_DATA,
             C.READ_TOWN_CASES,
+            C.MANAGE_DUTY,
         }
     ),
     Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES}),

@@ -370,6 +370,7 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
     # 9. Demand categories and a year of demands, replayed through the real services (demo/demands.py).
     if with_demands:
         from .demands import build_demands  # imported here: demands.py builds on this module
+        from .duty import build_duty  # a year of duty for every deputy (after the demands: it builds on them)
 
         stats.add(
             build_demands(
@@ -385,6 +386,7 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
                 agents=agents,
             )
         )
+        stats.add(build_duty(town=town, index=index, deputies=saved, observers=observers))
     return stats
 
 

@@ -1,0 +1,25 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DutyConfig(AppConfig):
+    name = "lianxin.duty"
+    label = "duty"
+    verbose_name = _("Deputies' duty record")
+
+    def ready(self) -> None:
+        from lianxin.core.integrity import same_town
+
+        from . import models as m
+
+        same_town(m.DutyEntry, "deputy")
+        same_town(m.Shift, "deputy", "station")
+        same_town(m.Reception, "shift", "demand")
+        same_town(m.Visit, "deputy", "observer", "cell")
+        same_town(m.VisitMatter, "visit", "demand")
+        same_town(m.ManualActivity, "deputy")
+        same_town(m.DutyEvent, "shift", "visit", "activity")
+        same_town(m.DutyReport, "deputy")
+
+        # The scopes, the move tables (they register the moves' permissions) and the record's subscriber.
+        from . import record, scopes, workflow  # noqa: F401

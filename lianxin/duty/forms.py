@@ -1,0 +1,145 @@
+"""The duty pages' forms: they parse input; the services decide."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.uploads import clean_attachment
+from lianxin.demands.models import Category
+from lianxin.people.models import Deputy, Observer
+from lianxin.territory.models import GridCell, Station
+
+from .kinds import MANUAL, VisitKind
+
+WEEKDAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+LOCAL = {"type": "datetime-local"}
+
+
+class ConfirmForm(forms.Form):
+    pass
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class VisitLogForm(forms.Form):
+    households = forms.IntegerField(label=_("Households visited"), min_value=1, max_value=500)
+    places = forms.CharField(label=_("Where (groups, buildings)"), required=False, max_length=200)
+    heard = forms.CharField(
+        label=_("What was heard"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    matters = forms.CharField(
+        label=_("Matters raised, one per line (none is fine)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_matters(self) -> list[str]:
+        return [line.strip() for line in self.cleaned_data["matters"].splitlines() if line.strip()]
+
+
+class VisitRecordForm(VisitLogForm):
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
+    cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none())
+    observer = forms.ModelChoiceField(
+        label=_("With observer"), queryset=Observer.objects.none(), required=False
+    )
+    done_at = forms.DateTimeField(label=_("Visited at"), widget=forms.DateTimeInput(attrs=LOCAL))
+    field_order = ["kind", "cell", "observer", "done_at", "households", "places", "heard", "matters"]
+
+    def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = GridCell.objects.filter(town_id=deputy.town_id).order_by("code")  # type: ignore[attr-defined]
+        self.fields["observer"].queryset = Observer.objects.filter(deputy=deputy).order_by("name")  # type: ignore[attr-defined]
+
+
+class VisitPlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of visit"), choices=VisitKind.choices)
+    cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none())
+    observer = forms.ModelChoiceField(
+        label=_("With observer"), queryset=Observer.objects.none(), required=False
+    )
+    planned_for = forms.DateTimeField(label=_("Planned for"), widget=forms.DateTimeInput(attrs=LOCAL))
+
+    def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = GridCell.objects.filter(town_id=deputy.town_id).order_by("code")  # type: ignore[attr-defined]
+        self.fields["observer"].queryset = Observer.objects.filter(deputy=deputy).order_by("name")  # type: ignore[attr-defined]
+
+
+class ToDemandForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    requester_name = forms.CharField(label=_("Name of the person (optional)"), required=False, max_length=30)
+    requester_phone = forms.CharField(label=_("Their phone (optional)"), required=False, max_length=20)
+
+    def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.filter(town_id=town_id, active=True).order_by("name")
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class ReceptionForm(forms.Form):
+    matter = forms.CharField(label=_("What the person came about"), max_length=200)
+    category = forms.ModelChoiceField(
+        label=_("Make it a demand in this category (optional)"),
+        queryset=Category.objects.none(),
+        required=False,
+    )
+    requester_name = forms.CharField(label=_("Name of the person (optional)"), required=False, max_length=30)
+    requester_phone = forms.CharField(label=_("Their phone (optional)"), required=False, max_length=20)
+
+    def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        categories = Category.objects.filter(town_id=town_id, active=True).order_by("name")
+        self.fields["category"].queryset = categories  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Activity"), choices=[(k.value, k.label) for k in MANUAL])
+    title = forms.CharField(label=_("What"), max_length=120)
+    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    evidence = forms.FileField(label=_("Evidence (photo or PDF)"), required=False)
+    evidence_note = forms.CharField(label=_("Or describe the evidence"), required=False, max_length=200)
+
+    def clean_evidence(self) -> Any:
+        upload = self.cleaned_data.get("evidence")
+        return clean_attachment(upload) if upload else None
+
+
+class WeeklyShiftsForm(forms.Form):
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
+    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
+    weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int)
+    start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
+    end = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
+    first_day = forms.DateField(label=_("Starting from"), widget=forms.DateInput(attrs={"type": "date"}))
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=53, initial=4)
+
+    def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.filter(town_id=town_id).order_by("kind", "name")  # type: ignore[attr-defined]
+        self.fields["deputy"].queryset = Deputy.objects.filter(town_id=town_id).order_by("name")  # type: ignore[attr-defined]
+        self.fields["first_day"].initial = timezone.localdate() + dt.timedelta(days=1)
+
+
+class ReportTextForm(forms.Form):
+    own_text = forms.CharField(
+        label=_("In your own words"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )

@@ -1,0 +1,93 @@
+"""The kinds of activity a duty record holds, and the event kinds of the duty app's own workflows."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Activity(models.TextChoices):
+    # the closed loop (demands)
+    DEMAND_RECORDED = "demand_recorded", _("demand recorded for a citizen")
+    DEMAND_CLAIMED = "demand_claimed", _("demand taken (接单)")
+    DEMAND_ASSIGNED = "demand_assigned", _("demand assigned to a department (交办)")
+    DEMAND_CHECKED = "demand_checked", _("result checked on the ground")
+    DEMAND_SUPERVISED = "demand_supervised", _("assignment supervised (督办)")
+    DEMAND_EVALUATED = "demand_evaluated", _("demand handled and evaluated")
+    DEMAND_CLOSED = "demand_closed", _("demand closed")
+    SUGGESTION = "suggestion", _("suggestion to a higher congress")
+    # the station and the grid
+    STATION_DUTY = "station_duty", _("station duty (值班)")
+    RECEPTION = "reception", _("reception at the station")
+    VISIT = "visit", _("door-to-door visit")
+    STAGGERED_VISIT = "staggered_visit", _("staggered visit (错时走访)")
+    EVENING_VISIT = "evening_visit", _("evening talk (夜访恳谈)")
+    # the dispute ledger and supervision (wired by their apps' kinds in sources.py)
+    MEDIATION = "mediation", _("mediation on the supervision seat")
+    HEARING = "hearing", _("hearing")
+    PROJECT_VOTE = "project_vote", _("livelihood project vote")
+    INSPECTION = "inspection", _("on-site inspection")
+    INQUIRY = "inquiry", _("inquiry session")
+    # entered by hand, confirmed by the presidium
+    POLICY_TALK = "policy_talk", _("policy talk")
+    TRAINING = "training", _("training")
+    ENTERPRISE_HELP = "enterprise_help", _("help to an enterprise")
+    OTHER = "other", _("other activity")
+
+
+# What a deputy may enter by hand (anything else comes from an event).
+MANUAL = (Activity.POLICY_TALK, Activity.TRAINING, Activity.ENTERPRISE_HELP, Activity.OTHER)
+
+
+class ShiftStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("scheduled")
+    ON_DUTY = "on_duty", _("on duty")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class ShiftEvent(models.TextChoices):
+    PLAN = "shift_plan", _("shift planned")
+    CHECK_IN = "check_in", _("check in")
+    CHECK_OUT = "check_out", _("check out")
+    CANCEL = "shift_cancel", _("cancel the shift")
+    RECEPTION = "reception", _("reception logged")
+
+
+class VisitKind(models.TextChoices):
+    DOOR = "door", _("door-to-door visit")
+    STAGGERED = "staggered", _("staggered visit (错时走访)")
+    EVENING = "evening", _("evening talk (夜访恳谈)")
+
+
+class VisitStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("done")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class VisitEvent(models.TextChoices):
+    PLAN = "visit_plan", _("visit planned")
+    LOG = "visit_log", _("log the visit")
+    CANCEL = "visit_cancel", _("cancel the visit")
+    MATTER_TO_DEMAND = "matter_to_demand", _("matter made a demand")
+
+
+class ActivityStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("waiting for confirmation")
+    CONFIRMED = "confirmed", _("confirmed")
+    REJECTED = "rejected", _("not confirmed")
+
+
+class ActivityEvent(models.TextChoices):
+    SUBMIT = "activity_submit", _("activity entered")
+    CONFIRM = "activity_confirm", _("confirm")
+    REJECT = "activity_reject", _("do not confirm")
+
+
+VISIT_ACTIVITY = {
+    VisitKind.DOOR: Activity.VISIT,
+    VisitKind.STAGGERED: Activity.STAGGERED_VISIT,
+    VisitKind.EVENING: Activity.EVENING_VISIT,
+}
+EVENT_KINDS = [*ShiftEvent.values, *VisitEvent.values, *ActivityEvent.values]

@@ -1,0 +1,65 @@
+"""Which events make duty record entries: ONE table, event kind → activity and whose record it lands in.
+
+Wiring another workflow's kind is one line here, e.g. ``disputes.Event.SESSION: Source(A.MEDIATION)``.
+By default an event lands in the record of the acting user's deputy and of every deputy its publisher
+listed in ``DomainEvent.data["deputies"]`` (``people.Deputy`` primary keys of the others who took part);
+``subject=True`` adds the deputy of the subject (``subject.deputy_id``: a demand's claiming deputy, a
+shift's deputy). ``when`` limits it to some events of the kind. The subscriber is ``record.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lianxin.core.events import DomainEvent
+from lianxin.demands.events import Event as D
+
+from .kinds import VISIT_ACTIVITY, Activity, ActivityEvent, ShiftEvent, VisitEvent
+
+A = Activity
+
+
+@dataclass(frozen=True)
+class Source:
+    activity: Activity | Callable[[DomainEvent], str]
+    actor: bool = True  # the acting user's deputy
+    listed: bool = True  # data["deputies"]
+    subject: bool = False  # the subject's deputy
+    when: Callable[[DomainEvent], bool] | None = None
+
+    def activity_of(self, event: DomainEvent) -> str:
+        return str(self.activity) if isinstance(self.activity, str) else self.activity(event)
+
+
+def _evaluated(e: DomainEvent) -> bool:
+    return e.after == "evaluated"
+
+
+def _subject_kind(e: DomainEvent) -> str:
+    return str(e.subject.kind)
+
+
+def _visit_kind(e: DomainEvent) -> str:
+    return str(VISIT_ACTIVITY[e.subject.kind])
+
+
+SOURCES: dict[Any, Source] = {
+    # the closed loop: what the deputy did, and what became of the demands they took
+    D.RECORD: Source(A.DEMAND_RECORDED),
+    D.CLAIM: Source(A.DEMAND_CLAIMED),
+    D.ASSIGN: Source(A.DEMAND_ASSIGNED),
+    D.CHECK: Source(A.DEMAND_CHECKED),
+    D.RETURN: Source(A.DEMAND_SUPERVISED),
+    D.REMIND: Source(A.DEMAND_SUPERVISED),
+    D.TRANSFER: Source(A.SUGGESTION),
+    # a citizen's (or the hotline's, for the caller) evaluation of a demand the deputy handled
+    D.EVALUATE: Source(A.DEMAND_EVALUATED, actor=False, subject=True, when=_evaluated),
+    D.CLOSE: Source(A.DEMAND_CLOSED, actor=False, subject=True),
+    # the duty app's own workflows
+    ShiftEvent.CHECK_IN: Source(A.STATION_DUTY, actor=False, subject=True),
+    ShiftEvent.RECEPTION: Source(A.RECEPTION, actor=False, subject=True),
+    VisitEvent.LOG: Source(_visit_kind, actor=False, subject=True),
+    ActivityEvent.CONFIRM: Source(_subject_kind, actor=False, subject=True),
+}
