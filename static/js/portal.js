@@ -23,7 +23,7 @@
             .then(function (found) {
               if (!found || !found.cell) { return; }
               cell.value = String(found.cell);
-              status.textContent = button.dataset.msgPlace.replace("%s", found.name);
+              status.textContent = button.dataset.msgPlace.replace("{place}", found.name);
               status.dataset.place = found.name;
             })
             .catch(function () {});
