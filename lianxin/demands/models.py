@@ -381,7 +381,7 @@ class Attachment(TownOwned):
     @property
     def is_photo(self) -> bool:
         """A re-encoded photo (shown as a thumbnail), not a PDF document."""
-        return self.file.name.lower().endswith((".jpg", ".jpeg", ".png", ".webp"))
+        return (self.file.name or "").lower().endswith((".jpg", ".jpeg", ".png", ".webp"))
 
     class Meta:
         verbose_name = _("attachment")

@@ -329,3 +329,17 @@ def test_the_citizens_timeline_selector_words_the_verdict(portal_town):
     with translation.override("en"):
         steps = [s for _at, s in selectors.demand_timeline(demand=demand)]
     assert "You evaluated: unsatisfied. Returned to the department for rework." in steps
+
+
+def test_a_deputy_recording_for_someone_without_a_phone_is_given_the_pin(client, portal_town):
+    from tests.demands.test_views import record_data
+
+    loop = portal_town.loop
+    client.force_login(loop.deputy)
+    r = client.post(reverse("demands:record"), record_data(loop, requester_phone=""), follow=True)
+    html = r.content.decode()
+    demand = Demand.objects.get(title="桥头护栏松动")
+    pin = re.search(rf"{re.escape(demand.code)} 和查询码 (\d{{4}})", html).group(1)
+    from django.test import Client
+
+    assert track(Client(), portal_town, demand.code, pin).status_code == 302
