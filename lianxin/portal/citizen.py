@@ -28,7 +28,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.core.fields import lookup_hash
 from lianxin.core.ids import query_id
 from lianxin.core.masking import mask_name, mask_phone
-from lianxin.core.media import file_response
+from lianxin.core.media import file_response, thumbnail_response
 from lianxin.core.models import Town
 from lianxin.demands import codes
 from lianxin.demands import services as demands
@@ -196,6 +196,8 @@ def photo(request: HttpRequest, town_code: str, code: str, pk: int) -> HttpRespo
     town = _town(town_code)
     demand = _tracked(request, town, code)
     attachment = get_object_or_404(demand.attachments.filter(file__iregex=selectors.PHOTO_NAME), pk=pk)
+    if request.GET.get("size") == "thumb":
+        return thumbnail_response(request, attachment.file)
     return file_response(request, attachment.file, attachment.name)
 
 

@@ -239,17 +239,21 @@ def test_after_rejecting_a_confirmation_the_result_and_a_clear_verdict_stay(clie
 # --- 5. thumbnails through the checked path ----------------------------------------------------------------
 def test_photos_are_thumbnails_served_only_to_who_follows_the_demand(client, portal_town):
     demand = portal_town.loop.completed(
-        recorded_by=None, requester=None, requester_phone=PHONE, attachments=[clean_photo(jpeg())]
+        recorded_by=None, requester=None, requester_phone=PHONE, attachments=[clean_photo(jpeg((800, 600)))]
     )
     photo = demand.attachments.get()
     url = reverse("portal:photo", args=[portal_town.town.code, demand.code, photo.pk])
     assert client.get(url).status_code == 404  # not proved yet
     track(client, portal_town, demand.code, "0001")
     page = client.get(reverse("portal:tracked", args=[portal_town.town.code, demand.code])).content.decode()
-    assert f'<img src="{url}"' in page
+    assert f'<img src="{url}?size=thumb"' in page
     r = client.get(url)
     assert r.status_code == 200 and r["Content-Type"] == "image/jpeg"
     assert r["X-Content-Type-Options"] == "nosniff" and "sandbox" in r["Content-Security-Policy"]
+    thumb = client.get(url, {"size": "thumb"})
+    assert thumb.status_code == 200 and thumb["Content-Type"] == "image/jpeg"
+    assert max(Image.open(io.BytesIO(thumb.content)).size) <= 192
+    assert "sandbox" in thumb["Content-Security-Policy"]
     other = portal_town.loop.completed(recorded_by=None, requester=None, requester_phone="13800000000")
     wrong = reverse("portal:photo", args=[portal_town.town.code, other.code, photo.pk])
     assert client.get(wrong).status_code == 404  # a photo of another demand under a code one may see
@@ -260,7 +264,12 @@ def test_staff_see_photo_thumbnails_on_the_demand_page(client, portal_town):
     photo = demand.attachments.get()
     client.force_login(portal_town.loop.presidium)
     html = client.get(reverse("demands:detail", args=[demand.code])).content.decode()
-    assert f'<img src="{reverse("demands:attachment", args=[photo.pk])}"' in html
+    url = reverse("demands:attachment", args=[photo.pk])
+    assert f'<img src="{url}?size=thumb"' in html
+    thumb = client.get(url, {"size": "thumb"})
+    assert thumb.status_code == 200 and max(Image.open(io.BytesIO(thumb.content)).size) <= 192
+    client.force_login(portal_town.loop.other_staff)  # outside the demand's scope: no thumbnail either
+    assert client.get(url, {"size": "thumb"}).status_code == 404
 
 
 # --- 13. words, not keys; English names --------------------------------------------------------------------
