@@ -35,6 +35,7 @@ from lianxin.board.scopes import PUBLIC
 from lianxin.core import clock
 from lianxin.core.ids import parse_id
 from lianxin.core.models import Town
+from lianxin.demands import codes
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Demand, DemandEvent, Urgency
 from lianxin.demands.states import TERMINAL, Status
@@ -44,6 +45,7 @@ from lianxin.territory.models import GridCell
 from .idempotency import idempotent
 from .models import ApiKey
 from .renderers import Open311JSONRenderer, Open311XMLRenderer
+from .scopes import STATUS_BY_ID
 from .services import api_key_authenticate
 
 SPEC = "http://wiki.open311.org/GeoReport_v2"
@@ -154,6 +156,25 @@ def request_dict(demand: Demand, *, full: bool) -> dict[str, Any]:
         "lat": lat,
         "long": lng,
         "media_url": "",
+    }
+
+
+def status_dict(demand: Demand) -> dict[str, Any]:
+    """What anyone holding a request's id may poll (the GeoReport flow: file, then ask for the status by
+    id): the status, the service, the dates and the agency, with a generic note. No description, address,
+    location, media or personal data: those need a key, or the board's publication."""
+    assignment = getattr(demand, "assignment", None)
+    return {
+        "service_request_id": demand.code,
+        "status": request_status(demand),
+        "status_notes": str(Status(demand.status).label),
+        "service_name": demand.category.name,
+        "service_code": str(demand.category_id),
+        "agency_responsible": str(assignment.department) if assignment else "",
+        "service_notice": "",
+        "requested_datetime": w3c(demand.created_at),
+        "updated_datetime": w3c(demand.closed_at or demand.created_at),
+        "expected_datetime": w3c(assignment.due_at) if assignment else None,
     }
 
 
@@ -418,7 +439,18 @@ class RequestDetailView(Open311View):
     def get(self, request: Request, service_request_id: str, format: str | None = None) -> Response:
         key = self._key(request)
         town = self._town(request, key)
-        demand = _demands(town, key).filter(code=service_request_id).first()
+        code = codes.normalise(service_request_id)
+        demand = _demands(town, key).filter(code=code).first()
+        if demand is None and key is None:
+            # Not published: an anonymous client that knows the id polls its status, and nothing more.
+            found = (
+                Demand.objects.restrict(AnonymousUser(), STATUS_BY_ID)
+                .filter(town=town, code=code)
+                .select_related("category", "assignment__department")
+                .first()
+            )
+            if found is not None:
+                return Response([status_dict(found)])
         if demand is None:
             raise Open311Error(404, _("Unknown service_request_id."))
         return Response([request_dict(demand, full=key is not None)])

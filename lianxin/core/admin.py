@@ -132,7 +132,7 @@ class CountyAdmin(admin.ModelAdmin):
 
 @admin.register(Town)
 class TownAdmin(TownScopedAdmin):
-    list_display = ("code", "name", "county")
+    list_display = ("code", "name", "tracking_prefix", "county")
     list_filter = ("county",)
     search_fields = ("name", "code")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .scopes import TownManager
@@ -31,6 +33,13 @@ class Town(models.Model):
     )
     code = models.CharField(_("code"), max_length=12, unique=True)
     name = models.CharField(_("name"), max_length=50)
+    tracking_prefix = models.CharField(
+        _("tracking code letters"),
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters, e.g. CG for 城关."))],
+        help_text=_("The two letters that begin the town's tracking codes, e.g. CG for 城关."),
+    )
     centre_lat = models.FloatField(_("centre latitude"))
     centre_lng = models.FloatField(_("centre longitude"))
 
@@ -50,6 +59,18 @@ class Town(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def english_name_field() -> models.CharField:
+    """``name_en``: the English name of a piece of reference data, shown when the page is in English."""
+    return models.CharField(
+        _("English name"), max_length=80, blank=True, help_text=_("Shown when the page is in English.")
+    )
+
+
+def localized(name: str, name_en: str) -> str:
+    """The English name when the active language is English and one is given, else the Chinese one."""
+    return name_en if name_en and (get_language() or "").startswith("en") else name
 
 
 class TownOwned(models.Model):

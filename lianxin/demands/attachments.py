@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from lianxin.core.media import file_response
+from lianxin.core.media import file_response, is_photo, thumbnail_response
 
 from .models import Attachment
 
@@ -22,4 +22,6 @@ def attachments_visible_to(user: Any) -> QuerySet[Attachment]:
 def attachment_file(request: HttpRequest, pk: int) -> HttpResponse:
     """One file, or 404 for anyone outside the demand's scope (as for the demand itself)."""
     attachment = get_object_or_404(attachments_visible_to(request.user), pk=pk)
+    if request.GET.get("size") == "thumb" and is_photo(attachment.file):
+        return thumbnail_response(request, attachment.file)
     return file_response(request, attachment.file, attachment.name)

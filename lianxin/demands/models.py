@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.models import TownOwned
+from lianxin.core.models import TownOwned, english_name_field, localized
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
@@ -49,6 +49,7 @@ class Category(TownOwned):
 
     domain = models.CharField(_("domain"), max_length=12, choices=Domain.choices)
     name = models.CharField(_("name"), max_length=40)
+    name_en = english_name_field()
     keywords = models.CharField(_("keywords"), max_length=200, blank=True)
     default_department = models.ForeignKey(
         Department, verbose_name=_("usual department"), on_delete=models.SET_NULL, null=True, blank=True
@@ -73,7 +74,7 @@ class Category(TownOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class Outcome(models.TextChoices):
@@ -117,6 +118,8 @@ class Demand(TownOwned):
     requester_phone = EncryptedTextField(_("requester's phone"), blank=True)
     requester_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     requester_id_number = EncryptedTextField(_("requester's ID number"), blank=True)
+    # For a person with no phone: the hash of the four-digit PIN printed on their slip (see ``codes.pin_hash``).
+    tracking_pin_hash = models.CharField(max_length=64, blank=True, editable=False)
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requester's account"),
@@ -374,6 +377,11 @@ class Attachment(TownOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=now)
+
+    @property
+    def is_photo(self) -> bool:
+        """A re-encoded photo (shown as a thumbnail), not a PDF document."""
+        return (self.file.name or "").lower().endswith((".jpg", ".jpeg", ".png", ".webp"))
 
     class Meta:
         verbose_name = _("attachment")

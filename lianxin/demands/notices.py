@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -97,6 +98,11 @@ _rework = (
     ),
 )
 
+
+def _receipt(event: DomainEvent) -> str:
+    return str(_("Keep the code: with it you follow the demand and evaluate the result."))
+
+
 NOTICES: dict[Event, tuple[Notice, ...]] = {
     Event.RECORD: (
         Notice(
@@ -104,6 +110,8 @@ NOTICES: dict[Event, tuple[Notice, ...]] = {
             _("New demand in your cell: %(title)s"),
             _demand("description", 140),
         ),
+        # The citizen's receipt: the code and the link to follow it (issue 10, point 1).
+        Notice((CITIZEN,), _("Your demand is recorded, code %(code)s"), _receipt),
     ),
     Event.CLAIM: (
         Notice((CITIZEN,), _("Your demand %(code)s was taken by deputy %(name)s"), _demand("title")),
@@ -275,6 +283,13 @@ def _when(moment: Any) -> str:
     return f"{timezone.localtime(moment):%m-%d %H:%M}"
 
 
+def citizen_link(demand: Any) -> str:
+    """The citizen's page of the demand (absolute when ``PORTAL_PUBLIC_BASE_URL`` is set): what a text
+    message to the citizen links to, never the staff page."""
+    path = reverse("portal:tracked", args=[demand.town.code, demand.code])
+    return f"{settings.PORTAL_PUBLIC_BASE_URL.rstrip('/')}{path}"
+
+
 @subscribe(Event)
 def tell(event: DomainEvent) -> None:
     """Queue the table's notices for this event (inside the change's transaction)."""
@@ -287,10 +302,12 @@ def tell(event: DomainEvent) -> None:
     for notice in notices:
         if notice.when is not None and not notice.when(event):
             continue
-        users, sms_to = [], ""
+        users, sms_to, body, link = [], "", notice.body(event), url
         if CITIZEN in notice.to:  # in the app when they have an account, else a text to their phone
             users = [demand.requester] if demand.requester_id else []
             sms_to = "" if users else demand.requester_phone
+            link = citizen_link(demand)
+            body = f"{body} {link}".strip()
         users += [u for name in notice.to if name != CITIZEN for u in audience(name, event)]
         # Nobody is told of what they did themselves (the presidium returning an item, say).
         users = [u for u in dict.fromkeys(users) if getattr(event.actor, "pk", None) != u.pk]
@@ -298,8 +315,8 @@ def tell(event: DomainEvent) -> None:
             town_id=demand.town_id,
             users=users,
             subject=str(notice.subject) % facts,
-            body=notice.body(event),
-            url=url,
+            body=body,
+            url=link,
             sms=notice.sms or CITIZEN in notice.to,
             email=notice.email,
             sms_to=sms_to,

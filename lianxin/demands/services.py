@@ -5,7 +5,6 @@ and a published domain event. Who is told of what is not decided here: see ``not
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -26,6 +25,7 @@ from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 from lianxin.territory.selectors import cell_at
 
+from . import codes
 from .deadlines import default_due_at, light_for
 from .events import Event
 from .models import (
@@ -60,10 +60,10 @@ def _local(moment: dt.datetime) -> str:
 
 
 def new_code(town: Town) -> str:
-    """A tracking code people can read out on the phone: town prefix, year, six random digits."""
-    year = clock.now().year
+    """A tracking code people read out and type: town letters, five random characters, a check character
+    (see ``codes``). Codes made before in the old all-digit form keep working."""
     while True:
-        code = f"{town.code[-3:]}{year % 100:02d}{secrets.randbelow(10**6):06d}"
+        code = codes.make(town)
         if not Demand.objects.filter(code=code).exists():
             return code
 
@@ -142,11 +142,15 @@ def demand_record(
         return _replayed(first)
     if cell is None and lat is not None and lng is not None:
         cell = cell_at(town_id=town.pk, lat=lat, lng=lng)
+    code = code or new_code(town)
+    # Someone recorded for a person with no phone and no account: a PIN on a printed slip lets them track it.
+    pin = codes.new_pin() if not requester_phone.strip() and requester is None else ""
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin with the same intake key may win
             demand = Demand.objects.create(
                 town=town,
-                code=code or new_code(town),
+                code=code,
+                tracking_pin_hash=codes.pin_hash(code, pin) if pin else "",
                 channel=channel,
                 category=category,
                 urgency=urgency,
@@ -173,6 +177,7 @@ def demand_record(
             raise
         return _replayed(Demand.objects.get(town=town, intake_key=intake_key))
     demand.replayed = False  # type: ignore[attr-defined]
+    demand.tracking_pin = pin  # type: ignore[attr-defined]  # shown once, on the slip; only its hash is kept
     for f in attachments:
         Attachment.objects.create(
             town=town,

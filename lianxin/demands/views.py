@@ -169,6 +169,12 @@ def record(request: HttpRequest) -> HttpResponse:
             else:
                 if not getattr(demand, "replayed", False):
                     messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
+                if pin := getattr(demand, "tracking_pin", ""):  # no phone: the person tracks with a PIN
+                    messages.info(
+                        request,
+                        _("No phone: give the person the code %(code)s and the PIN %(pin)s to track it.")
+                        % {"code": demand.code, "pin": pin},
+                    )
                 if Demand.objects.restrict(user).filter(pk=demand.pk).exists():
                     return redirect("demands:detail", code=demand.code)
                 return redirect("demands:index")

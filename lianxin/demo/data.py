@@ -23,6 +23,9 @@ TOWN_NAMES = [
     "位庄乡",
 ]
 
+# The letters that begin each town's tracking codes (CG-7K3M-R9), in the order of TOWN_NAMES.
+TOWN_PREFIXES = ["CG", "ZJ", "HD", "ZH", "XY", "FZ", "KC", "SZ", "TS", "WZ"]
+
 VILLAGES = [
     "东关村",
     "西关村",
@@ -143,3 +146,32 @@ ROLE_LOGINS = [
     ("auditor", "audit_admin", "审计管理员"),
 ]
 DEMO_PASSWORD = "lianxin-demo"  # noqa: S105 - printed by `lianxin demo`; demo accounts only
+
+# English names of the reference data, shown when the interface is in English (issue 10, point 13).
+CELL_NAMES_EN = {
+    "东关村": "Dongguan Village", "西关村": "Xiguan Village", "南关村": "Nanguan Village",
+    "北关村": "Beiguan Village", "东街村": "Dongjie Village", "西街村": "Xijie Village",
+    "南街村": "Nanjie Village", "北街村": "Beijie Village", "大辛庄村": "Daxinzhuang Village",
+    "小辛庄村": "Xiaoxinzhuang Village", "李村": "Li Village", "王庄村": "Wangzhuang Village",
+    "张巨村": "Zhangju Village", "前河村": "Qianhe Village", "后河村": "Houhe Village",
+    "马厂村": "Machang Village", "丁村": "Ding Village", "楼村": "Lou Village",
+    "同盟社区": "Tongmeng Community", "育才社区": "Yucai Community", "新华社区": "Xinhua Community",
+}  # fmt: skip
+DEPARTMENT_NAMES_EN = {  # by short name
+    "城管": "Urban management", "住建": "Housing and construction", "人社": "Human resources and social security",
+    "自然资源": "Natural resources", "农业农村": "Agriculture", "水利": "Water conservancy",
+    "教育": "Education", "卫健": "Health", "民政": "Civil affairs", "公安": "Police station",
+    "生态环境": "Ecology and environment", "市场监管": "Market regulation", "应急": "Emergency management",
+    "镇政府": "Town government", "监察": "Supervision office", "法庭": "People's tribunal",
+    "检察": "Procuratorate office",
+}  # fmt: skip
+CATEGORY_NAMES_EN = {
+    "企业用工": "Hiring and labour", "企业服务": "Services to businesses", "农业生产": "Farming",
+    "农田水利": "Irrigation", "市场经营": "Markets and trade", "环境卫生": "Sanitation",
+    "生态环境": "Pollution", "物业与问题楼盘": "Property management and housing estates",
+    "邻里纠纷": "Neighbour disputes", "治安防范": "Public security", "宅基地与土地": "Homesteads and land",
+    "安全隐患": "Safety hazards", "道路交通": "Roads and traffic", "供水排水": "Water supply and drainage",
+    "路灯与公共设施": "Street lights and public facilities", "就业与社保": "Jobs and social insurance",
+    "养老托育": "Elderly and child care", "教育入学": "Schools", "医疗卫生": "Health care",
+    "社会救助": "Social assistance",
+}  # fmt: skip

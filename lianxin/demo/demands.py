@@ -260,6 +260,7 @@ def build_categories(town: Town, departments: dict[str, Department], stats: Stat
             {
                 "domain": spec.domain,
                 "keywords": spec.keywords,
+                "name_en": data.CATEGORY_NAMES_EN.get(spec.name, ""),
                 "default_department": departments[spec.department],
                 "emergency_hours": spec.emergency_hours,
                 "general_days": spec.general_days,

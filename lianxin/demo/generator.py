@@ -140,7 +140,13 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
         stats,
         Town,
         {"code": f"{county.code}{index + 1:03d}"},
-        {"county": county, "name": _town_name(index), "centre_lat": centre[0], "centre_lng": centre[1]},
+        {
+            "county": county,
+            "name": _town_name(index),
+            "tracking_prefix": data.TOWN_PREFIXES[index] if index < len(data.TOWN_PREFIXES) else "",
+            "centre_lat": centre[0],
+            "centre_lng": centre[1],
+        },
     )
 
     # 1. The grid: 18 villages and 3 communities.
@@ -158,6 +164,7 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
             {"town": town, "name": name},
             {
                 "kind": kind,
+                "name_en": data.CELL_NAMES_EN.get(name, ""),
                 "code": f"{town.code}{i + 1:03d}",
                 "boundary": poly,
                 "centroid_lat": lat,
@@ -228,6 +235,7 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
             {"town": town, "name": name},
             {
                 "short_name": short,
+                "name_en": data.DEPARTMENT_NAMES_EN.get(short, ""),
                 "kind": dept_kind,
                 "duties": duties,
                 "contact_phone": f"0373-45{rng.randrange(10**5):05d}",

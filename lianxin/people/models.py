@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lianxin.core.models import TownOwned
+from lianxin.core.models import TownOwned, english_name_field, localized
 from lianxin.territory.models import GridCell, Station
 
 
@@ -26,6 +26,7 @@ class Department(TownOwned):
 
     name = models.CharField(_("name"), max_length=60)
     short_name = models.CharField(_("short name"), max_length=20, blank=True)
+    name_en = english_name_field()
     kind = models.CharField(
         _("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT
     )
@@ -44,7 +45,7 @@ class Department(TownOwned):
         ]
 
     def __str__(self) -> str:
-        return self.short_name or self.name
+        return localized(self.short_name or self.name, self.name_en)
 
 
 class DepartmentStaff(TownOwned):

@@ -11,10 +11,11 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,18 +28,22 @@ from lianxin.accounts.roles import Capability
 from lianxin.core.fields import lookup_hash
 from lianxin.core.ids import query_id
 from lianxin.core.masking import mask_name, mask_phone
+from lianxin.core.media import file_response, thumbnail_response
 from lianxin.core.models import Town
+from lianxin.demands import codes
 from lianxin.demands import services as demands
-from lianxin.demands.models import Channel, Demand
+from lianxin.demands.models import Attachment, Channel, Demand, Verdict
 from lianxin.demands.states import Status
 from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
+from lianxin.territory.selectors import cell_at
 
 from . import limits, qr, selectors
 from .forms import CitizenDemandForm, CodeForm, EvaluateForm, PhoneForm, TrackForm
 
 TRACKED = "portal_tracked"
 PENDING_LOGIN = "portal_login"
+PINS = "portal_pins"
 LOGIN_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
@@ -153,10 +158,47 @@ def _record(
     return redirect("portal:done", town.code, demand.code)
 
 
+def remember_pin(request: HttpRequest, demand: Demand) -> None:
+    """Keep a new demand's PIN for its slip, in this session only (the database keeps its hash)."""
+    if pin := getattr(demand, "tracking_pin", ""):
+        request.session[PINS] = {**request.session.get(PINS, {}), demand.code: pin}
+
+
 def done(request: HttpRequest, town_code: str, code: str) -> HttpResponse:
+    """The receipt: the code to copy or screenshot, the place, and for a person without a phone the slip."""
     town = _town(town_code)
     demand = _tracked(request, town, code)
-    return render(request, "portal/done.html", {"town": town, "demand": demand})
+    context = {
+        "town": town,
+        "demand": demand,
+        "phone": mask_phone(demand.requester_phone),
+        "pin": request.session.get(PINS, {}).get(demand.code, ""),
+        "track_url": request.build_absolute_uri(reverse("portal:track", args=[town.code])),
+    }
+    return render(request, "portal/done.html", context)
+
+
+def place(request: HttpRequest, town_code: str) -> JsonResponse:
+    """The village or community at a point, so the form can show what the phone's location picked."""
+    town = _town(town_code)
+    try:
+        lat, lng = float(request.GET.get("lat", "")), float(request.GET.get("lng", ""))
+    except ValueError:
+        return JsonResponse({"error": _("Give a latitude and a longitude.")}, status=400)
+    if not (-90 <= lat <= 90 and -180 <= lng <= 180):
+        return JsonResponse({"error": _("Give a latitude and a longitude.")}, status=400)
+    cell = cell_at(town_id=town.pk, lat=lat, lng=lng)
+    return JsonResponse({"cell": cell.pk if cell else None, "name": cell.name if cell else ""})
+
+
+def photo(request: HttpRequest, town_code: str, code: str, pk: int) -> HttpResponse:
+    """A photo of a demand this visitor follows (or the department's evidence): checked like the demand."""
+    town = _town(town_code)
+    demand = _tracked(request, town, code)
+    attachment = get_object_or_404(demand.attachments.filter(file__iregex=selectors.PHOTO_NAME), pk=pk)
+    if request.GET.get("size") == "thumb":
+        return thumbnail_response(request, attachment.file)
+    return file_response(request, attachment.file, attachment.name)
 
 
 def track(request: HttpRequest, town_code: str) -> HttpResponse:
@@ -179,7 +221,11 @@ def track(request: HttpRequest, town_code: str) -> HttpResponse:
             expected = (
                 demand.requester_phone[-4:] if demand and demand.requester_phone else ""
             ) or "\x00" * 4
-            if demand is not None and hmac.compare_digest(expected.encode(), last4.encode()):
+            given = last4
+            if demand is not None and not demand.requester_phone and demand.tracking_pin_hash:
+                # No phone: the four digits are the PIN on the person's slip.
+                expected, given = demand.tracking_pin_hash, codes.pin_hash(demand.code, last4)
+            if demand is not None and hmac.compare_digest(expected.encode(), given.encode()):
                 # The right digits pass even when the code is locked: strangers' wrong tries fill that count.
                 _remember(request, demand)
                 return redirect("portal:tracked", town.code, demand.code)
@@ -214,8 +260,15 @@ def _tracked_page(
         "may_evaluate": may_evaluate,
         "can_confirm": bool(demand.requester_phone) and demand.requester_id is None,
         "form": form or EvaluateForm(),
-        "photos": demand.attachments.filter(kind="submitted").count(),
+        "photos": selectors.demand_photos(demand=demand, kind=Attachment.Kind.SUBMITTED),
+        "evidence": selectors.demand_photos(demand=demand, kind=Attachment.Kind.EVIDENCE),
+        "result": selectors.last_result(demand=demand),
+        "verdicts": selectors.citizen_evaluations(demand=demand),
     }
+    if form is not None and form.errors:  # the first field in error gets the focus (the page opens there)
+        first = next((n for n in ("verdict", "comment") if n in form.errors), None)
+        if first:
+            form.fields[first].widget.attrs["autofocus"] = True
     return render(request, "portal/tracked.html", context, status=status)
 
 
@@ -239,6 +292,16 @@ def evaluate(request: HttpRequest, town_code: str, code: str) -> HttpResponse:
             for message in exc.messages:
                 form.add_error(None, message)
         else:
+            if form.cleaned_data["verdict"] == Verdict.UNSATISFIED:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you: your evaluation is recorded. The demand went back to the department for "
+                        "rework under supervision; you will get a message when it is done again."
+                    ),
+                )
+            else:
+                messages.success(request, _("Thank you: your evaluation is recorded."))
             return redirect("portal:tracked", town.code, demand.code)
     return _tracked_page(request, town, demand, form=form, status=400)
 
@@ -310,8 +373,10 @@ def verify(request: HttpRequest, town_code: str) -> HttpResponse:
 @login_required
 def mine(request: HttpRequest, town_code: str) -> HttpResponse:
     town = _town(town_code)
-    rows = selectors.my_demands(user=request.user).filter(town=town)
-    return render(request, "portal/mine.html", {"town": town, "demands": rows})
+    rows = list(selectors.my_demands(user=request.user).filter(town=town))
+    awaiting = sum(1 for d in rows if d.status == Status.COMPLETED)
+    context = {"town": town, "demands": rows, "awaiting": awaiting}
+    return render(request, "portal/mine.html", context)
 
 
 def qr_code(request: HttpRequest, town_code: str, kind: str, pk: int, fmt: str) -> HttpResponse:

@@ -12,7 +12,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.demands import services as demands
 from lianxin.demands.models import Channel, Demand
 
-from .citizen import _remember
+from .citizen import _remember, remember_pin
 from .forms import AgentDemandForm, ObserverReportForm
 
 
@@ -52,6 +52,7 @@ def agent_entry(request: HttpRequest) -> HttpResponse:
                 intake_key=str(data["intake_key"]),
             )
             _remember_own(request, demand)
+            remember_pin(request, demand)
             return redirect("portal:done", town.code, demand.code)
         status = 400
     else:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.services import clean_mobile
 from lianxin.core.uploads import PhotosField
+from lianxin.demands import codes
 from lianxin.demands.models import Category, Urgency, Verdict
 from lianxin.territory.models import GridCell
 
@@ -172,7 +173,7 @@ class TrackForm(forms.Form):
     )
     last4 = DigitsField(
         length=4,
-        label=gettext_lazy("Last four digits of your phone"),
+        label=gettext_lazy("Last four digits of your phone (or the PIN on your slip)"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4, "autocomplete": "off"}),
         error_messages={
             "required": gettext_lazy("Enter the last four digits of the phone you gave."),
@@ -181,7 +182,10 @@ class TrackForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        return self.cleaned_data["code"].strip().upper()
+        code = codes.normalise(self.cleaned_data["code"])
+        if codes.mistyped(code):  # a typo is told at once and costs no tracking try
+            raise ValidationError(_("This code has a typo: check each character against your receipt."))
+        return code
 
 
 class PhoneForm(forms.Form):

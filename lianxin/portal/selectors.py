@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from lianxin.core.models import Town
 from lianxin.core.workflow import workflow_of
-from lianxin.demands.models import Demand, DemandEvent
-from lianxin.demands.states import DONE, IN_PROGRESS
+from lianxin.demands.events import Event
+from lianxin.demands.models import Attachment, Demand, DemandEvent, Evaluation, EvaluatorRole
+from lianxin.demands.states import DONE, IN_PROGRESS, Status
 from lianxin.demands.workflow import CITIZEN_READS_NOTE, INTERNAL
 from lianxin.people import selectors as people
 from lianxin.people.models import Deputy, ObserverKind, StationDuty
@@ -130,19 +132,47 @@ def demand_by_code(*, town: Town, code: str) -> Demand | None:
 
 
 def demand_timeline(*, demand: Demand) -> list[tuple[Any, str]]:
-    """(time, step) for the citizen: what happened and when, without who inside the offices did it."""
+    """(time, step) for the citizen: what happened and when, without who inside the offices did it. The
+    citizen's own evaluation reads as their verdict and what followed from it."""
     flow = workflow_of(Demand)
     events = DemandEvent.objects.filter(demand=demand).exclude(action__in=INTERNAL).order_by("at", "pk")
-    return [
-        (
-            e.at,
-            f"{flow.citizen_label(e.action)}: {e.note}"
-            if e.action in CITIZEN_READS_NOTE
-            else str(flow.citizen_label(e.action)),
-        )
-        for e in events
-    ]
+    verdicts = iter(citizen_evaluations(demand=demand))
+    steps = []
+    for e in events:
+        label = str(flow.citizen_label(e.action))
+        if e.action in CITIZEN_READS_NOTE:
+            label = f"{label}: {e.note}"
+        if e.action == Event.EVALUATE and (verdict := next(verdicts, None)) is not None:
+            label = (
+                _("You evaluated: %(verdict)s. Returned to the department for rework.")
+                if e.to_status == Status.RETURNED
+                else _("You evaluated: %(verdict)s.")
+            ) % {"verdict": verdict.get_verdict_display()}
+        steps.append((e.at, label))
+    return steps
+
+
+def citizen_evaluations(*, demand: Demand) -> QuerySet[Evaluation]:
+    return Evaluation.objects.filter(demand=demand, role=EvaluatorRole.CITIZEN).order_by("at", "pk")
+
+
+def last_result(*, demand: Demand) -> str:
+    """The department's latest result report: on the assignment, or (once the item was returned for
+    rework) in the event of the last completion, so the citizen still reads what they judged."""
+    assignment = getattr(demand, "assignment", None)
+    if assignment is not None and assignment.result:
+        return str(assignment.result)
+    event = DemandEvent.objects.filter(demand=demand, action=Event.COMPLETE).order_by("-at", "-pk").first()
+    return event.note if event is not None else ""
+
+
+def demand_photos(*, demand: Demand, kind: str) -> QuerySet[Attachment]:
+    """The photos of a demand (the citizen's, or the department's evidence): PDFs are not thumbnails."""
+    return demand.attachments.filter(kind=kind, file__iregex=PHOTO_NAME).order_by("at", "pk")
 
 
 def my_demands(*, user: Any) -> QuerySet[Demand]:
     return Demand.objects.restrict(user).select_related("category", "cell").order_by("-created_at")
+
+
+PHOTO_NAME = r"\.(jpg|jpeg|png|webp)$"

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lianxin.core.models import TownOwned
+from lianxin.core.models import TownOwned, english_name_field, localized
 
 
 class CellKind(models.TextChoices):
@@ -19,6 +19,7 @@ class GridCell(TownOwned):
     """A village or community of the town, with its boundary as a GeoJSON polygon."""
 
     name = models.CharField(_("name"), max_length=50)
+    name_en = english_name_field()
     kind = models.CharField(_("kind"), max_length=12, choices=CellKind.choices)
     code = models.CharField(_("code"), max_length=20)
     boundary = models.JSONField(_("boundary (GeoJSON)"), default=dict, blank=True)
@@ -38,7 +39,7 @@ class GridCell(TownOwned):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return localized(self.name, self.name_en)
 
 
 class StationKind(models.TextChoices):

@@ -196,9 +196,16 @@ def test_get_one_request(client, hotline, fmt):
     assert row["status"] == "open" and row["status_notes"].startswith(("assigned", "已交办"))
     assert row["agency_responsible"] == str(hotline.loop.department)
     assert row["description"] == demand.description and row["expected_datetime"]
-    # the public (no key) view: only once on the public board, in its words, location only to the cell
+    # without a key, before the board publishes it: the status by id, and nothing of the matter (issue 10)
     r = client.get(f"{BASE}/requests/{demand.code}.{fmt}", {"jurisdiction_id": hotline.loop.town.code})
-    assert r.status_code == 404 and error_of(r, fmt) == 404
+    assert r.status_code == 200
+    _tag, data = parse(r, fmt)
+    row = data[0] if fmt == "json" else items(data, "request")[0]
+    assert row["service_request_id"] == demand.code and row["status"] == "open"
+    assert row["service_name"] == hotline.loop.category.name and row["agency_responsible"]
+    assert not {"description", "address", "address_id", "lat", "long", "media_url", "zipcode"} & set(row)
+    assert demand.description not in r.content.decode()
+    # once published: the public view, in the board's words, location only to the cell
     Publication.objects.create(town=demand.town, demand=demand, title="积水", text="门口积水", published=True)
     r = client.get(f"{BASE}/requests/{demand.code}.{fmt}", {"jurisdiction_id": hotline.loop.town.code})
     _tag, data = parse(r, fmt)

@@ -57,8 +57,11 @@ def test_without_a_key_open311_shows_only_the_boards_demands_in_the_boards_words
         public.code
     ]
     for hidden in (private, draft):
+        # by its id, the status only (issue 10, point 16): never the words, the place or the phone
         r = client.get(f"{BASE}/requests/{hidden.code}.{fmt}", anon)
-        assert r.status_code == 404 and error_code(r, fmt) == 404
+        assert r.status_code == 200
+        assert "积水" not in r.content.decode() and "1390000" not in r.content.decode()
+        assert "description" not in rows_of(r, fmt)[0]
         r = client.get(f"{BASE}/tokens/{hidden.code}.{fmt}", anon)
         assert r.status_code == 404 and error_code(r, fmt) == 404
     row = rows_of(client.get(f"{BASE}/requests/{public.code}.{fmt}", anon), fmt)[0]

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lianxin.demo.generator import generate
+from tests.browser.axe import axe_clean
 
 # The demo town is built once for this module and committed, because the server answers from its own thread
 # and connection; the tests only read it through the browser. The database is flushed at the end of the
@@ -38,6 +39,7 @@ def demo_live(django_db_setup, django_db_blocker):
 
 def sign_in(page: Page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
+    axe_clean(page)
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill("lianxin-demo")
     page.get_by_role("button", name="登录").click()
@@ -52,13 +54,16 @@ def test_presidium_reads_the_town_and_follows_a_figure(page: Page, demo_live, ar
     expect(page.locator("h1")).to_contain_text("城关镇")
     expect(page.locator('[data-figure="deputies"]')).to_have_text("87")
     expect(page.locator('[data-figure="deputies_on_duty"]')).to_have_text("54")
+    axe_clean(page)
     page.screenshot(path=os.path.join(artifacts_dir, f"home-{viewport['width']}.png"), full_page=True)
     page.get_by_role("link", name="入驻代表 54").click()
     expect(page.locator("tbody tr")).to_have_count(54)
+    axe_clean(page)
     # the page must not be wider than the phone: tables scroll inside their own box
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     page.get_by_role("button", name="English").click()
     expect(page.locator("h1")).to_contain_text("Deputies")
+    axe_clean(page)
 
 
 def test_wrong_password_keeps_the_user_name_and_says_why(page: Page, demo_live):
@@ -68,3 +73,20 @@ def test_wrong_password_keeps_the_user_name_and_says_why(page: Page, demo_live):
     page.get_by_role("button", name="登录").click()
     expect(page.locator(".error")).to_contain_text("用户名或密码不正确")
     expect(page.get_by_label("用户名")).to_have_value("presidium")
+    axe_clean(page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/board/410724001/", "/m/", "/board/410724001/stations/", "/board/410724001/deputies/"],
+    ids=["board", "mobile", "stations", "deputies"],
+)
+def test_the_demo_towns_public_pages_pass_axe_at_phone_size(page: Page, demo_live, artifacts_dir, path):
+    """The public board with a year of published demands (where the field trial found 30 contrast faults),
+    the mobile page, the stations and the deputies: WCAG 2.1 AA clean at 360 px (issue 10, point 18)."""
+    page.set_viewport_size({"width": 360, "height": 780})
+    page.goto(f"{demo_live}{path}")
+    expect(page.locator("h1")).to_be_visible()
+    axe_clean(page)
+    name = path.strip("/").replace("/", "-") or "root"
+    page.screenshot(path=os.path.join(artifacts_dir, f"demo-{name}-360.png"), full_page=False)

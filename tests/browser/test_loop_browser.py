@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from lianxin.demands.models import Demand
 from lianxin.demands.states import Status
+from tests.browser.axe import axe_clean
 from tests.loop import Loop
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -31,6 +32,7 @@ def walk(live_server) -> tuple[Loop, str]:
 def signed_in(browser: Browser, base: str, user: Any) -> Page:
     page = browser.new_context(viewport=PHONE).new_page()
     page.goto(f"{base}/accounts/login/")
+    axe_clean(page)
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
@@ -47,11 +49,14 @@ def shot(page: Page, artifacts_dir: str, name: str) -> None:
 
 
 def fits_the_phone(page: Page) -> None:
+    """No wider than the phone, and clean of WCAG 2.1 AA violations (axe-core)."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_clean(page)
 
 
 def status_is(page: Page, text: str) -> None:
     expect(page.locator("h1 + .meta [data-status]")).to_have_text(text)
+    axe_clean(page)
 
 
 def open_action(page: Page, action: str) -> Any:

@@ -17,3 +17,8 @@ def last_code(to: str) -> str:
         if msg["to"] == to and (m := re.search(r"\b(\d{6})\b", msg["body"])):
             return m.group(1)
     raise AssertionError(f"no code was sent to {to}")
+
+
+def last_sms_text(to: str) -> str:
+    """Subject and body of every text sent to ``to``, newest last (the receipt, the notices)."""
+    return "\n".join(f"{m['subject']} {m['body']}" for m in SENT if m["to"] == to)
