@@ -51,6 +51,8 @@ class Capability(models.TextChoices):
     SIGN_IN_BY_PHONE = "sign_in_by_phone", _("sign in with an SMS code")
     EVALUATE_FOR_CALLER = "evaluate_for_caller", _("evaluate on the caller's behalf")
     GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
+    # A deputy's part in supervision: the project vote, inspections, satisfaction, suggestions upward.
+    ACT_AS_DEPUTY = "act_as_deputy", _("vote, inspect and suggest as a deputy")
 
 
 C = Capability
@@ -66,6 +68,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.CLAIM_DEMAND,
             C.ASSIGN_DEMAND,
             C.READ_CELL_CASES,
+            C.ACT_AS_DEPUTY,
         }
     ),
     Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT, C.READ_ASSIGNED_CASES}),

@@ -1,0 +1,183 @@
+"""The pages' forms: one per move of the tables in ``workflow.py`` (prefix = the action), and the forms to
+propose a candidate and open a vote."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.uploads import PhotosField
+from lianxin.people.models import Department, Deputy
+
+from .models import (
+    UPWARD_LEVELS,
+    Milestone,
+    Project,
+    ProjectSource,
+    ProjectStatus,
+    Satisfaction,
+    VoteChoice,
+    VoteRule,
+)
+
+
+def _text(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class NoApi:
+    """These moves are made on the staff pages; no API action yet."""
+
+
+class ActionForm(forms.Form):
+    """Base of the move forms: ``obj`` (the project, vote or suggestion) and ``user`` shape the choices."""
+
+    def __init__(self, *args: Any, obj: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.obj = obj
+        self.user = user
+
+
+class ConfirmForm(ActionForm):
+    pass
+
+
+class StartForm(ActionForm):
+    department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
+    budget = forms.DecimalField(label=_("Budget (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2)
+    supervisors = forms.ModelMultipleChoiceField(
+        label=_("Supervising deputies"), queryset=Deputy.objects.none()
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(town_id=self.obj.town_id, active=True)  # type: ignore[attr-defined]
+        self.fields["supervisors"].queryset = Deputy.objects.filter(town_id=self.obj.town_id)  # type: ignore[attr-defined]
+        self.initial.setdefault("department", self.obj.department_id)
+        self.initial.setdefault("budget", self.obj.budget)
+
+
+class MilestoneForm(ActionForm):
+    title = forms.CharField(label=_("Milestone"), max_length=80)
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+
+
+class ReportMilestoneForm(ActionForm):
+    milestone = forms.ModelChoiceField(label=_("Milestone"), queryset=Milestone.objects.none())
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), initial=dt.date.today)
+    evidence = _text(_("Evidence"))
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["milestone"].queryset = self.obj.milestones.filter(done_on__isnull=True)  # type: ignore[attr-defined]
+        self.initial.setdefault("progress", self.obj.progress)
+
+
+class InspectForm(ActionForm):
+    on = forms.DateField(label=_("Date"), widget=DateInput(), initial=dt.date.today)
+    findings = _text(_("Findings"), rows=4)
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies present"), queryset=Deputy.objects.none(), required=False
+    )
+    photos = PhotosField(label=_("Photos"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = Deputy.objects.filter(town_id=self.obj.town_id)  # type: ignore[attr-defined]
+
+
+class CompleteForm(ActionForm):
+    result = _text(_("What was built or done"), rows=4)
+
+
+class RateForm(ActionForm):
+    verdict = forms.ChoiceField(label=_("Your satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+
+
+class NoteForm(ActionForm):
+    note = _text(_("Note"), required=False, rows=2)
+
+
+class ReasonForm(ActionForm):
+    reason = _text(_("Reason"))
+
+
+class BallotForm(ActionForm):
+    """One choice per candidate of the vote."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for project in self.obj.projects.filter(status=ProjectStatus.VOTING).order_by("title"):
+            self.fields[f"p{project.pk}"] = forms.ChoiceField(
+                label=project.title, choices=VoteChoice.choices, widget=forms.RadioSelect
+            )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        return {"choices": {int(k[1:]): v for k, v in data.items() if k.startswith("p")}}
+
+
+# --- suggestions ---------------------------------------------------------------------------------------------
+class SubmitForm(ActionForm):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    body = _text(_("Suggestion"), rows=5)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("title", self.obj.title)
+        self.initial.setdefault("body", self.obj.body)
+
+
+class ReplyForm(ActionForm):
+    reply_from = forms.CharField(label=_("Replied by"), max_length=80)
+    reference = forms.CharField(label=_("Reference number"), max_length=40, required=False)
+    reply = _text(_("Reply"), rows=4)
+
+
+class HandleForm(ActionForm):
+    handling = _text(_("How it was handled"), rows=4)
+
+
+class EvaluateForm(ActionForm):
+    verdict = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = _text(_("Comment"), required=False, rows=2)
+
+
+# --- not moves -------------------------------------------------------------------------------------------
+class ProposeForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=80)
+    description = _text(_("Description"), rows=4)
+    source = forms.ChoiceField(label=_("Source"), choices=ProjectSource.choices)
+    department = forms.ModelChoiceField(
+        label=_("Proposed department"), queryset=Department.objects.none(), required=False
+    )
+    budget = forms.DecimalField(label=_("Budget (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2)
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+
+
+class OpenVoteForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=80)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    rule = forms.ChoiceField(label=_("Adoption rule"), choices=VoteRule.choices, initial=VoteRule.MAJORITY_OF_ALL)
+    projects = forms.ModelMultipleChoiceField(
+        label=_("Candidates"), queryset=Project.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = Project.objects.filter(town=town, status=ProjectStatus.CANDIDATE)  # type: ignore[attr-defined]
+
+
+LEVEL_CHOICES = [(v, v.label) for v in UPWARD_LEVELS]

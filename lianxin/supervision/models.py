@@ -1,0 +1,394 @@
+"""Deputies' supervision beyond single demands: voted livelihood projects (民生实事) and suggestions upward
+(代表建议). Each thing that moves through states has its event table; the moves are in ``workflow.py``."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.clock import now
+from lianxin.core.models import TownOwned
+from lianxin.core.uploads import CheckedFileField, RandomName
+from lianxin.demands.models import Demand
+from lianxin.people.models import Department, Deputy, DeputyLevel
+
+from .events import ProjectKind, SuggestionKind, VoteKind
+
+
+# --- the vote (票决) -----------------------------------------------------------------------------------
+class VoteRule(models.TextChoices):
+    """How many votes in favour adopt a candidate."""
+
+    MAJORITY_OF_ALL = "majority_of_all", _("more than half of all deputies")
+    MAJORITY_OF_VOTERS = "majority_of_voters", _("more than half of the deputies who voted")
+    TWO_THIRDS_OF_ALL = "two_thirds_of_all", _("two thirds of all deputies")
+
+
+class VoteStatus(models.TextChoices):
+    OPEN = "open", _("voting open")
+    COUNTED = "counted", _("counted")
+
+
+class VoteSession(TownOwned):
+    """A sitting of the congress that votes on the year's candidate livelihood projects."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=80)
+    rule = models.CharField(_("adoption rule"), max_length=20, choices=VoteRule.choices)
+    electorate = models.PositiveSmallIntegerField(
+        _("deputies entitled to vote"), help_text=_("Counted when the vote opens.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=VoteStatus.choices, default=VoteStatus.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("opened at"), default=now)
+    counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project vote")
+        verbose_name_plural = _("project votes")
+        ordering = ["-year", "-opened_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rule__in=VoteRule.values), name="vote_session_rule_valid"),
+            models.CheckConstraint(condition=Q(status__in=VoteStatus.values), name="vote_session_status_valid"),
+            models.CheckConstraint(condition=Q(electorate__gt=0), name="vote_session_electorate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def threshold(self, voters: int) -> int:
+        """The fewest votes in favour that adopt a candidate under this session's rule."""
+        if self.rule == VoteRule.MAJORITY_OF_ALL:
+            return self.electorate // 2 + 1
+        if self.rule == VoteRule.TWO_THIRDS_OF_ALL:
+            return -(-2 * self.electorate // 3)
+        return voters // 2 + 1
+
+
+class ProjectStatus(models.TextChoices):
+    CANDIDATE = "candidate", _("candidate")
+    VOTING = "voting", _("being voted on")
+    ADOPTED = "adopted", _("adopted")
+    REJECTED = "rejected", _("not adopted")
+    UNDERWAY = "underway", _("underway")
+    COMPLETED = "completed", _("completed, being rated")
+    DONE = "done", _("done")
+
+
+PUBLIC_PROJECT_STATUSES = (
+    ProjectStatus.ADOPTED,
+    ProjectStatus.REJECTED,
+    ProjectStatus.UNDERWAY,
+    ProjectStatus.COMPLETED,
+    ProjectStatus.DONE,
+)
+
+
+class ProjectSource(models.TextChoices):
+    DEMANDS = "demands", _("citizens' demands")
+    DISPUTES = "disputes", _("the dispute ledger")
+    DEPUTIES = "deputies", _("deputies' proposal")
+    CITIZENS = "citizens", _("citizens' proposal")
+
+
+class Project(TownOwned):
+    """A livelihood project (民生实事): a candidate, voted on, then carried out under deputies' supervision."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=80)
+    description = models.TextField(_("description"))
+    source = models.CharField(_("source"), max_length=10, choices=ProjectSource.choices)
+    demand = models.ForeignKey(
+        Demand,
+        verbose_name=_("demand it came from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    budget = models.DecimalField(_("budget (10,000 yuan)"), max_digits=10, decimal_places=2, default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProjectStatus.choices, default=ProjectStatus.CANDIDATE
+    )
+    session = models.ForeignKey(
+        VoteSession,
+        verbose_name=_("vote"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="projects",
+    )
+    votes_for = models.PositiveSmallIntegerField(_("votes in favour"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+    supervisors = models.ManyToManyField(
+        Deputy, verbose_name=_("supervising deputies"), blank=True, related_name="supervised_projects"
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    carried_from = models.PositiveSmallIntegerField(_("carried over from year"), null=True, blank=True)
+    result = models.TextField(_("result"), blank=True)
+    created_at = models.DateTimeField(_("proposed at"), default=now)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("livelihood project")
+        verbose_name_plural = _("livelihood projects")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year", "title"], name="project_title_unique_in_year"),
+            models.CheckConstraint(condition=Q(status__in=ProjectStatus.values), name="project_status_valid"),
+            models.CheckConstraint(condition=Q(source__in=ProjectSource.values), name="project_source_valid"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="project_progress_at_most_100"),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="project_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(status__in=[ProjectStatus.CANDIDATE]) | Q(session__isnull=False),
+                name="project_voted_has_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"
+
+
+class VoteChoice(models.TextChoices):
+    FOR = "for", _("in favour")
+    AGAINST = "against", _("against")
+    ABSTAIN = "abstain", _("abstain")
+
+
+class Ballot(TownOwned):
+    """One deputy's ballot in a vote: one choice per candidate (``BallotChoice``)."""
+
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="ballots")
+    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="+")
+    cast_at = models.DateTimeField(_("cast at"), default=now)
+
+    class Meta:
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "deputy"], name="ballot_one_per_deputy"),
+        ]
+
+
+class BallotChoice(TownOwned):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="ballot_choices")
+    choice = models.CharField(_("choice"), max_length=8, choices=VoteChoice.choices)
+
+    class Meta:
+        verbose_name = _("ballot choice")
+        verbose_name_plural = _("ballot choices")
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "project"], name="ballot_choice_once_per_project"),
+            models.CheckConstraint(condition=Q(choice__in=VoteChoice.values), name="ballot_choice_valid"),
+        ]
+
+
+class Milestone(TownOwned):
+    """A dated step of an adopted project; done with evidence."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=80)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"), blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "title"], name="milestone_title_unique_in_project"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Inspection(TownOwned):
+    """An on-site inspection of a project by deputies: who went, what they found, the photos."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="inspections")
+    lead = models.ForeignKey(Deputy, verbose_name=_("led by"), on_delete=models.PROTECT, related_name="+")
+    deputies = models.ManyToManyField(Deputy, verbose_name=_("deputies present"), related_name="+")
+    on = models.DateField(_("date"))
+    findings = models.TextField(_("findings"))
+
+    class Meta:
+        verbose_name = _("inspection")
+        verbose_name_plural = _("inspections")
+        ordering = ["-on", "-pk"]
+
+
+class InspectionPhoto(TownOwned):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="photos")
+    file = CheckedFileField(_("photo"), upload_to=RandomName("inspections/%Y/%m/"))
+    name = models.CharField(_("file name"), max_length=120)
+
+    class Meta:
+        verbose_name = _("inspection photo")
+        verbose_name_plural = _("inspection photos")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("satisfied")
+    BASICALLY = "basically", _("basically satisfied")
+    UNSATISFIED = "unsatisfied", _("unsatisfied")
+
+
+class SatisfactionVote(TownOwned):
+    """A deputy's verdict on a completed project (满意 / 基本满意 / 不满意)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="satisfaction_votes")
+    deputy = models.ForeignKey(Deputy, verbose_name=_("deputy"), on_delete=models.PROTECT, related_name="+")
+    verdict = models.CharField(_("verdict"), max_length=12, choices=Satisfaction.choices)
+    at = models.DateTimeField(default=now)
+
+    class Meta:
+        verbose_name = _("satisfaction vote")
+        verbose_name_plural = _("satisfaction votes")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "deputy"], name="satisfaction_once_per_deputy"),
+            models.CheckConstraint(condition=Q(verdict__in=Satisfaction.values), name="satisfaction_valid"),
+        ]
+
+
+class _EventRow(TownOwned):
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=now, db_index=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+
+class ProjectEvent(_EventRow):
+    """Append-only: one row per move or step of a project."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=ProjectKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("project event")
+        verbose_name_plural = _("project events")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=ProjectKind.values), name="project_event_kind_valid")
+        ]
+
+
+class VoteEvent(_EventRow):
+    """Append-only: opening, each ballot, the count."""
+
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=VoteKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("vote event")
+        verbose_name_plural = _("vote events")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=VoteKind.values), name="vote_event_kind_valid")
+        ]
+
+
+# --- suggestions upward (代表建议) ------------------------------------------------------------------------
+class SuggestionStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    SUBMITTED = "submitted", _("submitted to the higher level")
+    REPLIED = "replied", _("replied")
+    HANDLED = "handled", _("handled")
+    CLOSED = "closed", _("closed")
+
+
+UPWARD_LEVELS = (DeputyLevel.COUNTY, DeputyLevel.CITY, DeputyLevel.PROVINCE)
+
+
+class Suggestion(TownOwned):
+    """A matter beyond the town carried to the county, city or provincial congress, with its demands."""
+
+    title = models.CharField(_("title"), max_length=80)
+    body = models.TextField(_("suggestion"))
+    to_level = models.CharField(
+        _("to the congress of"), max_length=10, choices=[(v, DeputyLevel(v).label) for v in UPWARD_LEVELS]
+    )
+    deputy = models.ForeignKey(
+        Deputy, verbose_name=_("deputy"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    reference = models.CharField(_("higher level's reference number"), max_length=40, blank=True)
+    reply_from = models.CharField(_("replied by"), max_length=80, blank=True)
+    reply = models.TextField(_("reply"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    handling = models.TextField(_("how it was handled"), blank=True)
+    verdict = models.CharField(_("deputy's satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+
+    class Meta:
+        verbose_name = _("deputy's suggestion")
+        verbose_name_plural = _("deputies' suggestions")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SuggestionStatus.values), name="suggestion_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(to_level__in=UPWARD_LEVELS), name="suggestion_level_valid"),
+            models.CheckConstraint(
+                condition=Q(verdict__in=[*Satisfaction.values, ""]), name="suggestion_verdict_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class SuggestionDemand(TownOwned):
+    """A demand behind a suggestion: its citizen is told what the higher level replied."""
+
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="links")
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="suggestion_links")
+
+    class Meta:
+        verbose_name = _("supporting demand")
+        verbose_name_plural = _("supporting demands")
+        constraints = [
+            models.UniqueConstraint(fields=["demand"], name="suggestion_demand_once"),
+        ]
+
+
+class SuggestionEvent(_EventRow):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=SuggestionKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("suggestion event")
+        verbose_name_plural = _("suggestion events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=SuggestionKind.values), name="suggestion_event_kind_valid"
+            )
+        ]

@@ -1,0 +1,565 @@
+"""Every write of deputies' supervision. Each move is one function: it checks right, state and input, then
+makes the move through the workflow core (``flow.check`` then ``flow.transition``). Who is told of what is
+``notices.py``; the duty record reads ``data["deputies"]`` on each event a deputy takes part in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
+from lianxin.core import clock
+from lianxin.core.models import Town
+from lianxin.core.uploads import CheckedFile, clean_photo
+from lianxin.core.workflow import Workflow, workflow_of
+from lianxin.demands.models import Demand
+from lianxin.people.models import Department, Deputy
+
+from .events import ProjectKind, SuggestionKind, VoteKind
+from .models import (
+    UPWARD_LEVELS,
+    Ballot,
+    BallotChoice,
+    Inspection,
+    InspectionPhoto,
+    Milestone,
+    Project,
+    ProjectSource,
+    ProjectStatus,
+    Satisfaction,
+    SatisfactionVote,
+    Suggestion,
+    SuggestionDemand,
+    SuggestionStatus,
+    VoteChoice,
+    VoteRule,
+    VoteSession,
+    VoteStatus,
+)
+from .permissions import deputy_of
+
+PK = ProjectKind
+PS = ProjectStatus
+
+
+def _projects() -> Workflow:
+    return workflow_of(Project)
+
+
+def _votes() -> Workflow:
+    return workflow_of(VoteSession)
+
+
+def _suggestions() -> Workflow:
+    return workflow_of(Suggestion)
+
+
+def others(actor: Any, deputies: Iterable[Any]) -> list[int]:
+    """The primary keys of ``deputies`` other than the actor's own deputy (for ``data["deputies"]``)."""
+    mine = getattr(deputy_of(actor), "pk", None)
+    return sorted({d.pk if hasattr(d, "pk") else int(d) for d in deputies} - {mine})
+
+
+def _require(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- candidates and the vote (票决) --------------------------------------------------------------------
+@transaction.atomic
+def project_propose(
+    *,
+    town: Town,
+    actor: Any,
+    year: int,
+    title: str,
+    description: str,
+    source: str,
+    department: Department | None = None,
+    budget: decimal.Decimal | int = 0,
+    demand: Demand | None = None,
+) -> Project:
+    """Put a candidate on the year's list (from demands, disputes, deputies or citizens)."""
+    if not (can(actor, Capability.SUPERVISE) and actor.town_id == town.pk):
+        raise PermissionDenied(_("Your role does not allow this."))
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the project a title.")
+    if source not in ProjectSource.values:
+        errors["source"] = _("Say where the candidate came from.")
+    if Project.objects.filter(town=town, year=year, title=title.strip()).exists():
+        errors["title"] = _("A project of this year already has this title.")
+    if department is not None and department.town_id != town.pk:
+        errors["department"] = _("That department is not of this town.")
+    _require(errors)
+    project = Project.objects.create(
+        town=town,
+        year=year,
+        title=title.strip(),
+        description=description.strip(),
+        source=source,
+        department=department,
+        budget=budget,
+        demand=demand,
+    )
+    _projects().step(project, PK.PROPOSE, actor, note=project.get_source_display())
+    return project
+
+
+def electorate_of(town: Town) -> int:
+    """The deputies entitled to vote: every deputy of the town."""
+    return Deputy.objects.filter(town=town).count()
+
+
+@transaction.atomic
+def vote_open(
+    *, town: Town, actor: Any, year: int, title: str, rule: str, projects: Iterable[Project]
+) -> VoteSession:
+    """Open the congress's vote on candidates: each moves from candidate to being voted on."""
+    if not (can(actor, Capability.SUPERVISE) and actor.town_id == town.pk):
+        raise PermissionDenied(_("Your role does not allow this."))
+    candidates = list(projects)
+    errors = {}
+    if rule not in VoteRule.values:
+        errors["rule"] = _("Choose the adoption rule.")
+    if not candidates:
+        errors["projects"] = _("Choose at least one candidate.")
+    if not title.strip():
+        errors["title"] = _("Give the vote a title.")
+    electorate = electorate_of(town)
+    if not electorate:
+        errors["rule"] = _("The town has no deputies to vote.")
+    _require(errors)
+    session = VoteSession.objects.create(
+        town=town, year=year, title=title.strip(), rule=rule, electorate=electorate, opened_by=actor
+    )
+    _votes().step(session, VoteKind.OPEN, actor, note=session.get_rule_display())
+    flow = _projects()
+    for project in candidates:
+        flow.check(actor, PK.PUT_TO_VOTE, project)
+        flow.transition(project, PK.PUT_TO_VOTE, actor, checked=True, note=session.title, session=session)
+    return session
+
+
+def project_put_to_vote(*, project: Project, actor: Any) -> Project:
+    """Only through ``vote_open``: a candidate is put to the vote with the others of its session."""
+    raise ValidationError(_("Candidates are put to the vote together: open a vote."))
+
+
+@transaction.atomic
+def vote_cast(*, session: VoteSession, actor: Any, choices: Mapping[int, str]) -> Ballot:
+    """A deputy's ballot: one choice (for, against, abstain) for each candidate of the vote."""
+    flow = _votes()
+    flow.check(actor, VoteKind.CAST, session)
+    deputy = deputy_of(actor)
+    candidates = {p.pk: p for p in session.projects.filter(status=PS.VOTING)}
+    missing = [p.title for pk, p in candidates.items() if choices.get(pk) not in VoteChoice.values]
+    if missing:
+        raise ValidationError(_("Vote on every candidate: %(names)s.") % {"names": "、".join(missing)})
+    ballot = Ballot.objects.create(town_id=session.town_id, session=session, deputy=deputy, cast_at=clock.now())
+    BallotChoice.objects.bulk_create(
+        BallotChoice(town_id=session.town_id, ballot=ballot, project_id=pk, choice=choices[pk])
+        for pk in candidates
+    )
+    flow.transition(session, VoteKind.CAST, actor, checked=True, data={"deputies": []})
+    return ballot
+
+
+@transaction.atomic
+def vote_count(*, session: VoteSession, actor: Any) -> VoteSession:
+    """Close the vote and count it: each candidate is adopted when its votes in favour reach the rule's
+    threshold (more than half of all deputies, of those who voted, or two thirds of all), else not."""
+    flow = _votes()
+    flow.check(actor, VoteKind.COUNT, session)
+    voters = session.ballots.count()
+    threshold = session.threshold(voters)
+    tallies = {
+        row["project"]: row
+        for row in BallotChoice.objects.filter(ballot__session=session)
+        .values("project")
+        .annotate(
+            yes=Count("pk", filter=Q(choice=VoteChoice.FOR)),
+            no=Count("pk", filter=Q(choice=VoteChoice.AGAINST)),
+            abstain=Count("pk", filter=Q(choice=VoteChoice.ABSTAIN)),
+        )
+    }
+    note = _("%(voters)d of %(all)d deputies voted; %(need)d votes in favour adopt (%(rule)s).") % {
+        "voters": voters,
+        "all": session.electorate,
+        "need": threshold,
+        "rule": session.get_rule_display(),
+    }
+    session = flow.transition(session, VoteKind.COUNT, actor, checked=True, note=note, counted_at=clock.now())
+    projects = _projects()
+    for project in session.projects.filter(status=PS.VOTING):
+        t = tallies.get(project.pk, {"yes": 0, "no": 0, "abstain": 0})
+        adopted = t["yes"] >= threshold
+        projects.check(actor, PK.DECIDE, project)
+        projects.transition(
+            project,
+            PK.DECIDE,
+            actor,
+            checked=True,
+            to=PS.ADOPTED if adopted else PS.REJECTED,
+            note=_("%(yes)d for, %(no)d against, %(abstain)d abstaining") % t,
+            data={"adopted": adopted},
+            votes_for=t["yes"],
+            votes_against=t["no"],
+            votes_abstain=t["abstain"],
+        )
+    return session
+
+
+def project_decide(*, project: Project, actor: Any) -> Project:
+    """Only through ``vote_count``: the count decides every candidate of the vote at once."""
+    raise ValidationError(_("The vote decides: count the vote."))
+
+
+# --- carrying out an adopted project ---------------------------------------------------------------------
+@transaction.atomic
+def project_start(
+    *,
+    project: Project,
+    actor: Any,
+    department: Department,
+    budget: decimal.Decimal | int,
+    supervisors: Iterable[Deputy],
+) -> Project:
+    """The responsible department, the budget and the supervising deputies; the project is underway."""
+    flow = _projects()
+    flow.check(actor, PK.START, project)
+    deputies = list(supervisors)
+    errors = {}
+    if department is None or department.town_id != project.town_id:
+        errors["department"] = _("Choose the responsible department of this town.")
+    if not deputies or any(d.town_id != project.town_id for d in deputies):
+        errors["supervisors"] = _("Choose the supervising deputies of this town.")
+    if decimal.Decimal(budget) < 0:
+        errors["budget"] = _("The budget cannot be negative.")
+    _require(errors)
+    project = flow.transition(
+        project,
+        PK.START,
+        actor,
+        checked=True,
+        note=f"{department} · {budget}",
+        data={"deputies": others(actor, deputies)},
+        department=department,
+        budget=budget,
+    )
+    project.supervisors.set(deputies)
+    return project
+
+
+@transaction.atomic
+def project_add_milestone(*, project: Project, actor: Any, title: str, due_on: dt.date) -> Milestone:
+    flow = _projects()
+    flow.check(actor, PK.ADD_MILESTONE, project)
+    if not title.strip():
+        raise ValidationError({"title": _("Name the milestone.")})
+    if project.milestones.filter(title=title.strip()).exists():
+        raise ValidationError({"title": _("This project already has a milestone of this name.")})
+    milestone = Milestone.objects.create(
+        town_id=project.town_id, project=project, title=title.strip(), due_on=due_on
+    )
+    flow.transition(project, PK.ADD_MILESTONE, actor, checked=True, to=project.status, note=milestone.title)
+    return milestone
+
+
+@transaction.atomic
+def project_report_milestone(
+    *, project: Project, actor: Any, milestone: Milestone, done_on: dt.date, evidence: str, progress: int
+) -> Project:
+    """A milestone done, with its evidence, and the project's progress."""
+    flow = _projects()
+    flow.check(actor, PK.REPORT_MILESTONE, project)
+    errors = {}
+    if milestone.project_id != project.pk:
+        errors["milestone"] = _("That milestone is not of this project.")
+    elif milestone.done_on is not None:
+        errors["milestone"] = _("That milestone is already done.")
+    if not evidence.strip():
+        errors["evidence"] = _("Say what shows it is done.")
+    if not 0 <= progress <= 100:
+        errors["progress"] = _("Progress is a percentage from 0 to 100.")
+    _require(errors)
+    Milestone.objects.filter(pk=milestone.pk).update(done_on=done_on, evidence=evidence.strip())
+    return flow.transition(
+        project,
+        PK.REPORT_MILESTONE,
+        actor,
+        checked=True,
+        to=project.status,
+        note=f"{milestone.title}: {evidence.strip()}",
+        progress=max(progress, project.progress),
+    )
+
+
+@transaction.atomic
+def project_inspect(
+    *,
+    project: Project,
+    actor: Any,
+    on: dt.date,
+    findings: str,
+    deputies: Iterable[Deputy] = (),
+    photos: Iterable[UploadedFile] = (),
+) -> Inspection:
+    """An on-site inspection: led by the actor's deputy (or the first deputy named when the presidium
+    records it), the deputies present, the findings and the photos (cleaned by ``core.uploads``)."""
+    flow = _projects()
+    flow.check(actor, PK.INSPECT, project)
+    present = list(deputies)
+    lead = deputy_of(actor) or (present[0] if present else None)
+    errors = {}
+    if not findings.strip():
+        errors["findings"] = _("Write down what the inspection found.")
+    if lead is None:
+        errors["deputies"] = _("Name the deputies who inspected.")
+    if any(d.town_id != project.town_id for d in present):
+        errors["deputies"] = _("Choose deputies of this town.")
+    _require(errors)
+    inspection = Inspection.objects.create(
+        town_id=project.town_id, project=project, lead=lead, on=on, findings=findings.strip()
+    )
+    inspection.deputies.set({lead, *present})
+    for index, photo in enumerate(photos, start=1):
+        checked = photo if isinstance(photo, CheckedFile) else clean_photo(photo, name=f"photo-{index}")
+        InspectionPhoto.objects.create(
+            town_id=project.town_id, inspection=inspection, file=checked, name=checked.name
+        )
+    flow.transition(
+        project,
+        PK.INSPECT,
+        actor,
+        checked=True,
+        to=project.status,
+        note=findings.strip(),
+        data={"deputies": others(actor, {lead, *present}), "inspection": inspection.pk},
+    )
+    return inspection
+
+
+@transaction.atomic
+def project_complete(*, project: Project, actor: Any, result: str) -> Project:
+    flow = _projects()
+    flow.check(actor, PK.COMPLETE, project)
+    if not result.strip():
+        raise ValidationError({"result": _("Say what was built or done.")})
+    return flow.transition(
+        project,
+        PK.COMPLETE,
+        actor,
+        checked=True,
+        note=result.strip(),
+        result=result.strip(),
+        progress=100,
+        completed_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def project_rate(*, project: Project, actor: Any, verdict: str) -> SatisfactionVote:
+    """A deputy's satisfaction with a completed project (满意 / 基本满意 / 不满意), once each."""
+    flow = _projects()
+    flow.check(actor, PK.RATE, project)
+    if verdict not in Satisfaction.values:
+        raise ValidationError({"verdict": _("Choose satisfied, basically satisfied or unsatisfied.")})
+    vote = SatisfactionVote.objects.create(
+        town_id=project.town_id, project=project, deputy=deputy_of(actor), verdict=verdict, at=clock.now()
+    )
+    flow.transition(
+        project,
+        PK.RATE,
+        actor,
+        checked=True,
+        to=project.status,
+        note=vote.get_verdict_display(),
+        data={"deputies": [], "verdict": verdict},
+    )
+    return vote
+
+
+def satisfaction_of(project: Project) -> dict[str, int]:
+    counts = dict(
+        project.satisfaction_votes.values_list("verdict").annotate(n=Count("pk")).values_list("verdict", "n")
+    )
+    return {v: counts.get(v, 0) for v in Satisfaction.values}
+
+
+@transaction.atomic
+def project_conclude(*, project: Project, actor: Any, note: str = "") -> Project:
+    """Close the rating: done, unless more deputies are unsatisfied than satisfied and basically satisfied
+    together, in which case the project goes back to work."""
+    flow = _projects()
+    flow.check(actor, PK.CONCLUDE, project)
+    tally = satisfaction_of(project)
+    if not sum(tally.values()):
+        raise ValidationError(_("No deputy has given their satisfaction yet."))
+    passed = tally[Satisfaction.UNSATISFIED] <= tally[Satisfaction.SATISFIED] + tally[Satisfaction.BASICALLY]
+    summary = _("%(s)d satisfied, %(b)d basically satisfied, %(u)d unsatisfied") % {
+        "s": tally[Satisfaction.SATISFIED],
+        "b": tally[Satisfaction.BASICALLY],
+        "u": tally[Satisfaction.UNSATISFIED],
+    }
+    return flow.transition(
+        project,
+        PK.CONCLUDE,
+        actor,
+        checked=True,
+        to=PS.DONE if passed else PS.UNDERWAY,
+        note=f"{summary}. {note.strip()}".strip(),
+        data={"passed": passed, **tally},
+    )
+
+
+@transaction.atomic
+def project_carry_over(*, project: Project, actor: Any, reason: str) -> Project:
+    """An unfinished project is carried into the next year's list, still under supervision."""
+    flow = _projects()
+    flow.check(actor, PK.CARRY_OVER, project)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why it is not finished this year.")})
+    if Project.objects.filter(town_id=project.town_id, year=project.year + 1, title=project.title).exists():
+        raise ValidationError({"reason": _("Next year's list already has a project of this title.")})
+    return flow.transition(
+        project,
+        PK.CARRY_OVER,
+        actor,
+        checked=True,
+        to=project.status,
+        note=reason.strip(),
+        year=project.year + 1,
+        carried_from=project.carried_from or project.year,
+    )
+
+
+# --- suggestions upward (代表建议) ---------------------------------------------------------------------
+@transaction.atomic
+def suggestion_draft_from(*, demand: Demand, actor: Any, to_level: str, note: str) -> Suggestion:
+    """A demand transferred upward becomes the draft of a deputy's suggestion (or joins the open draft of
+    the same deputy to the same level), so the transfer is no longer a dead end."""
+    if to_level not in UPWARD_LEVELS:
+        raise ValidationError({"to_level": _("Choose the county, city or provincial congress.")})
+    existing = SuggestionDemand.objects.filter(demand=demand).select_related("suggestion").first()
+    if existing is not None:
+        return existing.suggestion
+    deputy = deputy_of(actor) or (demand.deputy if demand.deputy_id else None)
+    suggestion = Suggestion.objects.filter(
+        town_id=demand.town_id, deputy=deputy, to_level=to_level, status=SuggestionStatus.DRAFT
+    ).first()
+    flow = _suggestions()
+    if suggestion is None:
+        suggestion = Suggestion.objects.create(
+            town_id=demand.town_id, title=demand.title, body=note.strip(), to_level=to_level, deputy=deputy
+        )
+    SuggestionDemand.objects.create(town_id=demand.town_id, suggestion=suggestion, demand=demand)
+    flow.step(
+        suggestion,
+        SuggestionKind.DRAFT,
+        actor,
+        note=f"{demand.code} {demand.title}",
+        data={"deputies": others(actor, [deputy] if deputy else []), "demand": demand.pk},
+    )
+    return suggestion
+
+
+def _involved(actor: Any, suggestion: Suggestion) -> dict[str, Any]:
+    return {"deputies": others(actor, [suggestion.deputy] if suggestion.deputy_id else [])}
+
+
+@transaction.atomic
+def suggestion_submit(*, suggestion: Suggestion, actor: Any, title: str, body: str) -> Suggestion:
+    flow = _suggestions()
+    flow.check(actor, SuggestionKind.SUBMIT, suggestion)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Give the suggestion a title.")
+    if not body.strip():
+        errors["body"] = _("Write the suggestion.")
+    _require(errors)
+    return flow.transition(
+        suggestion,
+        SuggestionKind.SUBMIT,
+        actor,
+        checked=True,
+        note=suggestion.get_to_level_display(),
+        data=_involved(actor, suggestion),
+        title=title.strip(),
+        body=body.strip(),
+        submitted_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def suggestion_reply(
+    *, suggestion: Suggestion, actor: Any, reply_from: str, reply: str, reference: str = ""
+) -> Suggestion:
+    """The higher level's reply, as received: who answered and what; the citizens behind it are told."""
+    flow = _suggestions()
+    flow.check(actor, SuggestionKind.REPLY, suggestion)
+    errors = {}
+    if not reply_from.strip():
+        errors["reply_from"] = _("Say who replied.")
+    if not reply.strip():
+        errors["reply"] = _("Write down the reply.")
+    _require(errors)
+    return flow.transition(
+        suggestion,
+        SuggestionKind.REPLY,
+        actor,
+        checked=True,
+        note=f"{reply_from.strip()}: {reply.strip()}",
+        data={**_involved(actor, suggestion), "reply": reply.strip()},
+        reply_from=reply_from.strip(),
+        reply=reply.strip(),
+        reference=reference.strip(),
+        replied_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def suggestion_handle(*, suggestion: Suggestion, actor: Any, handling: str) -> Suggestion:
+    """What the higher level actually did about it; the citizens behind it are told."""
+    flow = _suggestions()
+    flow.check(actor, SuggestionKind.HANDLE, suggestion)
+    if not handling.strip():
+        raise ValidationError({"handling": _("Say how it was handled.")})
+    return flow.transition(
+        suggestion,
+        SuggestionKind.HANDLE,
+        actor,
+        checked=True,
+        note=handling.strip(),
+        data={**_involved(actor, suggestion), "handling": handling.strip()},
+        handling=handling.strip(),
+    )
+
+
+@transaction.atomic
+def suggestion_evaluate(*, suggestion: Suggestion, actor: Any, verdict: str, comment: str = "") -> Suggestion:
+    flow = _suggestions()
+    flow.check(actor, SuggestionKind.EVALUATE, suggestion)
+    if verdict not in Satisfaction.values:
+        raise ValidationError({"verdict": _("Choose satisfied, basically satisfied or unsatisfied.")})
+    return flow.transition(
+        suggestion,
+        SuggestionKind.EVALUATE,
+        actor,
+        checked=True,
+        note=f"{Satisfaction(verdict).label} {comment.strip()}".strip(),
+        data={**_involved(actor, suggestion), "verdict": verdict},
+        verdict=verdict,
+    )
+
+
+__all__ = ["VoteStatus"]

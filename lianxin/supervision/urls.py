@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("projects/new/", views.propose, name="propose"),
+    path("projects/<int:pk>/", views.project, name="project"),
+    path("projects/<int:pk>/<slug:action>/", views.project_act, name="project_act"),
+    path("votes/new/", views.open_vote, name="open_vote"),
+    path("votes/<int:pk>/", views.vote, name="vote"),
+    path("votes/<int:pk>/<slug:action>/", views.vote_act, name="vote_act"),
+    path("suggestions/", views.suggestion_list, name="suggestions"),
+    path("suggestions/<int:pk>/", views.suggestion, name="suggestion"),
+    path("suggestions/<int:pk>/<slug:action>/", views.suggestion_act, name="suggestion_act"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("public/<str:town_code>/projects/", views.public_projects, name="public_projects"),
+    path("public/<str:town_code>/projects/<int:pk>/", views.public_project, name="public_project"),
+]
