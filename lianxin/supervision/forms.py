@@ -9,8 +9,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
 from lianxin.core.uploads import PhotosField
-from lianxin.people.models import Department, Deputy
+from lianxin.people.models import Department, Deputy, DeputyLevel
 
 from .models import (
     UPWARD_LEVELS,
@@ -115,6 +117,13 @@ class BallotForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if can(self.user, Capability.SUPERVISE):  # the presidium records a deputy's paper ballot
+            self.fields["deputy"] = forms.ModelChoiceField(
+                label=_("Whose ballot"),
+                queryset=Deputy.objects.filter(town_id=self.obj.town_id, level=DeputyLevel.TOWNSHIP).exclude(
+                    pk__in=self.obj.ballots.values("deputy")
+                ),
+            )
         for project in self.obj.projects.filter(status=ProjectStatus.VOTING).order_by("title"):
             self.fields[f"p{project.pk}"] = forms.ChoiceField(
                 label=project.title, choices=VoteChoice.choices, widget=forms.RadioSelect
@@ -122,7 +131,10 @@ class BallotForm(ActionForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        return {"choices": {int(k[1:]): v for k, v in data.items() if k.startswith("p")}}
+        out: dict[str, Any] = {"choices": {int(k[1:]): v for k, v in data.items() if k.startswith("p")}}
+        if "deputy" in data:
+            out["deputy"] = data["deputy"]
+        return out
 
 
 # --- suggestions ---------------------------------------------------------------------------------------------

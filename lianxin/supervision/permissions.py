@@ -11,6 +11,7 @@ import rules
 
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
+from lianxin.people.models import DeputyLevel
 
 
 def deputy_of(user: Any) -> Any:
@@ -37,6 +38,13 @@ def is_town_deputy(user: Any, obj: Any) -> bool:
 def has_not_voted(user: Any, session: Any) -> bool:
     deputy = deputy_of(user)
     return deputy is not None and not session.ballots.filter(deputy=deputy).exists()
+
+
+@rules.predicate
+def is_elector(user: Any, session: Any) -> bool:
+    """The town congress's own deputies vote on its projects (township level)."""
+    deputy = deputy_of(user)
+    return deputy is not None and deputy.level == DeputyLevel.TOWNSHIP
 
 
 @rules.predicate
@@ -68,7 +76,8 @@ def wrote_suggestion(user: Any, suggestion: Any) -> bool:
     return deputy is not None and suggestion.deputy_id == deputy.pk
 
 
-may_vote = is_town_deputy & has_not_voted
+# A deputy casts their own ballot once; the presidium records deputies' paper ballots.
+may_vote = (is_town_deputy & is_elector & has_not_voted) | is_presidium
 may_rate = is_town_deputy & has_not_rated
 runs_project = is_presidium | handles_project
 inspects = is_presidium | supervises_project

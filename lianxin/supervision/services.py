@@ -22,7 +22,7 @@ from lianxin.core.models import Town
 from lianxin.core.uploads import CheckedFile, clean_photo
 from lianxin.core.workflow import Workflow, workflow_of
 from lianxin.demands.models import Demand
-from lianxin.people.models import Department, Deputy
+from lianxin.people.models import Department, Deputy, DeputyLevel
 
 from .events import ProjectKind, SuggestionKind, VoteKind
 from .models import (
@@ -115,9 +115,9 @@ def project_propose(
     return project
 
 
-def electorate_of(town: Town) -> int:
-    """The deputies entitled to vote: every deputy of the town."""
-    return Deputy.objects.filter(town=town).count()
+def electors(town: Town) -> Any:
+    """The deputies entitled to vote on the town's projects: the town congress's own (township) deputies."""
+    return Deputy.objects.filter(town=town, level=DeputyLevel.TOWNSHIP)
 
 
 @transaction.atomic
@@ -135,7 +135,7 @@ def vote_open(
         errors["projects"] = _("Choose at least one candidate.")
     if not title.strip():
         errors["title"] = _("Give the vote a title.")
-    electorate = electorate_of(town)
+    electorate = electors(town).count()
     if not electorate:
         errors["rule"] = _("The town has no deputies to vote.")
     _require(errors)
@@ -156,21 +156,35 @@ def project_put_to_vote(*, project: Project, actor: Any) -> Project:
 
 
 @transaction.atomic
-def vote_cast(*, session: VoteSession, actor: Any, choices: Mapping[int, str]) -> Ballot:
-    """A deputy's ballot: one choice (for, against, abstain) for each candidate of the vote."""
+def vote_cast(
+    *, session: VoteSession, actor: Any, choices: Mapping[int, str], deputy: Deputy | None = None
+) -> Ballot:
+    """A deputy's ballot: one choice (for, against, abstain) for each candidate of the vote. A deputy
+    votes for themself; the presidium records a deputy's paper ballot (``deputy``)."""
     flow = _votes()
     flow.check(actor, VoteKind.CAST, session)
-    deputy = deputy_of(actor)
+    own = deputy_of(actor)
+    voter = own if deputy is None else deputy
+    if voter is None:
+        raise ValidationError({"deputy": _("Say whose ballot this is.")})
+    if own is not None and voter != own and not can(actor, Capability.SUPERVISE):
+        raise PermissionDenied(_("A deputy casts only their own ballot."))
+    if not electors(session.town).filter(pk=voter.pk).exists():
+        raise ValidationError({"deputy": _("Only the town congress's deputies vote on its projects.")})
+    if session.ballots.filter(deputy=voter).exists():
+        raise ValidationError({"deputy": _("This deputy has already voted.")})
     candidates = {p.pk: p for p in session.projects.filter(status=PS.VOTING)}
     missing = [p.title for pk, p in candidates.items() if choices.get(pk) not in VoteChoice.values]
     if missing:
         raise ValidationError(_("Vote on every candidate: %(names)s.") % {"names": "、".join(missing)})
-    ballot = Ballot.objects.create(town_id=session.town_id, session=session, deputy=deputy, cast_at=clock.now())
+    ballot = Ballot.objects.create(town_id=session.town_id, session=session, deputy=voter, cast_at=clock.now())
     BallotChoice.objects.bulk_create(
         BallotChoice(town_id=session.town_id, ballot=ballot, project_id=pk, choice=choices[pk])
         for pk in candidates
     )
-    flow.transition(session, VoteKind.CAST, actor, checked=True, data={"deputies": []})
+    flow.transition(
+        session, VoteKind.CAST, actor, checked=True, note=voter.name, data={"deputies": others(actor, [voter])}
+    )
     return ballot
 
 

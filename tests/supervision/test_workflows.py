@@ -131,18 +131,31 @@ def test_carry_over_moves_the_project_to_next_year(sup, loop):
 
 
 # --- the vote --------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_vote_cast(sup, outsider, persona):
+def test_vote_cast(sup, loop, outsider):
     project = sup.voting()
-    actor = _who(sup, persona, outsider)
-    if persona in {"deputy", "other_deputy"}:
-        services.vote_cast(session=project.session, actor=actor, choices={project.pk: "for"})
-        assert project.session.ballots.count() == 1
-        with pytest.raises(PermissionDenied):  # once
-            services.vote_cast(session=project.session, actor=actor, choices={project.pk: "for"})
-    else:
+    session = project.session
+    for persona in ["citizen", "staff", "other_staff", "outsider"]:
         with pytest.raises(PermissionDenied):
-            services.vote_cast(session=project.session, actor=actor, choices={project.pk: "for"})
+            services.vote_cast(session=session, actor=_who(sup, persona, outsider), choices={project.pk: "for"})
+    services.vote_cast(session=session, actor=loop.deputy, choices={project.pk: "for"})
+    with pytest.raises(PermissionDenied):  # once
+        services.vote_cast(session=session, actor=loop.deputy, choices={project.pk: "against"})
+    with pytest.raises(ValidationError):  # nor by the presidium on their behalf
+        services.vote_cast(session=session, actor=loop.presidium, choices={project.pk: "for"}, deputy=loop.deputy.deputy)
+    services.vote_cast(
+        session=session, actor=loop.presidium, choices={project.pk: "against"}, deputy=loop.other_deputy.deputy
+    )
+    assert session.ballots.count() == 2
+    event = session.events.filter(action="cast").last()
+    assert event.actor == loop.presidium
+
+
+def test_a_county_deputy_does_not_vote_in_the_town_congress(sup, loop):
+    project = sup.voting()
+    loop.deputy.deputy.level = "county"
+    loop.deputy.deputy.save()
+    with pytest.raises(PermissionDenied):
+        services.vote_cast(session=project.session, actor=loop.deputy, choices={project.pk: "for"})
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
