@@ -385,6 +385,9 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
                 agents=agents,
             )
         )
+        from .supervision import build_supervision  # after the demands: suggestions grow from transfers
+
+        stats.add(build_supervision(town=town, index=index, departments=departments, deputies=saved))
     return stats
 
 

@@ -101,7 +101,9 @@ class CompleteForm(ActionForm):
 
 
 class RateForm(ActionForm):
-    verdict = forms.ChoiceField(label=_("Your satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    verdict = forms.ChoiceField(
+        label=_("Your satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
 
 
 class NoteForm(ActionForm):
@@ -159,7 +161,9 @@ class HandleForm(ActionForm):
 
 
 class EvaluateForm(ActionForm):
-    verdict = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    verdict = forms.ChoiceField(
+        label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
+    )
     comment = _text(_("Comment"), required=False, rows=2)
 
 
@@ -182,7 +186,9 @@ class ProposeForm(forms.Form):
 class OpenVoteForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=80)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    rule = forms.ChoiceField(label=_("Adoption rule"), choices=VoteRule.choices, initial=VoteRule.MAJORITY_OF_ALL)
+    rule = forms.ChoiceField(
+        label=_("Adoption rule"), choices=VoteRule.choices, initial=VoteRule.MAJORITY_OF_ALL
+    )
     projects = forms.ModelMultipleChoiceField(
         label=_("Candidates"), queryset=Project.objects.none(), widget=forms.CheckboxSelectMultiple
     )

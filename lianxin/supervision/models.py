@@ -53,7 +53,9 @@ class VoteSession(TownOwned):
         ordering = ["-year", "-opened_at"]
         constraints = [
             models.CheckConstraint(condition=Q(rule__in=VoteRule.values), name="vote_session_rule_valid"),
-            models.CheckConstraint(condition=Q(status__in=VoteStatus.values), name="vote_session_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=VoteStatus.values), name="vote_session_status_valid"
+            ),
             models.CheckConstraint(condition=Q(electorate__gt=0), name="vote_session_electorate_positive"),
         ]
 
@@ -295,7 +297,9 @@ class ProjectEvent(_EventRow):
         verbose_name = _("project event")
         verbose_name_plural = _("project events")
         constraints = [
-            models.CheckConstraint(condition=Q(action__in=ProjectKind.values), name="project_event_kind_valid")
+            models.CheckConstraint(
+                condition=Q(action__in=ProjectKind.values), name="project_event_kind_valid"
+            )
         ]
 
 
@@ -345,7 +349,9 @@ class Suggestion(TownOwned):
     reply = models.TextField(_("reply"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
     handling = models.TextField(_("how it was handled"), blank=True)
-    verdict = models.CharField(_("deputy's satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True)
+    verdict = models.CharField(
+        _("deputy's satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), default=now)
 
     class Meta:

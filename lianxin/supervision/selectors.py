@@ -104,9 +104,7 @@ def public_projects(*, town: Town) -> QuerySet[Project]:
 
 def public_inspections(project: Project) -> QuerySet[Inspection]:
     return (
-        Inspection.objects.restrict(PUBLIC_VISITOR, PUBLIC)
-        .filter(project=project)
-        .prefetch_related("photos")
+        Inspection.objects.restrict(PUBLIC_VISITOR, PUBLIC).filter(project=project).prefetch_related("photos")
     )
 
 

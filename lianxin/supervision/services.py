@@ -177,13 +177,20 @@ def vote_cast(
     missing = [p.title for pk, p in candidates.items() if choices.get(pk) not in VoteChoice.values]
     if missing:
         raise ValidationError(_("Vote on every candidate: %(names)s.") % {"names": "、".join(missing)})
-    ballot = Ballot.objects.create(town_id=session.town_id, session=session, deputy=voter, cast_at=clock.now())
+    ballot = Ballot.objects.create(
+        town_id=session.town_id, session=session, deputy=voter, cast_at=clock.now()
+    )
     BallotChoice.objects.bulk_create(
         BallotChoice(town_id=session.town_id, ballot=ballot, project_id=pk, choice=choices[pk])
         for pk in candidates
     )
     flow.transition(
-        session, VoteKind.CAST, actor, checked=True, note=voter.name, data={"deputies": others(actor, [voter])}
+        session,
+        VoteKind.CAST,
+        actor,
+        checked=True,
+        note=voter.name,
+        data={"deputies": others(actor, [voter])},
     )
     return ballot
 

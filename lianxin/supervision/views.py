@@ -55,7 +55,9 @@ def _action_forms(request: HttpRequest, obj: Any, bound: ActionForm | None) -> l
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     years = selectors.project_years(user=user)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    year = (
+        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    )
     rows = selectors.projects(user=user, year=year)
     context = {
         "years": years,
@@ -82,7 +84,9 @@ def propose(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Candidate added."))
                 return redirect("supervision:project", pk=project.pk)
-        return render(request, "supervision/form.html", {"form": form, "title": _("New candidate project")}, status=400)
+        return render(
+            request, "supervision/form.html", {"form": form, "title": _("New candidate project")}, status=400
+        )
     return render(request, "supervision/form.html", {"form": form, "title": _("New candidate project")})
 
 
@@ -109,7 +113,12 @@ def _get(request: HttpRequest, model: type[models.Model], pk: int) -> Any:
 
 
 def _project_page(
-    request: HttpRequest, project: Project, *, bound: ActionForm | None = None, problem: str = "", status: int = 200
+    request: HttpRequest,
+    project: Project,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
     context = {
@@ -128,7 +137,12 @@ def _project_page(
 
 
 def _vote_page(
-    request: HttpRequest, session: VoteSession, *, bound: ActionForm | None = None, problem: str = "", status: int = 200
+    request: HttpRequest,
+    session: VoteSession,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "session": session,
@@ -145,7 +159,12 @@ def _vote_page(
 
 
 def _suggestion_page(
-    request: HttpRequest, suggestion: Suggestion, *, bound: ActionForm | None = None, problem: str = "", status: int = 200
+    request: HttpRequest,
+    suggestion: Suggestion,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     from lianxin.demands.models import Demand
 
@@ -247,7 +266,9 @@ def public_projects(request: HttpRequest, town_code: str) -> HttpResponse:
     town = get_object_or_404(Town, code=town_code)
     rows = selectors.public_projects(town=town)
     years = sorted({p.year for p in rows}, reverse=True)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    year = (
+        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    )
     shown = rows.filter(year=year) if year else rows
     context = {
         "town": town,

@@ -76,7 +76,9 @@ class Sup:
         return Project.objects.get(pk=project.pk)
 
     def completed(self, **kw: Any) -> Project:
-        return services.project_complete(project=self.underway(**kw), actor=self.loop.staff, result="管网完工")
+        return services.project_complete(
+            project=self.underway(**kw), actor=self.loop.staff, result="管网完工"
+        )
 
     def rated(self, **kw: Any) -> Project:
         project = self.completed(**kw)
@@ -98,7 +100,10 @@ class Sup:
 
     def replied(self) -> Suggestion:
         return services.suggestion_reply(
-            suggestion=self.submitted(), actor=self.loop.presidium, reply_from="县交通运输局", reply="已列入明年计划"
+            suggestion=self.submitted(),
+            actor=self.loop.presidium,
+            reply_from="县交通运输局",
+            reply="已列入明年计划",
         )
 
     def handled(self) -> Suggestion:

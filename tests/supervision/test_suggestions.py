@@ -25,7 +25,10 @@ def test_a_transferred_demand_comes_back_with_the_reply(sup, loop, client):
     services.suggestion_submit(suggestion=suggestion, actor=loop.deputy, title="关于拓宽县道的建议", body="…")
     before = set(OutboxMessage.objects.values_list("pk", flat=True))
     services.suggestion_reply(
-        suggestion=Suggestion.objects.get(), actor=loop.presidium, reply_from="县交通运输局", reply="已列入明年计划"
+        suggestion=Suggestion.objects.get(),
+        actor=loop.presidium,
+        reply_from="县交通运输局",
+        reply="已列入明年计划",
     )
     told = OutboxMessage.objects.exclude(pk__in=before)
     assert told.filter(user=loop.citizen, channel="inapp", body__contains="已列入明年计划").exists()
@@ -33,8 +36,14 @@ def test_a_transferred_demand_comes_back_with_the_reply(sup, loop, client):
     assert texts == ["13700002222"]  # the citizen without an account, by SMS to the phone they gave
 
     before = set(OutboxMessage.objects.values_list("pk", flat=True))
-    services.suggestion_handle(suggestion=Suggestion.objects.get(), actor=loop.deputy, handling="县道拓宽工程已立项")
-    assert OutboxMessage.objects.exclude(pk__in=before).filter(user=loop.citizen, body__contains="已立项").exists()
+    services.suggestion_handle(
+        suggestion=Suggestion.objects.get(), actor=loop.deputy, handling="县道拓宽工程已立项"
+    )
+    assert (
+        OutboxMessage.objects.exclude(pk__in=before)
+        .filter(user=loop.citizen, body__contains="已立项")
+        .exists()
+    )
     services.suggestion_evaluate(suggestion=Suggestion.objects.get(), actor=loop.deputy, verdict="satisfied")
     assert Suggestion.objects.get().verdict == "satisfied"
 
@@ -57,7 +66,10 @@ def test_the_draft_event_names_the_deputy_for_the_duty_record(sup, loop):
     try:
         services.suggestion_submit(suggestion=suggestion, actor=loop.deputy, title="t", body="b")
         services.suggestion_reply(
-            suggestion=Suggestion.objects.get(pk=suggestion.pk), actor=loop.presidium, reply_from="县", reply="好"
+            suggestion=Suggestion.objects.get(pk=suggestion.pk),
+            actor=loop.presidium,
+            reply_from="县",
+            reply="好",
         )
     finally:
         unsubscribe(listener)

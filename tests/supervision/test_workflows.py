@@ -29,18 +29,28 @@ def _who(sup: Any, persona: str, outsider: Any) -> Any:
 def _project_call(action: str, sup: Any, project: Project, actor: Any) -> Any:
     calls: dict[str, Callable[[], Any]] = {
         "start": lambda: services.project_start(
-            project=project, actor=actor, department=sup.loop.department, budget=100,
+            project=project,
+            actor=actor,
+            department=sup.loop.department,
+            budget=100,
             supervisors=[sup.loop.deputy.deputy],
         ),
         "add_milestone": lambda: services.project_add_milestone(
             project=project, actor=actor, title="招标", due_on=dt.date(2026, 5, 1)
         ),
         "report_milestone": lambda: services.project_report_milestone(
-            project=project, actor=actor, milestone=project.milestones.first(), done_on=dt.date(2026, 5, 2),
-            evidence="中标公示", progress=30,
+            project=project,
+            actor=actor,
+            milestone=project.milestones.first(),
+            done_on=dt.date(2026, 5, 2),
+            evidence="中标公示",
+            progress=30,
         ),
         "inspect": lambda: services.project_inspect(
-            project=project, actor=actor, on=dt.date(2026, 6, 1), findings="进度正常",
+            project=project,
+            actor=actor,
+            on=dt.date(2026, 6, 1),
+            findings="进度正常",
             deputies=[sup.loop.other_deputy.deputy],
         ),
         "complete": lambda: services.project_complete(project=project, actor=actor, result="完工"),
@@ -101,8 +111,12 @@ def test_inspection_carries_the_other_deputies_and_photos(sup, loop):
     try:
         project = sup.underway()
         inspection = services.project_inspect(
-            project=project, actor=loop.deputy, on=dt.date(2026, 6, 1), findings="井盖缺失两处",
-            deputies=[loop.other_deputy.deputy], photos=[upload("现场.jpg", jpeg_bytes(), "image/jpeg")],
+            project=project,
+            actor=loop.deputy,
+            on=dt.date(2026, 6, 1),
+            findings="井盖缺失两处",
+            deputies=[loop.other_deputy.deputy],
+            photos=[upload("现场.jpg", jpeg_bytes(), "image/jpeg")],
         )
     finally:
         unsubscribe(listener)
@@ -114,7 +128,9 @@ def test_inspection_carries_the_other_deputies_and_photos(sup, loop):
 def test_unsatisfied_deputies_send_the_project_back_to_work(sup, loop):
     project = sup.completed()
     services.project_rate(project=project, actor=loop.deputy, verdict="unsatisfied")
-    services.project_rate(project=Project.objects.get(pk=project.pk), actor=loop.other_deputy, verdict="unsatisfied")
+    services.project_rate(
+        project=Project.objects.get(pk=project.pk), actor=loop.other_deputy, verdict="unsatisfied"
+    )
     project = services.project_conclude(project=Project.objects.get(pk=project.pk), actor=loop.presidium)
     assert project.status == "underway"
 
@@ -136,14 +152,21 @@ def test_vote_cast(sup, loop, outsider):
     session = project.session
     for persona in ["citizen", "staff", "other_staff", "outsider"]:
         with pytest.raises(PermissionDenied):
-            services.vote_cast(session=session, actor=_who(sup, persona, outsider), choices={project.pk: "for"})
+            services.vote_cast(
+                session=session, actor=_who(sup, persona, outsider), choices={project.pk: "for"}
+            )
     services.vote_cast(session=session, actor=loop.deputy, choices={project.pk: "for"})
     with pytest.raises(PermissionDenied):  # once
         services.vote_cast(session=session, actor=loop.deputy, choices={project.pk: "against"})
     with pytest.raises(ValidationError):  # nor by the presidium on their behalf
-        services.vote_cast(session=session, actor=loop.presidium, choices={project.pk: "for"}, deputy=loop.deputy.deputy)
+        services.vote_cast(
+            session=session, actor=loop.presidium, choices={project.pk: "for"}, deputy=loop.deputy.deputy
+        )
     services.vote_cast(
-        session=session, actor=loop.presidium, choices={project.pk: "against"}, deputy=loop.other_deputy.deputy
+        session=session,
+        actor=loop.presidium,
+        choices={project.pk: "against"},
+        deputy=loop.other_deputy.deputy,
     )
     assert session.ballots.count() == 2
     event = session.events.filter(action="cast").last()
@@ -187,7 +210,9 @@ def test_vote_tables_are_complete():
 def _suggestion_call(action: str, s: Suggestion, actor: Any) -> Any:
     calls: dict[str, Callable[[], Any]] = {
         "submit": lambda: services.suggestion_submit(suggestion=s, actor=actor, title=s.title, body="建议"),
-        "reply": lambda: services.suggestion_reply(suggestion=s, actor=actor, reply_from="县交通局", reply="研究"),
+        "reply": lambda: services.suggestion_reply(
+            suggestion=s, actor=actor, reply_from="县交通局", reply="研究"
+        ),
         "handle": lambda: services.suggestion_handle(suggestion=s, actor=actor, handling="已立项"),
         "evaluate": lambda: services.suggestion_evaluate(suggestion=s, actor=actor, verdict="satisfied"),
     }

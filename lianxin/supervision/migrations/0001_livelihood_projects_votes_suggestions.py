@@ -8,330 +8,963 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0002_working_day_calendar'),
-        ('demands', '0005_attachments_checked_under_random_names'),
-        ('people', '0002_alter_deputy_level_alter_historicaldeputy_level'),
+        ("core", "0002_working_day_calendar"),
+        ("demands", "0005_attachments_checked_under_random_names"),
+        ("people", "0002_alter_deputy_level_alter_historicaldeputy_level"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Inspection',
+            name="Inspection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date')),
-                ('findings', models.TextField(verbose_name='findings')),
-                ('deputies', models.ManyToManyField(related_name='+', to='people.deputy', verbose_name='deputies present')),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.deputy', verbose_name='led by')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                ("findings", models.TextField(verbose_name="findings")),
+                (
+                    "deputies",
+                    models.ManyToManyField(
+                        related_name="+", to="people.deputy", verbose_name="deputies present"
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.deputy",
+                        verbose_name="led by",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inspection',
-                'verbose_name_plural': 'inspections',
-                'ordering': ['-on', '-pk'],
+                "verbose_name": "inspection",
+                "verbose_name_plural": "inspections",
+                "ordering": ["-on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InspectionPhoto',
+            name="InspectionPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', lianxin.core.uploads.CheckedFileField(upload_to=lianxin.core.uploads.RandomName('inspections/%Y/%m/'), verbose_name='photo')),
-                ('name', models.CharField(max_length=120, verbose_name='file name')),
-                ('inspection', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='photos', to='supervision.inspection')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    lianxin.core.uploads.CheckedFileField(
+                        upload_to=lianxin.core.uploads.RandomName("inspections/%Y/%m/"), verbose_name="photo"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, verbose_name="file name")),
+                (
+                    "inspection",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="photos",
+                        to="supervision.inspection",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inspection photo',
-                'verbose_name_plural': 'inspection photos',
+                "verbose_name": "inspection photo",
+                "verbose_name_plural": "inspection photos",
             },
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('title', models.CharField(max_length=80, verbose_name='title')),
-                ('description', models.TextField(verbose_name='description')),
-                ('source', models.CharField(choices=[('demands', "citizens' demands"), ('disputes', 'the dispute ledger'), ('deputies', "deputies' proposal"), ('citizens', "citizens' proposal")], max_length=10, verbose_name='source')),
-                ('budget', models.DecimalField(decimal_places=2, default=0, max_digits=10, verbose_name='budget (10,000 yuan)')),
-                ('status', models.CharField(choices=[('candidate', 'candidate'), ('voting', 'being voted on'), ('adopted', 'adopted'), ('rejected', 'not adopted'), ('underway', 'underway'), ('completed', 'completed, being rated'), ('done', 'done')], default='candidate', max_length=10, verbose_name='status')),
-                ('votes_for', models.PositiveSmallIntegerField(default=0, verbose_name='votes in favour')),
-                ('votes_against', models.PositiveSmallIntegerField(default=0, verbose_name='votes against')),
-                ('votes_abstain', models.PositiveSmallIntegerField(default=0, verbose_name='abstentions')),
-                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='progress (%)')),
-                ('carried_from', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='carried over from year')),
-                ('result', models.TextField(blank=True, verbose_name='result')),
-                ('created_at', models.DateTimeField(default=lianxin.core.clock.now, verbose_name='proposed at')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('demand', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='demands.demand', verbose_name='demand it came from')),
-                ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='people.department', verbose_name='responsible department')),
-                ('supervisors', models.ManyToManyField(blank=True, related_name='supervised_projects', to='people.deputy', verbose_name='supervising deputies')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("title", models.CharField(max_length=80, verbose_name="title")),
+                ("description", models.TextField(verbose_name="description")),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("demands", "citizens' demands"),
+                            ("disputes", "the dispute ledger"),
+                            ("deputies", "deputies' proposal"),
+                            ("citizens", "citizens' proposal"),
+                        ],
+                        max_length=10,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "budget",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=10, verbose_name="budget (10,000 yuan)"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("candidate", "candidate"),
+                            ("voting", "being voted on"),
+                            ("adopted", "adopted"),
+                            ("rejected", "not adopted"),
+                            ("underway", "underway"),
+                            ("completed", "completed, being rated"),
+                            ("done", "done"),
+                        ],
+                        default="candidate",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("votes_for", models.PositiveSmallIntegerField(default=0, verbose_name="votes in favour")),
+                ("votes_against", models.PositiveSmallIntegerField(default=0, verbose_name="votes against")),
+                ("votes_abstain", models.PositiveSmallIntegerField(default=0, verbose_name="abstentions")),
+                ("progress", models.PositiveSmallIntegerField(default=0, verbose_name="progress (%)")),
+                (
+                    "carried_from",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="carried over from year"
+                    ),
+                ),
+                ("result", models.TextField(blank=True, verbose_name="result")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=lianxin.core.clock.now, verbose_name="proposed at"),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="completed at")),
+                (
+                    "demand",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="demands.demand",
+                        verbose_name="demand it came from",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="people.department",
+                        verbose_name="responsible department",
+                    ),
+                ),
+                (
+                    "supervisors",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="supervised_projects",
+                        to="people.deputy",
+                        verbose_name="supervising deputies",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'livelihood project',
-                'verbose_name_plural': 'livelihood projects',
-                'ordering': ['-year', 'title'],
+                "verbose_name": "livelihood project",
+                "verbose_name_plural": "livelihood projects",
+                "ordering": ["-year", "title"],
             },
         ),
         migrations.AddField(
-            model_name='inspection',
-            name='project',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='inspections', to='supervision.project'),
+            model_name="inspection",
+            name="project",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="inspections",
+                to="supervision.project",
+            ),
         ),
         migrations.CreateModel(
-            name='Suggestion',
+            name="Suggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=80, verbose_name='title')),
-                ('body', models.TextField(verbose_name='suggestion')),
-                ('to_level', models.CharField(choices=[('county', 'county level'), ('city', 'municipal'), ('province', 'provincial')], max_length=10, verbose_name='to the congress of')),
-                ('status', models.CharField(choices=[('draft', 'draft'), ('submitted', 'submitted to the higher level'), ('replied', 'replied'), ('handled', 'handled'), ('closed', 'closed')], default='draft', max_length=10, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(blank=True, null=True, verbose_name='submitted at')),
-                ('reference', models.CharField(blank=True, max_length=40, verbose_name="higher level's reference number")),
-                ('reply_from', models.CharField(blank=True, max_length=80, verbose_name='replied by')),
-                ('reply', models.TextField(blank=True, verbose_name='reply')),
-                ('replied_at', models.DateTimeField(blank=True, null=True, verbose_name='replied at')),
-                ('handling', models.TextField(blank=True, verbose_name='how it was handled')),
-                ('verdict', models.CharField(blank=True, choices=[('satisfied', 'satisfied'), ('basically', 'basically satisfied'), ('unsatisfied', 'unsatisfied')], max_length=12, verbose_name="deputy's satisfaction")),
-                ('created_at', models.DateTimeField(default=lianxin.core.clock.now, verbose_name='created at')),
-                ('deputy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.deputy', verbose_name='deputy')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=80, verbose_name="title")),
+                ("body", models.TextField(verbose_name="suggestion")),
+                (
+                    "to_level",
+                    models.CharField(
+                        choices=[
+                            ("county", "county level"),
+                            ("city", "municipal"),
+                            ("province", "provincial"),
+                        ],
+                        max_length=10,
+                        verbose_name="to the congress of",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "draft"),
+                            ("submitted", "submitted to the higher level"),
+                            ("replied", "replied"),
+                            ("handled", "handled"),
+                            ("closed", "closed"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True, verbose_name="submitted at")),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True, max_length=40, verbose_name="higher level's reference number"
+                    ),
+                ),
+                ("reply_from", models.CharField(blank=True, max_length=80, verbose_name="replied by")),
+                ("reply", models.TextField(blank=True, verbose_name="reply")),
+                ("replied_at", models.DateTimeField(blank=True, null=True, verbose_name="replied at")),
+                ("handling", models.TextField(blank=True, verbose_name="how it was handled")),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("satisfied", "satisfied"),
+                            ("basically", "basically satisfied"),
+                            ("unsatisfied", "unsatisfied"),
+                        ],
+                        max_length=12,
+                        verbose_name="deputy's satisfaction",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=lianxin.core.clock.now, verbose_name="created at"),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.deputy",
+                        verbose_name="deputy",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': "deputy's suggestion",
-                'verbose_name_plural': "deputies' suggestions",
-                'ordering': ['-created_at'],
+                "verbose_name": "deputy's suggestion",
+                "verbose_name_plural": "deputies' suggestions",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='SuggestionDemand',
+            name="SuggestionDemand",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('demand', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='suggestion_links', to='demands.demand')),
-                ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='supervision.suggestion')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "demand",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="suggestion_links",
+                        to="demands.demand",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="supervision.suggestion",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supporting demand',
-                'verbose_name_plural': 'supporting demands',
+                "verbose_name": "supporting demand",
+                "verbose_name_plural": "supporting demands",
             },
         ),
         migrations.CreateModel(
-            name='SuggestionEvent',
+            name="SuggestionEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, max_length=12, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('at', models.DateTimeField(db_index=True, default=lianxin.core.clock.now, verbose_name='at')),
-                ('action', models.CharField(choices=[('draft', 'drafted from a transferred demand'), ('submit', 'submit to the higher level'), ('reply', "record the higher level's reply"), ('handle', 'record the handling'), ('evaluate', "deputy's satisfaction")], max_length=24, verbose_name='action')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('suggestion', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='supervision.suggestion')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="from")),
+                ("to_status", models.CharField(blank=True, max_length=12, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "at",
+                    models.DateTimeField(db_index=True, default=lianxin.core.clock.now, verbose_name="at"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("draft", "drafted from a transferred demand"),
+                            ("submit", "submit to the higher level"),
+                            ("reply", "record the higher level's reply"),
+                            ("handle", "record the handling"),
+                            ("evaluate", "deputy's satisfaction"),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "suggestion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="supervision.suggestion",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'suggestion event',
-                'verbose_name_plural': 'suggestion events',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "suggestion event",
+                "verbose_name_plural": "suggestion events",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='VoteSession',
+            name="VoteSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('title', models.CharField(max_length=80, verbose_name='title')),
-                ('rule', models.CharField(choices=[('majority_of_all', 'more than half of all deputies'), ('majority_of_voters', 'more than half of the deputies who voted'), ('two_thirds_of_all', 'two thirds of all deputies')], max_length=20, verbose_name='adoption rule')),
-                ('electorate', models.PositiveSmallIntegerField(help_text='Counted when the vote opens.', verbose_name='deputies entitled to vote')),
-                ('status', models.CharField(choices=[('open', 'voting open'), ('counted', 'counted')], default='open', max_length=10, verbose_name='status')),
-                ('opened_at', models.DateTimeField(default=lianxin.core.clock.now, verbose_name='opened at')),
-                ('counted_at', models.DateTimeField(blank=True, null=True, verbose_name='counted at')),
-                ('opened_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='opened by')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("title", models.CharField(max_length=80, verbose_name="title")),
+                (
+                    "rule",
+                    models.CharField(
+                        choices=[
+                            ("majority_of_all", "more than half of all deputies"),
+                            ("majority_of_voters", "more than half of the deputies who voted"),
+                            ("two_thirds_of_all", "two thirds of all deputies"),
+                        ],
+                        max_length=20,
+                        verbose_name="adoption rule",
+                    ),
+                ),
+                (
+                    "electorate",
+                    models.PositiveSmallIntegerField(
+                        help_text="Counted when the vote opens.", verbose_name="deputies entitled to vote"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "voting open"), ("counted", "counted")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("opened_at", models.DateTimeField(default=lianxin.core.clock.now, verbose_name="opened at")),
+                ("counted_at", models.DateTimeField(blank=True, null=True, verbose_name="counted at")),
+                (
+                    "opened_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="opened by",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project vote',
-                'verbose_name_plural': 'project votes',
-                'ordering': ['-year', '-opened_at'],
+                "verbose_name": "project vote",
+                "verbose_name_plural": "project votes",
+                "ordering": ["-year", "-opened_at"],
             },
         ),
         migrations.CreateModel(
-            name='VoteEvent',
+            name="VoteEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, max_length=12, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('at', models.DateTimeField(db_index=True, default=lianxin.core.clock.now, verbose_name='at')),
-                ('action', models.CharField(choices=[('open', 'vote opened'), ('cast', 'cast a ballot'), ('count', 'count the votes')], max_length=24, verbose_name='action')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='supervision.votesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="from")),
+                ("to_status", models.CharField(blank=True, max_length=12, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "at",
+                    models.DateTimeField(db_index=True, default=lianxin.core.clock.now, verbose_name="at"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("open", "vote opened"),
+                            ("cast", "cast a ballot"),
+                            ("count", "count the votes"),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="supervision.votesession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'vote event',
-                'verbose_name_plural': 'vote events',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
+                "verbose_name": "vote event",
+                "verbose_name_plural": "vote events",
+                "ordering": ["at", "pk"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='project',
-            name='session',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='supervision.votesession', verbose_name='vote'),
+            model_name="project",
+            name="session",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="projects",
+                to="supervision.votesession",
+                verbose_name="vote",
+            ),
         ),
         migrations.CreateModel(
-            name='Ballot',
+            name="Ballot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('cast_at', models.DateTimeField(default=lianxin.core.clock.now, verbose_name='cast at')),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.deputy', verbose_name='deputy')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballots', to='supervision.votesession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("cast_at", models.DateTimeField(default=lianxin.core.clock.now, verbose_name="cast at")),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.deputy",
+                        verbose_name="deputy",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballots",
+                        to="supervision.votesession",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ballot',
-                'verbose_name_plural': 'ballots',
+                "verbose_name": "ballot",
+                "verbose_name_plural": "ballots",
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=80, verbose_name='milestone')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('evidence', models.TextField(blank=True, verbose_name='evidence')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='supervision.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=80, verbose_name="milestone")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("evidence", models.TextField(blank=True, verbose_name="evidence")),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="supervision.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['due_on', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('project', 'title'), name='milestone_title_unique_in_project')],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["due_on", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "title"), name="milestone_title_unique_in_project"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='BallotChoice',
+            name="BallotChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('choice', models.CharField(choices=[('for', 'in favour'), ('against', 'against'), ('abstain', 'abstain')], max_length=8, verbose_name='choice')),
-                ('ballot', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='supervision.ballot')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ballot_choices', to='supervision.project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.CharField(
+                        choices=[("for", "in favour"), ("against", "against"), ("abstain", "abstain")],
+                        max_length=8,
+                        verbose_name="choice",
+                    ),
+                ),
+                (
+                    "ballot",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="supervision.ballot",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ballot_choices",
+                        to="supervision.project",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ballot choice',
-                'verbose_name_plural': 'ballot choices',
-                'constraints': [models.UniqueConstraint(fields=('ballot', 'project'), name='ballot_choice_once_per_project'), models.CheckConstraint(condition=models.Q(('choice__in', ['for', 'against', 'abstain'])), name='ballot_choice_valid')],
+                "verbose_name": "ballot choice",
+                "verbose_name_plural": "ballot choices",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("ballot", "project"), name="ballot_choice_once_per_project"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("choice__in", ["for", "against", "abstain"])),
+                        name="ballot_choice_valid",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProjectEvent',
+            name="ProjectEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_status', models.CharField(blank=True, max_length=12, verbose_name='from')),
-                ('to_status', models.CharField(blank=True, max_length=12, verbose_name='to')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('at', models.DateTimeField(db_index=True, default=lianxin.core.clock.now, verbose_name='at')),
-                ('action', models.CharField(choices=[('propose', 'proposed as a candidate'), ('put_to_vote', 'put to the vote'), ('decide', 'vote result'), ('start', 'start the project'), ('add_milestone', 'add a milestone'), ('report_milestone', 'report a milestone done'), ('inspect', 'record an inspection'), ('complete', 'report completion'), ('rate', 'give satisfaction'), ('conclude', 'conclude the rating'), ('carry_over', 'carry into next year')], max_length=24, verbose_name='action')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='supervision.project')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("from_status", models.CharField(blank=True, max_length=12, verbose_name="from")),
+                ("to_status", models.CharField(blank=True, max_length=12, verbose_name="to")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "at",
+                    models.DateTimeField(db_index=True, default=lianxin.core.clock.now, verbose_name="at"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("propose", "proposed as a candidate"),
+                            ("put_to_vote", "put to the vote"),
+                            ("decide", "vote result"),
+                            ("start", "start the project"),
+                            ("add_milestone", "add a milestone"),
+                            ("report_milestone", "report a milestone done"),
+                            ("inspect", "record an inspection"),
+                            ("complete", "report completion"),
+                            ("rate", "give satisfaction"),
+                            ("conclude", "conclude the rating"),
+                            ("carry_over", "carry into next year"),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="supervision.project",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project event',
-                'verbose_name_plural': 'project events',
-                'ordering': ['at', 'pk'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('action__in', ['propose', 'put_to_vote', 'decide', 'start', 'add_milestone', 'report_milestone', 'inspect', 'complete', 'rate', 'conclude', 'carry_over'])), name='project_event_kind_valid')],
+                "verbose_name": "project event",
+                "verbose_name_plural": "project events",
+                "ordering": ["at", "pk"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            (
+                                "action__in",
+                                [
+                                    "propose",
+                                    "put_to_vote",
+                                    "decide",
+                                    "start",
+                                    "add_milestone",
+                                    "report_milestone",
+                                    "inspect",
+                                    "complete",
+                                    "rate",
+                                    "conclude",
+                                    "carry_over",
+                                ],
+                            )
+                        ),
+                        name="project_event_kind_valid",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='SatisfactionVote',
+            name="SatisfactionVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verdict', models.CharField(choices=[('satisfied', 'satisfied'), ('basically', 'basically satisfied'), ('unsatisfied', 'unsatisfied')], max_length=12, verbose_name='verdict')),
-                ('at', models.DateTimeField(default=lianxin.core.clock.now)),
-                ('deputy', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.deputy', verbose_name='deputy')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='satisfaction_votes', to='supervision.project')),
-                ('town', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.town', verbose_name='town')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[
+                            ("satisfied", "satisfied"),
+                            ("basically", "basically satisfied"),
+                            ("unsatisfied", "unsatisfied"),
+                        ],
+                        max_length=12,
+                        verbose_name="verdict",
+                    ),
+                ),
+                ("at", models.DateTimeField(default=lianxin.core.clock.now)),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.deputy",
+                        verbose_name="deputy",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="satisfaction_votes",
+                        to="supervision.project",
+                    ),
+                ),
+                (
+                    "town",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.town",
+                        verbose_name="town",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'satisfaction vote',
-                'verbose_name_plural': 'satisfaction votes',
-                'constraints': [models.UniqueConstraint(fields=('project', 'deputy'), name='satisfaction_once_per_deputy'), models.CheckConstraint(condition=models.Q(('verdict__in', ['satisfied', 'basically', 'unsatisfied'])), name='satisfaction_valid')],
+                "verbose_name": "satisfaction vote",
+                "verbose_name_plural": "satisfaction votes",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("project", "deputy"), name="satisfaction_once_per_deputy"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("verdict__in", ["satisfied", "basically", "unsatisfied"])),
+                        name="satisfaction_valid",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'replied', 'handled', 'closed'])), name='suggestion_status_valid'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "replied", "handled", "closed"])),
+                name="suggestion_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('to_level__in', ('county', 'city', 'province'))), name='suggestion_level_valid'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("to_level__in", ("county", "city", "province"))),
+                name="suggestion_level_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('verdict__in', ['satisfied', 'basically', 'unsatisfied', ''])), name='suggestion_verdict_valid'),
+            model_name="suggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("verdict__in", ["satisfied", "basically", "unsatisfied", ""])),
+                name="suggestion_verdict_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='suggestiondemand',
-            constraint=models.UniqueConstraint(fields=('demand',), name='suggestion_demand_once'),
+            model_name="suggestiondemand",
+            constraint=models.UniqueConstraint(fields=("demand",), name="suggestion_demand_once"),
         ),
         migrations.AddConstraint(
-            model_name='suggestionevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['draft', 'submit', 'reply', 'handle', 'evaluate'])), name='suggestion_event_kind_valid'),
+            model_name="suggestionevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("action__in", ["draft", "submit", "reply", "handle", "evaluate"])),
+                name="suggestion_event_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='votesession',
-            constraint=models.CheckConstraint(condition=models.Q(('rule__in', ['majority_of_all', 'majority_of_voters', 'two_thirds_of_all'])), name='vote_session_rule_valid'),
+            model_name="votesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rule__in", ["majority_of_all", "majority_of_voters", "two_thirds_of_all"])
+                ),
+                name="vote_session_rule_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='votesession',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'counted'])), name='vote_session_status_valid'),
+            model_name="votesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["open", "counted"])), name="vote_session_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='votesession',
-            constraint=models.CheckConstraint(condition=models.Q(('electorate__gt', 0)), name='vote_session_electorate_positive'),
+            model_name="votesession",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("electorate__gt", 0)), name="vote_session_electorate_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='voteevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['open', 'cast', 'count'])), name='vote_event_kind_valid'),
+            model_name="voteevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("action__in", ["open", "cast", "count"])), name="vote_event_kind_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.UniqueConstraint(fields=('town', 'year', 'title'), name='project_title_unique_in_year'),
+            model_name="project",
+            constraint=models.UniqueConstraint(
+                fields=("town", "year", "title"), name="project_title_unique_in_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['candidate', 'voting', 'adopted', 'rejected', 'underway', 'completed', 'done'])), name='project_status_valid'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["candidate", "voting", "adopted", "rejected", "underway", "completed", "done"],
+                    )
+                ),
+                name="project_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['demands', 'disputes', 'deputies', 'citizens'])), name='project_source_valid'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("source__in", ["demands", "disputes", "deputies", "citizens"])),
+                name="project_source_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__lte', 100)), name='project_progress_at_most_100'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__lte", 100)), name="project_progress_at_most_100"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('budget__gte', 0)), name='project_budget_not_negative'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("budget__gte", 0)), name="project_budget_not_negative"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['candidate']), ('session__isnull', False), _connector='OR'), name='project_voted_has_session'),
+            model_name="project",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["candidate"]), ("session__isnull", False), _connector="OR"
+                ),
+                name="project_voted_has_session",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='ballot',
-            constraint=models.UniqueConstraint(fields=('session', 'deputy'), name='ballot_one_per_deputy'),
+            model_name="ballot",
+            constraint=models.UniqueConstraint(fields=("session", "deputy"), name="ballot_one_per_deputy"),
         ),
     ]

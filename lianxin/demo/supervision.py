@@ -1,0 +1,249 @@
+"""Deputies' supervision in the demo year, replayed through the real services under ``clock.at``.
+
+1. Livelihood projects (民生实事): 21 candidates proposed in December, the town congress's vote in January
+   (every township deputy's paper ballot recorded by the presidium; more than half of all deputies adopts):
+   18 adopted, 3 not. Each adopted project starts with its department, budget and three supervising
+   deputies, plans three milestones and reports them, is inspected on site; 11 are completed, rated by
+   deputies and concluded done; 7 are still underway at the end of the year.
+2. Suggestions upward: the demands the replay transferred upward became drafts (the supervision app's
+   subscriber); here they are submitted, replied to, handled and rated, as far as the year allows.
+
+Deterministic and idempotent: a town whose vote exists is skipped; a suggestion moves only from where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from lianxin.accounts.models import User
+from lianxin.accounts.roles import Role
+from lianxin.core import clock
+from lianxin.core.models import Town
+from lianxin.people.models import Department, DepartmentStaff, Deputy, DeputyLevel
+from lianxin.supervision import services
+from lianxin.supervision.models import Project, Suggestion, SuggestionStatus, VoteSession
+
+from .demands import Actors, _local, year_end
+from .generator import Stats
+
+YEAR = 2026
+
+# (title, department's short name, budget in 10,000 yuan, source, done by the end of the year)
+PROJECTS: list[tuple[str, str, int, str, bool]] = [
+    ("问题楼盘不动产证集中办理", "住建", 30, "demands", True),
+    ("老旧小区雨污分流改造", "住建", 260, "demands", True),
+    ("城区背街小巷路面硬化", "住建", 180, "deputies", True),
+    ("农村户厕改造提升", "农业农村", 120, "citizens", True),
+    ("农村生活垃圾日产日清", "城管", 90, "demands", True),
+    ("学校周边交通安全设施", "公安", 45, "demands", True),
+    ("社区老年助餐点建设", "民政", 60, "citizens", True),
+    ("农田灌溉机井维修", "水利", 75, "demands", True),
+    ("村卫生室标准化建设", "卫健", 80, "deputies", True),
+    ("城区路灯亮化补缺", "城管", 55, "demands", True),
+    ("农贸市场规范提升", "市场监管", 40, "disputes", True),
+    ("产业园区公交接驳站点", "镇政府", 35, "demands", False),
+    ("幼儿园学位扩容", "教育", 300, "deputies", False),
+    ("沿街商户油烟治理", "生态环境", 50, "demands", False),
+    ("村级文化广场建设", "镇政府", 110, "citizens", False),
+    ("防汛排涝沟渠清淤", "水利", 95, "disputes", False),
+    ("农村道路安全防护栏", "农业农村", 70, "deputies", False),
+    ("公共场所消防设施更新", "应急", 65, "demands", False),
+    # not adopted by the vote
+    ("城区地下停车场建设", "住建", 900, "citizens", None),
+    ("镇区健身步道二期", "镇政府", 150, "deputies", None),
+    ("农村污水管网全覆盖", "生态环境", 1200, "demands", None),
+]  # type: ignore[list-item]
+
+MILESTONES = [
+    ("方案设计与招标", dt.date(YEAR, 3, 31)),
+    ("主体施工", dt.date(YEAR, 6, 30)),
+    ("完工验收", dt.date(YEAR, 9, 30)),
+]
+FINDINGS = [
+    "施工现场围挡规范，进度与计划基本一致；提醒施工单位注意夜间噪音。",
+    "部分材料堆放占道，已要求当场整改；群众反映良好。",
+    "工程质量抽查合格，建议加快收尾，按期交付使用。",
+    "现场查看已完成部分，群众代表表示满意；提出增加警示标识的建议。",
+]
+
+
+def _presidium(town: Town, index: int) -> User:
+    name = "presidium" if index == 0 else f"t{index + 1:03d}-presidium"
+    return User.objects.get(username=name, role=Role.PRESIDIUM)
+
+
+def _staff(department: Department, presidium: User) -> User:
+    staff = DepartmentStaff.objects.filter(department=department).select_related("user").first()
+    return staff.user if staff is not None else presidium
+
+
+def build_supervision(
+    *, town: Town, index: int, departments: dict[str, Department], deputies: list[Deputy]
+) -> Stats:
+    stats = Stats()
+    presidium = _presidium(town, index)
+    if not VoteSession.objects.filter(town=town, year=YEAR).exists():
+        _projects(town, index, departments, deputies, presidium, stats)
+    _suggestions(town, presidium)
+    return stats
+
+
+def _projects(
+    town: Town,
+    index: int,
+    departments: dict[str, Department],
+    deputies: list[Deputy],
+    presidium: User,
+    stats: Stats,
+) -> None:
+    rng = random.Random(f"lianxin-supervision-{index}")
+    actors = Actors(town, index, stats)
+    order = {d.pk: i for i, d in enumerate(deputies)}
+    electors = [d for d in deputies if d.level == DeputyLevel.TOWNSHIP]
+
+    def user_of(dep: Deputy) -> User:
+        return actors.link(dep, f"deputy-{order[dep.pk] + 1:02d}", Role.DEPUTY, f"{dep.name}代表")
+
+    # 1. candidates, proposed in December
+    candidates = []
+    for i, (title, short, budget, source, _done) in enumerate(PROJECTS):
+        with clock.at(_local(dt.date(2025, 12, 10 + i // 8), 9, i)):
+            candidates.append(
+                services.project_propose(
+                    town=town,
+                    actor=presidium,
+                    year=YEAR,
+                    title=title,
+                    description=f"{title}：由人大代表收集群众意见后提出，经主席团审议列为{YEAR}年民生实事候选项目。",
+                    source=source,
+                    department=departments[short],
+                    budget=budget,
+                )
+            )
+
+    # 2. the vote at the congress's sitting: every elector's paper ballot
+    with clock.at(_local(dt.date(2026, 1, 8), 9)):
+        session = services.vote_open(
+            town=town,
+            actor=presidium,
+            year=YEAR,
+            title=f"{town.name}第十八届人民代表大会第五次会议民生实事项目票决",
+            rule="majority_of_all",
+            projects=candidates,
+        )
+    for n, deputy in enumerate(electors):
+        choices = {}
+        for project, spec in zip(candidates, PROJECTS, strict=True):
+            adopt = spec[4] is not None
+            roll = rng.random()
+            if adopt:
+                choices[project.pk] = "for" if roll < 0.9 else ("abstain" if roll < 0.96 else "against")
+            else:
+                choices[project.pk] = "for" if roll < 0.3 else ("against" if roll < 0.8 else "abstain")
+        with clock.at(_local(dt.date(2026, 1, 8), 9, 30) + dt.timedelta(seconds=20 * n)):
+            services.vote_cast(session=session, actor=presidium, choices=choices, deputy=deputy)
+    with clock.at(_local(dt.date(2026, 1, 8), 11)):
+        services.vote_count(session=VoteSession.objects.get(pk=session.pk), actor=presidium)
+
+    # 3. the adopted projects, carried out under the deputies' supervision
+    adopted = [
+        (Project.objects.get(pk=p.pk), spec)
+        for p, spec in zip(candidates, PROJECTS, strict=True)
+        if spec[4] is not None
+    ]
+    for k, (project, (title, short, budget, _source, done)) in enumerate(adopted):
+        supervisors = [electors[(3 * k + j) % len(electors)] for j in range(3)]
+        department = departments[short]
+        staff = _staff(department, presidium)
+        day = dt.date(2026, 1, 20)
+        with clock.at(_local(day, 10, k)):
+            project = services.project_start(
+                project=project,
+                actor=presidium,
+                department=department,
+                budget=budget,
+                supervisors=supervisors,
+            )
+            for name, due in MILESTONES:
+                services.project_add_milestone(project=project, actor=staff, title=name, due_on=due)
+        reached = 3 if done else 1 + k % 2
+        for m, milestone in enumerate(project.milestones.order_by("due_on")[:reached]):
+            finished = milestone.due_on - dt.timedelta(days=3 + k % 5)
+            with clock.at(_local(finished, 16)):
+                project = services.project_report_milestone(
+                    project=Project.objects.get(pk=project.pk),
+                    actor=staff,
+                    milestone=milestone,
+                    done_on=finished,
+                    evidence=f"{milestone.title}已完成，资料已归档。",
+                    progress=(m + 1) * 30 if m < 2 else 95,
+                )
+            if m < 2:  # the deputies inspect after each of the first two milestones
+                with clock.at(_local(finished + dt.timedelta(days=7), 15)):
+                    services.project_inspect(
+                        project=Project.objects.get(pk=project.pk),
+                        actor=user_of(supervisors[m % 3]),
+                        on=finished + dt.timedelta(days=7),
+                        findings=FINDINGS[(k + m) % len(FINDINGS)],
+                        deputies=supervisors,
+                    )
+        if not done:
+            continue
+        finished = dt.date(2026, 10, 10) + dt.timedelta(days=k)
+        with clock.at(_local(finished, 17)):
+            project = services.project_complete(
+                project=Project.objects.get(pk=project.pk),
+                actor=staff,
+                result=f"{title}已全部完成并投入使用。",
+            )
+        raters = [*supervisors, *rng.sample(electors, 4)]
+        for r, deputy in enumerate(dict.fromkeys(raters)):
+            verdict = "satisfied" if rng.random() < 0.8 else "basically"
+            with clock.at(_local(finished + dt.timedelta(days=5), 9, r)):
+                services.project_rate(
+                    project=Project.objects.get(pk=project.pk), actor=user_of(deputy), verdict=verdict
+                )
+        with clock.at(_local(finished + dt.timedelta(days=8), 10)):
+            services.project_conclude(
+                project=Project.objects.get(pk=project.pk),
+                actor=presidium,
+                note="代表满意度测评通过，同意销号。",
+            )
+
+
+# Each step of a suggestion upward: days after it was drafted, who acts, and the service's input.
+REPLY = ("县交通运输局", "已将该线路纳入明年城乡公交线网优化方案，先行开通早晚高峰通勤专线。")
+REPLY_CITY = ("市民政局", "高龄津贴标准调整已列入市政府明年民生实事，拟提高八十岁以上老人补贴。")
+
+
+def _suggestions(town: Town, presidium: User) -> None:
+    end = year_end()
+    for suggestion in (
+        Suggestion.objects.filter(town=town).exclude(status=SuggestionStatus.CLOSED).order_by("pk")
+    ):
+        drafted = suggestion.events.order_by("at").first()
+        if drafted is None:
+            continue
+        deputy = suggestion.deputy.user if suggestion.deputy_id and suggestion.deputy.user_id else presidium
+        reply_from, reply = REPLY_CITY if suggestion.to_level == "city" else REPLY
+        steps: list[tuple[int, str, Any]] = [
+            (2, SuggestionStatus.DRAFT, lambda s: services.suggestion_submit(
+                suggestion=s, actor=deputy, title=s.title, body=f"{s.body}\n建议上级统筹研究解决。".strip())),
+            (20, SuggestionStatus.SUBMITTED, lambda s: services.suggestion_reply(
+                suggestion=s, actor=presidium, reply_from=reply_from, reply=reply, reference=f"{YEAR}-{s.pk:03d}")),
+            (40, SuggestionStatus.REPLIED, lambda s: services.suggestion_handle(
+                suggestion=s, actor=presidium, handling="承办单位已落实，首批措施已于本月实施。")),
+            (45, SuggestionStatus.HANDLED, lambda s: services.suggestion_evaluate(
+                suggestion=s, actor=deputy, verdict="satisfied", comment="答复及时，措施具体。")),
+        ]  # fmt: skip
+        # A suggestion drafted late in the year moves faster, so the demo shows replies for each.
+        span = min(dt.timedelta(days=45), end - drafted.at - dt.timedelta(hours=1)) / 45
+        for days, status, step in steps:
+            moment = drafted.at + span * days
+            suggestion = Suggestion.objects.get(pk=suggestion.pk)
+            if suggestion.status != status:
+                continue
+            with clock.at(moment):
+                step(suggestion)
