@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Role
@@ -213,9 +212,30 @@ def _projects(
             )
 
 
-# Each step of a suggestion upward: days after it was drafted, who acts, and the service's input.
+# Each step of a suggestion upward: the status it starts from and the share of the 45 days it takes.
 REPLY = ("县交通运输局", "已将该线路纳入明年城乡公交线网优化方案，先行开通早晚高峰通勤专线。")
 REPLY_CITY = ("市民政局", "高龄津贴标准调整已列入市政府明年民生实事，拟提高八十岁以上老人补贴。")
+STEPS = [(2, SuggestionStatus.DRAFT), (20, SuggestionStatus.SUBMITTED), (40, SuggestionStatus.REPLIED),
+         (45, SuggestionStatus.HANDLED)]  # fmt: skip
+
+
+def _step(s: Suggestion, deputy: User, presidium: User) -> None:
+    reply_from, reply = REPLY_CITY if s.to_level == "city" else REPLY
+    if s.status == SuggestionStatus.DRAFT:
+        body = f"{s.body}\n建议上级统筹研究解决。".strip()
+        services.suggestion_submit(suggestion=s, actor=deputy, title=s.title, body=body)
+    elif s.status == SuggestionStatus.SUBMITTED:
+        services.suggestion_reply(
+            suggestion=s, actor=presidium, reply_from=reply_from, reply=reply, reference=f"{YEAR}-{s.pk:03d}"
+        )
+    elif s.status == SuggestionStatus.REPLIED:
+        services.suggestion_handle(
+            suggestion=s, actor=presidium, handling="承办单位已落实，首批措施已于本月实施。"
+        )
+    else:
+        services.suggestion_evaluate(
+            suggestion=s, actor=deputy, verdict="satisfied", comment="答复及时，措施具体。"
+        )
 
 
 def _suggestions(town: Town, presidium: User) -> None:
@@ -227,23 +247,11 @@ def _suggestions(town: Town, presidium: User) -> None:
         if drafted is None:
             continue
         deputy = suggestion.deputy.user if suggestion.deputy_id and suggestion.deputy.user_id else presidium
-        reply_from, reply = REPLY_CITY if suggestion.to_level == "city" else REPLY
-        steps: list[tuple[int, str, Any]] = [
-            (2, SuggestionStatus.DRAFT, lambda s: services.suggestion_submit(
-                suggestion=s, actor=deputy, title=s.title, body=f"{s.body}\n建议上级统筹研究解决。".strip())),
-            (20, SuggestionStatus.SUBMITTED, lambda s: services.suggestion_reply(
-                suggestion=s, actor=presidium, reply_from=reply_from, reply=reply, reference=f"{YEAR}-{s.pk:03d}")),
-            (40, SuggestionStatus.REPLIED, lambda s: services.suggestion_handle(
-                suggestion=s, actor=presidium, handling="承办单位已落实，首批措施已于本月实施。")),
-            (45, SuggestionStatus.HANDLED, lambda s: services.suggestion_evaluate(
-                suggestion=s, actor=deputy, verdict="satisfied", comment="答复及时，措施具体。")),
-        ]  # fmt: skip
         # A suggestion drafted late in the year moves faster, so the demo shows replies for each.
         span = min(dt.timedelta(days=45), end - drafted.at - dt.timedelta(hours=1)) / 45
-        for days, status, step in steps:
-            moment = drafted.at + span * days
+        for days, status in STEPS:
             suggestion = Suggestion.objects.get(pk=suggestion.pk)
             if suggestion.status != status:
                 continue
-            with clock.at(moment):
-                step(suggestion)
+            with clock.at(drafted.at + span * days):
+                _step(suggestion, deputy, presidium)
