@@ -33,6 +33,9 @@ def _text(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharFiel
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")  # what a date input reads, whatever the language
+
 
 class NoApi:
     """These moves are made on the staff pages; no API action yet."""
@@ -171,7 +174,7 @@ class EvaluateForm(ActionForm):
 class ProposeForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), max_length=80)
-    description = _text(_("Description"), rows=4)
+    description = _text(_("What the project does"), rows=4)
     source = forms.ChoiceField(label=_("Source"), choices=ProjectSource.choices)
     department = forms.ModelChoiceField(
         label=_("Proposed department"), queryset=Department.objects.none(), required=False

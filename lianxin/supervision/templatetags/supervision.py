@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
 from lianxin.supervision.models import Suggestion
 
 register = template.Library()
@@ -20,3 +22,9 @@ def suggestion_for(context: dict[str, Any], demand: Any) -> dict[str, Any]:
     if suggestion is None and demand.requester_id and demand.requester_id == getattr(user, "pk", None):
         suggestion = Suggestion.objects.filter(links__demand=demand).first()
     return {"suggestion": suggestion, "staff": Suggestion.objects.restrict(user).exists()}
+
+
+@register.filter
+def sees_supervision(user: Any) -> bool:
+    """Whether the staff's supervision pages are open to this user (the town's staff)."""
+    return bool(getattr(user, "town_id", None)) and can(user, Capability.VIEW_TOWN)
