@@ -25,6 +25,9 @@ class SupervisionConfig(AppConfig):
         same_town(m.Suggestion, "deputy")
         same_town(m.SuggestionDemand, "suggestion", "demand")
         same_town(m.SuggestionEvent, "suggestion")
+        same_town(m.InquirySession, "station")
+        same_town(m.Question, "session", "department", "asked_by", "demand")
+        same_town(m.InquiryEvent, "session")
 
         # The scopes, the move tables (which register the moves' permissions) and the subscribers.
         from . import notices, scopes, subscribers, workflow  # noqa: F401

@@ -37,3 +37,12 @@ class SuggestionKind(models.TextChoices):
     REPLY = "reply", _("record the higher level's reply")
     HANDLE = "handle", _("record the handling")
     EVALUATE = "evaluate", _("deputy's satisfaction")
+
+
+class InquiryKind(models.TextChoices):
+    PLAN = "plan", _("session planned")
+    ASK = "ask", _("add a question")
+    HOLD = "hold", _("record the session held")
+    ANSWER = "answer", _("record an answer")
+    RECORD_FIGURES = "record_figures", _("record the figures")
+    CLOSE = "close", _("close the session")

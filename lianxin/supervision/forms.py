@@ -12,7 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core.uploads import PhotosField
+from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
+from lianxin.territory.models import Station
 
 from .models import (
     UPWARD_LEVELS,
@@ -20,7 +22,9 @@ from .models import (
     Project,
     ProjectSource,
     ProjectStatus,
+    Question,
     Satisfaction,
+    SessionKind,
     VoteChoice,
     VoteRule,
 )
@@ -202,3 +206,82 @@ class OpenVoteForm(forms.Form):
 
 
 LEVEL_CHOICES = [(v, v.label) for v in UPWARD_LEVELS]
+
+
+# --- inquiry sessions ----------------------------------------------------------------------------------------
+class AskForm(ActionForm):
+    text = _text(_("Question"))
+    department = forms.ModelChoiceField(label=_("Addressed to"), queryset=Department.objects.none())
+    demand = forms.CharField(
+        label=_("Tracking code of the demand it came from"), max_length=20, required=False
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = self.obj.departments.all()  # type: ignore[attr-defined]
+
+    def clean_demand(self) -> Any:
+        code = self.cleaned_data["demand"].strip()
+        if not code:
+            return None
+        demand = Demand.objects.restrict(self.user).filter(code=code).first()
+        if demand is None:
+            raise forms.ValidationError(_("No demand with this tracking code in your scope."))
+        return demand
+
+
+class HoldForm(ActionForm):
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=dt.date.today)
+    deputies = forms.ModelMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
+    summary = _text(_("Summary"), rows=4)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = Deputy.objects.filter(town_id=self.obj.town_id)  # type: ignore[attr-defined]
+
+
+class AnswerForm(ActionForm):
+    question = forms.ModelChoiceField(label=_("Question"), queryset=Question.objects.none())
+    answer = _text(_("Answer"), rows=4)
+    commitment = _text(_("Commitment (becomes a tracked item)"), required=False, rows=2)
+    due_at = forms.DateTimeField(
+        label=_("Deadline of the commitment"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        questions = self.obj.questions.filter(answered_at__isnull=True)
+        staff = getattr(self.user, "department_staff", None)
+        if staff is not None and not can(self.user, Capability.SUPERVISE):
+            questions = questions.filter(department_id=staff.department_id)
+        self.fields["question"].queryset = questions  # type: ignore[attr-defined]
+
+
+class FiguresForm(ActionForm):
+    households = forms.IntegerField(label=_("Households served"), min_value=0, initial=0)
+    certificates = forms.IntegerField(label=_("Certificates issued"), min_value=0, initial=0)
+    employers = forms.IntegerField(label=_("Employers"), min_value=0, initial=0)
+    vacancies = forms.IntegerField(label=_("Vacancies posted"), min_value=0, initial=0)
+    attendees = forms.IntegerField(label=_("People attending"), min_value=0, initial=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.fields:
+            self.initial[name] = getattr(self.obj, name)
+
+
+class PlanForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=80)
+    planned_on = forms.DateField(label=_("Planned for"), widget=DateInput())
+    station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False)
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = Station.objects.filter(town=town)  # type: ignore[attr-defined]
+        self.fields["departments"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]

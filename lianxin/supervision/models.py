@@ -13,8 +13,9 @@ from lianxin.core.models import TownOwned
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
+from lianxin.territory.models import Station
 
-from .events import ProjectKind, SuggestionKind, VoteKind
+from .events import InquiryKind, ProjectKind, SuggestionKind, VoteKind
 
 
 # --- the vote (票决) -----------------------------------------------------------------------------------
@@ -396,5 +397,106 @@ class SuggestionEvent(_EventRow):
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__in=SuggestionKind.values), name="suggestion_event_kind_valid"
+            )
+        ]
+
+
+# --- inquiry (问政) and departments in the station (机关进站) ------------------------------------------------
+class SessionKind(models.TextChoices):
+    INQUIRY = "inquiry", _("inquiry session (问政)")
+    OFFICE_DAY = "office_day", _("on-site office day")
+    JOB_FAIR = "job_fair", _("job fair")
+
+
+class InquiryStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    HELD = "held", _("held")
+    CLOSED = "closed", _("closed")
+
+
+class InquirySession(TownOwned):
+    """Departments (and 一府一委两院) come to a station: deputies ask, they answer and commit; or they hold
+    office on site, or a job fair; with what was done in figures."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=SessionKind.choices)
+    title = models.CharField(_("title"), max_length=80)
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    planned_on = models.DateField(_("planned for"))
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    departments = models.ManyToManyField(Department, verbose_name=_("departments"), related_name="+")
+    deputies = models.ManyToManyField(
+        Deputy, verbose_name=_("deputies present"), blank=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=InquiryStatus.choices, default=InquiryStatus.PLANNED
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    households = models.PositiveIntegerField(_("households served"), default=0)
+    certificates = models.PositiveIntegerField(_("certificates issued"), default=0)
+    employers = models.PositiveIntegerField(_("employers"), default=0)
+    vacancies = models.PositiveIntegerField(_("vacancies posted"), default=0)
+    attendees = models.PositiveIntegerField(_("people attending"), default=0)
+
+    class Meta:
+        verbose_name = _("inquiry session")
+        verbose_name_plural = _("inquiry sessions")
+        ordering = ["-planned_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=SessionKind.values), name="inquiry_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=InquiryStatus.values), name="inquiry_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status=InquiryStatus.PLANNED) | Q(held_on__isnull=False),
+                name="inquiry_held_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(TownOwned):
+    """A question gathered beforehand (from demands or deputies) for a department; its answer when given.
+    A commitment made in the answer is a tracked item (``lianxin.tracking``) whose source is the question."""
+
+    session = models.ForeignKey(InquirySession, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField(_("question"))
+    department = models.ForeignKey(
+        Department, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
+    )
+    asked_by = models.ForeignKey(
+        Deputy, verbose_name=_("asked by"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    demand = models.ForeignKey(
+        Demand,
+        verbose_name=_("demand it came from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answer = models.TextField(_("answer"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class InquiryEvent(_EventRow):
+    session = models.ForeignKey(InquirySession, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=InquiryKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("inquiry event")
+        verbose_name_plural = _("inquiry events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=InquiryKind.values), name="inquiry_event_kind_valid"
             )
         ]

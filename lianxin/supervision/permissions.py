@@ -84,3 +84,18 @@ inspects = is_presidium | supervises_project
 keeps_suggestion = is_presidium | wrote_suggestion
 # The deputy who wrote it rates the reply; the presidium does when the suggestion names no deputy.
 rates_suggestion = wrote_suggestion | (is_presidium & rules.predicate(lambda u, s: s.deputy_id is None))
+
+
+@rules.predicate
+def answers_for_department(user: Any, session: Any) -> bool:
+    """Staff of a department that comes to the session record its answers."""
+    staff = getattr(user, "department_staff", None) if can(user, Capability.HANDLE_ASSIGNMENT) else None
+    return (
+        staff is not None
+        and _same_town(user, session)
+        and session.departments.filter(pk=staff.department_id).exists()
+    )
+
+
+asks = is_presidium | is_town_deputy
+answers = is_presidium | answers_for_department

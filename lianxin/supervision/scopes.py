@@ -32,6 +32,9 @@ for _model in (
     m.Suggestion,
     m.SuggestionDemand,
     m.SuggestionEvent,
+    m.InquirySession,
+    m.Question,
+    m.InquiryEvent,
 ):
     scopes.rule(_model)(scopes.staff)
 

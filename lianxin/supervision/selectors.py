@@ -6,17 +6,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from lianxin.core.models import Town
 from lianxin.core.workflow import Move, workflow_of
 
 from .models import (
+    InquirySession,
+    InquiryStatus,
     Inspection,
     InspectionPhoto,
     Milestone,
     Project,
     ProjectStatus,
+    SessionKind,
     Suggestion,
     VoteSession,
 )
@@ -51,6 +55,23 @@ def vote_sessions(*, user: Any) -> QuerySet[VoteSession]:
 
 def suggestions(*, user: Any) -> QuerySet[Suggestion]:
     return Suggestion.objects.restrict(user).select_related("deputy").annotate(demands=Count("links"))
+
+
+def inquiry_sessions(*, user: Any) -> QuerySet[InquirySession]:
+    return InquirySession.objects.restrict(user).select_related("station").annotate(asked=Count("questions"))
+
+
+def inquiry_totals(qs: QuerySet[InquirySession]) -> dict[str, int]:
+    held = ~Q(status=InquiryStatus.PLANNED)
+    return qs.aggregate(
+        inquiries=Count("pk", filter=held & Q(kind=SessionKind.INQUIRY)),
+        office_days=Count("pk", filter=held & Q(kind=SessionKind.OFFICE_DAY)),
+        job_fairs=Count("pk", filter=held & Q(kind=SessionKind.JOB_FAIR)),
+        households=Coalesce(Sum("households"), 0),
+        certificates=Coalesce(Sum("certificates"), 0),
+        vacancies=Coalesce(Sum("vacancies"), 0),
+        employers=Coalesce(Sum("employers"), 0),
+    )
 
 
 def moves_for(*, user: Any, obj: Any) -> list[Move]:

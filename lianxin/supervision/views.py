@@ -26,8 +26,8 @@ from lianxin.core.models import Town
 from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import selectors, services
-from .forms import ActionForm, OpenVoteForm, ProposeForm
-from .models import Project, ProjectStatus, Suggestion, VoteSession
+from .forms import ActionForm, OpenVoteForm, PlanForm, ProposeForm
+from .models import InquirySession, Project, ProjectStatus, Suggestion, VoteSession
 
 
 def _form_errors(form: Form, error: ValidationError) -> None:
@@ -182,7 +182,70 @@ def _suggestion_page(
     return render(request, "supervision/suggestion.html", context, status=status)
 
 
+def _inquiry_page(
+    request: HttpRequest,
+    session: InquirySession,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "session": session,
+        "questions": session.questions.select_related("department", "asked_by", "demand"),
+        "departments": session.departments.all(),
+        "deputies": session.deputies.all(),
+        "timeline": selectors.timeline(session),
+        "action_forms": _action_forms(request, session, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:inquiry_act",
+    }
+    return render(request, "supervision/inquiry.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def inquiries(request: HttpRequest) -> HttpResponse:
+    rows = selectors.inquiry_sessions(user=request.user)
+    context = {
+        "sessions": rows,
+        "totals": selectors.inquiry_totals(rows),
+        "may_manage": request.user.can(Capability.SUPERVISE),  # type: ignore[union-attr]
+    }
+    return render(request, "supervision/inquiries.html", context)
+
+
+@capability_required(Capability.SUPERVISE)
+def plan_inquiry(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Plan a session in the station")
+    form = PlanForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.inquiry_plan(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Session planned."))
+                return redirect("supervision:inquiry", pk=session.pk)
+        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
+    return render(request, "supervision/form.html", {"form": form, "title": title})
+
+
+@capability_required(Capability.VIEW_TOWN)
+def inquiry(request: HttpRequest, pk: int) -> HttpResponse:
+    return _inquiry_page(request, _get(request, InquirySession, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def inquiry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, InquirySession, pk, action)
+
+
 PAGES: dict[type[models.Model], Any] = {
+    InquirySession: (_inquiry_page, "supervision:inquiry"),
     Project: (_project_page, "supervision:project"),
     VoteSession: (_vote_page, "supervision:vote"),
     Suggestion: (_suggestion_page, "supervision:suggestion"),

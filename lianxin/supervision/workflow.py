@@ -12,6 +12,8 @@ Project::
 
 Vote: open ──cast (one per deputy)──▶ open ──count──▶ counted.
 Suggestion: draft ──submit──▶ submitted ──reply──▶ replied ──handle──▶ handled ──evaluate──▶ closed.
+Inquiry session: planned ──hold──▶ held ──close──▶ closed (questions asked before and during; answers, with
+commitments that become tracked items, and the figures while held).
 
 Imported by the app's ``ready()``: the tables register each move's permission (``supervision.<action>``).
 The three tables share the app label, so each kind's value is unique across them.
@@ -26,10 +28,14 @@ from lianxin.core.workflow import Move, Step, Workflow
 from . import forms as f
 from . import permissions as p
 from . import services
+from .events import InquiryKind as IK
 from .events import ProjectKind as K
 from .events import SuggestionKind as SK
 from .events import VoteKind as VK
 from .models import (
+    InquiryEvent,
+    InquirySession,
+    InquiryStatus,
     Project,
     ProjectEvent,
     ProjectStatus,
@@ -109,6 +115,28 @@ SUGGESTIONS = Workflow(
              f.EvaluateForm, API, _("give satisfaction"), _("The deputy rated the answer")),
     ],
     steps=[Step(SK.DRAFT, _("Drafted from a transferred demand"))],
+)
+
+IS = InquiryStatus
+INQUIRIES = Workflow(
+    model=InquirySession,
+    events=InquiryEvent,
+    subject="session",
+    kinds=IK,
+    moves=[
+        Move(IK.ASK, (IS.PLANNED, IS.HELD), None, p.asks, services.inquiry_ask,
+             f.AskForm, API, _("add a question"), _("Question gathered")),
+        Move(IK.HOLD, (IS.PLANNED,), IS.HELD, p.is_presidium, services.inquiry_hold,
+             f.HoldForm, API, _("record the session held"), _("Session held")),
+        Move(IK.ANSWER, (IS.HELD,), None, p.answers, services.inquiry_answer,
+             f.AnswerForm, API, _("record an answer"), _("A department answered"),
+             when=lambda s: s.questions.filter(answered_at__isnull=True).exists()),
+        Move(IK.RECORD_FIGURES, (IS.HELD,), None, p.is_presidium, services.inquiry_record_figures,
+             f.FiguresForm, API, _("record the figures"), _("Figures recorded")),
+        Move(IK.CLOSE, (IS.HELD,), IS.CLOSED, p.is_presidium, services.inquiry_close,
+             f.NoteForm, API, _("close the session"), _("Session closed")),
+    ],
+    steps=[Step(IK.PLAN, _("Session planned"))],
 )
 # fmt: on
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lianxin.supervision import services
-from lianxin.supervision.models import Project, Suggestion, VoteSession
+from lianxin.supervision.models import InquirySession, Project, Suggestion, VoteSession
 
 from ..loop import Loop
 
@@ -110,3 +110,37 @@ class Sup:
         return services.suggestion_handle(
             suggestion=self.replied(), actor=self.loop.presidium, handling="县道拓宽工程已立项"
         )
+
+    # --- inquiry sessions ----------------------------------------------------------------------------------
+    def planned(self) -> InquirySession:
+        return services.inquiry_plan(
+            town=self.town,
+            actor=self.loop.presidium,
+            kind="inquiry",
+            title="机关进站问政:住建",
+            planned_on=dt.date(2026, 4, 10),
+            departments=[self.loop.department],
+        )
+
+    def asked(self) -> InquirySession:
+        session = self.planned()
+        services.inquiry_ask(
+            session=session, actor=self.loop.deputy, text="老旧小区何时改造?", department=self.loop.department
+        )
+        return InquirySession.objects.get(pk=session.pk)
+
+    def held(self) -> InquirySession:
+        return services.inquiry_hold(
+            session=self.asked(),
+            actor=self.loop.presidium,
+            held_on=dt.date(2026, 4, 10),
+            deputies=[self.loop.deputy.deputy, self.loop.other_deputy.deputy],
+            summary="住建办到站接受问政",
+        )
+
+    def answered(self) -> InquirySession:
+        session = self.held()
+        services.inquiry_answer(
+            session=session, actor=self.loop.staff, question=session.questions.get(), answer="已列入今年计划"
+        )
+        return InquirySession.objects.get(pk=session.pk)
