@@ -7,6 +7,10 @@
    deputies and concluded done; 7 are still underway at the end of the year.
 2. Suggestions upward: the demands the replay transferred upward became drafts (the supervision app's
    subscriber); here they are submitted, replied to, handled and rated, as far as the year allows.
+3. Departments in the station: 10 inquiry sessions (一府一委两院 and departments answer deputies'
+   questions; commitments become tracked items, reported and accepted when due within the year), one
+   on-site office day at a problem housing estate (147 households, 415 certificates) and three job fairs
+   (two 春风行动 and one special at the industry station: 2,070 vacancies).
 
 Deterministic and idempotent: a town whose vote exists is skipped; a suggestion moves only from where it is.
 """
@@ -22,7 +26,9 @@ from lianxin.core import clock
 from lianxin.core.models import Town
 from lianxin.people.models import Department, DepartmentStaff, Deputy, DeputyLevel
 from lianxin.supervision import services
-from lianxin.supervision.models import Project, Suggestion, SuggestionStatus, VoteSession
+from lianxin.supervision.models import InquirySession, Project, Suggestion, SuggestionStatus, VoteSession
+from lianxin.territory.models import Station, StationKind
+from lianxin.tracking import services as tracking
 
 from .demands import Actors, _local, year_end
 from .generator import Stats
@@ -86,6 +92,8 @@ def build_supervision(
     if not VoteSession.objects.filter(town=town, year=YEAR).exists():
         _projects(town, index, departments, deputies, presidium, stats)
     _suggestions(town, presidium)
+    if not InquirySession.objects.filter(town=town).exists():
+        _inquiries(town, index, departments, deputies, presidium, stats)
     return stats
 
 
@@ -255,3 +263,161 @@ def _suggestions(town: Town, presidium: User) -> None:
                 continue
             with clock.at(drafted.at + span * days):
                 _step(suggestion, deputy, presidium)
+
+
+# (date, departments, [(question, department, commitment or "")]) of the ten inquiry sessions (问政)
+INQUIRIES: list[tuple[dt.date, list[str], list[tuple[str, str, str]]]] = [
+    (dt.date(2026, 1, 22), ["镇政府", "住建"], [
+        ("问题楼盘办证难，群众反映多年，何时能解决？", "住建", "协调开发商与不动产登记部门，上半年集中办证"),
+        ("镇区主干道破损严重，维修计划如何安排？", "镇政府", "")]),
+    (dt.date(2026, 2, 26), ["城管", "生态环境"], [
+        ("沿街商户油烟扰民，怎样长效治理？", "生态环境", "三个月内完成沿街餐饮油烟净化设备安装"),
+        ("农贸市场周边占道经营屡禁不止怎么办？", "城管", "")]),
+    (dt.date(2026, 3, 19), ["人社"], [
+        ("返乡务工人员就业技能培训如何开展？", "人社", "组织两期电工、焊工技能培训"),
+        ("企业拖欠农民工工资如何维权？", "人社", "")]),
+    (dt.date(2026, 4, 16), ["监察", "镇政府"], [
+        ("村级工程项目资金使用如何公开监督？", "监察", "每季度公开村级工程项目资金使用情况")]),
+    (dt.date(2026, 5, 21), ["法庭", "检察"], [
+        ("邻里纠纷诉前调解怎样更方便群众？", "法庭", "在矛调中心设立巡回审判点"),
+        ("农村饮水安全能否开展公益诉讼监督？", "检察", "")]),
+    (dt.date(2026, 6, 18), ["教育", "公安"], [
+        ("学校周边交通拥堵，接送孩子不安全", "公安", "上下学高峰增派警力，设置临时停车区"),
+        ("幼儿园学位紧张，入园难怎么解决？", "教育", "")]),
+    (dt.date(2026, 7, 16), ["卫健", "民政"], [
+        ("村卫生室缺医少药，看病不方便", "卫健", "乡镇卫生院医生每周到村坐诊两次"),
+        ("高龄老人助餐服务能否覆盖到村？", "民政", "")]),
+    (dt.date(2026, 8, 20), ["农业农村", "水利"], [
+        ("机井老化，秋季灌溉用水困难", "水利", "秋灌前完成十眼机井维修"),
+        ("农机补贴申请流程复杂", "农业农村", "")]),
+    (dt.date(2026, 9, 17), ["市场监管", "应急"], [
+        ("校园周边食品安全如何保障？", "市场监管", "开展校园周边食品安全专项检查"),
+        ("小作坊消防隐患多", "应急", "")]),
+    (dt.date(2026, 10, 22), ["镇政府", "住建", "城管"], [
+        ("冬季供暖管网改造进度如何？", "住建", "供暖季前完成老旧管网改造"),
+        ("背街小巷路灯不亮", "城管", "")]),
+]  # fmt: skip
+OFFICE_DAY = (dt.date(2026, 4, 28), "问题楼盘不动产证集中办理现场办公", ["住建", "自然资源"], 147, 415)
+# (date, title, at the industry station, employers, vacancies, people attending)
+JOB_FAIRS = [
+    (dt.date(2026, 2, 24), "春风行动专场招聘会（第一场）", False, 46, 820, 1350),
+    (dt.date(2026, 3, 10), "春风行动专场招聘会（第二场）", False, 38, 690, 1120),
+    (dt.date(2026, 5, 12), "产业园区企业专场招聘会", True, 30, 560, 860),
+]
+
+
+def _inquiries(
+    town: Town,
+    index: int,
+    departments: dict[str, Department],
+    deputies: list[Deputy],
+    presidium: User,
+    stats: Stats,
+) -> None:
+    actors = Actors(town, index, stats)
+    order = {d.pk: i for i, d in enumerate(deputies)}
+    electors = [d for d in deputies if d.level == DeputyLevel.TOWNSHIP]
+    centre = Station.objects.filter(town=town, kind=StationKind.PARTY_SERVICE_CENTRE).order_by("pk").first()
+    industry = Station.objects.filter(town=town, kind=StationKind.INDUSTRY).first()
+    end = year_end()
+
+    def user_of(dep: Deputy) -> User:
+        return actors.link(dep, f"deputy-{order[dep.pk] + 1:02d}", Role.DEPUTY, f"{dep.name}代表")
+
+    def held(day: dt.date, session: InquirySession, present: list[Deputy], summary: str) -> InquirySession:
+        with clock.at(_local(day, 11)):
+            return services.inquiry_hold(
+                session=session, actor=presidium, held_on=day, deputies=present, summary=summary
+            )
+
+    for k, (day, shorts, questions) in enumerate(INQUIRIES):
+        present = [electors[(5 * k + j) % len(electors)] for j in range(4)]
+        names = "、".join(shorts)
+        with clock.at(_local(day - dt.timedelta(days=10), 9)):
+            session = services.inquiry_plan(
+                town=town,
+                actor=presidium,
+                kind="inquiry",
+                title=f"{names}进站接受代表问政",
+                planned_on=day,
+                departments=[departments[s] for s in shorts],
+                station=centre,
+            )
+        asked = []
+        for q, (text, short, _commitment) in enumerate(questions):
+            with clock.at(_local(day - dt.timedelta(days=7 - q), 10)):
+                asked.append(
+                    services.inquiry_ask(
+                        session=session,
+                        actor=user_of(present[q % 4]),
+                        text=text,
+                        department=departments[short],
+                    )
+                )
+        session = held(day, session, present, f"{names}负责人到联络站面对面回答代表和群众提问。")
+        for q, (question, (_text, short, commitment)) in enumerate(zip(asked, questions, strict=True)):
+            staff = _staff(departments[short], presidium)
+            due = _local(day + dt.timedelta(days=60), 18)
+            with clock.at(_local(day, 11, 10 + q)):
+                services.inquiry_answer(
+                    session=InquirySession.objects.get(pk=session.pk),
+                    actor=staff,
+                    question=question,
+                    answer=f"{departments[short].short_name}现场答复：情况已掌握，正在研究解决。",
+                    commitment=commitment,
+                    due_at=due if commitment else None,
+                )
+            if not commitment or day + dt.timedelta(days=42) > end.date():
+                continue
+            item = question_item(question)
+            with clock.at(_local(day + dt.timedelta(days=40), 16)):
+                tracking.tracked_item_report(item=item, actor=staff, result=f"已完成：{commitment}。")
+            with clock.at(_local(day + dt.timedelta(days=42), 10)):
+                tracking.tracked_item_accept(
+                    item=question_item(question), actor=presidium, note="经代表核实，同意销号。"
+                )
+        with clock.at(_local(day, 17)):
+            services.inquiry_close(session=InquirySession.objects.get(pk=session.pk), actor=presidium)
+
+    day, title, shorts, households, certificates = OFFICE_DAY
+    with clock.at(_local(day - dt.timedelta(days=7), 9)):
+        session = services.inquiry_plan(
+            town=town, actor=presidium, kind="office_day", title=title, planned_on=day,
+            departments=[departments[s] for s in shorts], station=centre,
+        )  # fmt: skip
+    session = held(day, session, electors[:3], "住建、自然资源部门在联络站现场受理、审核、发证。")
+    with clock.at(_local(day, 17)):
+        services.inquiry_record_figures(
+            session=session, actor=presidium, households=households, certificates=certificates
+        )
+        services.inquiry_close(session=InquirySession.objects.get(pk=session.pk), actor=presidium)
+
+    for k, (day, title, at_industry, employers, vacancies, attendees) in enumerate(JOB_FAIRS):
+        with clock.at(_local(day - dt.timedelta(days=14), 9)):
+            session = services.inquiry_plan(
+                town=town, actor=presidium, kind="job_fair", title=title, planned_on=day,
+                departments=[departments["人社"]], station=industry if at_industry else centre,
+            )  # fmt: skip
+        session = held(
+            day, session, electors[3 + 2 * k : 5 + 2 * k], "人社部门组织企业进站招聘，代表现场推介。"
+        )
+        with clock.at(_local(day, 16)):
+            services.inquiry_record_figures(
+                session=session,
+                actor=presidium,
+                employers=employers,
+                vacancies=vacancies,
+                attendees=attendees,
+            )
+            services.inquiry_close(session=InquirySession.objects.get(pk=session.pk), actor=presidium)
+
+
+def question_item(question: object) -> object:
+    from django.contrib.contenttypes.models import ContentType
+
+    from lianxin.tracking.models import TrackedItem
+
+    return TrackedItem.objects.get(
+        source_type=ContentType.objects.get_for_model(question),
+        source_id=question.pk,  # type: ignore[attr-defined]
+    )
