@@ -218,7 +218,10 @@ class AskForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = self.obj.departments.all()  # type: ignore[attr-defined]
+        departments = self.obj.departments.all()
+        self.fields["department"].queryset = departments  # type: ignore[attr-defined]
+        if len(departments) == 1:
+            self.initial.setdefault("department", departments[0].pk)
 
     def clean_demand(self) -> Any:
         code = self.cleaned_data["demand"].strip()
@@ -233,7 +236,7 @@ class AskForm(ActionForm):
 class HoldForm(ActionForm):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=dt.date.today)
     deputies = forms.ModelMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
-    summary = _text(_("Summary"), rows=4)
+    summary = _text(_("What happened"), rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -257,6 +260,8 @@ class AnswerForm(ActionForm):
         if staff is not None and not can(self.user, Capability.SUPERVISE):
             questions = questions.filter(department_id=staff.department_id)
         self.fields["question"].queryset = questions  # type: ignore[attr-defined]
+        if len(questions) == 1:
+            self.initial.setdefault("question", questions[0].pk)
 
 
 class FiguresForm(ActionForm):

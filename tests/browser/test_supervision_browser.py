@@ -102,3 +102,42 @@ def test_a_project_from_candidate_to_done_at_phone_size(browser: Browser, walk, 
     public.goto(f"{base}/supervision/public/{loop.town.code}/projects/")
     expect(public.locator("[data-project]")).to_contain_text(title)
     fits_the_phone(public)
+
+
+def test_an_inquiry_session_with_a_commitment_at_phone_size(browser: Browser, walk, artifacts_dir):
+    loop, base = walk
+    office = signed_in(browser, base, loop.presidium)
+    office.goto(f"{base}/supervision/inquiries/")
+    office.get_by_role("link", name="安排机关进站活动").click()
+    office.get_by_label("类型").select_option("inquiry")
+    office.get_by_label("标题").fill("住建办进站接受问政")
+    office.get_by_label("计划日期").fill("2026-04-10")
+    office.get_by_label(str(loop.department)).check()
+    office.get_by_role("button", name="保存").click()
+    session_url = office.url
+
+    deputy = signed_in(browser, base, loop.deputy)
+    deputy.goto(session_url)
+    box = open_action(deputy, "ask")
+    box.get_by_label("问题").fill("老旧小区何时改造？")
+    box.get_by_role("button", name="征集问题").click()
+    expect(deputy.locator("[data-question]")).to_contain_text("老旧小区何时改造")
+
+    office.reload()
+    box = open_action(office, "hold")
+    box.get_by_label("参加代表").select_option(label=loop.deputy.deputy.name)
+    box.get_by_label("活动情况").fill("住建办负责人到站回答提问")
+    box.get_by_role("button", name="登记活动举行").click()
+    expect(office.locator("[data-status]")).to_have_text("已举行")
+
+    staff = signed_in(browser, base, loop.staff)
+    staff.goto(session_url)
+    box = open_action(staff, "answer")
+    box.get_by_label("答复").fill("今年完成改造")
+    box.get_by_label("承诺事项（列入督办）").fill("6月底前完成雨污分流")
+    box.get_by_label("承诺完成时限").fill("2099-06-30T18:00")
+    box.get_by_role("button", name="登记答复").click()
+    expect(staff.locator("[data-answer]")).to_contain_text("今年完成改造")
+    expect(staff.locator("[data-question]")).to_contain_text("6月底前完成雨污分流")
+    fits_the_phone(staff)
+    staff.screenshot(path=os.path.join(artifacts_dir, "supervision-inquiry.png"), full_page=True)
