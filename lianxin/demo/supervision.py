@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import Any
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Role
@@ -36,7 +37,7 @@ from .generator import Stats
 YEAR = 2026
 
 # (title, department's short name, budget in 10,000 yuan, source, done by the end of the year)
-PROJECTS: list[tuple[str, str, int, str, bool]] = [
+PROJECTS: list[tuple[str, str, int, str, bool | None]] = [
     ("问题楼盘不动产证集中办理", "住建", 30, "demands", True),
     ("老旧小区雨污分流改造", "住建", 260, "demands", True),
     ("城区背街小巷路面硬化", "住建", 180, "deputies", True),
@@ -59,7 +60,7 @@ PROJECTS: list[tuple[str, str, int, str, bool]] = [
     ("城区地下停车场建设", "住建", 900, "citizens", None),
     ("镇区健身步道二期", "镇政府", 150, "deputies", None),
     ("农村污水管网全覆盖", "生态环境", 1200, "demands", None),
-]  # type: ignore[list-item]
+]
 
 MILESTONES = [
     ("方案设计与招标", dt.date(YEAR, 3, 31)),
@@ -254,7 +255,8 @@ def _suggestions(town: Town, presidium: User) -> None:
         drafted = suggestion.events.order_by("at").first()
         if drafted is None:
             continue
-        deputy = suggestion.deputy.user if suggestion.deputy_id and suggestion.deputy.user_id else presidium
+        author = suggestion.deputy
+        deputy: User = author.user if author is not None and author.user is not None else presidium
         # A suggestion drafted late in the year moves faster, so the demo shows replies for each.
         span = min(dt.timedelta(days=45), end - drafted.at - dt.timedelta(hours=1)) / 45
         for days, status in STEPS:
@@ -412,12 +414,12 @@ def _inquiries(
             services.inquiry_close(session=InquirySession.objects.get(pk=session.pk), actor=presidium)
 
 
-def question_item(question: object) -> object:
+def question_item(question: Any) -> Any:
     from django.contrib.contenttypes.models import ContentType
 
     from lianxin.tracking.models import TrackedItem
 
     return TrackedItem.objects.get(
         source_type=ContentType.objects.get_for_model(question),
-        source_id=question.pk,  # type: ignore[attr-defined]
+        source_id=question.pk,
     )

@@ -352,6 +352,7 @@ def project_inspect(
     if any(d.town_id != project.town_id for d in present):
         errors["deputies"] = _("Choose deputies of this town.")
     _require(errors)
+    assert lead is not None
     inspection = Inspection.objects.create(
         town_id=project.town_id, project=project, lead=lead, on=on, findings=findings.strip()
     )
@@ -359,7 +360,7 @@ def project_inspect(
     for index, photo in enumerate(photos, start=1):
         checked = photo if isinstance(photo, CheckedFile) else clean_photo(photo, name=f"photo-{index}")
         InspectionPhoto.objects.create(
-            town_id=project.town_id, inspection=inspection, file=checked, name=checked.name
+            town_id=project.town_id, inspection=inspection, file=checked, name=checked.name or ""
         )
     flow.transition(
         project,
@@ -767,7 +768,8 @@ def inquiry_record_figures(
     }
     if any(v < 0 for v in figures.values()):
         raise ValidationError(_("Figures cannot be negative."))
-    note = ", ".join(f"{InquirySession._meta.get_field(k).verbose_name} {v}" for k, v in figures.items() if v)
+    labels = {f.name: f.verbose_name for f in InquirySession._meta.fields}
+    note = ", ".join(f"{labels[k]} {v}" for k, v in figures.items() if v)
     return flow.transition(
         session, IK.RECORD_FIGURES, actor, checked=True, to=session.status, note=note, data=figures, **figures
     )
