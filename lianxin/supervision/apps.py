@@ -17,7 +17,7 @@ class SupervisionConfig(AppConfig):
         same_town(m.Ballot, "session", "deputy")
         same_town(m.BallotChoice, "ballot", "project")
         same_town(m.Milestone, "project")
-        same_town(m.Inspection, "project", "lead")
+        same_town(m.Inspection, "project", "theme", "lead")
         same_town(m.InspectionPhoto, "inspection")
         same_town(m.SatisfactionVote, "project", "deputy")
         same_town(m.ProjectEvent, "project")
@@ -28,6 +28,7 @@ class SupervisionConfig(AppConfig):
         same_town(m.InquirySession, "station")
         same_town(m.Question, "session", "department", "asked_by", "demand")
         same_town(m.InquiryEvent, "session")
+        same_town(m.ThemeEvent, "theme")
 
         # The scopes, the move tables (which register the moves' permissions) and the subscribers.
         from . import notices, scopes, subscribers, workflow  # noqa: F401

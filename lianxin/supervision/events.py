@@ -46,3 +46,11 @@ class InquiryKind(models.TextChoices):
     ANSWER = "answer", _("record an answer")
     RECORD_FIGURES = "record_figures", _("record the figures")
     CLOSE = "close", _("close the session")
+
+
+class ThemeKind(models.TextChoices):
+    LAUNCH = "launch", _("themed supervision planned")
+    LINK_DEMANDS = "link_demands", _("link demands")
+    BEGIN = "begin", _("begin the supervision")
+    INSPECT_THEME = "inspect_theme", _("record an inspection day")
+    FINISH = "finish", _("conclude with the outcome")

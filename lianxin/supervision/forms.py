@@ -290,3 +290,51 @@ class PlanForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = Station.objects.filter(town=town)  # type: ignore[attr-defined]
         self.fields["departments"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+
+
+# --- themed supervision -----------------------------------------------------------------------------------
+class LinkDemandsForm(ActionForm):
+    demands = forms.CharField(label=_("Tracking codes of the demands, separated by spaces"), max_length=400)
+
+    def clean_demands(self) -> list[Any]:
+        codes = self.cleaned_data["demands"].replace(",", " ").replace("，", " ").split()
+        found = list(Demand.objects.restrict(self.user).filter(code__in=codes))
+        missing = sorted(set(codes) - {d.code for d in found})
+        if missing:
+            raise forms.ValidationError(
+                _("No demand with these tracking codes in your scope: %(codes)s")
+                % {"codes": " ".join(missing)}
+            )
+        return found
+
+
+class BeginForm(ActionForm):
+    deputies = forms.ModelMultipleChoiceField(label=_("Deputies taking part"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = Deputy.objects.filter(town_id=self.obj.town_id)  # type: ignore[attr-defined]
+
+
+class FinishForm(ActionForm):
+    outcome = _text(_("What the supervision achieved"), rows=4)
+    tonnes_cleared = forms.DecimalField(
+        label=_("Refuse cleared (tonnes)"), min_value=0, max_digits=8, decimal_places=1, initial=0
+    )
+    problems_solved = forms.IntegerField(label=_("Problems solved"), min_value=0, initial=0)
+    mechanism = _text(_("Standing mechanism agreed"), rows=3)
+
+
+class LaunchForm(forms.Form):
+    title = forms.CharField(label=_("Theme"), max_length=80)
+    topic = forms.CharField(label=_("Topic"), max_length=40)
+    starts_on = forms.DateField(label=_("From"), widget=DateInput())
+    ends_on = forms.DateField(label=_("Until"), widget=DateInput())
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    neighbours = forms.CharField(label=_("Neighbouring towns involved"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
@@ -15,7 +15,7 @@ from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import Station
 
-from .events import InquiryKind, ProjectKind, SuggestionKind, VoteKind
+from .events import InquiryKind, ProjectKind, SuggestionKind, ThemeKind, VoteKind
 
 
 # --- the vote (票决) -----------------------------------------------------------------------------------
@@ -222,9 +222,15 @@ class Milestone(TownOwned):
 
 
 class Inspection(TownOwned):
-    """An on-site inspection of a project by deputies: who went, what they found, the photos."""
+    """An on-site inspection by deputies, of a project or on a themed supervision: who went, what they
+    found, the photos."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="inspections")
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, null=True, blank=True, related_name="inspections"
+    )
+    theme = models.ForeignKey(
+        "Theme", on_delete=models.CASCADE, null=True, blank=True, related_name="inspections"
+    )
     lead = models.ForeignKey(Deputy, verbose_name=_("led by"), on_delete=models.PROTECT, related_name="+")
     deputies = models.ManyToManyField(Deputy, verbose_name=_("deputies present"), related_name="+")
     on = models.DateField(_("date"))
@@ -234,6 +240,13 @@ class Inspection(TownOwned):
         verbose_name = _("inspection")
         verbose_name_plural = _("inspections")
         ordering = ["-on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(project__isnull=False, theme__isnull=True)
+                | Q(project__isnull=True, theme__isnull=False),
+                name="inspection_of_a_project_or_a_theme",
+            )
+        ]
 
 
 class InspectionPhoto(TownOwned):
@@ -499,4 +512,69 @@ class InquiryEvent(_EventRow):
             models.CheckConstraint(
                 condition=Q(action__in=InquiryKind.values), name="inquiry_event_kind_valid"
             )
+        ]
+
+
+# --- themed supervision (专题督导) ----------------------------------------------------------------------------
+class ThemeStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    UNDERWAY = "underway", _("underway")
+    CONCLUDED = "concluded", _("concluded")
+
+
+class Theme(TownOwned):
+    """A themed supervision over a period (e.g. the environment): its demands, the departments and
+    neighbouring towns involved, the inspection days, the outcome in figures and the standing mechanism."""
+
+    title = models.CharField(_("theme"), max_length=80)
+    topic = models.CharField(_("topic"), max_length=40)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    departments = models.ManyToManyField(Department, verbose_name=_("departments"), related_name="+")
+    neighbours = models.CharField(_("neighbouring towns involved"), max_length=200, blank=True)
+    demands = models.ManyToManyField(Demand, verbose_name=_("linked demands"), blank=True, related_name="+")
+    deputies = models.ManyToManyField(Deputy, verbose_name=_("deputies"), blank=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=ThemeStatus.choices, default=ThemeStatus.PLANNED
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    tonnes_cleared = models.DecimalField(
+        _("refuse cleared (tonnes)"), max_digits=8, decimal_places=1, default=0
+    )
+    problems_solved = models.PositiveIntegerField(_("problems solved"), default=0)
+    mechanism = models.TextField(_("standing mechanism agreed"), blank=True)
+
+    class Meta:
+        verbose_name = _("themed supervision")
+        verbose_name_plural = _("themed supervisions")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ThemeStatus.values), name="theme_status_valid"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="theme_ends_after_it_starts"
+            ),
+            models.CheckConstraint(condition=Q(tonnes_cleared__gte=0), name="theme_tonnes_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(status=ThemeStatus.CONCLUDED) | ~Q(mechanism=""),
+                name="theme_concluded_has_mechanism",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def days(self) -> int:
+        return (self.ends_on - self.starts_on).days + 1
+
+
+class ThemeEvent(_EventRow):
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=ThemeKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("themed supervision event")
+        verbose_name_plural = _("themed supervision events")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=ThemeKind.values), name="theme_event_kind_valid")
         ]

@@ -35,6 +35,8 @@ for _model in (
     m.InquirySession,
     m.Question,
     m.InquiryEvent,
+    m.Theme,
+    m.ThemeEvent,
 ):
     scopes.rule(_model)(scopes.staff)
 

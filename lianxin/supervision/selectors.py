@@ -22,6 +22,7 @@ from .models import (
     ProjectStatus,
     SessionKind,
     Suggestion,
+    Theme,
     VoteSession,
 )
 from .scopes import PUBLIC
@@ -71,6 +72,19 @@ def inquiry_totals(qs: QuerySet[InquirySession]) -> dict[str, int]:
         certificates=Coalesce(Sum("certificates"), 0),
         vacancies=Coalesce(Sum("vacancies"), 0),
         employers=Coalesce(Sum("employers"), 0),
+    )
+
+
+def themes(*, user: Any) -> QuerySet[Theme]:
+    return Theme.objects.restrict(user).annotate(linked=Count("demands", distinct=True))
+
+
+def theme_inspections(theme: Theme, *, user: Any) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.restrict(user)
+        .filter(theme=theme)
+        .select_related("lead")
+        .prefetch_related("deputies", "photos")
     )
 
 

@@ -25,7 +25,7 @@ from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import Station
 
-from .events import InquiryKind, ProjectKind, SuggestionKind, VoteKind
+from .events import InquiryKind, ProjectKind, SuggestionKind, ThemeKind, VoteKind
 from .models import (
     UPWARD_LEVELS,
     Ballot,
@@ -44,6 +44,7 @@ from .models import (
     Suggestion,
     SuggestionDemand,
     SuggestionStatus,
+    Theme,
     VoteChoice,
     VoteRule,
     VoteSession,
@@ -353,15 +354,9 @@ def project_inspect(
         errors["deputies"] = _("Choose deputies of this town.")
     _require(errors)
     assert lead is not None
-    inspection = Inspection.objects.create(
-        town_id=project.town_id, project=project, lead=lead, on=on, findings=findings.strip()
+    inspection = _inspection(
+        project=project, lead=lead, on=on, findings=findings, present=present, photos=photos
     )
-    inspection.deputies.set({lead, *present})
-    for index, photo in enumerate(photos, start=1):
-        checked = photo if isinstance(photo, CheckedFile) else clean_photo(photo, name=f"photo-{index}")
-        InspectionPhoto.objects.create(
-            town_id=project.town_id, inspection=inspection, file=checked, name=checked.name or ""
-        )
     flow.transition(
         project,
         PK.INSPECT,
@@ -371,6 +366,30 @@ def project_inspect(
         note=findings.strip(),
         data={"deputies": others(actor, {lead, *present}), "inspection": inspection.pk},
     )
+    return inspection
+
+
+def _inspection(
+    *,
+    lead: Deputy,
+    on: dt.date,
+    findings: str,
+    present: list[Deputy],
+    photos: Iterable[UploadedFile],
+    project: Project | None = None,
+    theme: Theme | None = None,
+) -> Inspection:
+    """The inspection row, the deputies present and the photos (each cleaned by ``core.uploads``)."""
+    owner: Any = project or theme
+    inspection = Inspection.objects.create(
+        town_id=owner.town_id, project=project, theme=theme, lead=lead, on=on, findings=findings.strip()
+    )
+    inspection.deputies.set({lead, *present})
+    for index, photo in enumerate(photos, start=1):
+        checked = photo if isinstance(photo, CheckedFile) else clean_photo(photo, name=f"photo-{index}")
+        InspectionPhoto.objects.create(
+            town_id=owner.town_id, inspection=inspection, file=checked, name=checked.name or ""
+        )
     return inspection
 
 
@@ -784,4 +803,146 @@ def inquiry_close(*, session: InquirySession, actor: Any, note: str = "") -> Inq
         raise ValidationError(_("%(n)d questions still wait for an answer.") % {"n": waiting})
     return flow.transition(
         session, IK.CLOSE, actor, checked=True, note=note.strip(), data=_present(actor, session)
+    )
+
+
+# --- themed supervision (专题督导) ------------------------------------------------------------------------
+TK = ThemeKind
+
+
+def _themes() -> Workflow:
+    return workflow_of(Theme)
+
+
+@transaction.atomic
+def theme_launch(
+    *,
+    town: Town,
+    actor: Any,
+    title: str,
+    topic: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    departments: Iterable[Department],
+    neighbours: str = "",
+) -> Theme:
+    """Plan a themed supervision: the theme, the period, the departments and neighbouring towns."""
+    if not (can(actor, Capability.SUPERVISE) and actor.town_id == town.pk):
+        raise PermissionDenied(_("Your role does not allow this."))
+    chosen = list(departments)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Name the theme.")
+    if ends_on < starts_on:
+        errors["ends_on"] = _("The period ends before it starts.")
+    if not chosen or any(d.town_id != town.pk for d in chosen):
+        errors["departments"] = _("Choose the departments of this town involved.")
+    _require(errors)
+    theme = Theme.objects.create(
+        town=town,
+        title=title.strip(),
+        topic=topic.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        neighbours=neighbours.strip(),
+    )
+    theme.departments.set(chosen)
+    _themes().step(theme, TK.LAUNCH, actor, note=theme.topic)
+    return theme
+
+
+@transaction.atomic
+def theme_link_demands(*, theme: Theme, actor: Any, demands: Iterable[Demand]) -> Theme:
+    """The demands (and through them the disputes) the theme answers."""
+    flow = _themes()
+    flow.check(actor, TK.LINK_DEMANDS, theme)
+    chosen = [d for d in demands if d.town_id == theme.town_id]
+    if not chosen:
+        raise ValidationError({"demands": _("Name at least one demand of this town.")})
+    theme.demands.add(*chosen)
+    return flow.transition(
+        theme, TK.LINK_DEMANDS, actor, checked=True, to=theme.status, note="、".join(d.code for d in chosen)
+    )
+
+
+@transaction.atomic
+def theme_begin(*, theme: Theme, actor: Any, deputies: Iterable[Deputy]) -> Theme:
+    flow = _themes()
+    flow.check(actor, TK.BEGIN, theme)
+    chosen = list(deputies)
+    if not chosen or any(d.town_id != theme.town_id for d in chosen):
+        raise ValidationError({"deputies": _("Choose the deputies of this town who take part.")})
+    theme.deputies.set(chosen)
+    return flow.transition(theme, TK.BEGIN, actor, checked=True, data={"deputies": others(actor, chosen)})
+
+
+@transaction.atomic
+def theme_inspect(
+    *,
+    theme: Theme,
+    actor: Any,
+    on: dt.date,
+    findings: str,
+    deputies: Iterable[Deputy] = (),
+    photos: Iterable[UploadedFile] = (),
+) -> Inspection:
+    """An inspection day of the theme, with its findings and photos."""
+    flow = _themes()
+    flow.check(actor, TK.INSPECT_THEME, theme)
+    present = list(deputies)
+    lead = deputy_of(actor) or (present[0] if present else None)
+    errors = {}
+    if not findings.strip():
+        errors["findings"] = _("Write down what the inspection found.")
+    if lead is None:
+        errors["deputies"] = _("Name the deputies who inspected.")
+    if any(d.town_id != theme.town_id for d in present):
+        errors["deputies"] = _("Choose deputies of this town.")
+    _require(errors)
+    assert lead is not None
+    inspection = _inspection(theme=theme, lead=lead, on=on, findings=findings, present=present, photos=photos)
+    flow.transition(
+        theme,
+        TK.INSPECT_THEME,
+        actor,
+        checked=True,
+        to=theme.status,
+        note=findings.strip(),
+        data={"deputies": others(actor, {lead, *present}), "inspection": inspection.pk},
+    )
+    return inspection
+
+
+@transaction.atomic
+def theme_finish(
+    *,
+    theme: Theme,
+    actor: Any,
+    outcome: str,
+    mechanism: str,
+    tonnes_cleared: decimal.Decimal | int = 0,
+    problems_solved: int = 0,
+) -> Theme:
+    """The outcome in words and figures, and the standing mechanism agreed (长效机制)."""
+    flow = _themes()
+    flow.check(actor, TK.FINISH, theme)
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = _("Say what the supervision achieved.")
+    if not mechanism.strip():
+        errors["mechanism"] = _("Say what standing mechanism was agreed.")
+    if decimal.Decimal(tonnes_cleared) < 0 or problems_solved < 0:
+        errors["tonnes_cleared"] = _("Figures cannot be negative.")
+    _require(errors)
+    return flow.transition(
+        theme,
+        TK.FINISH,
+        actor,
+        checked=True,
+        note=outcome.strip(),
+        data={"deputies": others(actor, theme.deputies.all())},
+        outcome=outcome.strip(),
+        mechanism=mechanism.strip(),
+        tonnes_cleared=tonnes_cleared,
+        problems_solved=problems_solved,
     )

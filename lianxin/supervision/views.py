@@ -26,8 +26,8 @@ from lianxin.core.models import Town
 from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import selectors, services
-from .forms import ActionForm, OpenVoteForm, PlanForm, ProposeForm
-from .models import InquirySession, Project, ProjectStatus, Suggestion, VoteSession
+from .forms import ActionForm, LaunchForm, OpenVoteForm, PlanForm, ProposeForm
+from .models import InquirySession, Project, ProjectStatus, Suggestion, Theme, VoteSession
 
 
 def _form_errors(form: Form, error: ValidationError) -> None:
@@ -244,7 +244,71 @@ def inquiry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _act(request, InquirySession, pk, action)
 
 
+def _theme_page(
+    request: HttpRequest,
+    theme: Theme,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    from lianxin.demands.models import Demand
+
+    context = {
+        "theme": theme,
+        "departments": theme.departments.all(),
+        "deputies": theme.deputies.all(),
+        "demands": Demand.objects.restrict(request.user).filter(pk__in=theme.demands.values("pk")),
+        "inspections": selectors.theme_inspections(theme, user=request.user),
+        "timeline": selectors.timeline(theme),
+        "action_forms": _action_forms(request, theme, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:theme_act",
+    }
+    return render(request, "supervision/theme.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def themes(request: HttpRequest) -> HttpResponse:
+    context = {
+        "themes": selectors.themes(user=request.user),
+        "may_manage": request.user.can(Capability.SUPERVISE),  # type: ignore[union-attr]
+    }
+    return render(request, "supervision/themes.html", context)
+
+
+@capability_required(Capability.SUPERVISE)
+def launch_theme(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Plan a themed supervision")
+    form = LaunchForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                theme = services.theme_launch(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Themed supervision planned."))
+                return redirect("supervision:theme", pk=theme.pk)
+        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
+    return render(request, "supervision/form.html", {"form": form, "title": title})
+
+
+@capability_required(Capability.VIEW_TOWN)
+def theme(request: HttpRequest, pk: int) -> HttpResponse:
+    return _theme_page(request, _get(request, Theme, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def theme_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, Theme, pk, action)
+
+
 PAGES: dict[type[models.Model], Any] = {
+    Theme: (_theme_page, "supervision:theme"),
     InquirySession: (_inquiry_page, "supervision:inquiry"),
     Project: (_project_page, "supervision:project"),
     VoteSession: (_vote_page, "supervision:vote"),

@@ -14,6 +14,7 @@ Vote: open ──cast (one per deputy)──▶ open ──count──▶ counte
 Suggestion: draft ──submit──▶ submitted ──reply──▶ replied ──handle──▶ handled ──evaluate──▶ closed.
 Inquiry session: planned ──hold──▶ held ──close──▶ closed (questions asked before and during; answers, with
 commitments that become tracked items, and the figures while held).
+Themed supervision: planned ──begin──▶ underway (demands linked, inspection days) ──finish──▶ concluded.
 
 Imported by the app's ``ready()``: the tables register each move's permission (``supervision.<action>``).
 The three tables share the app label, so each kind's value is unique across them.
@@ -31,6 +32,7 @@ from . import services
 from .events import InquiryKind as IK
 from .events import ProjectKind as K
 from .events import SuggestionKind as SK
+from .events import ThemeKind as TK
 from .events import VoteKind as VK
 from .models import (
     InquiryEvent,
@@ -42,6 +44,9 @@ from .models import (
     Suggestion,
     SuggestionEvent,
     SuggestionStatus,
+    Theme,
+    ThemeEvent,
+    ThemeStatus,
     VoteEvent,
     VoteSession,
     VoteStatus,
@@ -137,6 +142,25 @@ INQUIRIES = Workflow(
              f.NoteForm, API, _("close the session"), _("Session closed")),
     ],
     steps=[Step(IK.PLAN, _("Session planned"))],
+)
+
+TS = ThemeStatus
+THEMES = Workflow(
+    model=Theme,
+    events=ThemeEvent,
+    subject="theme",
+    kinds=TK,
+    moves=[
+        Move(TK.LINK_DEMANDS, (TS.PLANNED, TS.UNDERWAY), None, p.asks, services.theme_link_demands,
+             f.LinkDemandsForm, API, _("link demands"), _("Demands linked")),
+        Move(TK.BEGIN, (TS.PLANNED,), TS.UNDERWAY, p.is_presidium, services.theme_begin,
+             f.BeginForm, API, _("begin the supervision"), _("Supervision begun")),
+        Move(TK.INSPECT_THEME, (TS.UNDERWAY,), None, p.asks, services.theme_inspect,
+             f.InspectForm, API, _("record an inspection day"), _("Inspected on site by deputies")),
+        Move(TK.FINISH, (TS.UNDERWAY,), TS.CONCLUDED, p.is_presidium, services.theme_finish,
+             f.FinishForm, API, _("conclude with the outcome"), _("Concluded with a standing mechanism")),
+    ],
+    steps=[Step(TK.LAUNCH, _("Themed supervision planned"))],
 )
 # fmt: on
 

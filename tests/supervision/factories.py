@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from lianxin.supervision import services
-from lianxin.supervision.models import InquirySession, Project, Suggestion, VoteSession
+from lianxin.supervision.models import InquirySession, Project, Suggestion, Theme, VoteSession
 
 from ..loop import Loop
 
@@ -144,3 +144,23 @@ class Sup:
             session=session, actor=self.loop.staff, question=session.questions.get(), answer="已列入今年计划"
         )
         return InquirySession.objects.get(pk=session.pk)
+
+    # --- themed supervision --------------------------------------------------------------------------------
+    def launched(self) -> Theme:
+        return services.theme_launch(
+            town=self.town,
+            actor=self.loop.presidium,
+            title="环境卫生专题督导",
+            topic="环境",
+            starts_on=dt.date(2026, 6, 2),
+            ends_on=dt.date(2026, 6, 4),
+            departments=[self.loop.department],
+            neighbours="太山镇、位庄乡",
+        )
+
+    def begun(self) -> Theme:
+        return services.theme_begin(
+            theme=self.launched(),
+            actor=self.loop.presidium,
+            deputies=[self.loop.deputy.deputy, self.loop.other_deputy.deputy],
+        )

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from lianxin.core.models import Town
-from lianxin.supervision.models import Suggestion
+from lianxin.supervision.models import Suggestion, Theme
 from lianxin.tracking.models import TrackedItem
 
 pytestmark = pytest.mark.django_db
@@ -29,6 +29,11 @@ def test_the_case_figures(demo_town, demo_user, client):
     assert _figure(page, "inquiries") >= 10
     assert (_figure(page, "households"), _figure(page, "certificates")) == (147, 415)
     assert _figure(page, "job_fairs") == 3 and _figure(page, "vacancies") >= 2000
+
+    themes = client.get("/supervision/themes/").content.decode()
+    assert "环境卫生问题专题督导" in themes
+    theme = Theme.objects.get(town=town)
+    assert theme.tonnes_cleared >= 20 and theme.days == 3 and theme.mechanism
 
     assert Suggestion.objects.filter(town=town).exclude(reply="").count() >= 2
     assert TrackedItem.objects.filter(town=town, origin="inquiry").count() >= 10
