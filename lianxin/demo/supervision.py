@@ -14,6 +14,9 @@
 4. One themed supervision of the environment: three days in June with 城管, 住建 and two neighbouring
    towns, the year's environmental demands linked, an inspection each day, 23.5 tonnes of refuse cleared
    and a standing mechanism agreed.
+5. The industry station: 32 enterprises, the demands they raised on the industry channel linked to them,
+   4 department talks, an exchange trip, 3 school-enterprise agreements, and the entrepreneur deputies'
+   jobs (320) and donations (330,000 yuan).
 
 Deterministic and idempotent: a town whose vote exists is skipped; a suggestion moves only from where it is.
 """
@@ -33,6 +36,7 @@ from lianxin.demands.models import Demand
 from lianxin.people.models import Department, DepartmentStaff, Deputy, DeputyLevel
 from lianxin.supervision import services
 from lianxin.supervision.models import (
+    Enterprise,
     InquirySession,
     Project,
     Suggestion,
@@ -43,6 +47,7 @@ from lianxin.supervision.models import (
 from lianxin.territory.models import Station, StationKind
 from lianxin.tracking import services as tracking
 
+from . import demand_texts as texts
 from .demands import Actors, _local, year_end
 from .generator import Stats
 
@@ -109,6 +114,8 @@ def build_supervision(
         _inquiries(town, index, departments, deputies, presidium, stats)
     if not Theme.objects.filter(town=town).exists():
         _theme(town, index, departments, deputies, presidium, stats)
+    if not Enterprise.objects.filter(town=town).exists():
+        _industry(town, departments, deputies, presidium)
     return stats
 
 
@@ -480,6 +487,87 @@ def _theme(
             tonnes_cleared=decimal.Decimal("23.5"),
             problems_solved=12,
         )
+
+
+MORE_COMPANIES = [
+    ("获嘉县永信纸业有限公司", "造纸"), ("新乡市康达医疗器械有限公司", "医疗器械"), ("获嘉县同盛化工有限公司", "化工"),
+    ("河南豫北粮油有限公司", "食品加工"), ("获嘉县光华电缆有限公司", "电线电缆"), ("新乡市绿源农产品有限公司", "农产品"),
+    ("获嘉县利民服装有限公司", "纺织服装"), ("河南信达钢结构有限公司", "建材"), ("获嘉县明远印务有限公司", "印刷包装"),
+    ("新乡市安泰消防器材有限公司", "消防器材"), ("获嘉县福源养殖专业合作社", "养殖"), ("河南晨光新能源有限公司", "新能源"),
+    ("获嘉县鸿运家具有限公司", "家具"), ("新乡市长城电器有限公司", "电器"), ("获嘉县丰收农机有限公司", "农机"),
+    ("河南华瑞生物科技有限公司", "生物科技"), ("获嘉县宏达塑料制品有限公司", "塑料制品"), ("新乡市联创精密铸造有限公司", "铸造"),
+    ("获嘉县顺通运输有限公司", "物流"), ("河南益康食品有限公司", "食品加工"), ("获嘉县金鼎建筑工程有限公司", "建筑"),
+]  # fmt: skip
+FIRST_SECTORS = [
+    "装备制造",
+    "食品加工",
+    "纺织服装",
+    "物流",
+    "食品加工",
+    "建材",
+    "农业科技",
+    "电子",
+    "印刷包装",
+    "环保设备",
+    "汽车配件",
+]
+# (kind, title, date, departments, outcome, jobs added, donations in yuan)
+STATION_EVENTS = [
+    ("department_talk", "人社部门进站讲解稳岗补贴政策", dt.date(2026, 3, 5), ["人社"], "32家企业参加，现场受理稳岗补贴申请。", 0, 0),
+    ("department_talk", "市场监管部门讲解质量提升政策", dt.date(2026, 4, 9), ["市场监管"], "解答企业标准化认证问题8个。", 0, 0),
+    ("department_talk", "镇政府讲解项目用地与用电服务", dt.date(2026, 5, 14), ["镇政府"], "协调解决企业用电增容问题3个。", 0, 0),
+    ("department_talk", "生态环境部门讲解环保合规", dt.date(2026, 6, 11), ["生态环境"], "指导企业完成排污许可变更5家。", 0, 0),
+    ("exchange_trip", "赴先进园区考察交流", dt.date(2026, 7, 8), [], "学习产业链招商和园区服务经验。", 0, 0),
+    ("school_agreement", "与县职业中专签订校企合作协议", dt.date(2026, 4, 22), [], "订单式培养机电专业学生60名。", 0, 0),
+    ("school_agreement", "与新乡职业技术学院签订校企合作协议", dt.date(2026, 6, 24), [], "共建实训基地一处。", 0, 0),
+    ("school_agreement", "与县技工学校签订校企合作协议", dt.date(2026, 9, 16), [], "开设焊工定向培训班。", 0, 0),
+    ("donation", "企业家代表扩产稳岗", dt.date(2026, 8, 18), [], "企业家代表所在企业扩产，新增就业岗位。", 180, 180000),
+    ("donation", "企业家代表捐资助学助老", dt.date(2026, 10, 20), [], "捐资助学助老，吸纳困难群众就业。", 140, 150000),
+]  # fmt: skip
+
+
+def _industry(
+    town: Town, departments: dict[str, Department], deputies: list[Deputy], presidium: User
+) -> None:
+    park = services.industry_station(town)
+    if park is None:
+        return
+    cell = park.cell
+    names = [
+        (n, FIRST_SECTORS[i % len(FIRST_SECTORS)]) for i, n in enumerate(texts.COMPANIES)
+    ] + MORE_COMPANIES
+    companies = []
+    with clock.at(_local(dt.date(2025, 12, 5), 9)):
+        for i, (name, sector) in enumerate(names):
+            companies.append(
+                services.enterprise_register(
+                    town=town,
+                    actor=presidium,
+                    name=name,
+                    sector=sector,
+                    cell=cell,
+                    contact_name=f"{'王李张刘陈杨赵黄周吴'[i % 10]}经理",
+                    contact_phone=f"1390373{i:04d}",
+                )
+            )
+        by_name = {c.name: c for c in companies}
+        for demand in Demand.objects.filter(town=town, channel="enterprise"):
+            company = next((c for n, c in by_name.items() if demand.description.startswith(n)), None)
+            if company is not None:
+                services.enterprise_link_demand(enterprise=company, actor=presidium, demand=demand)
+    entrepreneurs = [d for d in deputies if d.is_entrepreneur] or deputies[:3]
+    on_duty = list(park.deputies.all()[:4]) or deputies[:4]
+    for k, (kind, title, day, shorts, outcome, jobs, yuan) in enumerate(STATION_EVENTS):
+        present = entrepreneurs[:3] if kind == "donation" else on_duty
+        with clock.at(_local(day, 10)):
+            event = services.station_event_record(
+                town=town, actor=presidium, kind=kind, title=title, held_on=day,
+                departments=[departments[s] for s in shorts], enterprises=companies[k : k + 8], deputies=present,
+            )  # fmt: skip
+        with clock.at(_local(day, 17)):
+            services.station_event_outcome(
+                event=event, actor=presidium, outcome=outcome, jobs_added=jobs, donation_yuan=yuan
+            )
 
 
 def question_item(question: Any) -> Any:

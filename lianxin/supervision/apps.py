@@ -29,6 +29,10 @@ class SupervisionConfig(AppConfig):
         same_town(m.Question, "session", "department", "asked_by", "demand")
         same_town(m.InquiryEvent, "session")
         same_town(m.ThemeEvent, "theme")
+        same_town(m.Enterprise, "cell")
+        same_town(m.EnterpriseDemand, "enterprise", "demand")
+        same_town(m.StationEvent, "station")
+        same_town(m.StationEventEvent, "event")
 
         # The scopes, the move tables (which register the moves' permissions) and the subscribers.
         from . import notices, scopes, subscribers, workflow  # noqa: F401

@@ -54,3 +54,8 @@ class ThemeKind(models.TextChoices):
     BEGIN = "begin", _("begin the supervision")
     INSPECT_THEME = "inspect_theme", _("record an inspection day")
     FINISH = "finish", _("conclude with the outcome")
+
+
+class IndustryKind(models.TextChoices):
+    RECORD_EVENT = "record_event", _("industry station event recorded")
+    RECORD_OUTCOME = "record_outcome", _("record the outcome")

@@ -12,12 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core.uploads import PhotosField
-from lianxin.demands.models import Demand
+from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
-from lianxin.territory.models import Station
+from lianxin.territory.models import GridCell, Station
 
 from .models import (
     UPWARD_LEVELS,
+    Enterprise,
+    IndustryEventKind,
     Milestone,
     Project,
     ProjectSource,
@@ -338,3 +340,54 @@ class LaunchForm(forms.Form):
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+
+
+# --- the industry station ----------------------------------------------------------------------------------
+class OutcomeForm(ActionForm):
+    outcome = _text(_("What came of it"), rows=3)
+    vacancies = forms.IntegerField(label=_("Vacancies posted"), min_value=0, initial=0)
+    jobs_added = forms.IntegerField(label=_("Jobs added"), min_value=0, initial=0)
+    donation_yuan = forms.IntegerField(label=_("Donations (yuan)"), min_value=0, initial=0)
+
+
+class EnterpriseForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    sector = forms.CharField(label=_("Sector"), max_length=40)
+    cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none(), required=False)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cell"].queryset = GridCell.objects.filter(town=town)  # type: ignore[attr-defined]
+
+
+class EnterpriseDemandForm(forms.Form):
+    category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=80)
+    description = _text(_("The enterprise's problem"), rows=4)
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+
+
+class StationEventForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=IndustryEventKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=80)
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    departments = forms.ModelMultipleChoiceField(
+        label=_("Departments"), queryset=Department.objects.none(), required=False
+    )
+    enterprises = forms.ModelMultipleChoiceField(
+        label=_("Enterprises"), queryset=Enterprise.objects.none(), required=False
+    )
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies"), queryset=Deputy.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+        self.fields["enterprises"].queryset = Enterprise.objects.filter(town=town)  # type: ignore[attr-defined]
+        self.fields["deputies"].queryset = Deputy.objects.filter(town=town)  # type: ignore[attr-defined]

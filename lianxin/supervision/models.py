@@ -9,13 +9,14 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
+from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import TownOwned
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
-from lianxin.territory.models import Station
+from lianxin.territory.models import GridCell, Station
 
-from .events import InquiryKind, ProjectKind, SuggestionKind, ThemeKind, VoteKind
+from .events import IndustryKind, InquiryKind, ProjectKind, SuggestionKind, ThemeKind, VoteKind
 
 
 # --- the vote (票决) -----------------------------------------------------------------------------------
@@ -577,4 +578,116 @@ class ThemeEvent(_EventRow):
         verbose_name_plural = _("themed supervision events")
         constraints = [
             models.CheckConstraint(condition=Q(action__in=ThemeKind.values), name="theme_event_kind_valid")
+        ]
+
+
+# --- the industry station (产业代表联络站) ------------------------------------------------------------------
+class Enterprise(TownOwned):
+    """An enterprise the industry station serves; its contact person is personal data (encrypted, masked)."""
+
+    name = models.CharField(_("name"), max_length=80)
+    sector = models.CharField(_("sector"), max_length=40)
+    cell = models.ForeignKey(
+        GridCell,
+        verbose_name=_("grid cell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact_name = EncryptedTextField(_("contact person"), blank=True)
+    contact_phone = EncryptedTextField(_("contact phone"), blank=True)
+    demands = models.ManyToManyField(
+        Demand, verbose_name=_("demands raised"), through="EnterpriseDemand", related_name="+"
+    )
+    created_at = models.DateTimeField(_("registered at"), default=now)
+
+    class Meta:
+        verbose_name = _("enterprise")
+        verbose_name_plural = _("enterprises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "name"], name="enterprise_name_unique_in_town")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EnterpriseDemand(TownOwned):
+    """A demand an enterprise raised on the industry channel."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="demand_links")
+    demand = models.OneToOneField(Demand, on_delete=models.CASCADE, related_name="enterprise_link")
+
+    class Meta:
+        verbose_name = _("enterprise's demand")
+        verbose_name_plural = _("enterprises' demands")
+
+
+class IndustryEventKind(models.TextChoices):
+    DEPARTMENT_TALK = "department_talk", _("department policy talk")
+    EXCHANGE_TRIP = "exchange_trip", _("exchange trip")
+    SCHOOL_AGREEMENT = "school_agreement", _("school-enterprise agreement")
+    JOB_FAIR = "job_fair", _("job fair")
+    DONATION = "donation", _("donation and jobs by entrepreneur deputies")
+
+
+class StationEventStatus(models.TextChoices):
+    HELD = "held", _("held")
+    COUNTED = "counted", _("outcome recorded")
+
+
+class StationEvent(TownOwned):
+    """Something the industry station did for its enterprises, and what came of it."""
+
+    station = models.ForeignKey(
+        Station, verbose_name=_("station"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=IndustryEventKind.choices)
+    title = models.CharField(_("title"), max_length=80)
+    held_on = models.DateField(_("held on"))
+    departments = models.ManyToManyField(
+        Department, verbose_name=_("departments"), blank=True, related_name="+"
+    )
+    enterprises = models.ManyToManyField(
+        Enterprise, verbose_name=_("enterprises"), blank=True, related_name="events"
+    )
+    deputies = models.ManyToManyField(Deputy, verbose_name=_("deputies"), blank=True, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=10, choices=StationEventStatus.choices, default=StationEventStatus.HELD
+    )
+    outcome = models.TextField(_("outcome"), blank=True)
+    vacancies = models.PositiveIntegerField(_("vacancies posted"), default=0)
+    jobs_added = models.PositiveIntegerField(_("jobs added"), default=0)
+    donation_yuan = models.PositiveIntegerField(_("donations (yuan)"), default=0)
+
+    class Meta:
+        verbose_name = _("industry station event")
+        verbose_name_plural = _("industry station events")
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=IndustryEventKind.values), name="station_event_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=StationEventStatus.values), name="station_event_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StationEventEvent(_EventRow):
+    event = models.ForeignKey(StationEvent, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=IndustryKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("industry station record")
+        verbose_name_plural = _("industry station records")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=IndustryKind.values), name="industry_event_kind_valid"
+            )
         ]

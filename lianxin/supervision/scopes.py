@@ -37,6 +37,10 @@ for _model in (
     m.InquiryEvent,
     m.Theme,
     m.ThemeEvent,
+    m.Enterprise,
+    m.EnterpriseDemand,
+    m.StationEvent,
+    m.StationEventEvent,
 ):
     scopes.rule(_model)(scopes.staff)
 

@@ -13,6 +13,8 @@ from lianxin.core.models import Town
 from lianxin.core.workflow import Move, workflow_of
 
 from .models import (
+    Enterprise,
+    IndustryEventKind,
     InquirySession,
     InquiryStatus,
     Inspection,
@@ -21,6 +23,7 @@ from .models import (
     Project,
     ProjectStatus,
     SessionKind,
+    StationEvent,
     Suggestion,
     Theme,
     VoteSession,
@@ -85,6 +88,24 @@ def theme_inspections(theme: Theme, *, user: Any) -> QuerySet[Inspection]:
         .filter(theme=theme)
         .select_related("lead")
         .prefetch_related("deputies", "photos")
+    )
+
+
+def enterprises(*, user: Any) -> QuerySet[Enterprise]:
+    return Enterprise.objects.restrict(user).select_related("cell").annotate(raised=Count("demand_links"))
+
+
+def station_events(*, user: Any) -> QuerySet[StationEvent]:
+    return StationEvent.objects.restrict(user).annotate(companies=Count("enterprises", distinct=True))
+
+
+def station_totals(qs: QuerySet[StationEvent]) -> dict[str, int]:
+    kinds = {k: Count("pk", filter=Q(kind=k)) for k in IndustryEventKind.values}
+    return qs.aggregate(
+        **kinds,
+        jobs_added=Coalesce(Sum("jobs_added"), 0),
+        donation_yuan=Coalesce(Sum("donation_yuan"), 0),
+        vacancies=Coalesce(Sum("vacancies"), 0),
     )
 
 

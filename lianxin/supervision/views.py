@@ -20,14 +20,32 @@ from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
-from lianxin.core import clock
+from lianxin.core import clock, masking
 from lianxin.core.media import file_response
 from lianxin.core.models import Town
 from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import selectors, services
-from .forms import ActionForm, LaunchForm, OpenVoteForm, PlanForm, ProposeForm
-from .models import InquirySession, Project, ProjectStatus, Suggestion, Theme, VoteSession
+from .forms import (
+    ActionForm,
+    EnterpriseDemandForm,
+    EnterpriseForm,
+    LaunchForm,
+    OpenVoteForm,
+    PlanForm,
+    ProposeForm,
+    StationEventForm,
+)
+from .models import (
+    Enterprise,
+    InquirySession,
+    Project,
+    ProjectStatus,
+    StationEvent,
+    Suggestion,
+    Theme,
+    VoteSession,
+)
 
 
 def _form_errors(form: Form, error: ValidationError) -> None:
@@ -307,7 +325,131 @@ def theme_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return _act(request, Theme, pk, action)
 
 
+# --- the industry station -------------------------------------------------------------------------------
+def _contact(user: Any, enterprise: Enterprise) -> dict[str, str]:
+    if user.can(Capability.VIEW_PERSONAL_DATA):
+        return {"name": enterprise.contact_name, "phone": enterprise.contact_phone}
+    return {
+        "name": masking.mask_name(enterprise.contact_name),
+        "phone": masking.mask_phone(enterprise.contact_phone),
+    }
+
+
+@capability_required(Capability.VIEW_TOWN)
+def industry(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    events = selectors.station_events(user=user)
+    context = {
+        "enterprises": selectors.enterprises(user=user),
+        "events": events,
+        "totals": selectors.station_totals(events),
+        "may_manage": user.can(Capability.SUPERVISE),
+    }
+    return render(request, "supervision/industry.html", context)
+
+
+def _form_page(request: HttpRequest, form: Form, title: str, status: int = 200) -> HttpResponse:
+    return render(request, "supervision/form.html", {"form": form, "title": title}, status=status)
+
+
+@capability_required(Capability.SUPERVISE)
+def register_enterprise(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = EnterpriseForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                enterprise = services.enterprise_register(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return redirect("supervision:enterprise", pk=enterprise.pk)
+        return _form_page(request, form, _("Register an enterprise"), 400)
+    return _form_page(request, form, _("Register an enterprise"))
+
+
+@capability_required(Capability.VIEW_TOWN)
+def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise, its demands (in the reader's scope) and, for who records, the form for a new one."""
+    from lianxin.demands.models import Demand
+
+    user: Any = request.user
+    item = _get(request, Enterprise, pk)
+    may_record = user.can(Capability.RECORD_FOR_OTHERS)
+    form = EnterpriseDemandForm(request.POST or None, town=item.town) if may_record else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                demand = services.enterprise_demand_record(enterprise=item, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
+                return redirect("supervision:enterprise", pk=pk)
+        status = 400
+    context = {
+        "enterprise": item,
+        "contact": _contact(user, item),
+        "demands": Demand.objects.restrict(user)
+        .filter(enterprise_link__enterprise=item)
+        .order_by("-created_at"),
+        "form": form,
+    }
+    return render(request, "supervision/enterprise.html", context, status=status)
+
+
+@capability_required(Capability.SUPERVISE)
+def record_station_event(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Record an industry station event")
+    form = StationEventForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                event = services.station_event_record(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return redirect("supervision:station_event", pk=event.pk)
+        return _form_page(request, form, title, 400)
+    return _form_page(request, form, title)
+
+
+def _station_event_page(
+    request: HttpRequest,
+    event: StationEvent,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "event": event,
+        "timeline": selectors.timeline(event),
+        "action_forms": _action_forms(request, event, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:station_event_act",
+    }
+    return render(request, "supervision/station_event.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def station_event(request: HttpRequest, pk: int) -> HttpResponse:
+    return _station_event_page(request, _get(request, StationEvent, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def station_event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, StationEvent, pk, action)
+
+
 PAGES: dict[type[models.Model], Any] = {
+    StationEvent: (_station_event_page, "supervision:station_event"),
     Theme: (_theme_page, "supervision:theme"),
     InquirySession: (_inquiry_page, "supervision:inquiry"),
     Project: (_project_page, "supervision:project"),

@@ -14,6 +14,7 @@ Vote: open ──cast (one per deputy)──▶ open ──count──▶ counte
 Suggestion: draft ──submit──▶ submitted ──reply──▶ replied ──handle──▶ handled ──evaluate──▶ closed.
 Inquiry session: planned ──hold──▶ held ──close──▶ closed (questions asked before and during; answers, with
 commitments that become tracked items, and the figures while held).
+Industry station event: held ──record_outcome──▶ counted.
 Themed supervision: planned ──begin──▶ underway (demands linked, inspection days) ──finish──▶ concluded.
 
 Imported by the app's ``ready()``: the tables register each move's permission (``supervision.<action>``).
@@ -29,6 +30,7 @@ from lianxin.core.workflow import Move, Step, Workflow
 from . import forms as f
 from . import permissions as p
 from . import services
+from .events import IndustryKind as XK
 from .events import InquiryKind as IK
 from .events import ProjectKind as K
 from .events import SuggestionKind as SK
@@ -41,6 +43,9 @@ from .models import (
     Project,
     ProjectEvent,
     ProjectStatus,
+    StationEvent,
+    StationEventEvent,
+    StationEventStatus,
     Suggestion,
     SuggestionEvent,
     SuggestionStatus,
@@ -161,6 +166,18 @@ THEMES = Workflow(
              f.FinishForm, API, _("conclude with the outcome"), _("Concluded with a standing mechanism")),
     ],
     steps=[Step(TK.LAUNCH, _("Themed supervision planned"))],
+)
+
+EVENTS = Workflow(
+    model=StationEvent,
+    events=StationEventEvent,
+    subject="event",
+    kinds=XK,
+    moves=[
+        Move(XK.RECORD_OUTCOME, (StationEventStatus.HELD,), StationEventStatus.COUNTED, p.is_presidium,
+             services.station_event_outcome, f.OutcomeForm, API, _("record the outcome"), _("Outcome recorded")),
+    ],
+    steps=[Step(XK.RECORD_EVENT, _("Event recorded"))],
 )
 # fmt: on
 

@@ -35,5 +35,12 @@ def test_the_case_figures(demo_town, demo_user, client):
     theme = Theme.objects.get(town=town)
     assert theme.tonnes_cleared >= 20 and theme.days == 3 and theme.mechanism
 
+    industry = client.get("/supervision/industry/").content.decode()
+    assert _figure(industry, "enterprises") >= 30
+    assert (_figure(industry, "department_talk"), _figure(industry, "exchange_trip")) == (4, 1)
+    assert _figure(industry, "school_agreement") == 3
+    assert _figure(industry, "jobs_added") >= 300 and _figure(industry, "donation_yuan") >= 300000
+    assert "1390373" not in industry  # no contact phone on the list
+
     assert Suggestion.objects.filter(town=town).exclude(reply="").count() >= 2
     assert TrackedItem.objects.filter(town=town, origin="inquiry").count() >= 10
