@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from lianxin.core.admin import TownScopedAdmin
 
-from .models import Project, Suggestion, VoteSession
+from .models import Enterprise, InquirySession, Project, Suggestion, Theme, VoteSession
 
 
 @admin.register(VoteSession)
@@ -36,3 +36,23 @@ class SuggestionAdmin(TownScopedAdmin):
     list_display = ("title", "to_level", "deputy", "status")
     list_filter = ("status", "to_level")
     readonly_fields = ("status", "submitted_at", "replied_at", "verdict")
+
+
+@admin.register(InquirySession)
+class InquirySessionAdmin(TownScopedAdmin):
+    list_display = ("title", "kind", "planned_on", "status")
+    list_filter = ("kind", "status")
+    readonly_fields = ("status", "held_on")
+
+
+@admin.register(Theme)
+class ThemeAdmin(TownScopedAdmin):
+    list_display = ("title", "topic", "starts_on", "ends_on", "status")
+    readonly_fields = ("status",)
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(TownScopedAdmin):
+    list_display = ("name", "sector", "cell")
+    search_fields = ("name",)
+    personal_fields = ("contact_name", "contact_phone")
