@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("lianxin.api.urls")),
     path("board/redact/", include("lianxin.board.urls")),
     path("duty/", include("lianxin.duty.urls")),
+    path("supervision/", include("lianxin.supervision.urls")),
     path("", include("lianxin.portal.urls")),
 ]
 # No /media/ route, not even in the demo: a demand's files go out through demands:attachment, in scope.

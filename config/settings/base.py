@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "lianxin.board",
     "lianxin.tracking",
     "lianxin.duty",
+    "lianxin.supervision",
     "lianxin.demo",
 ]
 

@@ -53,6 +53,8 @@ class Capability(models.TextChoices):
     GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
     KEEP_DUTY = "keep_duty", _("keep one's duty record: check in, log visits, enter activities")
     MANAGE_DUTY = "manage_duty", _("run the rota, confirm activities, set points, read every duty record")
+    # A deputy's part in supervision: the project vote, inspections, satisfaction, suggestions upward.
+    ACT_AS_DEPUTY = "act_as_deputy", _("vote, inspect and suggest as a deputy")
 
 
 C = Capability
@@ -69,6 +71,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.ASSIGN_DEMAND,
             C.READ_CELL_CASES,
             C.KEEP_DUTY,
+            C.ACT_AS_DEPUTY,
         }
     ),
     Role.DEPARTMENT: frozenset({C.VIEW_TOWN, C.HANDLE_ASSIGNMENT, C.READ_ASSIGNED_CASES}),

@@ -395,6 +395,9 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
             )
         )
         stats.add(build_duty(town=town, index=index, deputies=saved, observers=observers))
+        from .supervision import build_supervision  # after the demands: suggestions grow from transfers
+
+        stats.add(build_supervision(town=town, index=index, departments=departments, deputies=saved))
     return stats
 
 

@@ -1,0 +1,61 @@
+"""Every kind of event the supervision workflows record: the stored value and the staff's label.
+
+Moves write the kind of the same name; the rest are steps (see ``workflow.py``). Other apps subscribe to
+these kinds (``subscribe(ProjectKind.INSPECT)``, or a whole class), never to free text. Every event a deputy
+takes part in carries ``data["deputies"]``: the primary keys of the deputies involved other than the actor.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class VoteKind(models.TextChoices):
+    OPEN = "open", _("vote opened")
+    CAST = "cast", _("cast a ballot")
+    COUNT = "count", _("count the votes")
+
+
+class ProjectKind(models.TextChoices):
+    PROPOSE = "propose", _("proposed as a candidate")
+    PUT_TO_VOTE = "put_to_vote", _("put to the vote")
+    DECIDE = "decide", _("vote result")
+    START = "start", _("start the project")
+    ADD_MILESTONE = "add_milestone", _("add a milestone")
+    REPORT_MILESTONE = "report_milestone", _("report a milestone done")
+    INSPECT = "inspect", _("record an inspection")
+    COMPLETE = "complete", _("report completion")
+    RATE = "rate", _("give satisfaction")
+    CONCLUDE = "conclude", _("conclude the rating")
+    CARRY_OVER = "carry_over", _("carry into next year")
+
+
+class SuggestionKind(models.TextChoices):
+    DRAFT = "draft", _("drafted from a transferred demand")
+    SUBMIT = "submit", _("submit to the higher level")
+    REPLY = "reply", _("record the higher level's reply")
+    HANDLE = "handle", _("record the handling")
+    EVALUATE = "evaluate", _("deputy's satisfaction")
+
+
+class InquiryKind(models.TextChoices):
+    PLAN = "plan", _("session planned")
+    ASK = "ask", _("add a question")
+    HOLD = "hold", _("record the session held")
+    ANSWER = "answer", _("record an answer")
+    RECORD_FIGURES = "record_figures", _("record the figures")
+    CLOSE = "close", _("close the session")
+
+
+class ThemeKind(models.TextChoices):
+    LAUNCH = "launch", _("themed supervision planned")
+    LINK_DEMANDS = "link_demands", _("link demands")
+    BEGIN = "begin", _("begin the supervision")
+    INSPECT_THEME = "inspect_theme", _("record an inspection day")
+    FINISH = "finish", _("conclude with the outcome")
+
+
+class IndustryKind(models.TextChoices):
+    RECORD_EVENT = "record_event", _("industry station event recorded")
+    RECORD_OUTCOME = "record_outcome", _("record the outcome")

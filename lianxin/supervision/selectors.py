@@ -1,0 +1,175 @@
+"""Reads of supervision, each starting from ``restrict`` (the staff's ``view``, the visitor's ``public``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from lianxin.core.models import Town
+from lianxin.core.workflow import Move, workflow_of
+
+from .models import (
+    Enterprise,
+    IndustryEventKind,
+    InquirySession,
+    InquiryStatus,
+    Inspection,
+    InspectionPhoto,
+    Milestone,
+    Project,
+    ProjectStatus,
+    SessionKind,
+    StationEvent,
+    Suggestion,
+    Theme,
+    VoteSession,
+)
+from .scopes import PUBLIC
+from .workflow import NOT_ON_PAGES
+
+PUBLIC_VISITOR = AnonymousUser()
+
+
+def projects(*, user: Any, year: int | None = None) -> QuerySet[Project]:
+    qs = Project.objects.restrict(user).select_related("department", "session")
+    return qs.filter(year=year) if year else qs
+
+
+def project_years(*, user: Any) -> list[int]:
+    return sorted(set(Project.objects.restrict(user).values_list("year", flat=True)), reverse=True)
+
+
+def project_totals(qs: QuerySet[Project]) -> dict[str, int]:
+    voted = (ProjectStatus.ADOPTED, ProjectStatus.UNDERWAY, ProjectStatus.COMPLETED, ProjectStatus.DONE)
+    return qs.aggregate(
+        voted=Count("pk", filter=Q(status__in=voted)),
+        done=Count("pk", filter=Q(status=ProjectStatus.DONE)),
+        underway=Count("pk", filter=Q(status__in=(ProjectStatus.UNDERWAY, ProjectStatus.COMPLETED))),
+        candidates=Count("pk", filter=Q(status__in=(ProjectStatus.CANDIDATE, ProjectStatus.VOTING))),
+    )
+
+
+def vote_sessions(*, user: Any) -> QuerySet[VoteSession]:
+    return VoteSession.objects.restrict(user).annotate(voters=Count("ballots"))
+
+
+def suggestions(*, user: Any) -> QuerySet[Suggestion]:
+    return Suggestion.objects.restrict(user).select_related("deputy").annotate(demands=Count("links"))
+
+
+def inquiry_sessions(*, user: Any) -> QuerySet[InquirySession]:
+    return InquirySession.objects.restrict(user).select_related("station").annotate(asked=Count("questions"))
+
+
+def inquiry_totals(qs: QuerySet[InquirySession]) -> dict[str, int]:
+    held = ~Q(status=InquiryStatus.PLANNED)
+    return qs.aggregate(
+        inquiries=Count("pk", filter=held & Q(kind=SessionKind.INQUIRY)),
+        office_days=Count("pk", filter=held & Q(kind=SessionKind.OFFICE_DAY)),
+        job_fairs=Count("pk", filter=held & Q(kind=SessionKind.JOB_FAIR)),
+        households=Coalesce(Sum("households"), 0),
+        certificates=Coalesce(Sum("certificates"), 0),
+        vacancies=Coalesce(Sum("vacancies"), 0),
+        employers=Coalesce(Sum("employers"), 0),
+    )
+
+
+def themes(*, user: Any) -> QuerySet[Theme]:
+    return Theme.objects.restrict(user).annotate(linked=Count("demands", distinct=True))
+
+
+def theme_inspections(theme: Theme, *, user: Any) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.restrict(user)
+        .filter(theme=theme)
+        .select_related("lead")
+        .prefetch_related("deputies", "photos")
+    )
+
+
+def enterprises(*, user: Any) -> QuerySet[Enterprise]:
+    return Enterprise.objects.restrict(user).select_related("cell").annotate(raised=Count("demand_links"))
+
+
+def station_events(*, user: Any) -> QuerySet[StationEvent]:
+    return StationEvent.objects.restrict(user).annotate(companies=Count("enterprises", distinct=True))
+
+
+def station_totals(qs: QuerySet[StationEvent]) -> dict[str, int]:
+    kinds = {k: Count("pk", filter=Q(kind=k)) for k in IndustryEventKind.values}
+    return qs.aggregate(
+        **kinds,
+        jobs_added=Coalesce(Sum("jobs_added"), 0),
+        donation_yuan=Coalesce(Sum("donation_yuan"), 0),
+        vacancies=Coalesce(Sum("vacancies"), 0),
+    )
+
+
+def moves_for(*, user: Any, obj: Any) -> list[Move]:
+    return [m for m in workflow_of(type(obj)).allowed(user, obj) if m.action not in NOT_ON_PAGES]
+
+
+@dataclass
+class Entry:
+    at: Any
+    label: Any
+    actor: Any
+    note: str
+
+
+def timeline(obj: Any, *, public: bool = False) -> list[Entry]:
+    flow = workflow_of(type(obj))
+    rows = obj.events.select_related("actor").order_by("at", "pk")
+    return [
+        Entry(
+            r.at,
+            flow.citizen_label(r.action) if public else flow.staff_label(r.action),
+            None if public else r.actor,
+            "" if public else r.note,
+        )
+        for r in rows
+    ]
+
+
+def milestones(project: Project, *, user: Any) -> QuerySet[Milestone]:
+    return Milestone.objects.restrict(user).filter(project=project)
+
+
+def inspections(project: Project, *, user: Any) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.restrict(user)
+        .filter(project=project)
+        .select_related("lead")
+        .prefetch_related("deputies", "photos")
+    )
+
+
+# --- public ---------------------------------------------------------------------------------------------
+def public_projects(*, town: Town) -> QuerySet[Project]:
+    return (
+        Project.objects.restrict(PUBLIC_VISITOR, PUBLIC)
+        .filter(town=town)
+        .select_related("department")
+        .order_by("-year", "title")
+    )
+
+
+def public_inspections(project: Project) -> QuerySet[Inspection]:
+    return (
+        Inspection.objects.restrict(PUBLIC_VISITOR, PUBLIC).filter(project=project).prefetch_related("photos")
+    )
+
+
+def public_milestones(project: Project) -> QuerySet[Milestone]:
+    return Milestone.objects.restrict(PUBLIC_VISITOR, PUBLIC).filter(project=project)
+
+
+def photos_visible_to(user: Any) -> QuerySet[InspectionPhoto]:
+    """A signed-in reader reads their towns' photos; anyone the photos of public projects."""
+    staff = InspectionPhoto.objects.restrict(user)
+    public = InspectionPhoto.objects.restrict(PUBLIC_VISITOR, PUBLIC)
+    return staff | public

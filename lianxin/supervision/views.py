@@ -1,0 +1,564 @@
+"""Supervision pages: the staff's projects, votes and suggestions, and the public project pages.
+
+Views parse input, call a selector or a service, and render. Objects are fetched through ``restrict`` (in
+the selectors), so one outside the reader's scope is a 404. One ``act`` view makes whichever move of a
+table is posted: 403 if the role may not, 400 on bad input (kept), 409 if the state forbids it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianxin.accounts.decorators import capability_required
+from lianxin.accounts.roles import Capability
+from lianxin.core import clock, masking
+from lianxin.core.media import file_response
+from lianxin.core.models import Town
+from lianxin.core.workflow import TransitionError, workflow_of
+
+from . import selectors, services
+from .forms import (
+    ActionForm,
+    EnterpriseDemandForm,
+    EnterpriseForm,
+    LaunchForm,
+    OpenVoteForm,
+    PlanForm,
+    ProposeForm,
+    StationEventForm,
+)
+from .models import (
+    Enterprise,
+    InquirySession,
+    Project,
+    ProjectStatus,
+    StationEvent,
+    Suggestion,
+    Theme,
+    VoteSession,
+)
+
+
+def _form_errors(form: Form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _action_forms(request: HttpRequest, obj: Any, bound: ActionForm | None) -> list[tuple[Any, ActionForm]]:
+    flow = workflow_of(type(obj))
+    out = []
+    for move in selectors.moves_for(user=request.user, obj=obj):
+        if bound is not None and bound.prefix == move.action:
+            out.append((move, bound))
+        else:
+            out.append((move, move.form(obj=obj, user=request.user, prefix=move.action)))
+    del flow
+    return out
+
+
+# --- the staff's pages ---------------------------------------------------------------------------------
+@capability_required(Capability.VIEW_TOWN)
+def index(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    years = selectors.project_years(user=user)
+    year = (
+        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    )
+    rows = selectors.projects(user=user, year=year)
+    context = {
+        "years": years,
+        "year": year,
+        "projects": rows,
+        "totals": selectors.project_totals(rows),
+        "sessions": selectors.vote_sessions(user=user)[:10],
+        "suggestions": selectors.suggestions(user=user)[:10],
+        "may_manage": user.can(Capability.SUPERVISE),
+    }
+    return render(request, "supervision/index.html", context)
+
+
+@capability_required(Capability.SUPERVISE)
+def propose(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ProposeForm(request.POST or None, town=user.town, initial={"year": clock.now().year, "budget": 0})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                project = services.project_propose(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Candidate added."))
+                return redirect("supervision:project", pk=project.pk)
+        return render(
+            request, "supervision/form.html", {"form": form, "title": _("New candidate project")}, status=400
+        )
+    return render(request, "supervision/form.html", {"form": form, "title": _("New candidate project")})
+
+
+@capability_required(Capability.SUPERVISE)
+def open_vote(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Open the vote on candidates")
+    form = OpenVoteForm(request.POST or None, town=user.town, initial={"year": clock.now().year})
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.vote_open(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("The vote is open."))
+                return redirect("supervision:vote", pk=session.pk)
+        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
+    return render(request, "supervision/form.html", {"form": form, "title": title})
+
+
+def _get(request: HttpRequest, model: type[models.Model], pk: int) -> Any:
+    return get_object_or_404(model.objects.restrict(request.user), pk=pk)  # type: ignore[attr-defined]
+
+
+def _project_page(
+    request: HttpRequest,
+    project: Project,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    context = {
+        "project": project,
+        "milestones": selectors.milestones(project, user=user),
+        "inspections": selectors.inspections(project, user=user),
+        "satisfaction": services.satisfaction_of(project),
+        "supervisors": project.supervisors.all(),
+        "timeline": selectors.timeline(project),
+        "action_forms": _action_forms(request, project, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:project_act",
+    }
+    return render(request, "supervision/project.html", context, status=status)
+
+
+def _vote_page(
+    request: HttpRequest,
+    session: VoteSession,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "session": session,
+        "candidates": session.projects.order_by("-votes_for", "title"),
+        "voters": session.ballots.count(),
+        "threshold": session.threshold(session.ballots.count()),
+        "timeline": selectors.timeline(session),
+        "action_forms": _action_forms(request, session, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:vote_act",
+    }
+    return render(request, "supervision/vote.html", context, status=status)
+
+
+def _suggestion_page(
+    request: HttpRequest,
+    suggestion: Suggestion,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    from lianxin.demands.models import Demand
+
+    demands = Demand.objects.restrict(request.user).filter(suggestion_links__suggestion=suggestion)
+    context = {
+        "suggestion": suggestion,
+        "demands": demands,
+        "hidden_demands": suggestion.links.count() - demands.count(),
+        "timeline": selectors.timeline(suggestion),
+        "action_forms": _action_forms(request, suggestion, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:suggestion_act",
+    }
+    return render(request, "supervision/suggestion.html", context, status=status)
+
+
+def _inquiry_page(
+    request: HttpRequest,
+    session: InquirySession,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "session": session,
+        "questions": session.questions.select_related("department", "asked_by", "demand"),
+        "departments": session.departments.all(),
+        "deputies": session.deputies.all(),
+        "timeline": selectors.timeline(session),
+        "action_forms": _action_forms(request, session, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:inquiry_act",
+    }
+    return render(request, "supervision/inquiry.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def inquiries(request: HttpRequest) -> HttpResponse:
+    rows = selectors.inquiry_sessions(user=request.user)
+    context = {
+        "sessions": rows,
+        "totals": selectors.inquiry_totals(rows),
+        "may_manage": request.user.can(Capability.SUPERVISE),  # type: ignore[union-attr]
+    }
+    return render(request, "supervision/inquiries.html", context)
+
+
+@capability_required(Capability.SUPERVISE)
+def plan_inquiry(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Plan a session in the station")
+    form = PlanForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                session = services.inquiry_plan(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Session planned."))
+                return redirect("supervision:inquiry", pk=session.pk)
+        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
+    return render(request, "supervision/form.html", {"form": form, "title": title})
+
+
+@capability_required(Capability.VIEW_TOWN)
+def inquiry(request: HttpRequest, pk: int) -> HttpResponse:
+    return _inquiry_page(request, _get(request, InquirySession, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def inquiry_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, InquirySession, pk, action)
+
+
+def _theme_page(
+    request: HttpRequest,
+    theme: Theme,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    from lianxin.demands.models import Demand
+
+    context = {
+        "theme": theme,
+        "departments": theme.departments.all(),
+        "deputies": theme.deputies.all(),
+        "demands": Demand.objects.restrict(request.user).filter(pk__in=theme.demands.values("pk")),
+        "inspections": selectors.theme_inspections(theme, user=request.user),
+        "timeline": selectors.timeline(theme),
+        "action_forms": _action_forms(request, theme, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:theme_act",
+    }
+    return render(request, "supervision/theme.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def themes(request: HttpRequest) -> HttpResponse:
+    context = {
+        "themes": selectors.themes(user=request.user),
+        "may_manage": request.user.can(Capability.SUPERVISE),  # type: ignore[union-attr]
+    }
+    return render(request, "supervision/themes.html", context)
+
+
+@capability_required(Capability.SUPERVISE)
+def launch_theme(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Plan a themed supervision")
+    form = LaunchForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                theme = services.theme_launch(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Themed supervision planned."))
+                return redirect("supervision:theme", pk=theme.pk)
+        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
+    return render(request, "supervision/form.html", {"form": form, "title": title})
+
+
+@capability_required(Capability.VIEW_TOWN)
+def theme(request: HttpRequest, pk: int) -> HttpResponse:
+    return _theme_page(request, _get(request, Theme, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def theme_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, Theme, pk, action)
+
+
+# --- the industry station -------------------------------------------------------------------------------
+def _contact(user: Any, enterprise: Enterprise) -> dict[str, str]:
+    if user.can(Capability.VIEW_PERSONAL_DATA):
+        return {"name": enterprise.contact_name, "phone": enterprise.contact_phone}
+    return {
+        "name": masking.mask_name(enterprise.contact_name),
+        "phone": masking.mask_phone(enterprise.contact_phone),
+    }
+
+
+@capability_required(Capability.VIEW_TOWN)
+def industry(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    events = selectors.station_events(user=user)
+    context = {
+        "enterprises": selectors.enterprises(user=user),
+        "events": events,
+        "totals": selectors.station_totals(events),
+        "may_manage": user.can(Capability.SUPERVISE),
+    }
+    return render(request, "supervision/industry.html", context)
+
+
+def _form_page(request: HttpRequest, form: Form, title: str, status: int = 200) -> HttpResponse:
+    return render(request, "supervision/form.html", {"form": form, "title": title}, status=status)
+
+
+@capability_required(Capability.SUPERVISE)
+def register_enterprise(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = EnterpriseForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                enterprise = services.enterprise_register(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return redirect("supervision:enterprise", pk=enterprise.pk)
+        return _form_page(request, form, _("Register an enterprise"), 400)
+    return _form_page(request, form, _("Register an enterprise"))
+
+
+@capability_required(Capability.VIEW_TOWN)
+def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise, its demands (in the reader's scope) and, for who records, the form for a new one."""
+    from lianxin.demands.models import Demand
+
+    user: Any = request.user
+    item = _get(request, Enterprise, pk)
+    may_record = user.can(Capability.RECORD_FOR_OTHERS)
+    form = EnterpriseDemandForm(request.POST or None, town=item.town) if may_record else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                demand = services.enterprise_demand_record(enterprise=item, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
+                return redirect("supervision:enterprise", pk=pk)
+        status = 400
+    context = {
+        "enterprise": item,
+        "contact": _contact(user, item),
+        "demands": Demand.objects.restrict(user)
+        .filter(enterprise_link__enterprise=item)
+        .order_by("-created_at"),
+        "form": form,
+    }
+    return render(request, "supervision/enterprise.html", context, status=status)
+
+
+@capability_required(Capability.SUPERVISE)
+def record_station_event(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Record an industry station event")
+    form = StationEventForm(request.POST or None, town=user.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                event = services.station_event_record(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                return redirect("supervision:station_event", pk=event.pk)
+        return _form_page(request, form, title, 400)
+    return _form_page(request, form, title)
+
+
+def _station_event_page(
+    request: HttpRequest,
+    event: StationEvent,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "event": event,
+        "timeline": selectors.timeline(event),
+        "action_forms": _action_forms(request, event, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:station_event_act",
+    }
+    return render(request, "supervision/station_event.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def station_event(request: HttpRequest, pk: int) -> HttpResponse:
+    return _station_event_page(request, _get(request, StationEvent, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def station_event_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, StationEvent, pk, action)
+
+
+PAGES: dict[type[models.Model], Any] = {
+    StationEvent: (_station_event_page, "supervision:station_event"),
+    Theme: (_theme_page, "supervision:theme"),
+    InquirySession: (_inquiry_page, "supervision:inquiry"),
+    Project: (_project_page, "supervision:project"),
+    VoteSession: (_vote_page, "supervision:vote"),
+    Suggestion: (_suggestion_page, "supervision:suggestion"),
+}
+
+
+@capability_required(Capability.VIEW_TOWN)
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_page(request, _get(request, Project, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    return _vote_page(request, _get(request, VoteSession, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "supervision/suggestions.html", {"suggestions": selectors.suggestions(user=request.user)}
+    )
+
+
+@capability_required(Capability.VIEW_TOWN)
+def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
+    return _suggestion_page(request, _get(request, Suggestion, pk))
+
+
+def _act(request: HttpRequest, model: type[models.Model], pk: int, action: str) -> HttpResponse:
+    flow = workflow_of(model)
+    move = flow.moves.get(action)
+    from .workflow import NOT_ON_PAGES
+
+    if move is None or action in NOT_ON_PAGES:
+        raise Http404
+    page, name = PAGES[model]
+    user: Any = request.user
+    obj = _get(request, model, pk)
+    if not user.has_perm(flow.permission(action), obj):
+        raise PermissionDenied
+    form = move.form(request.POST, request.FILES, obj=obj, user=user, prefix=action)
+    if not form.is_valid():
+        return page(request, obj, bound=form, status=400)
+    try:
+        move.service(**{flow.subject: obj}, actor=user, **form.cleaned_data)
+    except TransitionError as error:
+        problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
+        return page(request, _get(request, model, pk), problem=problem, status=409)
+    except ValidationError as error:
+        _form_errors(form, error)
+        return page(request, _get(request, model, pk), bound=form, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
+    return redirect(name, pk=pk)
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def project_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, Project, pk, action)
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def vote_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, VoteSession, pk, action)
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def suggestion_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, Suggestion, pk, action)
+
+
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(selectors.photos_visible_to(request.user), pk=pk)
+    return file_response(request, item.file, item.name)
+
+
+# --- public pages ------------------------------------------------------------------------------------------
+def public_projects(request: HttpRequest, town_code: str) -> HttpResponse:
+    town = get_object_or_404(Town, code=town_code)
+    rows = selectors.public_projects(town=town)
+    years = sorted({p.year for p in rows}, reverse=True)
+    year = (
+        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    )
+    shown = rows.filter(year=year) if year else rows
+    context = {
+        "town": town,
+        "years": years,
+        "year": year,
+        "projects": shown,
+        "totals": selectors.project_totals(shown),
+        "statuses": ProjectStatus,
+    }
+    return render(request, "supervision/public_projects.html", context)
+
+
+def public_project(request: HttpRequest, town_code: str, pk: int) -> HttpResponse:
+    town = get_object_or_404(Town, code=town_code)
+    project = get_object_or_404(selectors.public_projects(town=town), pk=pk)
+    context = {
+        "town": town,
+        "project": project,
+        "milestones": selectors.public_milestones(project),
+        "inspections": selectors.public_inspections(project),
+        "satisfaction": services.satisfaction_of(project),
+        "timeline": selectors.timeline(project, public=True),
+    }
+    return render(request, "supervision/public_project.html", context)
