@@ -15,6 +15,8 @@ from typing import Any
 
 from lianxin.core.events import DomainEvent
 from lianxin.demands.events import Event as D
+from lianxin.supervision.events import InquiryKind, ProjectKind, ThemeKind, VoteKind
+from lianxin.tracking.events import TrackingEvent as T
 
 from .kinds import VISIT_ACTIVITY, Activity, ActivityEvent, ShiftEvent, VisitEvent
 
@@ -57,6 +59,15 @@ SOURCES: dict[Any, Source] = {
     # a citizen's (or the hotline's, for the caller) evaluation of a demand the deputy handled
     D.EVALUATE: Source(A.DEMAND_EVALUATED, actor=False, subject=True, when=_evaluated),
     D.CLOSE: Source(A.DEMAND_CLOSED, actor=False, subject=True),
+    # deputies' supervision (lianxin/supervision): the deputies named in data["deputies"] take part too
+    VoteKind.CAST: Source(A.PROJECT_VOTE),  # a ballot (the presidium records a paper ballot for its deputy)
+    ProjectKind.INSPECT: Source(A.INSPECTION),
+    ProjectKind.RATE: Source(A.PROJECT_VOTE),  # the deputies' satisfaction vote at completion
+    InquiryKind.HOLD: Source(A.INQUIRY),  # every deputy present at the session
+    ThemeKind.INSPECT_THEME: Source(A.INSPECTION),
+    # a tracked item (督办) checked by its supervising deputy
+    T.ACCEPT: Source(A.DEMAND_SUPERVISED, listed=False),
+    T.RETURN: Source(A.DEMAND_SUPERVISED, listed=False),
     # the duty app's own workflows
     ShiftEvent.CHECK_IN: Source(A.STATION_DUTY, actor=False, subject=True),
     ShiftEvent.RECEPTION: Source(A.RECEPTION, actor=False, subject=True),

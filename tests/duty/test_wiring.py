@@ -1,0 +1,48 @@
+"""The other workflows' events reach the duty record through the one table (duty/sources.py), once each."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from lianxin.core import clock
+from lianxin.duty.models import DutyEntry
+from lianxin.tracking import services as tracking
+
+from ..supervision.factories import Sup
+
+pytestmark = pytest.mark.django_db
+
+
+def _kinds(user):
+    return sorted(DutyEntry.objects.filter(deputy=user.deputy).values_list("kind", flat=True))
+
+
+def test_ballots_reach_each_voting_deputy_once(loop):
+    Sup(loop).adopted()
+    assert _kinds(loop.deputy) == ["project_vote"]
+    assert _kinds(loop.other_deputy) == ["project_vote"]
+
+
+def test_an_inquiry_session_reaches_every_deputy_present(loop):
+    Sup(loop).held()
+    assert _kinds(loop.deputy).count("inquiry") == 1
+    assert _kinds(loop.other_deputy).count("inquiry") == 1
+
+
+def test_a_tracked_item_checked_by_its_supervising_deputy_is_supervision(loop):
+    item = tracking.tracked_item_open(
+        town=loop.town,
+        origin="hearing",
+        title="修复排水沟",
+        due_at=clock.now() + dt.timedelta(days=5),
+        department=loop.department,
+        supervisor=loop.deputy.deputy,
+        actor=loop.presidium,
+    )
+    assert _kinds(loop.deputy) == []  # being named supervisor is not yet work done
+    tracking.tracked_item_report(item=item, actor=loop.staff, result="已修复")
+    tracking.tracked_item_accept(item=item, actor=loop.deputy)
+    assert _kinds(loop.deputy) == ["demand_supervised"]
+    assert _kinds(loop.other_deputy) == []
