@@ -17,6 +17,7 @@ urlpatterns = [
     path("demands/", include("lianxin.demands.urls")),
     path("notifications/", include("lianxin.notify.urls")),
     path("", include("lianxin.api.urls")),
+    path("", include("lianxin.intake.urls")),
     path("board/redact/", include("lianxin.board.urls")),
     path("", include("lianxin.portal.urls")),
 ]
