@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -189,8 +189,11 @@ def confusion_text(block: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def per_label(examples: Iterable[Example]) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
+def first_per_category(examples: Iterable[Example], n: int) -> list[Example]:
+    seen: Counter[str] = Counter()
+    out = []
     for e in examples:
-        counts[e.category] += 1
-    return dict(counts)
+        seen[e.category] += 1
+        if seen[e.category] <= n:
+            out.append(e)
+    return out
