@@ -385,6 +385,9 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
                 agents=agents,
             )
         )
+        from .intake import build_intake  # 10. the intake's place aliases and the demo town's model
+
+        stats.add(build_intake(town=town, index=index, cells=cells))
     return stats
 
 
