@@ -36,17 +36,13 @@ class Duplicate:
     place: str
 
 
-def neighbours(town_id: int) -> dict[int, frozenset[int]]:
-    """Each cell of a town → the cells whose boundary touches or overlaps it (a few milliseconds)."""
-    rows = GridCell.objects.filter(town_id=town_id).values_list("pk", "boundary")
-    cells = [(pk, shape(b)) for pk, b in rows if b]
-    out: dict[int, set[int]] = {pk: set() for pk, _ in cells}
-    for i, (a, sa) in enumerate(cells):
-        for b, sb in cells[i + 1 :]:
-            if sa.distance(sb) < 1e-6:
-                out[a].add(b)
-                out[b].add(a)
-    return {k: frozenset(v) for k, v in out.items()}
+def neighbours(town_id: int, cell_id: int) -> frozenset[int]:
+    """The cells of the town whose boundary touches or overlaps this cell's."""
+    rows = dict(GridCell.objects.filter(town_id=town_id).values_list("pk", "boundary"))
+    if not rows.get(cell_id):
+        return frozenset()
+    mine = shape(rows[cell_id])
+    return frozenset(pk for pk, b in rows.items() if pk != cell_id and b and mine.distance(shape(b)) < 1e-6)
 
 
 def similar(
@@ -68,7 +64,7 @@ def similar(
     )
     near: frozenset[int] = frozenset()
     if cell_id is not None:
-        near = neighbours(town_id).get(cell_id, frozenset())
+        near = neighbours(town_id, cell_id)
         rows = rows.filter(cell_id__in=[cell_id, *near]) | rows.filter(cell__isnull=True)
     if exclude is not None:
         rows = rows.exclude(pk=exclude)

@@ -10,7 +10,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jieba
@@ -45,6 +45,7 @@ def add_places(names: Iterable[str]) -> None:
             if name and name not in _added:
                 jieba.add_word(name, freq=50000, tag="ns")
                 _added.add(name)
+                joined.cache_clear()  # texts cut before this name was known
 
 
 def words(text: str) -> list[str]:
@@ -58,8 +59,10 @@ def words(text: str) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=8192)
 def joined(text: str) -> str:
-    """Words joined by spaces: what rapidfuzz's token scorers expect."""
+    """Words joined by spaces: what rapidfuzz's token scorers expect (remembered: the duplicate search
+    compares each new text with the same open demands again and again)."""
     return " ".join(words(text))
 
 

@@ -37,9 +37,8 @@ def _record(itown, cell, description, *, title="垃圾没人清运", requester=N
 
 
 def test_neighbours_are_the_cells_that_touch(itown):
-    n = neighbours(itown.town.pk)
-    assert n[itown.cells["东关村"].pk] == {itown.cells["西关村"].pk}
-    assert n[itown.cells["大辛庄村"].pk] == frozenset()
+    assert neighbours(itown.town.pk, itown.cells["东关村"].pk) == {itown.cells["西关村"].pk}
+    assert neighbours(itown.town.pk, itown.cells["大辛庄村"].pk) == frozenset()
 
 
 def test_similar_open_demands_nearby_and_recent_are_listed(itown):
