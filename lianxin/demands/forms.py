@@ -127,7 +127,9 @@ class AssignForm(ActionForm):
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["co_departments"].queryset = departments  # type: ignore[attr-defined]
         if not self.is_bound:  # the intake's suggestion, else the category's usual department
-            usual = suggested_department_id(self.user, self.demand) or self.demand.category.default_department_id
+            usual = (
+                suggested_department_id(self.user, self.demand) or self.demand.category.default_department_id
+            )
             if usual:
                 self.initial.setdefault("department", usual)
 

@@ -27,7 +27,6 @@ from lianxin.territory.models import GridCell, Station
 from lianxin.territory.selectors import cell_at
 
 from .deadlines import default_due_at, light_for
-from .selectors import citizen_voices_left
 from .events import Event
 from .models import (
     Assignment,
@@ -44,6 +43,7 @@ from .models import (
     Reminder,
     Verdict,
 )
+from .selectors import citizen_voices_left
 from .states import ON_THE_CLOCK, TERMINAL, Status
 
 UPWARD_LEVELS = (DeputyLevel.COUNTY, DeputyLevel.CITY, DeputyLevel.PROVINCE)

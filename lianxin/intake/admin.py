@@ -38,5 +38,12 @@ class IntakeModelAdmin(ReadOnly):
 class IntakeDecisionAdmin(CaseFileAdmin, ReadOnly):
     """What was suggested and what people chose: the demand's text makes it a case file."""
 
-    list_display = ("demand", "method", "suggested_category", "category", "suggested_department", "department")
+    list_display = (
+        "demand",
+        "method",
+        "suggested_category",
+        "category",
+        "suggested_department",
+        "department",
+    )
     list_filter = ("method", "town")

@@ -90,7 +90,9 @@ def out(s: Suggestion) -> dict[str, Any]:
 
 
 def _items(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{"text": r["text"], "lat": r.get("lat"), "lng": r.get("long"), "cell": r.get("cell")} for r in rows]
+    return [
+        {"text": r["text"], "lat": r.get("lat"), "lng": r.get("long"), "cell": r.get("cell")} for r in rows
+    ]
 
 
 def _check(request: Request) -> Any:

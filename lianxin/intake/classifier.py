@@ -44,7 +44,8 @@ def shipped() -> list[Example]:
 def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
     """(train, held out): per category, in file order, every fifth example is held out."""
     seen: Counter[str] = Counter()
-    train, held = [], []
+    train: list[Example] = []
+    held: list[Example] = []
     for ex in examples:
         seen[ex.category] += 1
         (held if seen[ex.category] % HELD_OUT_EVERY == 0 else train).append(ex)
@@ -81,7 +82,7 @@ class Bundle:
 
     @staticmethod
     def loads(data: bytes) -> Bundle:
-        bundle = joblib.load(io.BytesIO(bytes(data)))
+        bundle = joblib.load(io.BytesIO(data))
         if not isinstance(bundle, Bundle):
             raise TypeError("not an intake model")
         return bundle
@@ -130,7 +131,10 @@ def _explain(bundle: Bundle, row: Any, head: SGDClassifier, k: int, limit: int =
 
 
 def guesses(
-    bundle: Bundle, texts: Sequence[str], *, allowed_categories: Iterable[str] | None = None,
+    bundle: Bundle,
+    texts: Sequence[str],
+    *,
+    allowed_categories: Iterable[str] | None = None,
     allowed_departments: Iterable[str] | None = None,
 ) -> list[tuple[Guess, Guess | None]]:
     """For each text, the best category and department among those the town has."""

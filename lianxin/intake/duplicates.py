@@ -79,7 +79,9 @@ def similar(
         if cell_id is None or demand.cell_id is None:
             place = "unknown"
         else:
-            place = "same" if demand.cell_id == cell_id else "neighbour" if demand.cell_id in near else "unknown"
+            place = (
+                "same" if demand.cell_id == cell_id else "neighbour" if demand.cell_id in near else "unknown"
+            )
         age = max((at - demand.created_at).total_seconds(), 0) / WINDOW.total_seconds()
         score = WEIGHTS["text"] * ratio + WEIGHTS["place"] * PLACE[place] + WEIGHTS["time"] * (1 - age)
         if score >= THRESHOLD:

@@ -51,7 +51,9 @@ class IntakeModel(TownOwned):
 class PlaceAlias(TownOwned):
     """Another name people use for a cell: a landmark, a short name, an old name (e.g. 城关一小 → 育才社区)."""
 
-    cell = models.ForeignKey(GridCell, verbose_name=_("grid cell"), on_delete=models.CASCADE, related_name="+")
+    cell = models.ForeignKey(
+        GridCell, verbose_name=_("grid cell"), on_delete=models.CASCADE, related_name="+"
+    )
     alias = models.CharField(_("alias"), max_length=40)
 
     class Meta:

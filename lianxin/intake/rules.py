@@ -44,9 +44,7 @@ def category(content: str, categories: Sequence[Category]) -> RuleGuess | None:
     return _pick(content, [(c, _terms(c.keywords, c.name)) for c in categories])
 
 
-def department(
-    content: str, departments: Sequence[Department], chosen: Category | None
-) -> RuleGuess | None:
+def department(content: str, departments: Sequence[Department], chosen: Category | None) -> RuleGuess | None:
     by_duties = _pick(content, [(d, _terms(d.duties, d.short_name)) for d in departments])
     usual = chosen.default_department if chosen is not None else None
     if by_duties is not None and (usual is None or by_duties.obj == usual or by_duties.confidence >= 0.5):

@@ -55,7 +55,7 @@ def bundle_of(model: IntakeModel) -> classifier.Bundle:
         if cached is not None and cached[0] == key:
             return cached[1]
     data = IntakeModel.objects.values_list("pipeline", flat=True).get(pk=model.pk)
-    bundle = classifier.Bundle.loads(data)
+    bundle = classifier.Bundle.loads(bytes(data))
     with _lock:
         _cache[model.town_id] = (key, bundle)
     return bundle
@@ -78,7 +78,9 @@ def suggest_many(
     Each item: ``text`` and optionally ``lat``/``lng``, ``cell`` (a GridCell or its id) and ``exclude``
     (a demand not to list as its own duplicate).
     """
-    categories = list(Category.objects.filter(town_id=town_id, active=True).select_related("default_department"))
+    categories = list(
+        Category.objects.filter(town_id=town_id, active=True).select_related("default_department")
+    )
     departments = list(Department.objects.filter(town_id=town_id, active=True))
     by_cat = {c.name: c for c in categories}
     by_dept = {department_label(d): d for d in departments}
@@ -110,9 +112,8 @@ def suggest_many(
                 s.category = Choice(rc.obj.pk, str(rc.obj), rc.confidence, rc.words)
             chosen = rc.obj if rc is not None else None
             rd = rules.department(content, departments, chosen)  # type: ignore[arg-type]
-            if rd is not None:
-                d = rd.obj
-                s.department = Choice(d.pk, department_label(d), rd.confidence, rd.words)  # type: ignore[arg-type]
+            if rd is not None and isinstance(rd.obj, Department):
+                s.department = Choice(rd.obj.pk, department_label(rd.obj), rd.confidence, rd.words)
         s.cell = _cell(item, content, gazetteer, cells, town_id)
         if with_duplicates and content.strip():
             s.duplicates = duplicates.similar(
@@ -158,7 +159,9 @@ def suggest(
     with_duplicates: bool = True,
 ) -> Suggestion:
     item = {"text": text, "lat": lat, "lng": lng, "cell": cell, "exclude": exclude}
-    return suggest_many(principal=principal, town_id=town_id, items=[item], with_duplicates=with_duplicates)[0]
+    return suggest_many(principal=principal, town_id=town_id, items=[item], with_duplicates=with_duplicates)[
+        0
+    ]
 
 
 def demand_text(demand: Demand) -> str:

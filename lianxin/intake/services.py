@@ -111,7 +111,5 @@ def decision_assign(*, demand: Demand, department: Department, principal: Any) -
     decision.department_confidence = s.department.confidence if s.department else 0
     decision.department = department
     decision.category_id = demand.category_id
-    decision.save(
-        update_fields=["suggested_department", "department_confidence", "department", "category"]
-    )
+    decision.save(update_fields=["suggested_department", "department_confidence", "department", "category"])
     return decision

@@ -20,11 +20,12 @@ _lock = threading.Lock()
 _added: set[str] = set()
 
 # Words that say nothing about the matter: particles, fillers, the hotline's formulas.
-STOPWORDS = frozenset(
+_STOP = (
     "的 了 是 在 和 也 就 都 还 又 很 太 啊 吧 呢 吗 嘛 呀 着 给 把 被 让 说 要 有 没 没有 不 这 那 这个 那个 "
     "一个 一下 我 我们 俺 俺们 你 他 她 他们 人 咱 啥 咋 怎么 什么 能 能不能 希望 请 帮忙 反映 来电 "
-    "来电人 市民 群众 村民 称 要求 尽快 处理 问题 情况 事 事情 现在 已经 好几 几天 好多 天天 一直".split()
+    "来电人 市民 群众 村民 称 要求 尽快 处理 问题 情况 事 事情 现在 已经 好几 几天 好多 天天 一直"
 )
+STOPWORDS = frozenset(_STOP.split())
 _NOISE = re.compile(r"^[\s\W\d_]+$")
 
 

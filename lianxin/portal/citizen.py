@@ -204,9 +204,7 @@ def _tracked_page(
     user = request.user
     loop = loop_of(demand)  # a merged demand is answered by the one it was merged into
     may_evaluate = bool(
-        user.is_authenticated
-        and user.has_perm("demands.evaluate", loop)
-        and citizen_voices_left(loop, user)
+        user.is_authenticated and user.has_perm("demands.evaluate", loop) and citizen_voices_left(loop, user)
     )
     assignment = getattr(loop, "assignment", None) if loop.status != Status.RECORDED else None
     context = {

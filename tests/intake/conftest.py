@@ -69,7 +69,9 @@ def itown(db) -> IntakeTown:
         "西关村": GridCellFactory(town=town, name="西关村", boundary=square(LAT, LNG + 0.01)),
         "大辛庄村": GridCellFactory(town=town, name="大辛庄村", boundary=square(LAT + 0.1, LNG)),
         "小辛庄村": GridCellFactory(town=town, name="小辛庄村", boundary=square(LAT + 0.2, LNG)),
-        "同盟社区": GridCellFactory(town=town, name="同盟社区", kind="community", boundary=square(LAT + 0.3, LNG)),
+        "同盟社区": GridCellFactory(
+            town=town, name="同盟社区", kind="community", boundary=square(LAT + 0.3, LNG)
+        ),
     }
     StationFactory(town=town, name="人民广场民情收集点", kind="collection_point", cell=cells["西关村"])
     deputy = UserFactory(role=Role.DEPUTY, town=town)

@@ -44,7 +44,9 @@ def test_neighbours_are_the_cells_that_touch(itown):
 def test_similar_open_demands_nearby_and_recent_are_listed(itown):
     first = _record(itown, "东关村", "东关村" + GARBAGE)
     far = _record(itown, "大辛庄村", GARBAGE)
-    other_matter = _record(itown, "东关村", "东关村的路灯坏了一个礼拜", title="路灯不亮", category="路灯与公共设施")
+    other_matter = _record(
+        itown, "东关村", "东关村的路灯坏了一个礼拜", title="路灯不亮", category="路灯与公共设施"
+    )
     closed = _record(itown, "东关村", GARBAGE)
     demands.demand_decline(demand=closed, actor=itown.presidium, reason="重复反映")
     with time_machine.travel(clock.now() - dt.timedelta(days=45)):
@@ -102,7 +104,11 @@ def test_merged_citizens_are_told_get_the_result_and_each_evaluates(itown, clien
         subjects = list(OutboxMessage.objects.filter(user=user).values_list("subject", flat=True))
         assert any(code in s and "城管" in s for s in subjects), subjects
         assert sum(code in s for s in subjects) >= 3, subjects  # (merged,) claimed, assigned, completed
-    sms = [m for m in OutboxMessage.objects.filter(channel="sms", user__isnull=True) if m.address == "13900008888"]
+    sms = [
+        m
+        for m in OutboxMessage.objects.filter(channel="sms", user__isnull=True)
+        if m.address == "13900008888"
+    ]
     assert sum(by_phone.code in m.subject for m in sms) >= 3  # merged, assigned, completed
 
     # The merged demand's citizen reads the result on their own tracking page and evaluates the loop there.
@@ -110,7 +116,9 @@ def test_merged_citizens_are_told_get_the_result_and_each_evaluates(itown, clien
     page = client.get(f"/m/{itown.town.code}/track/{twin.code}/")
     assert page.status_code == 200
     assert "已清运垃圾并消杀" in page.content.decode()
-    r = client.post(f"/m/{itown.town.code}/track/{twin.code}/evaluate/", {"verdict": "satisfied", "comment": ""})
+    r = client.post(
+        f"/m/{itown.town.code}/track/{twin.code}/evaluate/", {"verdict": "satisfied", "comment": ""}
+    )
     assert r.status_code == 302, r.content.decode()[:3000]
     loop = Demand.objects.get(pk=loop.pk)
     assert loop.status == "evaluated"
@@ -136,11 +144,20 @@ def test_an_unsatisfied_merged_citizen_sends_the_loop_back(itown):
     DepartmentStaff.objects.create(town=itown.town, department=itown.departments["城管"], user=staff)
     demands.demand_claim(demand=Demand.objects.get(pk=loop.pk), actor=itown.deputy)
     demands.demand_assign(
-        demand=Demand.objects.get(pk=loop.pk), actor=itown.deputy, department=itown.departments["城管"],
-        matter="清运", standard="干净",
+        demand=Demand.objects.get(pk=loop.pk),
+        actor=itown.deputy,
+        department=itown.departments["城管"],
+        matter="清运",
+        standard="干净",
     )
     demands.demand_accept(demand=Demand.objects.get(pk=loop.pk), actor=staff)
-    demands.demand_complete(demand=Demand.objects.get(pk=loop.pk), actor=staff, result="已清运", outcome="resolved")
-    loop = demands.demand_evaluate(demand=Demand.objects.get(pk=loop.pk), actor=itown.citizen, verdict="satisfied")
-    loop = demands.demand_evaluate(demand=loop, actor=other, verdict="unsatisfied", comment="西头还有一堆没拉走")
+    demands.demand_complete(
+        demand=Demand.objects.get(pk=loop.pk), actor=staff, result="已清运", outcome="resolved"
+    )
+    loop = demands.demand_evaluate(
+        demand=Demand.objects.get(pk=loop.pk), actor=itown.citizen, verdict="satisfied"
+    )
+    loop = demands.demand_evaluate(
+        demand=loop, actor=other, verdict="unsatisfied", comment="西头还有一堆没拉走"
+    )
     assert loop.status == "returned" and loop.assignment.returns == 1

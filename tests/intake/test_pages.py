@@ -25,7 +25,13 @@ def test_recording_page_suggests_and_keeps_the_input(itown, trained, client):
     client.force_login(itown.presidium)
     r = client.post(
         "/demands/new/",
-        {"suggest": "1", "intake_key": "k1", "channel": "station", "title": "宅基地纠纷", "description": TEXT},
+        {
+            "suggest": "1",
+            "intake_key": "k1",
+            "channel": "station",
+            "title": "宅基地纠纷",
+            "description": TEXT,
+        },
     )
     html = r.content.decode()
     assert r.status_code == 200

@@ -54,9 +54,7 @@ def _key(itown):
 
 
 def test_api_suggest_shape(itown, trained):
-    r = _key(itown).post(
-        "/api/v1/intake/suggest", {"text": "西关村的自来水停了三天也没通知"}, format="json"
-    )
+    r = _key(itown).post("/api/v1/intake/suggest", {"text": "西关村的自来水停了三天也没通知"}, format="json")
     assert r.status_code == 200, r.content
     body = r.json()
     assert set(body) >= {"category", "department", "cell", "duplicates"}
@@ -95,7 +93,10 @@ def test_api_bad_input_is_a_400_with_a_message(itown, path, payload):
 
 
 def test_api_needs_a_key_and_a_role_that_records_or_routes(itown):
-    assert APIClient().post("/api/v1/intake/suggest", {"text": "路灯"}, format="json").status_code in (401, 403)
+    assert APIClient().post("/api/v1/intake/suggest", {"text": "路灯"}, format="json").status_code in (
+        401,
+        403,
+    )
     c = APIClient()
     c.force_login(itown.citizen)
     assert c.post("/api/v1/intake/suggest", {"text": "路灯"}, format="json").status_code == 403

@@ -57,7 +57,10 @@ def test_accuracy_on_the_fixed_split_rises_when_corrections_are_added(itown):
     train, _held = classifier.split(classifier.shipped())
     _corrections(itown, [e for e in train if e not in classifier.first_per_category(train, 3)])
     more = model_train(town=itown.town, per_category=3)
-    assert (more.version, more.town_examples) == (2, len(train) - len(classifier.first_per_category(train, 3)))
+    assert (more.version, more.town_examples) == (
+        2,
+        len(train) - len(classifier.first_per_category(train, 3)),
+    )
     assert more.metrics["held_out"] == few.metrics["held_out"]  # the same split
     for head in ("category", "department"):
         assert more.metrics[head]["accuracy"] > few.metrics[head]["accuracy"] + 0.1

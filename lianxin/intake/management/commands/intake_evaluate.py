@@ -29,7 +29,9 @@ class Command(BaseCommand):
         for town in towns:
             model = active_model(town.pk)
             if model is None:
-                self.stdout.write(f"{town} ({town.code}): no model; suggestions use keyword rules (method: rules)")
+                self.stdout.write(
+                    f"{town} ({town.code}): no model; suggestions use keyword rules (method: rules)"
+                )
                 continue
             metrics = classifier.evaluate(bundle_of(model), held)
             self.stdout.write(f"{town} ({town.code}): model v{model.version}")
