@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -110,6 +111,8 @@ ERRORS = {
 
 
 class SuggestView(APIView):
+    parser_classes = [JSONParser]  # texts come as JSON; a form body would only hide the list of the batch
+
     @extend_schema(
         operation_id="intake_suggest",
         tags=["intake"],
@@ -126,6 +129,8 @@ class SuggestView(APIView):
 
 
 class SuggestBatchView(APIView):
+    parser_classes = [JSONParser]
+
     @extend_schema(
         operation_id="intake_suggest_batch",
         tags=["intake"],

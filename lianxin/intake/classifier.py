@@ -122,7 +122,8 @@ def _explain(bundle: Bundle, row: Any, head: SGDClassifier, k: int, limit: int =
         kind, name = names[contributions.indices[i]].split("__", 1)
         (words if kind == "words" else pieces).append(name.strip())
     out: list[str] = []
-    for name in [*words, *pieces]:  # whole words read better than pieces of characters
+    # Whole words read better than pieces of characters: pieces only when the words say too little.
+    for name in [*words, *pieces] if len(words) < 2 else words:
         if len(out) >= limit:
             break
         if len(name) >= 2 and not any(name in w or w in name for w in out):

@@ -18,6 +18,7 @@ import jieba
 DATA = Path(__file__).parent / "data"
 _lock = threading.Lock()
 _added: set[str] = set()
+_pending: set[str] = set()
 
 # Words that say nothing about the matter: particles, fillers, the hotline's formulas.
 _STOP = (
@@ -39,20 +40,29 @@ def _ready() -> bool:
 
 
 def add_places(names: Iterable[str]) -> None:
-    """Teach jieba the town's place names, so that 东关村 or 人民广场 stays one word."""
-    _ready()
+    """Teach jieba the town's place names, so that 东关村 or 人民广场 stays one word. Recorded at once,
+    given to jieba when text is next cut (the keyword rules never load jieba's dictionary)."""
     with _lock:
-        for name in names:
-            if name and name not in _added:
+        fresh = {n for n in names if n and n not in _added}
+        if fresh:
+            _added.update(fresh)
+            _pending.update(fresh)
+
+
+def _flush() -> None:
+    _ready()
+    if _pending:
+        with _lock:
+            for name in sorted(_pending):
                 jieba.add_word(name, freq=50000, tag="ns")
-                _added.add(name)
-                joined.cache_clear()  # texts cut before this name was known
+            _pending.clear()
+            joined.cache_clear()  # texts cut before these names were known
 
 
 def words(text: str) -> list[str]:
     """The meaningful words of a text, in order: stop words, punctuation, numbers and the places
     (which say where, not what) left out."""
-    _ready()
+    _flush()
     return [
         w
         for w in jieba.lcut(text or "")
