@@ -17,6 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lianxin.api.views import ErrorOut
+
 from .permissions import may_suggest
 from .selectors import Choice, Suggestion, suggest_many
 
@@ -58,10 +60,6 @@ class SuggestionOut(serializers.Serializer[Any]):
     department = ChoiceOut(allow_null=True)
     cell = ChoiceOut(allow_null=True)
     duplicates = DuplicateOut(many=True)
-
-
-class ErrorOut(serializers.Serializer[Any]):
-    detail = serializers.CharField()
 
 
 def _choice(c: Choice | None) -> dict[str, Any] | None:
