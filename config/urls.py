@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("lianxin.notify.urls")),
     path("tracking/", include("lianxin.tracking.urls")),
     path("", include("lianxin.api.urls")),
+    path("", include("lianxin.intake.urls")),
     path("board/redact/", include("lianxin.board.urls")),
     path("duty/", include("lianxin.duty.urls")),
     path("supervision/", include("lianxin.supervision.urls")),

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "lianxin.tracking",
     "lianxin.duty",
     "lianxin.supervision",
+    "lianxin.intake",
     "lianxin.demo",
 ]
 

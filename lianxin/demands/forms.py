@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.uploads import AttachmentsField
 from lianxin.core.workflow import workflow_of
+from lianxin.intake.views import suggested_department_id
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
@@ -125,8 +126,12 @@ class AssignForm(ActionForm):
         )
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["co_departments"].queryset = departments  # type: ignore[attr-defined]
-        if self.demand.category.default_department_id and not self.is_bound:
-            self.initial.setdefault("department", self.demand.category.default_department_id)
+        if not self.is_bound:  # the intake's suggestion, else the category's usual department
+            usual = (
+                suggested_department_id(self.user, self.demand) or self.demand.category.default_department_id
+            )
+            if usual:
+                self.initial.setdefault("department", usual)
 
 
 class ReasonForm(ActionForm):

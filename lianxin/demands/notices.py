@@ -3,7 +3,8 @@
 Each kind of event lists its notices: the audiences told, the subject (with ``%(code)s``, ``%(title)s``,
 ``%(name)s`` the claiming deputy, ``%(other)s`` the demand merged into, ``%(dept)s`` the lead department,
 ``%(due)s`` the deadline in local time, ``%(cell)s`` the demand's cell), the body, and whether SMS and e-mail go too. The citizen is told
-in the app when they have an account, else by SMS to the phone they gave. The messages are queued in the
+in the app when they have an account, else by SMS to the phone they gave; so is the citizen of every demand
+merged into this one (one loop answers them all). The messages are queued in the
 outbox inside the change's transaction, so they exist if and only if the change does.
 """
 
@@ -26,6 +27,7 @@ from lianxin.notify.services import notify
 from lianxin.people.models import Department, Deputy
 
 from .events import Event
+from .selectors import merged_in
 from .states import Status
 
 CITIZEN = "citizen"
@@ -321,3 +323,17 @@ def tell(event: DomainEvent) -> None:
             email=notice.email,
             sms_to=sms_to,
         )
+        if CITIZEN in notice.to:  # one loop answers every demand merged into it: each citizen is told
+            for merged in merged_in(demand):
+                account = [merged.requester] if merged.requester_id else []
+                if account or merged.requester_phone:
+                    own_link = citizen_link(merged)  # their own tracking page, never the staff page
+                    notify(
+                        town_id=demand.town_id,
+                        users=account,
+                        subject=str(notice.subject) % {**facts, "code": merged.code},
+                        body=f"{notice.body(event)} {own_link}".strip(),
+                        url=own_link,
+                        sms=True,
+                        sms_to="" if account else merged.requester_phone,
+                    )

@@ -14,6 +14,7 @@ from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 
 from .models import Demand
+from .selectors import merged_in
 
 
 def deputy_of(user: Any) -> Any:
@@ -77,6 +78,22 @@ def recorded_it_for_caller(user: Any, demand: Demand) -> bool:
 
 
 @rules.predicate
+def requested_a_merged_one(user: Any, demand: Demand) -> bool:
+    """The citizen of a demand merged into this one: the same loop answers them."""
+    pk = getattr(user, "pk", None)
+    return pk is not None and any(m.requester_id == pk for m in merged_in(demand))
+
+
+@rules.predicate
+def recorded_a_merged_one_for_caller(user: Any, demand: Demand) -> bool:
+    return (
+        can(user, Capability.EVALUATE_FOR_CALLER)
+        and _same_town(user, demand)
+        and any(m.recorded_by_id == user.pk for m in merged_in(demand))
+    )
+
+
+@rules.predicate
 def deputy_can_claim(user: Any, demand: Demand) -> bool:
     return can(user, Capability.CLAIM_DEMAND) and serves_cell(user, demand)
 
@@ -95,8 +112,15 @@ def unclaimed(user: Any, demand: Demand) -> bool:
 # of the cell while nobody holds it, and to the presidium.
 holds_or_may_claim = is_claiming_deputy | (unclaimed & deputy_can_claim)
 decides_problem = holds_or_may_claim | is_presidium
-# The presidium records a verdict the citizen gave by phone.
-may_evaluate = is_requester | is_presidium | recorded_it_for_caller
+# The presidium records a verdict the citizen gave by phone. The citizens of demands merged into this one
+# evaluate it too: one loop answers them all.
+may_evaluate = (
+    is_requester
+    | is_presidium
+    | recorded_it_for_caller
+    | requested_a_merged_one
+    | recorded_a_merged_one_for_caller
+)
 supervises = is_presidium | is_claiming_deputy
 # An internal note: anyone handling the demand (never the citizen).
 involved = supervises | handles_it

@@ -277,3 +277,44 @@ def timeline(demand: Demand) -> list[Step]:
         )
         for e in demand.events.all()
     ]
+
+
+# --- one loop, many citizens: demands merged into another -------------------------------------------
+def merged_in(demand: Demand) -> list[Demand]:
+    """Every demand merged into this one, directly or through another merged one."""
+    out: list[Demand] = []
+    frontier = [demand.pk]
+    while frontier:
+        rows = list(Demand.objects.filter(merged_into_id__in=frontier).select_related("requester"))
+        out += rows
+        frontier = [d.pk for d in rows]
+    return out
+
+
+def loop_of(demand: Demand) -> Demand:
+    """The demand whose handling answers this one: itself, or the one it was merged into (followed)."""
+    seen = {demand.pk}
+    while demand.merged_into_id is not None and demand.merged_into_id not in seen:
+        seen.add(demand.merged_into_id)
+        demand = Demand.objects.get(pk=demand.merged_into_id)
+    return demand
+
+
+def citizen_voices_left(demand: Demand, actor: Any = None) -> bool:
+    """May one more citizen's verdict be recorded on the completed result? Each citizen of the loop (the
+    demand's own and each merged one's) has one voice per completion; a citizen account, one of them."""
+    if demand.status == Status.COMPLETED:
+        return True
+    if demand.status != Status.EVALUATED:
+        return False
+    assignment = assignment_of(demand)
+    since = assignment.completed_at if assignment is not None else None
+    voices = demand.evaluations.filter(role=EvaluatorRole.CITIZEN)
+    if since is not None:
+        voices = voices.filter(at__gte=since)
+    merged = merged_in(demand)
+    if voices.count() >= 1 + len(merged):
+        return False
+    citizens = {demand.requester_id, *(m.requester_id for m in merged)} - {None}
+    pk = getattr(actor, "pk", None)
+    return pk not in citizens or not voices.filter(by_id=pk).exists()

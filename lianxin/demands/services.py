@@ -44,6 +44,7 @@ from .models import (
     Reminder,
     Verdict,
 )
+from .selectors import citizen_voices_left
 from .states import ON_THE_CLOCK, TERMINAL, Status
 
 UPWARD_LEVELS = (DeputyLevel.COUNTY, DeputyLevel.CITY, DeputyLevel.PROVINCE)
@@ -423,7 +424,8 @@ def _returned(
 
 @transaction.atomic
 def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = "") -> Demand:
-    """The citizen's verdict; 不满意 sends the item back to the department under supervision."""
+    """The citizen's verdict; 不满意 sends the item back to the department under supervision. When other
+    demands were merged into this one, each of their citizens has a voice too (``citizen_voices_left``)."""
     flow = _flow()
     flow.check(actor, Event.EVALUATE, demand)
     if verdict not in Verdict.values:
@@ -432,9 +434,15 @@ def demand_evaluate(*, demand: Demand, actor: Any, verdict: str, comment: str = 
         raise ValidationError(
             {"comment": _("Tell us what is still wrong, so the department can put it right.")}
         )
+    if not citizen_voices_left(demand, actor):
+        raise TransitionError(_("Every citizen of this demand has already evaluated the result."))
     _evaluation(demand, EvaluatorRole.CITIZEN, verdict, comment, actor)
     if verdict == Verdict.UNSATISFIED:
         return _returned(demand, Event.EVALUATE, actor, comment)
+    if demand.status == Status.EVALUATED:  # another citizen of a merged demand adds their voice
+        note = f"{Verdict(verdict).label} {comment}".strip()
+        flow.step(demand, Event.EVALUATE, actor, note=note, data={"verdict": verdict, "comment": comment})
+        return demand
     return flow.transition(
         demand,
         Event.EVALUATE,

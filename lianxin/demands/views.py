@@ -25,6 +25,7 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
 from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.intake.views import record_suggestion
 
 from . import exports, selectors, services
 from .filters import DemandFilter
@@ -139,6 +140,10 @@ def record(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if not _may_record(user):
         raise PermissionDenied
+    if request.method == "POST" and "suggest" in request.POST:  # the intake's suggestion, nothing recorded
+        initial, suggestion = record_suggestion(request)
+        form = RecordForm(initial=initial, user=user)
+        return render(request, "demands/record.html", {"form": form, "s": suggestion})
     form = RecordForm(request.POST or None, request.FILES or None, user=user)
     if request.method == "POST":
         if form.is_valid():

@@ -29,7 +29,7 @@ from . import serializers as s
 from . import services
 from .events import Event as E
 from .models import Demand, DemandEvent
-from .selectors import pending_extension
+from .selectors import citizen_voices_left, pending_extension
 from .states import ON_THE_CLOCK, Status
 
 S = Status
@@ -58,8 +58,8 @@ WORKFLOW = Workflow(
              f.ConfirmForm, s.NoInput, _("accept"), _("Accepted by the department")),
         Move(E.COMPLETE, HANDLING, S.COMPLETED, p.handles_it, services.demand_complete,
              f.CompleteForm, s.CompleteIn, _("report completion"), _("Completed, result reported")),
-        Move(E.EVALUATE, (S.COMPLETED,), None, p.may_evaluate, services.demand_evaluate,
-             f.EvaluateForm, s.EvaluateIn, _("evaluate"), _("Evaluated")),
+        Move(E.EVALUATE, JUDGED, None, p.may_evaluate, services.demand_evaluate,
+             f.EvaluateForm, s.EvaluateIn, _("evaluate"), _("Evaluated"), when=citizen_voices_left),
         Move(E.CHECK, JUDGED, None, p.is_claiming_deputy, services.demand_check,
              f.CheckForm, s.CheckIn, _("deputy's check"), _("Checked by the deputy")),
         Move(E.RETURN, JUDGED, S.RETURNED, p.supervises, services.demand_return,

@@ -398,6 +398,9 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
         from .supervision import build_supervision  # after the demands: suggestions grow from transfers
 
         stats.add(build_supervision(town=town, index=index, departments=departments, deputies=saved))
+        from .intake import build_intake  # 10. the intake's place aliases and the demo town's model
+
+        stats.add(build_intake(town=town, index=index, cells=cells))
     return stats
 
 

@@ -33,6 +33,7 @@ from lianxin.core.models import Town
 from lianxin.demands import codes
 from lianxin.demands import services as demands
 from lianxin.demands.models import Attachment, Channel, Demand, Verdict
+from lianxin.demands.selectors import citizen_voices_left, loop_of
 from lianxin.demands.states import Status
 from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
@@ -247,8 +248,11 @@ def _tracked_page(
     request: HttpRequest, town: Town, demand: Demand, form: EvaluateForm | None = None, status: int = 200
 ) -> HttpResponse:
     user = request.user
-    may_evaluate = bool(user.is_authenticated and user.has_perm("demands.evaluate", demand))
-    assignment = getattr(demand, "assignment", None) if demand.status != Status.RECORDED else None
+    loop = loop_of(demand)  # a merged demand is answered by the one it was merged into
+    may_evaluate = bool(
+        user.is_authenticated and user.has_perm("demands.evaluate", loop) and citizen_voices_left(loop, user)
+    )
+    assignment = getattr(loop, "assignment", None) if loop.status != Status.RECORDED else None
     context = {
         "town": town,
         "demand": demand,
@@ -256,7 +260,7 @@ def _tracked_page(
         "phone": mask_phone(demand.requester_phone),
         "timeline": selectors.demand_timeline(demand=demand),
         "assignment": assignment,
-        "evaluable": demand.status == Status.COMPLETED,
+        "evaluable": citizen_voices_left(loop, user if user.is_authenticated else None),
         "may_evaluate": may_evaluate,
         "can_confirm": bool(demand.requester_phone) and demand.requester_id is None,
         "form": form or EvaluateForm(),
@@ -281,7 +285,7 @@ def evaluate(request: HttpRequest, town_code: str, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             demands.demand_evaluate(
-                demand=demand,
+                demand=loop_of(demand),
                 actor=request.user,
                 verdict=form.cleaned_data["verdict"],
                 comment=form.cleaned_data["comment"],
