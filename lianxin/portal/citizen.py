@@ -253,6 +253,9 @@ def _tracked_page(
         user.is_authenticated and user.has_perm("demands.evaluate", loop) and citizen_voices_left(loop, user)
     )
     assignment = getattr(loop, "assignment", None) if loop.status != Status.RECORDED else None
+    verdicts = selectors.citizen_evaluations(demand=loop)
+    if loop.pk != demand.pk:  # other citizens also judge the loop: show this citizen their own verdicts
+        verdicts = verdicts.filter(by=user) if user.is_authenticated else verdicts.none()
     context = {
         "town": town,
         "demand": demand,
@@ -265,9 +268,10 @@ def _tracked_page(
         "can_confirm": bool(demand.requester_phone) and demand.requester_id is None,
         "form": form or EvaluateForm(),
         "photos": selectors.demand_photos(demand=demand, kind=Attachment.Kind.SUBMITTED),
-        "evidence": selectors.demand_photos(demand=demand, kind=Attachment.Kind.EVIDENCE),
-        "result": selectors.last_result(demand=demand),
-        "verdicts": selectors.citizen_evaluations(demand=demand),
+        # the result, its evidence and the verdicts are the loop's (a merged demand's citizen judges that one)
+        "evidence": selectors.demand_photos(demand=loop, kind=Attachment.Kind.EVIDENCE),
+        "result": selectors.last_result(demand=loop),
+        "verdicts": verdicts,
     }
     if form is not None and form.errors:  # the first field in error gets the focus (the page opens there)
         first = next((n for n in ("verdict", "comment") if n in form.errors), None)
