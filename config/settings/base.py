@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "lianxin.portal",
     "lianxin.board",
     "lianxin.tracking",
+    "lianxin.audit",
     "lianxin.demo",
 ]
 
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lianxin.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -234,6 +236,10 @@ SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERG
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# The audit trail (lianxin/audit) keeps every entry at least this long; the database refuses to delete a
+# younger one (never fewer than 180 days, whatever is set).
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=365))
 
 # Exported sheets (django-import-export): a leading "=" is stripped so no cell becomes a formula, and
 # characters Excel refuses are replaced instead of failing the export.
