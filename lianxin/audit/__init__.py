@@ -19,6 +19,7 @@ REVEAL = "reveal"
 EXPORT = "export"
 ACCOUNT = "account"
 ADMIN = "admin"
+RETENTION = "retention"
 
 
 def record(kind: str, **kwargs: Any) -> Any:

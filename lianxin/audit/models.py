@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     EXPORT = "export", _("export")
     ACCOUNT = "account", _("role grant or account change")
     ADMIN = "admin", _("admin change")
+    RETENTION = "retention", _("retention (personal data cleared)")
 
 
 class AuditQuerySet(models.QuerySet["AuditEntry"]):

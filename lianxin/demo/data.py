@@ -143,3 +143,6 @@ ROLE_LOGINS = [
     ("auditor", "audit_admin", "审计管理员"),
 ]
 DEMO_PASSWORD = "lianxin-demo"  # noqa: S105 - printed by `lianxin demo`; demo accounts only
+# The authenticator key of the demo's administrators and presidium (hex; base32 JBSWY3DPEHPK3PXP, in the
+# README), for trying the demo with OTP_REQUIRED=true. Demo accounts only.
+DEMO_TOTP_KEY = "48656c6c6f21deadbeef"
