@@ -8,6 +8,7 @@ administrator's (delete it in the admin), so a stolen password alone never enrol
 from __future__ import annotations
 
 import base64
+import textwrap
 from typing import Any
 
 import segno
@@ -66,7 +67,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "qr": segno.make(device.config_url, error="m").svg_data_uri(scale=4),
-        "secret": base64.b32encode(device.bin_key).decode(),
+        "secret": " ".join(textwrap.wrap(base64.b32encode(device.bin_key).decode(), 4)),  # apps accept spaces
         "next": _next(request),
     }
     return render(request, "accounts/second_factor_enrol.html", context, status=status)

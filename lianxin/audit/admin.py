@@ -19,7 +19,7 @@ EXPORT_PARAM = "_export"
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(AuditAdmin):
-    list_display = ("at", "kind", "action", "user_label", "role", "town", "object_label", "ip")
+    list_display = ("at", "kind", "action", "user_label", "get_role_display", "town", "object_label", "ip")
     list_filter = ("kind", "role", "town", "at")
     search_fields = ("user_label", "action", "object_type", "object_id", "object_label", "ip")
     date_hierarchy = "at"

@@ -52,6 +52,8 @@ class AuditSheet(resources.Resource):
             return instance.town.name if instance.town_id and instance.town else ""
         if name == "kind":
             return str(Kind(instance.kind).label)
+        if name == "role":
+            return str(instance.get_role_display()) if instance.role else ""
         if name == "details":
             import json
 

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.accounts.roles import Role
 from lianxin.core.models import Town
 
 
@@ -58,7 +59,7 @@ class AuditEntry(models.Model):
         related_name="+",
     )
     user_label = models.CharField(_("who"), max_length=200, blank=True)
-    role = models.CharField(_("role"), max_length=20, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, blank=True)
     town = models.ForeignKey(
         Town,
         verbose_name=_("town"),

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from lianxin.accounts.roles import Capability, capabilities_of
 from lianxin.core import events
 
 from . import record
@@ -18,7 +19,9 @@ from .models import Kind
 
 @receiver(user_logged_in, dispatch_uid="lianxin-audit-login")
 def _signed_in(sender: Any, request: Any, user: Any, **_: Any) -> None:
-    record(Kind.SIGN_IN, request=request, user=user, action=str(getattr(user, "backend", "") or "")[-60:])
+
+    by_phone = Capability.SIGN_IN_BY_PHONE in capabilities_of(getattr(user, "role", ""))
+    record(Kind.SIGN_IN, request=request, user=user, action="sms" if by_phone else "password")
 
 
 @receiver(user_login_failed, dispatch_uid="lianxin-audit-login-failed")
