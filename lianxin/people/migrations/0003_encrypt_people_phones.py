@@ -4,6 +4,7 @@ from django.db import migrations
 
 import lianxin.core.fields
 from lianxin.core.fields import decrypt_columns, encrypt_plain_columns
+from lianxin.core.integrity import drop_same_town_triggers
 
 TABLES = ("people_deputy", "people_observer", "people_agent")
 
@@ -24,6 +25,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # SQLite rebuilds these tables to change the column; other tables' same-town triggers read them and
+        # would stop the rebuild. They are installed again after the migrate (post_migrate).
+        migrations.RunPython(drop_same_town_triggers, drop_same_town_triggers),
         migrations.AlterField(
             model_name="agent",
             name="phone",
@@ -40,4 +44,5 @@ class Migration(migrations.Migration):
             field=lianxin.core.fields.EncryptedTextField(blank=True, verbose_name="mobile phone"),
         ),
         migrations.RunPython(encrypt, decrypt),
+        migrations.RunPython(drop_same_town_triggers, drop_same_town_triggers),  # first when rolled back
     ]
