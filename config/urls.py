@@ -12,6 +12,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("lianxin.accounts.urls")),
     path("territory/", include("lianxin.territory.urls")),
     path("people/", include("lianxin.people.urls")),
     path("demands/", include("lianxin.demands.urls")),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("board/redact/", include("lianxin.board.urls")),
     path("duty/", include("lianxin.duty.urls")),
     path("supervision/", include("lianxin.supervision.urls")),
+    path("", include("lianxin.privacy.urls")),
     path("", include("lianxin.portal.urls")),
 ]
 # No /media/ route, not even in the demo: a demand's files go out through demands:attachment, in scope.

@@ -32,6 +32,9 @@ def demo(args: argparse.Namespace) -> int:
     The demo runs as the product does (DEBUG off unless the environment turns it on): its 404 and 500 pages
     are the product's, not Django's debug pages, and static files are collected and served by whitenoise.
     """
+    # The demo's accounts and password are printed for anyone to try: no second factor unless asked for
+    # (OTP_REQUIRED=true; the demo accounts' authenticator key is in the README).
+    os.environ.setdefault("OTP_REQUIRED", "false")
     _setup()
     from django.core.management import call_command
 

@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "template_partials",
     "huey.contrib.djhuey",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "lianxin.core",
     "lianxin.accounts",
     "lianxin.territory",
@@ -69,6 +71,8 @@ INSTALLED_APPS = [
     "lianxin.duty",
     "lianxin.supervision",
     "lianxin.intake",
+    "lianxin.audit",
+    "lianxin.privacy",
     "lianxin.demo",
 ]
 
@@ -83,11 +87,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "lianxin.accounts.middleware.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lianxin.audit.context.AuditContextMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -137,9 +144,12 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Staff passwords (citizens sign in by SMS): three kinds of characters, never the user name.
+    {"NAME": "lianxin.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "lianxin.accounts.passwords.NotUsernameValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
@@ -148,6 +158,18 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy: the request.META key the proxy writes the visitor's address into (HTTP_X_FORWARDED_FOR,
+# HTTP_X_REAL_IP) and how many proxies of ours stand in front; the lockout and the audit trail read the same
+# address (lianxin/accounts/client_ip.py). Unset: the connection's own address.
+AXES_CLIENT_IP_HEADER = env.str("AXES_CLIENT_IP_HEADER", default="")
+AXES_TRUSTED_PROXY_COUNT = env.int("AXES_TRUSTED_PROXY_COUNT", default=1)
+AXES_CLIENT_IP_CALLABLE = "lianxin.accounts.client_ip.client_ip"
+# A staff session ends after this many minutes without a request (lianxin/accounts/middleware.py).
+STAFF_IDLE_MINUTES = env.int("STAFF_IDLE_MINUTES", default=30)
+# The administrators and the presidium give a TOTP code after their password. On unless switched off
+# (the demo and the test suite switch it off; see docs/security.md).
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=True)
+OTP_TOTP_ISSUER = "Lianxin"
 
 # --- language and time ----------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -237,6 +259,13 @@ SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERG
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+
+# The audit trail (lianxin/audit) keeps every entry at least this long; the database refuses to delete a
+# younger one (never fewer than 180 days, whatever is set).
+AUDIT_RETENTION_DAYS = max(180, env.int("AUDIT_RETENTION_DAYS", default=365))
+# A finished demand keeps its requester's name, phone and ID number this long after closing; then the worker
+# clears them (lianxin/privacy, nightly; `lianxin manage anonymise_demands`).
+DEMAND_RETENTION_DAYS = env.int("DEMAND_RETENTION_DAYS", default=730)
 
 # Exported sheets (django-import-export): a leading "=" is stripped so no cell becomes a formula, and
 # characters Excel refuses are replaced instead of failing the export.

@@ -13,6 +13,9 @@ from pathlib import Path
 
 os.environ.setdefault("HUEY_IMMEDIATE", "1")
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault(
+    "OTP_REQUIRED", "0"
+)  # tests of the second factor switch it on (tests/accounts/test_sessions.py)
 
 # Through the environment, which base reads at import, and which the processes tests start inherit: they
 # too stay out of the project's var/ (tests/test_commands.py gives its processes their own, without a key).

@@ -126,11 +126,28 @@ def account_changes_record(
         for field in RECORDED
         if before.get(field, "") != after.get(field, "")
     ]
-    return AccountChange.objects.bulk_create(rows)
+    rows = AccountChange.objects.bulk_create(rows)
+    for row in rows:
+        _audit(row)
+    return rows
+
+
+def _audit(row: AccountChange) -> None:
+    from lianxin import audit
+
+    audit.record(
+        audit.ACCOUNT,
+        user=row.actor,
+        obj=row.user,
+        label=row.username,
+        action=row.field,
+        town=getattr(row.user, "town_id", None),
+        details={"before": row.before, "after": row.after},
+    )
 
 
 def password_set_record(*, actor: Any, user: User) -> AccountChange:
-    return AccountChange.objects.create(
+    row = AccountChange.objects.create(
         actor=actor,
         actor_name=actor.get_username(),
         user=user,
@@ -138,3 +155,5 @@ def password_set_record(*, actor: Any, user: User) -> AccountChange:
         field="password",
         after="set",
     )
+    _audit(row)
+    return row

@@ -116,6 +116,8 @@ TOWN_ROLES = frozenset(
     }
 )
 ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles that must give a second factor (TOTP) after their password when OTP_REQUIRED is on (the default).
+SECOND_FACTOR_ROLES = frozenset({*ADMIN_ROLES, Role.PRESIDIUM})
 # The roles a person signs in with (the system role belongs to API keys' accounts only).
 PERSON_ROLES = frozenset(Role) - {Role.SYSTEM}
 

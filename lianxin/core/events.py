@@ -2,7 +2,7 @@
 
 A publisher never imports its readers. Each workflow declares its event kinds as a ``TextChoices`` (the
 value is what its event table stores; the label is what the staff timeline shows). Other apps subscribe
-to a kind, or to every kind of a workflow, in one of two phases:
+to a kind, to every kind of a workflow, or (``ALL``) to every kind of every workflow, in one of two phases:
 
 * ``TRANSACTION``: called at once, inside the change's transaction. Use it for writes that must exist if
   and only if the change does, such as the outbox rows that carry notifications (a crash after the commit
@@ -62,14 +62,17 @@ def _key(kinds: type[Enum], value: str, phase: str) -> tuple[type[Enum], str, st
 
 def subscribe(*kinds: Any, phase: str = TRANSACTION) -> Callable[[Subscriber], Subscriber]:
     """Call the decorated function for each event of these kinds. A kind is a member of a workflow's kinds,
-    or the whole ``TextChoices`` class for every kind of that workflow. Registering the same function twice
+    or the whole ``TextChoices`` class for every kind of that workflow, or ``ALL`` for every kind of every
+    workflow, present and future (the audit trail). Registering the same function twice
     (a module imported again) keeps one registration."""
     if phase not in (TRANSACTION, COMMIT):
         raise ValueError(f"unknown phase {phase!r}")
 
     def register(func: Subscriber) -> Subscriber:
         for kind in kinds:
-            if isinstance(kind, type) and issubclass(kind, Enum):
+            if isinstance(kind, str) and kind == ALL and not isinstance(kind, Enum):
+                key = _key(Enum, ALL, phase)
+            elif isinstance(kind, type) and issubclass(kind, Enum):
                 key = _key(kind, ALL, phase)
             else:
                 key = _key(type(kind), str(kind), phase)
@@ -87,6 +90,7 @@ def subscribers(kind: Any, phase: str) -> list[Subscriber]:
     return [
         *_SUBSCRIBERS.get(_key(kinds, str(kind), phase), []),
         *_SUBSCRIBERS.get(_key(kinds, ALL, phase), []),
+        *_SUBSCRIBERS.get(_key(Enum, ALL, phase), []),
     ]
 
 

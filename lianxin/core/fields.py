@@ -49,3 +49,80 @@ class EncryptedTextField(models.TextField):
             return _fernet().decrypt(value.encode()).decode()
         except InvalidToken:
             return ""  # a key that is gone: show nothing rather than ciphertext
+
+
+def is_ciphertext(value: str) -> bool:
+    return value.startswith("gAAAA")
+
+
+def encrypt_plain_columns(connection: Any, table: str, column: str) -> int:
+    """Encrypt, in place, the plain values of a column that has just become an ``EncryptedTextField`` (a data
+    migration: read and written raw, since the field would read plain text as a broken token)."""
+    changed = 0
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {qn(column)} FROM {qn(table)}")  # noqa: S608 - names from the migration
+        for pk, value in cursor.fetchall():
+            if value and not is_ciphertext(value):
+                token = _fernet().encrypt(str(value).encode()).decode()
+                cursor.execute(f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE id = %s", [token, pk])  # noqa: S608
+                changed += 1
+    return changed
+
+
+def decrypt_columns(connection: Any, table: str, column: str) -> int:
+    """The reverse of ``encrypt_plain_columns``: back to plain text (a migration rolled back)."""
+    changed = 0
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT id, {qn(column)} FROM {qn(table)}")  # noqa: S608
+        for pk, value in cursor.fetchall():
+            if value and is_ciphertext(value):
+                try:
+                    plain = _fernet().decrypt(value.encode()).decode()
+                except InvalidToken:
+                    continue
+                cursor.execute(f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE id = %s", [plain, pk])  # noqa: S608
+                changed += 1
+    return changed
+
+
+def encrypted_columns() -> list[tuple[Any, str]]:
+    """Every (model, field name) stored through an ``EncryptedTextField``, historical models included."""
+    from django.apps import apps
+
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, EncryptedTextField)
+    ]
+
+
+def rotate_keys(connection: Any = None) -> int:
+    """Re-encrypt every encrypted value with the first key of ``FIELD_ENCRYPTION_KEYS`` (values under an
+    older key still in the list are read and written anew; a value no key reads is left as it is)."""
+    from django.db import connection as default_connection
+
+    connection = connection or default_connection
+    fernet = _fernet()
+    changed = 0
+    qn = connection.ops.quote_name
+    for model, name in encrypted_columns():
+        table, column = model._meta.db_table, model._meta.get_field(name).column
+        pk = model._meta.pk.column
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {qn(pk)}, {qn(column)} FROM {qn(table)}")  # noqa: S608
+            for key, value in cursor.fetchall():
+                if not value or not is_ciphertext(value):
+                    continue
+                try:
+                    token = fernet.rotate(value.encode()).decode()
+                except InvalidToken:
+                    continue
+                cursor.execute(
+                    f"UPDATE {qn(table)} SET {qn(column)} = %s WHERE {qn(pk)} = %s",  # noqa: S608
+                    [token, key],
+                )
+                changed += 1
+    return changed

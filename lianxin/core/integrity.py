@@ -91,3 +91,16 @@ def install_same_town_triggers(sender: Any = None, using: str = "default", **_: 
             statements = _postgres_sql(rule) if connection.vendor == "postgresql" else _sqlite_sql(rule)
             for sql in statements:
                 cursor.execute(sql)
+
+
+def drop_same_town_triggers(apps: Any = None, schema_editor: Any = None) -> None:
+    """Drop every same-town trigger on SQLite (a migration's first operation, ``RunPython``): SQLite refuses to
+    rebuild a table that another table's trigger reads (Django rebuilds a table to alter a column), and the
+    triggers come back with ``post_migrate``. PostgreSQL alters in place: nothing to do."""
+    connection = schema_editor.connection if schema_editor is not None else connections["default"]
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'lx_same_town_%'")
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')

@@ -21,6 +21,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
@@ -109,6 +110,13 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
             exports.demands_xlsx(rows, title=label), content_type=exports.XLSX_CONTENT_TYPE
         )
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+        audit.record(
+            audit.EXPORT,
+            request=request,
+            object_type="demands.demand",
+            action=f"xlsx:{kind}",
+            details={"filters": request.GET.dict(), "rows": rows.count()},
+        )
         return response
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(

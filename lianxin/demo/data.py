@@ -175,3 +175,7 @@ CATEGORY_NAMES_EN = {
     "养老托育": "Elderly and child care", "教育入学": "Schools", "医疗卫生": "Health care",
     "社会救助": "Social assistance",
 }  # fmt: skip
+
+# The authenticator key of the demo's administrators and presidium (hex; base32 JBSWY3DPEHPK3PXP, in the
+# README), for trying the demo with OTP_REQUIRED=true. Demo accounts only.
+DEMO_TOTP_KEY = "48656c6c6f21deadbeef"

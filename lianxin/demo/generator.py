@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import models, transaction
-from django.db.models import Q
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from shapely import MultiPoint, box, voronoi_polygons
 
 from lianxin.accounts.models import User
-from lianxin.accounts.roles import Role
+from lianxin.accounts.provisioning import role_group
+from lianxin.accounts.roles import SECOND_FACTOR_ROLES, Role
 from lianxin.core.models import County, Town
 from lianxin.people.models import (
     Agent,
@@ -404,60 +405,16 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
     return stats
 
 
-REFERENCE_DATA = (
-    Q(content_type__app_label__in=["territory", "people"])
-    | Q(content_type__app_label="demands", content_type__model="category")
-    | Q(content_type__app_label="core", content_type__model__in=["calendarday", "town", "county"])
-)
-# What each role's admin group may do there (三员分立: accounts / security / audit, none reads case files).
-ADMIN_GROUPS: dict[str, tuple[str, Q]] = {
-    Role.PRESIDIUM: (
-        "镇人大办",
-        REFERENCE_DATA
-        | Q(content_type__app_label="demands", content_type__model__in=["demand", "assignment", "extension"])
-        | Q(content_type__app_label="board")
-        | Q(content_type__app_label="notify", content_type__model="outboxmessage"),
-    ),
-    # Accounts are the system administrator's; grants (privileged roles, staff access, groups, permissions)
-    # the security administrator's (lianxin/accounts/grants.py); the record of both the auditor's.
-    Role.SYSTEM_ADMIN: (
-        "系统管理员",
-        REFERENCE_DATA
-        | Q(content_type__app_label="accounts", content_type__model="user")
-        | Q(content_type__app_label="auth", content_type__model="group", codename__startswith="view_")
-        | Q(content_type__app_label="api"),
-    ),
-    Role.SECURITY_ADMIN: (
-        "安全管理员",
-        Q(content_type__app_label="axes")
-        | Q(
-            content_type__app_label="accounts",
-            content_type__model="user",
-            codename__in=["view_user", "change_user"],
-        )
-        | Q(content_type__app_label="auth", content_type__model="group"),
-    ),
-    Role.AUDIT_ADMIN: (
-        "审计管理员",
-        Q(codename__startswith="view_")
-        & (
-            Q(content_type__app_label="admin")
-            | Q(content_type__model__startswith="historical")
-            | Q(content_type__app_label="accounts", content_type__model="accountchange")
-        ),
-    ),
-}
-
-
 def _admin_group(role: str) -> Group | None:
-    if role not in ADMIN_GROUPS:
-        return None
-    name, which = ADMIN_GROUPS[role]
-    group, _ = Group.objects.get_or_create(name=name)
-    perms = Permission.objects.filter(which)
-    if set(group.permissions.values_list("pk", flat=True)) != set(perms.values_list("pk", flat=True)):
-        group.permissions.set(perms)
-    return group
+    """The role's group, as every new account of the role gets it (lianxin/accounts/provisioning.py)."""
+    return role_group(role)
+
+
+def _second_factor(user: User) -> None:
+    """The demo's administrators and presidium share one known authenticator key (README, "Demo"), so that
+    the demo can be tried with OTP_REQUIRED=true."""
+    if user.role in SECOND_FACTOR_ROLES and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        TOTPDevice.objects.create(user=user, name="demo", key=data.DEMO_TOTP_KEY, confirmed=True)
 
 
 def _logins(
@@ -490,6 +447,7 @@ def _logins(
         group = _admin_group(role)
         if group is not None and not user.groups.filter(pk=group.pk).exists():
             user.groups.add(group)
+        _second_factor(user)
         if username in linked:
             _link(stats, linked[username], user)
         elif role == Role.DEPARTMENT:

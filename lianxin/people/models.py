@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lianxin.core.fields import EncryptedTextField
 from lianxin.core.models import TownOwned, english_name_field, localized
 from lianxin.territory.models import GridCell, Station
 
@@ -89,7 +90,7 @@ class Deputy(TownOwned):
     level = models.CharField(_("level"), max_length=10, choices=DeputyLevel.choices)
     occupation = models.CharField(_("occupation"), max_length=60, blank=True)
     is_entrepreneur = models.BooleanField(_("entrepreneur deputy"), default=False)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)  # personal data: encrypted at rest
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     user = models.OneToOneField(
@@ -185,7 +186,7 @@ class Observer(TownOwned):
     cell = models.ForeignKey(
         GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="observers"
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)  # personal data: encrypted at rest
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -219,7 +220,7 @@ class Agent(TownOwned):
         related_name="agents",
         limit_choices_to={"kind": "collection_point"},
     )
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("mobile phone"), blank=True)  # personal data: encrypted at rest
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianxin import audit
 from lianxin.accounts import services as accounts
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
@@ -369,6 +370,13 @@ def verify(request: HttpRequest, town_code: str) -> HttpResponse:
                 )
             except ValidationError as exc:
                 form.add_error("code", exc.messages[0])
+                audit.record(
+                    audit.SIGN_IN_FAILED,
+                    request=request,
+                    town=town,
+                    action="sms",
+                    user_text=mask_phone(pending["phone"]),
+                )
             else:
                 demands.demands_link_requester(user=user)  # the phone's earlier demands become theirs
                 request.session.pop(PENDING_LOGIN, None)
