@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianxin import audit
 from lianxin.accounts.principals import WORKER, can
 from lianxin.accounts.roles import Capability
 from lianxin.core import clock
@@ -826,4 +827,6 @@ def requester_phone_reveal(*, demand: Demand, actor: Any, reason: str) -> str:
         reason=reason.strip()[:500],
         at=clock.now(),
     )
+    # and in the audit trail, which the audit administrator reads (who, from where, why)
+    audit.record(audit.REVEAL, user=actor, obj=demand, action="requester_phone", reason=reason.strip()[:500])
     return demand.requester_phone
