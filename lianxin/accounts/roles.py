@@ -51,6 +51,8 @@ class Capability(models.TextChoices):
     SIGN_IN_BY_PHONE = "sign_in_by_phone", _("sign in with an SMS code")
     EVALUATE_FOR_CALLER = "evaluate_for_caller", _("evaluate on the caller's behalf")
     GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
+    VIEW_INSIGHT = "view_insight", _("read the dashboards, the grid map and the warnings")
+    ACT_ON_INSIGHT = "act_on_insight", _("act on warnings, import ledgers and make reports")
 
 
 C = Capability
@@ -80,9 +82,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.MANAGE_REFERENCE,
             C.VIEW_PERSONAL_DATA,
             C.READ_TOWN_CASES,
+            C.VIEW_INSIGHT,
+            C.ACT_ON_INSIGHT,
         }
     ),
-    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES}),
+    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES, C.VIEW_INSIGHT}),
     # 三员分立: the three administrators split system, security and audit duties; none reads case files.
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE, C.READ_ALL_TOWNS}),
     Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY, C.GRANT_ROLES}),
@@ -142,6 +146,8 @@ PRIVILEGED_CAPABILITIES = frozenset(
         C.READ_CELL_CASES,
         C.READ_ASSIGNED_CASES,
         C.READ_ALL_TOWNS,
+        C.VIEW_INSIGHT,
+        C.ACT_ON_INSIGHT,
     }
 )
 
