@@ -16,9 +16,9 @@ urlpatterns = [
     path("people/", include("lianxin.people.urls")),
     path("demands/", include("lianxin.demands.urls")),
     path("notifications/", include("lianxin.notify.urls")),
+    path("", include("lianxin.insight.urls")),  # /insight/… and /api/v1/warnings/
     path("", include("lianxin.api.urls")),
     path("board/redact/", include("lianxin.board.urls")),
-    path("insight/", include("lianxin.insight.urls")),
     path("", include("lianxin.portal.urls")),
 ]
 # No /media/ route, not even in the demo: a demand's files go out through demands:attachment, in scope.

@@ -28,3 +28,15 @@ class PeriodForm(forms.Form):
         start = self.cleaned_data.get("start") or default.start
         end = self.cleaned_data.get("end")
         return selectors.Period(start, end + selectors.dt.timedelta(days=1) if end else default.end)
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why dismiss it"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
+    )
+
+
+class TopicForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month of the topic (any day of it)"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -467,3 +467,58 @@ def items(*, user: Any, period: Period | None, filters: dict[str, str], figure: 
     if figure in ("evaluated", "satisfied"):
         qs = qs.distinct()
     return qs.select_related("category", "cell", "deputy").order_by("-created_at")
+
+
+# --- early warnings -----------------------------------------------------------------------------------
+def warnings_for(*, user: Any, status: str | None = "open") -> QuerySet[Any]:
+    from .models import EarlyWarning
+
+    qs = EarlyWarning.objects.restrict(user).select_related("cell", "category")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-last_detected_at", "-pk")
+
+
+def warning_evidence(*, user: Any, warning: Any) -> QuerySet[Demand]:
+    """The evidence demands the user may read (a deputy reading a warning sees only theirs)."""
+    return (
+        visible_demands(user)
+        .filter(pk__in=warning.demand_ids)
+        .select_related("category", "cell")
+        .order_by("created_at")
+    )
+
+
+def topic_effect(*, warning: Any, months: int = 3) -> dict[str, Any] | None:
+    """每月一题: demands of the warning's cell and category in the ``months`` before the topic month, and in
+    the topic month and those after it (one query)."""
+    if warning.topic_month is None:
+        return None
+    start = warning.topic_month
+    before = start
+    for _i in range(months):
+        before = (before - dt.timedelta(days=1)).replace(day=1)
+    after = start
+    for _i in range(months):
+        after = (after + dt.timedelta(days=32)).replace(day=1)
+    tz = timezone.get_current_timezone()
+
+    def aware(d: dt.date) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(d, dt.time()), tz)
+
+    qs = Demand.objects.filter(town_id=warning.town_id)
+    if warning.cell_id:
+        qs = qs.filter(cell_id=warning.cell_id)
+    if warning.category_id:
+        qs = qs.filter(category_id=warning.category_id)
+    counts = qs.aggregate(
+        before=Count("pk", filter=Q(created_at__gte=aware(before), created_at__lt=aware(start))),
+        after=Count("pk", filter=Q(created_at__gte=aware(start), created_at__lt=aware(after))),
+    )
+    return {
+        "months": months,
+        "before": counts["before"],
+        "after": counts["after"],
+        "from": before,
+        "to": after,
+    }

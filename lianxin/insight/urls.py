@@ -1,11 +1,19 @@
-from django.urls import path
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import api, views
+
+router = SimpleRouter()
+router.register("warnings", api.WarningViewSet, basename="warning")
 
 app_name = "insight"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("wall/", views.wall, name="wall"),
-    path("items/", views.items, name="items"),
-    path("map/", views.grid_map, name="map"),
+    path("api/v1/", include(router.urls)),
+    path("insight/", views.dashboard, name="dashboard"),
+    path("insight/wall/", views.wall, name="wall"),
+    path("insight/items/", views.items, name="items"),
+    path("insight/map/", views.grid_map, name="map"),
+    path("insight/warnings/", views.warning_list, name="warnings"),
+    path("insight/warnings/<int:pk>/", views.warning_detail, name="warning"),
+    path("insight/warnings/<int:pk>/<slug:action>/", views.warning_act, name="warning_act"),
 ]

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.core.workflow import TransitionError, workflow_of
 
-from . import geo, selectors
+from . import detect, geo, selectors
 from .forms import PeriodForm
+from .models import EarlyWarning, WarningStatus
 
 PER_PAGE = 30
 
@@ -116,3 +121,84 @@ def grid_map(request: HttpRequest) -> HttpResponse:
     if data["tiles"]:  # a configured base layer: its servers may send images, nothing else
         response._csp_update = {"img-src": data["tiles"]["origins"]}  # type: ignore[attr-defined]
     return response
+
+
+# --- early warnings -------------------------------------------------------------------------------------
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in WarningStatus.values:
+        status = "open"
+    rows = selectors.warnings_for(user=request.user, status=status)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "insight/warnings.html", {"page": page, "status": status, "statuses": WarningStatus.choices}
+    )
+
+
+def _warning(request: HttpRequest, pk: int) -> EarlyWarning:
+    return get_object_or_404(selectors.warnings_for(user=request.user, status=None), pk=pk)
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_detail(
+    request: HttpRequest, pk: int, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    warning = _warning(request, pk)
+    flow = workflow_of(EarlyWarning)
+    moves = flow.allowed(request.user, warning)
+    forms = forms or {}
+    actions = [(m, forms.get(m.action) or m.form(prefix=m.action)) for m in moves]
+    return render(
+        request,
+        "insight/warning.html",
+        {
+            "w": warning,
+            "evidence": selectors.warning_evidence(user=request.user, warning=warning),
+            "events": warning.events.select_related("actor"),
+            "actions": actions,
+            "effect": selectors.topic_effect(warning=warning),
+            "parameters": detect.PARAMETERS,
+            "daily_bars": _bars(warning.evidence.get("daily", {})),
+            "bars_width": len(warning.evidence.get("daily", {})) * 28 + 8,
+        },
+        status=status,
+    )
+
+
+def _bars(daily: dict[str, int]) -> list[dict[str, Any]]:
+    """A plain SVG bar chart of the window's days, drawn by the template (no script)."""
+    if not daily:
+        return []
+    top = max(daily.values()) or 1
+    return [
+        {"day": day[5:], "n": n, "x": i * 28 + 4, "h": round(100 * n / top), "y": 110 - round(100 * n / top)}
+        for i, (day, n) in enumerate(sorted(daily.items()))
+    ]
+
+
+@require_POST
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Make one move of the warning's table with the move's form and service."""
+    warning = _warning(request, pk)
+    flow = workflow_of(EarlyWarning)
+    move = flow.moves.get(action)
+    if move is None:
+        raise Http404
+    if not request.user.has_perm(flow.permission(action), warning):
+        raise PermissionDenied
+    form = move.form(request.POST, prefix=action)
+    if not form.is_valid():
+        return warning_detail(request, pk, forms={action: form}, status=400)
+    try:
+        move.service(warning=warning, actor=request.user, **form.cleaned_data)
+    except TransitionError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("insight:warning", pk=pk)
+    except ValidationError as e:
+        for field, errs in e.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+        return warning_detail(request, pk, forms={action: form}, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
+    return redirect("insight:warning", pk=pk)

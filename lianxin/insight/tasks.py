@@ -1,0 +1,12 @@
+"""The worker's insight jobs: the daily early-warning scan."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, lock_task
+
+from .services import warnings_scan
+
+
+@db_periodic_task(crontab(hour="6", minute="15"))
+@lock_task("lianxin-warnings-scan")
+def scan_warnings() -> dict[str, int]:
+    return warnings_scan()
