@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("lianxin.people.urls")),
     path("demands/", include("lianxin.demands.urls")),
     path("notifications/", include("lianxin.notify.urls")),
+    path("tracking/", include("lianxin.tracking.urls")),
     path("", include("lianxin.insight.urls")),  # /insight/… and /api/v1/warnings/
     path("", include("lianxin.api.urls")),
     path("board/redact/", include("lianxin.board.urls")),
