@@ -12,6 +12,6 @@ class InsightConfig(AppConfig):
 
         from . import models as m
 
-        same_town(m.EarlyWarning, "cell", "category")
+        same_town(m.EarlyWarning, "cell", "category", "tracked_item")
         same_town(m.EarlyWarningEvent, "warning")
         from . import scopes, workflow  # noqa: F401

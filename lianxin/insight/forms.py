@@ -7,6 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.demands.forms import DateTimeLocalInput
+from lianxin.people.models import Department
+
 from . import selectors
 
 
@@ -30,13 +33,39 @@ class PeriodForm(forms.Form):
         return selectors.Period(start, end + selectors.dt.timedelta(days=1) if end else default.end)
 
 
-class DismissForm(forms.Form):
+class WarningForm(forms.Form):
+    """Base of the warning's move forms: ``warning`` and ``user`` let a form offer the right choices."""
+
+    def __init__(self, *args: Any, warning: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.warning = warning
+        self.user = user
+
+
+class DismissForm(WarningForm):
     reason = forms.CharField(
         label=_("Why dismiss it"), widget=forms.Textarea(attrs={"rows": 2}), max_length=500
     )
 
 
-class TopicForm(forms.Form):
+class TopicForm(WarningForm):
     month = forms.DateField(
         label=_("Month of the topic (any day of it)"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ProactiveForm(WarningForm):
+    """未诉先办: who does what by when; the item is then tracked under the lights (lianxin/tracking)."""
+
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    plan = forms.CharField(label=_("Plan"), widget=forms.Textarea(attrs={"rows": 3}))
+    department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
+    due_at = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.restrict(self.user).filter(  # type: ignore[attr-defined]
+            town_id=self.warning.town_id, active=True
+        )
+        if not self.is_bound:
+            self.initial.setdefault("title", self.warning.title)

@@ -29,6 +29,7 @@ class WarningEventKind(models.TextChoices):
     DETECT = "detect", _("detected")
     REDETECT = "redetect", _("detected again")
     DISMISS = "dismiss", _("dismiss")
+    MAKE_PROACTIVE = "make_proactive", _("turn into a proactive item")
     MAKE_TOPIC = "make_topic", _("make a monthly topic")
 
 
@@ -69,6 +70,14 @@ class EarlyWarning(TownOwned):
     demand_ids = models.JSONField(_("evidence demands"), default=list, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     topic_month = models.DateField(_("topic month"), null=True, blank=True)
+    tracked_item = models.ForeignKey(
+        "tracking.TrackedItem",
+        verbose_name=_("proactive item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     acted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -88,6 +97,10 @@ class EarlyWarning(TownOwned):
             models.CheckConstraint(
                 condition=~Q(status=WarningStatus.TOPIC) | Q(topic_month__isnull=False),
                 name="warning_topic_has_month",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=WarningStatus.PROACTIVE) | Q(tracked_item__isnull=False),
+                name="warning_proactive_has_item",
             ),
         ]
         indexes = [models.Index(fields=["town", "status", "kind"], name="warning_town_status")]

@@ -37,6 +37,8 @@ class WarningOut(serializers.ModelSerializer[EarlyWarning]):
             "evidence",
             "evidence_ids",
             "evidence_codes",
+            "tracked_item",
+            "topic_month",
         ]
 
     def get_evidence_ids(self, obj: EarlyWarning) -> list[int]:
@@ -53,3 +55,10 @@ class DismissIn(serializers.Serializer[Any]):
 
 class TopicIn(serializers.Serializer[Any]):
     month = serializers.DateField(label=_("month"))
+
+
+class ProactiveIn(serializers.Serializer[Any]):
+    title = serializers.CharField(label=_("what is to be done"), max_length=200)
+    plan = serializers.CharField(label=_("plan"))
+    department = serializers.IntegerField(label=_("responsible department"))
+    due_at = serializers.DateTimeField(label=_("deadline"))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lianxin.core import clock
 from lianxin.core.workflow import Workflow, workflow_of
 from lianxin.demands.models import Category, Demand
+from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
 
 from . import detect
@@ -377,6 +378,40 @@ def warning_make_topic(*, warning: EarlyWarning, actor: Any, month: dt.date) -> 
         checked=True,
         note=f"{first:%Y-%m}",
         topic_month=first,
+        acted_by=actor,
+        acted_at=clock.now(),
+    )
+
+
+@transaction.atomic
+def warning_make_proactive(
+    *, warning: EarlyWarning, actor: Any, title: str, plan: str, department: Department, due_at: dt.datetime
+) -> EarlyWarning:
+    """未诉先办: a tracked item (owner, plan, deadline, under the supervision lights) raised from the warning."""
+    from lianxin.tracking.services import tracked_item_open
+
+    flow = _flow()
+    flow.check(actor, WarningEventKind.MAKE_PROACTIVE, warning)
+    if department is None or department.town_id != warning.town_id:
+        raise ValidationError({"department": _("Choose a department of this town.")})
+    item = tracked_item_open(
+        town=warning.town,
+        origin="early_warning",
+        title=title,
+        details=plan,
+        department=department,
+        due_at=due_at,
+        actor=actor,
+        source=warning,
+    )
+    return flow.transition(
+        warning,
+        WarningEventKind.MAKE_PROACTIVE,
+        actor,
+        checked=True,
+        note=item.title,
+        data={"item": item},
+        tracked_item=item,
         acted_by=actor,
         acted_at=clock.now(),
     )

@@ -148,7 +148,9 @@ def warning_detail(
     flow = workflow_of(EarlyWarning)
     moves = flow.allowed(request.user, warning)
     forms = forms or {}
-    actions = [(m, forms.get(m.action) or m.form(prefix=m.action)) for m in moves]
+    actions = [
+        (m, forms.get(m.action) or m.form(prefix=m.action, warning=warning, user=request.user)) for m in moves
+    ]
     return render(
         request,
         "insight/warning.html",
@@ -188,7 +190,7 @@ def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     if not request.user.has_perm(flow.permission(action), warning):
         raise PermissionDenied
-    form = move.form(request.POST, prefix=action)
+    form = move.form(request.POST, prefix=action, warning=warning, user=request.user)
     if not form.is_valid():
         return warning_detail(request, pk, forms={action: form}, status=400)
     try:

@@ -1,6 +1,7 @@
 """The moves of an early warning, as one table (see ``core.workflow``).
 
 open ──dismiss──▶ dismissed
+  ├──make_proactive──▶ proactive   (未诉先办: a tracked item of lianxin/tracking, under the lights)
   ├──make_topic──▶ topic            (每月一题: the effect is the volume before and after)
   (detect, redetect: steps written by the scan)
 """
@@ -28,6 +29,8 @@ WORKFLOW = Workflow(
     moves=[
         Move(E.DISMISS, (S.OPEN,), S.DISMISSED, p.acts_on_insight, services.warning_dismiss,
              f.DismissForm, s.DismissIn, _("dismiss"), _("Dismissed")),
+        Move(E.MAKE_PROACTIVE, (S.OPEN,), S.PROACTIVE, p.acts_on_insight, services.warning_make_proactive,
+             f.ProactiveForm, s.ProactiveIn, _("turn into a proactive item"), _("Turned into a proactive item")),
         Move(E.MAKE_TOPIC, (S.OPEN,), S.TOPIC, p.acts_on_insight, services.warning_make_topic,
              f.TopicForm, s.TopicIn, _("make a monthly topic"), _("Made a monthly topic")),
     ],

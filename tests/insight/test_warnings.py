@@ -187,3 +187,31 @@ def test_the_command_scans_a_given_day(town):
     assert "1 new" in out.getvalue()
     with pytest.raises(Exception, match="not a date"):
         call_command("warnings_scan", "--at", "20-11-2026")
+
+
+def test_one_action_turns_a_warning_into_a_tracked_proactive_item(client, town):
+    from lianxin.tracking.models import TrackedItem
+
+    from ..factories import DepartmentFactory
+
+    rising_history(town)
+    services.warnings_scan(at=AT)
+    w = EarlyWarning.objects.get()
+    dept = DepartmentFactory(town=town)
+    client.force_login(UserFactory(role=Role.PRESIDIUM, town=town))
+    url = reverse("insight:warning_act", args=[w.pk, "make_proactive"])
+    form = {
+        "make_proactive-title": "路灯集中检修",
+        "make_proactive-plan": "一周内排查全村路灯",
+        "make_proactive-department": dept.pk,
+        "make_proactive-due_at": "2020-01-01T10:00",
+    }
+    assert client.post(url, form).status_code == 400  # a deadline in the past: said, input kept
+    form["make_proactive-due_at"] = "2099-01-01T10:00"
+    assert client.post(url, form).status_code == 302
+    w.refresh_from_db()
+    item = TrackedItem.objects.get()
+    assert (w.status, w.tracked_item) == (WarningStatus.PROACTIVE, item)
+    assert (item.origin, item.source, item.department, item.light) == ("early_warning", w, dept, "green")
+    page = client.get(reverse("insight:warning", args=[w.pk]))
+    assert "路灯集中检修" in page.content.decode()
