@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from lianxin.demo.demand_texts import STORIES  # noqa: E402
-from lianxin.insight import detect  # noqa: E402
+from lianxin.demo.demand_texts import STORIES
+from lianxin.insight import detect
 
 
 def poisson(rng: random.Random, lam: float) -> int:
@@ -60,7 +60,9 @@ def trends(n: int, rng: random.Random) -> None:
             fp += found
             tn += not found
     print(f"rising trend: {n} cells, half risen")
-    print(f"  precision {tp / max(tp + fp, 1):.3f}  recall {tp / max(tp + fn, 1):.3f}  false alarms on flat cells {fp}/{fp + tn}")
+    print(
+        f"  precision {tp / max(tp + fp, 1):.3f}  recall {tp / max(tp + fn, 1):.3f}  false alarms on flat cells {fp}/{fp + tn}"
+    )
     for m, (hit, total) in by_m.items():
         print(f"  recall at {m}× the baseline: {hit / max(total, 1):.3f} ({hit}/{total})")
 
@@ -113,7 +115,9 @@ def texts(n: int, rng: random.Random) -> None:
                 fp += 1
         found_injected += hit
     print(f"recurring text: {n} windows of 40 background demands, half with a planted cluster of 3–5")
-    print(f"  precision {tp / max(tp + fp, 1):.3f}  recall {found_injected / max(injected, 1):.3f}  false clusters {fp}")
+    print(
+        f"  precision {tp / max(tp + fp, 1):.3f}  recall {found_injected / max(injected, 1):.3f}  false clusters {fp}"
+    )
 
 
 def main() -> None:

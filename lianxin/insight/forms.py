@@ -69,3 +69,22 @@ class ProactiveForm(WarningForm):
         )
         if not self.is_bound:
             self.initial.setdefault("title", self.warning.title)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Ledger (.xlsx, .csv or .jsonl)"))
+    dry_run = forms.BooleanField(label=_("Check only, import nothing"), required=False)
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    def clean_file(self) -> Any:
+        from . import importer
+
+        upload = self.cleaned_data["file"]
+        try:
+            importer.format_of(upload.name or "")
+        except importer.FileError as e:
+            raise forms.ValidationError(str(e)) from e
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB: split it."))
+        return upload

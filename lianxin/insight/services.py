@@ -19,8 +19,8 @@ from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
 
-from . import detect
-from .models import EarlyWarning, WarningEventKind, WarningKind, WarningStatus
+from . import detect, importer
+from .models import EarlyWarning, ImportJob, ImportStatus, WarningEventKind, WarningKind, WarningStatus
 
 
 def _flow() -> Workflow:
@@ -415,3 +415,54 @@ def warning_make_proactive(
         acted_by=actor,
         acted_at=clock.now(),
     )
+
+
+# --- importing old ledgers ------------------------------------------------------------------------------
+def import_job_start(*, town: Any, actor: Any, filename: str, content: bytes, dry_run: bool) -> ImportJob:
+    """Keep the upload and hand it to the worker (after the commit)."""
+    from .tasks import run_import
+
+    job = ImportJob.objects.create(
+        town=town,
+        filename=filename[:200],
+        fmt=importer.format_of(filename),
+        content=content,
+        dry_run=dry_run,
+        created_by=actor,
+    )
+    transaction.on_commit(lambda: run_import(job.pk))
+    return job
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """The worker's part: read, check and write the rows, writing the progress as it goes."""
+    job = ImportJob.objects.select_related("town", "created_by").get(pk=job_id)
+    if job.status != ImportStatus.QUEUED:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
+    try:
+        rows = importer.read_rows(bytes(job.content), job.fmt)
+    except importer.FileError as e:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, message=str(e), finished_at=clock.now()
+        )
+        return ImportJob.objects.get(pk=job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(total=len(rows))
+
+    def progress(done: int, report: importer.Report) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(
+            processed=done, created=report.created, skipped=report.skipped
+        )
+
+    report = importer.import_rows(
+        town=job.town, rows=rows, actor=job.created_by, dry_run=job.dry_run, progress=progress
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportStatus.DONE,
+        processed=report.total,
+        created=report.created,
+        skipped=report.skipped,
+        errors=[e.as_dict() for e in report.errors],
+        finished_at=clock.now(),
+    )
+    return ImportJob.objects.get(pk=job.pk)

@@ -1,12 +1,17 @@
 """The worker's insight jobs: the daily early-warning scan."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from .services import warnings_scan
+from .services import import_job_run, warnings_scan
 
 
 @db_periodic_task(crontab(hour="6", minute="15"))
 @lock_task("lianxin-warnings-scan")
 def scan_warnings() -> dict[str, int]:
     return warnings_scan()
+
+
+@db_task()
+def run_import(job_id: int) -> None:
+    import_job_run(job_id=job_id)

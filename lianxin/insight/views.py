@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,9 +16,9 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core.workflow import TransitionError, workflow_of
 
-from . import detect, geo, selectors
-from .forms import PeriodForm
-from .models import EarlyWarning, WarningStatus
+from . import detect, geo, importer, selectors, services
+from .forms import ImportForm, PeriodForm
+from .models import EarlyWarning, ImportJob, WarningStatus
 
 PER_PAGE = 30
 
@@ -204,3 +204,58 @@ def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         return warning_detail(request, pk, forms={action: form}, status=400)
     messages.success(request, _("Done: %(action)s.") % {"action": move.label})
     return redirect("insight:warning", pk=pk)
+
+
+# --- importing old ledgers ------------------------------------------------------------------------------
+@capability_required(Capability.ACT_ON_INSIGHT)
+def imports(request: HttpRequest) -> HttpResponse:
+    """The presidium uploads an old ledger; the worker imports it while the page shows the progress."""
+    user: Any = request.user
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid() and user.town_id:
+            upload = form.cleaned_data["file"]
+            job = services.import_job_start(
+                town=user.town,
+                actor=user,
+                filename=upload.name,
+                content=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect("insight:import", pk=job.pk)
+        if not user.town_id:
+            form.add_error(None, _("Only a town's staff import its ledgers."))
+        status = 400
+    else:
+        status = 200
+    jobs = ImportJob.objects.restrict(user).defer("content")[:10]
+    return render(
+        request,
+        "insight/imports.html",
+        {"form": form, "jobs": jobs, "columns": importer.COLUMNS},
+        status=status,
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.restrict(request.user).defer("content"), pk=pk)
+
+
+@capability_required(Capability.ACT_ON_INSIGHT)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insight/import.html", {"job": _job(request, pk)})
+
+
+@capability_required(Capability.ACT_ON_INSIGHT)
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": str(job.get_status_display()),
+            "total": job.total,
+            "processed": job.processed,
+            "percent": job.percent,
+            "finished": job.finished_at is not None,
+        }
+    )
