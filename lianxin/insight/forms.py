@@ -88,3 +88,20 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB: split it."))
         return upload
+
+
+class ReportForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month"),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
+        help_text=_("Year and month, e.g. 2026-10."),
+    )
+
+    def clean_month(self) -> Any:
+        import datetime as dt
+
+        text = self.cleaned_data["month"].strip()
+        try:
+            return dt.datetime.strptime(text, "%Y-%m").date()
+        except ValueError as e:
+            raise forms.ValidationError(_("Enter a year and month as 2026-10.")) from e

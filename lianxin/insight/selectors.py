@@ -110,16 +110,17 @@ class Period:
         return {"start": self.start.isoformat(), "end": (self.end - dt.timedelta(days=1)).isoformat()}
 
 
-def visible_demands(user: Any) -> QuerySet[Demand]:
-    """The user's demands, as a plain queryset that aggregates safely (a scope with joins is a subquery)."""
+def visible_demands(user: Any, towns: list[int] | None = None) -> QuerySet[Demand]:
+    """The user's demands (of ``towns`` only, when given: a report), as a plain queryset that aggregates
+    safely (a scope with joins is a subquery)."""
     qs = Demand.objects.restrict(user)
     if qs.query.distinct:
-        return Demand.objects.filter(pk__in=qs.values("pk"))
-    return qs
+        qs = Demand.objects.filter(pk__in=qs.values("pk"))
+    return qs if towns is None else qs.filter(town_id__in=towns)
 
 
-def cohort(user: Any, period: Period) -> QuerySet[Demand]:
-    return visible_demands(user).filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
+def cohort(user: Any, period: Period, towns: list[int] | None = None) -> QuerySet[Demand]:
+    return visible_demands(user, towns).filter(created_at__gte=period.start_at, created_at__lt=period.end_at)
 
 
 # --- figures as conditions: the counts and the drill-down lists read the same Q ---------------------
@@ -344,11 +345,13 @@ def breakdown(demands: QuerySet[Demand], name: str, *, at: dt.datetime) -> list[
     return out
 
 
-def lists_now(user: Any, *, at: dt.datetime) -> dict[str, int]:
+def lists_now(user: Any, *, at: dt.datetime, towns: list[int] | None = None) -> dict[str, int]:
     """The three lists and the overdue items as they stand now (one query)."""
     names = ("problem", "assignment", "completion", "overdue")
     # aliased: an aggregate named "assignment" would hide the relation of the same name
-    row = visible_demands(user).aggregate(**{f"n_{n}": Count("pk", filter=figure_q(n, at=at)) for n in names})
+    row = visible_demands(user, towns).aggregate(
+        **{f"n_{n}": Count("pk", filter=figure_q(n, at=at)) for n in names}
+    )
     return {n: row[f"n_{n}"] for n in names}
 
 
@@ -404,24 +407,26 @@ def deputy_ranking(demands: QuerySet[Demand], *, at: dt.datetime) -> list[dict[s
     return out
 
 
-def dashboard(*, user: Any, period: Period, county: bool = False) -> Dashboard:
+def dashboard(
+    *, user: Any, period: Period, county: bool = False, towns: list[int] | None = None
+) -> Dashboard:
     at = clock.now()
-    demands = cohort(user, period)
+    demands = cohort(user, period, towns)
     overall = rates_by(demands, at=at).get(None, Rates())
-    towns: list[tuple[str, Rates]] = []
+    side_by_side: list[tuple[str, Rates]] = []
     if county:
         by_town = rates_by(demands, "town", at=at)
-        town_names = dict(visible_demands(user).values_list("town", "town__name").distinct())
-        towns = sorted(((town_names.get(k, ""), r) for k, r in by_town.items()), key=lambda t: t[0])
+        town_names = dict(visible_demands(user, towns).values_list("town", "town__name").distinct())
+        side_by_side = sorted(((town_names.get(k, ""), r) for k, r in by_town.items()), key=lambda t: t[0])
     return Dashboard(
         period=period,
         at=at,
-        lists=lists_now(user, at=at),
+        lists=lists_now(user, at=at, towns=towns),
         rates=overall,
         breakdowns={name: breakdown(demands, name, at=at) for name in BREAKDOWNS},
         departments=department_ranking(demands, at=at),
         deputies=deputy_ranking(demands, at=at)[:20],
-        towns=towns,
+        towns=side_by_side,
     )
 
 
@@ -522,3 +527,19 @@ def topic_effect(*, warning: Any, months: int = 3) -> dict[str, Any] | None:
         "from": before,
         "to": after,
     }
+
+
+def reports_for(*, user: Any) -> QuerySet[Any]:
+    """A town's reports for who reads the town's dashboards; a county's for its county viewers."""
+    from lianxin.accounts.principals import can
+    from lianxin.accounts.roles import Capability
+    from lianxin.accounts.scoping import towns_visible_to
+
+    from .models import MonthlyReport
+
+    if not can(user, Capability.VIEW_INSIGHT):
+        return MonthlyReport.objects.none()
+    q = Q(town__in=towns_visible_to(user))
+    if can(user, Capability.VIEW_COUNTY) and getattr(user, "county_id", None):
+        q |= Q(town__isnull=True, county_id=user.county_id)
+    return MonthlyReport.objects.filter(q).select_related("town", "county").defer("pdf", "xlsx")

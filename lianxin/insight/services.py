@@ -20,7 +20,16 @@ from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
 
 from . import detect, importer
-from .models import EarlyWarning, ImportJob, ImportStatus, WarningEventKind, WarningKind, WarningStatus
+from .models import (
+    EarlyWarning,
+    ImportJob,
+    ImportStatus,
+    MonthlyReport,
+    ReportStatus,
+    WarningEventKind,
+    WarningKind,
+    WarningStatus,
+)
 
 
 def _flow() -> Workflow:
@@ -466,3 +475,67 @@ def import_job_run(*, job_id: int) -> ImportJob:
         finished_at=clock.now(),
     )
     return ImportJob.objects.get(pk=job.pk)
+
+
+# --- monthly reports ------------------------------------------------------------------------------------
+def report_request(*, county: Any, town: Any, month: dt.date, actor: Any) -> MonthlyReport:
+    """Queue a month's report of a town (or of the county, ``town`` None) for the worker."""
+    from .tasks import make_report
+
+    if town is not None and town.county_id != county.pk:
+        raise ValidationError(_("This town is not of the county."))
+    report = MonthlyReport.objects.create(
+        county=county,
+        town=town,
+        month=month.replace(day=1),
+        requested_by=actor if getattr(actor, "pk", None) else None,
+    )
+    transaction.on_commit(lambda: make_report(report.pk))
+    return report
+
+
+def report_make(*, report_id: int) -> MonthlyReport:
+    """The worker's part: the figures, the PDF and the workbook, with the progress written as it goes."""
+    from . import reports
+
+    report = MonthlyReport.objects.select_related("town", "county").get(pk=report_id)
+    if report.status != ReportStatus.QUEUED:
+        return report
+    MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=5)
+
+    def progress(percent: int) -> None:
+        MonthlyReport.objects.filter(pk=report.pk).update(progress=percent)
+
+    try:
+        pdf, xlsx = reports.make(report, progress)
+    except Exception as e:  # the row says what went wrong; the worker's log has the traceback
+        MonthlyReport.objects.filter(pk=report.pk).update(
+            status=ReportStatus.FAILED, message=str(e)[:500], finished_at=clock.now()
+        )
+        raise
+    MonthlyReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.DONE, progress=100, pdf=pdf, xlsx=xlsx, finished_at=clock.now()
+    )
+    return MonthlyReport.objects.get(pk=report.pk)
+
+
+def reports_monthly(*, at: dt.datetime | None = None) -> int:
+    """The monthly schedule: last month's report of every town and every county, unless already made."""
+    from lianxin.core.models import County, Town
+
+    today = timezone.localdate(at or clock.now())
+    month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    made = 0
+    targets = [(t.county, t) for t in Town.objects.select_related("county")] + [
+        (c, None) for c in County.objects.all()
+    ]
+    for county, town in targets:
+        exists = MonthlyReport.objects.filter(county=county, town=town, month=month).exclude(
+            status=ReportStatus.FAILED
+        )
+        if exists.exists():
+            continue
+        with transaction.atomic():
+            report_request(county=county, town=town, month=month, actor=None)
+        made += 1
+    return made

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import detect, geo, importer, selectors, services
-from .forms import ImportForm, PeriodForm
+from .forms import ImportForm, PeriodForm, ReportForm
 from .models import EarlyWarning, ImportJob, WarningStatus
 
 PER_PAGE = 30
@@ -259,3 +260,69 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
             "finished": job.finished_at is not None,
         }
     )
+
+
+# --- monthly reports ------------------------------------------------------------------------------------
+@capability_required(Capability.VIEW_INSIGHT)
+def reports(request: HttpRequest) -> HttpResponse:
+    """The kept reports, and a form to have the worker make one (of the town, or of the county)."""
+    user: Any = request.user
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if user.town_id:
+                county, town = user.town.county, user.town
+            elif user.can(Capability.VIEW_COUNTY) and user.county_id:
+                county, town = user.county, None
+            else:
+                raise PermissionDenied
+            report = services.report_request(
+                county=county, town=town, month=form.cleaned_data["month"], actor=user
+            )
+            return redirect("insight:report", pk=report.pk)
+        status = 400
+    rows = selectors.reports_for(user=user)[:24]
+    return render(request, "insight/reports.html", {"form": form, "reports": rows}, status=status)
+
+
+def _report(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insight/report_page.html", {"report": _report(request, pk)})
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    r = _report(request, pk)
+    return JsonResponse(
+        {
+            "status": r.status,
+            "label": str(r.get_status_display()),
+            "total": 100,
+            "processed": r.progress,
+            "percent": r.progress,
+            "finished": r.finished_at is not None,
+        }
+    )
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    r = _report(request, pk)
+    field = {"pdf": "pdf", "xlsx": "xlsx"}.get(fmt)
+    data = type(r).objects.filter(pk=r.pk).values_list(field, flat=True).first() if field else None
+    if not data:
+        raise Http404
+    place = r.town.name if r.town else r.county.name
+    name = f"{place}-{r.month:%Y-%m}.{fmt}"
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(bytes(data), content_type=types[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response

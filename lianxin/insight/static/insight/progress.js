@@ -1,11 +1,11 @@
-/* Polls an import's progress once a second; reloads the page when the worker is done. */
+/* Polls a worker job's progress (an import, a report) once a second; reloads the page when it is done. */
 (function () {
   "use strict";
-  var box = document.querySelector("[data-import-progress]");
+  var box = document.querySelector("[data-progress-url]");
   if (!box || box.dataset.finished) return;
   var bar = box.querySelector("progress");
   function poll() {
-    fetch(box.dataset.importProgress, { credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch(box.dataset.progressUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (p) {
         bar.value = p.percent;
