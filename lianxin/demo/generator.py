@@ -385,6 +385,7 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
                 agents=agents,
             )
         )
+        stats.add(__import__("lianxin.demo.insight", fromlist=["x"]).build_insight(town=town))  # issue 14
     return stats
 
 

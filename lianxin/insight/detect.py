@@ -21,6 +21,7 @@ Two detectors, both run by the daily scan (``services.warnings_scan``) on each t
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -186,6 +187,7 @@ def _jieba() -> Any:
     import jieba
 
     if not _jieba_ready:
+        jieba.setLogLevel(logging.WARNING)  # not "Building prefix dict…" on every worker's first scan
         for word in TERMS:
             jieba.add_word(word, freq=200000)
         _jieba_ready = True
