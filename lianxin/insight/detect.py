@@ -285,7 +285,9 @@ def text_clusters(
             for m in members:
                 for w in m.words:
                     counts[w] = counts.get(w, 0) + 1
-            shared = sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], w))[:8]
+            shared = sorted((w for w, n in counts.items() if n >= 2), key=lambda w: (-counts[w], -len(w), w))[
+                :8
+            ]
             out.append(Cluster(sorted(members, key=lambda m: m.id), shared))
     return out
 
