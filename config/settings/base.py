@@ -159,11 +159,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before the first collectstatic
-# ECharts and Leaflet come from npm (package.json, installed into node_modules by ./dev setup), never a CDN.
-STATICFILES_DIRS = [
-    BASE_DIR / "static",
-    ("echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
-    ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts and Leaflet come from npm (package.json, installed into node_modules by ./dev setup), never a CDN:
+# the finder serves only the built files the pages load.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "lianxin.insight.npm.NpmFinder",
 ]
 MEDIA_URL = "media/"  # never routed: files go out through views that check scope (lianxin/core/media.py)
 MEDIA_ROOT = VAR_DIR / "media"

@@ -5,34 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
-from rest_framework.pagination import PageNumberPagination
 
+from lianxin.api.views import ERRORS, READ_ERRORS, Pages
 from lianxin.demands.models import Demand
 
 from .models import EarlyWarning, WarningKind, WarningStatus
 from .serializers import WarningOut
 
 
-class Pages(PageNumberPagination):
-    page_size = 50
-    max_page_size = 200
-    page_size_query_param = "page_size"
-
-
-@extend_schema(
-    tags=["warnings"],
-    parameters=[
-        OpenApiParameter("status", enum=WarningStatus.values, description="open, dismissed, topic…"),
-        OpenApiParameter("kind", enum=WarningKind.values),
-    ],
+@extend_schema_view(
+    list=extend_schema(
+        summary="Early warnings the caller may see",
+        parameters=[
+            OpenApiParameter(
+                "status", enum=WarningStatus.values, description="open, dismissed, proactive, topic"
+            ),
+            OpenApiParameter("kind", enum=WarningKind.values),
+        ],
+        responses={200: WarningOut(many=True), 400: ERRORS[400], **READ_ERRORS},
+    ),
+    retrieve=extend_schema(summary="One early warning", responses={200: WarningOut, **READ_ERRORS}),
 )
+@extend_schema(tags=["warnings"])
 class WarningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[EarlyWarning]):
     """Early warnings (未诉先办): cell, category, kind, first detected, and the ids of the evidence demands."""
 
     serializer_class = WarningOut
     pagination_class = Pages
+    lookup_value_regex = "[^/]+"  # anything up to the slash: a bad id is the API's JSON 404, not a page
 
     def get_queryset(self) -> QuerySet[EarlyWarning]:
         qs = EarlyWarning.objects.restrict(self.request.user).select_related("cell", "category")
