@@ -18,7 +18,7 @@ from django.core.files.storage import FileSystemStorage
 
 # URL prefix → (the package's folder under node_modules, the files under it that are served)
 PACKAGES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "echarts": ("echarts/dist", ("echarts.min.js",)),
+    "echarts": ("echarts/dist", ("echarts.common.min.js",)),  # line, bar, pie and the SVG renderer
     "leaflet": (
         "leaflet/dist",
         (

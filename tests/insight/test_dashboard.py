@@ -80,7 +80,7 @@ def test_dashboard_page_shows_rates_with_definitions_in_few_queries(
     html = response.content.decode()
     assert 'data-rate="response"' in html and "60.0%" in html and "33.3%" in html
     assert str(selectors.RATES["response"].numerator) in html  # the definition, shown on hover
-    assert "echarts/echarts.min.js" in html and "cdn" not in html.lower()
+    assert "echarts/echarts.common.min.js" in html and "cdn" not in html.lower()
 
 
 def test_the_wall_screen_renders(client, dataset):
