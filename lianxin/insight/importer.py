@@ -191,7 +191,7 @@ def _moment(text: str) -> dt.datetime | None:
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
-class Town_:
+class TownNames:
     """The town's names, loaded once per import (a handful of queries, not one per row)."""
 
     def __init__(self, town: Town) -> None:
@@ -223,7 +223,7 @@ def _key(town: Town, row: dict[str, str]) -> str:
     return "import:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
 
 
-def check_row(t: Town_, row: dict[str, str], number: int) -> tuple[dict[str, Any], list[RowError]]:
+def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str, Any], list[RowError]]:
     """The demand's values from one row, or the row's errors."""
     errors: list[RowError] = []
 
@@ -378,7 +378,7 @@ def import_rows(
     progress: Callable[[int, Report], None] | None = None,
 ) -> Report:
     """Check and write the rows (see the module's steps). With ``dry_run`` everything is checked, nothing kept."""
-    t = Town_(town)
+    t = TownNames(town)
     report = Report(total=len(rows))
     keys = [_key(town, r) for r in rows]
     existing = set(Demand.objects.filter(town=town, intake_key__in=keys).values_list("intake_key", flat=True))
