@@ -18,6 +18,7 @@ urlpatterns = [
     path("demands/", include("lianxin.demands.urls")),
     path("notifications/", include("lianxin.notify.urls")),
     path("tracking/", include("lianxin.tracking.urls")),
+    path("", include("lianxin.insight.urls")),  # /insight/… and /api/v1/warnings/
     path("", include("lianxin.api.urls")),
     path("", include("lianxin.intake.urls")),
     path("board/redact/", include("lianxin.board.urls")),

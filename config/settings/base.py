@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lianxin.intake",
     "lianxin.audit",
     "lianxin.privacy",
+    "lianxin.insight",
     "lianxin.demo",
 ]
 
@@ -184,6 +185,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns about a missing root before the first collectstatic
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# ECharts and Leaflet come from npm (package.json, installed into node_modules by ./dev setup), never a CDN:
+# the finder serves only the built files the pages load.
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "lianxin.insight.npm.NpmFinder",
+]
 MEDIA_URL = "media/"  # never routed: files go out through views that check scope (lianxin/core/media.py)
 MEDIA_ROOT = VAR_DIR / "media"
 # Who sends a checked file's bytes: Django itself, or the front server (nginx: X-Accel-Redirect to an
@@ -344,3 +352,11 @@ LOGGING = {
 }
 
 LIANXIN_VERBOSE_NAME = _("Lianxin")
+
+# --- insight (lianxin/insight) ----------------------------------------------------------------
+# The grid map draws the cells' own shapes; a base layer only when one is named: a Tianditu key, or any tile
+# URL with {z}/{x}/{y} (and {s}). Empty (the default): nothing is fetched from the internet.
+MAP_TIANDITU_KEY = env.str("MAP_TIANDITU_KEY", default="")
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+# A cell with demands in this many days and no deputy contact in them is a coverage gap.
+INSIGHT_CONTACT_DAYS = env.int("INSIGHT_CONTACT_DAYS", default=30)

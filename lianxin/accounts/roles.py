@@ -55,6 +55,8 @@ class Capability(models.TextChoices):
     MANAGE_DUTY = "manage_duty", _("run the rota, confirm activities, set points, read every duty record")
     # A deputy's part in supervision: the project vote, inspections, satisfaction, suggestions upward.
     ACT_AS_DEPUTY = "act_as_deputy", _("vote, inspect and suggest as a deputy")
+    VIEW_INSIGHT = "view_insight", _("read the dashboards, the grid map and the warnings")
+    ACT_ON_INSIGHT = "act_on_insight", _("act on warnings, import ledgers and make reports")
 
 
 C = Capability
@@ -87,9 +89,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             C.VIEW_PERSONAL_DATA,
             C.READ_TOWN_CASES,
             C.MANAGE_DUTY,
+            C.VIEW_INSIGHT,
+            C.ACT_ON_INSIGHT,
         }
     ),
-    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES}),
+    Role.COUNTY_VIEWER: frozenset({C.VIEW_TOWN, C.VIEW_COUNTY, C.READ_TOWN_CASES, C.VIEW_INSIGHT}),
     # 三员分立: the three administrators split system, security and audit duties; none reads case files.
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ACCOUNTS, C.MANAGE_REFERENCE, C.READ_ALL_TOWNS}),
     Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY, C.GRANT_ROLES}),
@@ -151,6 +155,8 @@ PRIVILEGED_CAPABILITIES = frozenset(
         C.READ_CELL_CASES,
         C.READ_ASSIGNED_CASES,
         C.READ_ALL_TOWNS,
+        C.VIEW_INSIGHT,
+        C.ACT_ON_INSIGHT,
     }
 )
 

@@ -1,0 +1,419 @@
+"""Importing old ledgers (旧台账): demands kept in Excel, CSV or JSON Lines, brought in as history.
+
+The columns (English or Chinese headers; see docs/insight.md) are read row by row:
+
+1. parse the file into rows of strings (XLSX: the first sheet, headers on row 1; CSV: UTF-8, with or
+   without BOM; JSON Lines: one object a line);
+2. check each row and resolve its references in the town (category, cell or place or coordinates,
+   department, deputy); a bad row is reported with its number, field and message, and skipped;
+3. write each good row in its own savepoint: the demand, its record (and close) events, and for a closed
+   one its assignment, all at the ledger's own times. No domain event is published, so nobody is notified
+   and no webhook fires: this is history, not a new case.
+
+Idempotent: each row gets a key (``import:`` + the row's ``ref`` column, or a digest of its time, text and
+place), stored as the demand's ``intake_key``; a row whose key exists is skipped, so a re-import adds nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lianxin.core import clock
+from lianxin.core.models import Town
+from lianxin.demands.events import Event
+from lianxin.demands.models import (
+    Assignment,
+    Category,
+    Channel,
+    Demand,
+    DemandEvent,
+    Outcome,
+)
+from lianxin.demands.services import new_code
+from lianxin.demands.states import Status
+from lianxin.people.models import Department, Deputy, DeputyCell
+from lianxin.territory.geometry import CellIndex
+from lianxin.territory.models import GridCell, Station
+
+# column → the headers that name it (the first is the documented English one)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "ref": ("ref", "编号", "台账编号", "序号"),
+    "received_at": ("received_at", "收到时间", "受理时间", "登记时间"),
+    "channel": ("channel", "渠道", "来源"),
+    "title": ("title", "标题", "摘要"),
+    "text": ("text", "内容", "诉求内容", "问题描述"),
+    "category": ("category", "类别", "分类"),
+    "cell": ("cell", "网格", "村社区"),
+    "place": ("place", "地点", "站点"),
+    "lat": ("lat", "纬度"),
+    "lng": ("lng", "经度"),
+    "status": ("status", "状态"),
+    "department": ("department", "承办部门", "部门"),
+    "deputy": ("deputy", "代表", "接单代表"),
+    "closed_at": ("closed_at", "办结时间"),
+    "outcome": ("outcome", "办理结果", "结果"),
+}
+HEADER = {alias.lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
+
+# Imported statuses: open on the problem list, or finished one way or another.
+STATUSES = {
+    "recorded": Status.RECORDED,
+    "open": Status.RECORDED,
+    "待办": Status.RECORDED,
+    "待处理": Status.RECORDED,
+    "未办结": Status.RECORDED,
+    "closed": Status.CLOSED,
+    "已办结": Status.CLOSED,
+    "办结": Status.CLOSED,
+    "declined": Status.DECLINED,
+    "不予受理": Status.DECLINED,
+    "transferred": Status.TRANSFERRED,
+    "上交": Status.TRANSFERRED,
+    "转办": Status.TRANSFERRED,
+}
+OUTCOMES = {
+    "resolved": Outcome.RESOLVED,
+    "解决": Outcome.RESOLVED,
+    "已解决": Outcome.RESOLVED,
+    "explained": Outcome.EXPLAINED,
+    "解释": Outcome.EXPLAINED,
+    "已解释": Outcome.EXPLAINED,
+}
+FORMATS = ("xlsx", "csv", "jsonl")
+CHUNK = 25
+
+
+class FileError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+@dataclass
+class Report:
+    total: int = 0
+    created: int = 0
+    skipped: int = 0  # already imported
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len({e.row for e in self.errors})
+
+
+def format_of(name: str) -> str:
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    ext = {"json": "jsonl", "ndjson": "jsonl"}.get(ext, ext)
+    if ext not in FORMATS:
+        raise FileError(_("Unknown file type: use .xlsx, .csv or .jsonl."))
+    return ext
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+def read_rows(data: bytes, fmt: str) -> list[dict[str, str]]:
+    """The file's rows as {column: text}; unknown headers are ignored, a file without a text or time column
+    is refused as a whole."""
+    raw: list[dict[str, Any]]
+    try:
+        if fmt == "xlsx":
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            values = list(sheet.iter_rows(values_only=True))
+            headers = [_text(h) for h in (values[0] if values else [])]
+            raw = [dict(zip(headers, row, strict=False)) for row in values[1:]]
+        elif fmt == "csv":
+            raw = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+        else:
+            raw = [json.loads(line) for line in data.decode("utf-8-sig").splitlines() if line.strip()]
+            if any(not isinstance(r, dict) for r in raw):
+                raise FileError(_("Each line must be one JSON object."))
+    except FileError:
+        raise
+    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
+        raise FileError(_("The file cannot be read: %(error)s") % {"error": e}) from e
+    except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
+        raise FileError(_("The file cannot be read as a workbook.")) from e
+    rows = []
+    for r in raw:
+        row = {HEADER[k.strip().lower()]: _text(v) for k, v in r.items() if k and k.strip().lower() in HEADER}
+        if any(row.values()):
+            rows.append(row)
+    if raw and not any("text" in r for r in rows):
+        raise FileError(_("No text column: name one of %(names)s.") % {"names": "、".join(COLUMNS["text"])})
+    if raw and not any("received_at" in r for r in rows):
+        raise FileError(
+            _("No time column: name one of %(names)s.") % {"names": "、".join(COLUMNS["received_at"])}
+        )
+    return rows
+
+
+def _moment(text: str) -> dt.datetime | None:
+    text = text.strip().replace("/", "-").replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日"):
+        try:
+            moment = dt.datetime.strptime(text, fmt)
+        except ValueError:
+            continue
+        return timezone.make_aware(moment)
+    try:
+        parsed = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+
+
+class TownNames:
+    """The town's names, loaded once per import (a handful of queries, not one per row)."""
+
+    def __init__(self, town: Town) -> None:
+        self.town = town
+        self.categories = {c.name: c for c in Category.objects.filter(town=town)}
+        cells = list(GridCell.objects.filter(town=town))
+        self.cells = {c.name: c for c in cells} | {c.code: c for c in cells}
+        self.cell_by_pk = {c.pk: c for c in cells}
+        self.index = CellIndex.build([(c.pk, c.boundary) for c in cells])
+        self.stations = {s.name: s for s in Station.objects.filter(town=town)}
+        departments = list(Department.objects.filter(town=town))
+        self.departments = {d.name: d for d in departments} | {
+            d.short_name: d for d in departments if d.short_name
+        }
+        self.deputies = {d.name: d for d in Deputy.objects.filter(town=town)}
+        self.cell_deputy: dict[int, int] = {}
+        for link in DeputyCell.objects.filter(town=town).order_by("-is_primary", "pk"):
+            self.cell_deputy.setdefault(link.cell_id, link.deputy_id)
+        self.channels = {v: v for v in Channel.values}
+        for lang in ("en", "zh-hans"):  # a ledger names a channel in either language
+            with translation.override(lang):
+                self.channels |= {str(label): v for v, label in Channel.choices}
+
+
+def _key(town: Town, row: dict[str, str]) -> str:
+    if row.get("ref"):
+        return f"import:{row['ref']}"[:64]
+    basis = "|".join(row.get(k, "") for k in ("received_at", "text", "cell", "place", "lat", "lng"))
+    return "import:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+
+
+def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str, Any], list[RowError]]:
+    """The demand's values from one row, or the row's errors."""
+    errors: list[RowError] = []
+
+    def bad(name: str, message: str) -> None:
+        errors.append(RowError(number, name, message))
+
+    values: dict[str, Any] = {}
+    received = _moment(row.get("received_at", ""))
+    if received is None:
+        bad("received_at", _("A date and time is required (e.g. 2024-03-05 09:30)."))
+    elif received > clock.now():
+        bad("received_at", _("The time is in the future."))
+    values["created_at"] = received
+    text = row.get("text", "")
+    if not text:
+        bad("text", _("The text of the demand is required."))
+    values["description"] = text
+    values["title"] = (row.get("title") or text)[:80]
+    channel = row.get("channel", "") or Channel.WALK_IN
+    if channel not in t.channels:
+        bad("channel", _("Unknown channel: %(value)s.") % {"value": channel})
+    values["channel"] = t.channels.get(channel, Channel.WALK_IN)
+    category = t.categories.get(row.get("category", ""))
+    if category is None:
+        bad("category", _("Unknown category: %(value)s.") % {"value": row.get("category", "")})
+    values["category"] = category
+    cell = station = None
+    if row.get("cell"):
+        cell = t.cells.get(row["cell"])
+        if cell is None:
+            bad("cell", _("Unknown grid cell: %(value)s.") % {"value": row["cell"]})
+    if row.get("place"):
+        station = t.stations.get(row["place"])
+        if station is not None:
+            cell = cell or station.cell
+        else:
+            cell = cell or next((c for name, c in t.cells.items() if name and name in row["place"]), None)
+            values["address"] = row["place"][:120]
+            if cell is None:
+                bad(
+                    "place",
+                    _("No cell or station of this town is named in: %(value)s.") % {"value": row["place"]},
+                )
+    if row.get("lat") or row.get("lng"):
+        try:
+            lat, lng = float(row.get("lat", "")), float(row.get("lng", ""))
+        except ValueError:
+            bad("lat", _("Coordinates must be two numbers (latitude, longitude)."))
+        else:
+            values.update(lat=lat, lng=lng)
+            if cell is None and (pk := t.index.locate(lat, lng)):
+                cell = t.cell_by_pk[pk]
+    values.update(cell=cell, station=station)
+    raw_status = row.get("status", "").strip().lower()
+    if raw_status:
+        status = STATUSES.get(raw_status, Status.RECORDED)
+        if raw_status not in STATUSES:
+            bad("status", _("Unknown status: %(value)s.") % {"value": row["status"]})
+    else:
+        status = Status.CLOSED if row.get("closed_at") else Status.RECORDED
+    values["status"] = status
+    department = None
+    if row.get("department"):
+        department = t.departments.get(row["department"])
+        if department is None:
+            bad("department", _("Unknown department: %(value)s.") % {"value": row["department"]})
+    values["department"] = department
+    deputy_id = None
+    if row.get("deputy"):
+        dep = t.deputies.get(row["deputy"])
+        if dep is None:
+            bad("deputy", _("Unknown deputy: %(value)s.") % {"value": row["deputy"]})
+        deputy_id = dep.pk if dep else None
+    elif cell is not None:
+        deputy_id = t.cell_deputy.get(cell.pk)
+    if status == Status.CLOSED:
+        closed = _moment(row.get("closed_at", ""))
+        if closed is None:
+            bad("closed_at", _("A closed item needs its closing time."))
+        elif received is not None and closed < received:
+            bad("closed_at", _("The closing time is before the time received."))
+        outcome = OUTCOMES.get(row.get("outcome", "").strip().lower())
+        if outcome is None:
+            bad("outcome", _("A closed item needs its outcome: resolved or explained."))
+        if deputy_id is None:
+            bad("deputy", _("A closed item needs the deputy who handled it (or a cell a deputy serves)."))
+        values.update(closed_at=closed, outcome=outcome or "")
+    values["deputy_id"] = deputy_id
+    return values, errors
+
+
+def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> None:
+    received: dt.datetime = values["created_at"]
+    department = values.pop("department")
+    status = values["status"]
+    closed: dt.datetime = values.get("closed_at") or received
+    with clock.at(received):
+        code = new_code(town)
+    demand = Demand.objects.create(
+        town=town,
+        code=code,
+        intake_key=key,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        **values,
+    )
+    note = _("Imported from an old ledger.")
+    DemandEvent.objects.create(
+        town=town, demand=demand, action=Event.RECORD, to_status=Status.RECORDED, note=note, at=received
+    )
+    if status == Status.CLOSED:
+        if department is not None and getattr(actor, "pk", None):
+            Assignment.objects.create(
+                town=town,
+                demand=demand,
+                department=department,
+                matter=demand.description[:200],
+                standard=_("as in the old ledger"),
+                due_at=closed,
+                assigned_by=actor,
+                assigned_at=received,
+                accepted_at=received,
+                completed_at=closed,
+            )
+        DemandEvent.objects.create(
+            town=town,
+            demand=demand,
+            action=Event.CLOSE,
+            from_status=Status.RECORDED,
+            to_status=status,
+            note=note,
+            at=closed,
+        )
+    elif status != Status.RECORDED:
+        kind = Event.DECLINE if status == Status.DECLINED else Event.TRANSFER
+        DemandEvent.objects.create(
+            town=town,
+            demand=demand,
+            action=kind,
+            from_status=Status.RECORDED,
+            to_status=status,
+            note=note,
+            at=received,
+        )
+
+
+def import_rows(
+    *,
+    town: Town,
+    rows: list[dict[str, str]],
+    actor: Any,
+    dry_run: bool = False,
+    progress: Callable[[int, Report], None] | None = None,
+) -> Report:
+    """Check and write the rows (see the module's steps). With ``dry_run`` everything is checked, nothing kept."""
+    t = TownNames(town)
+    report = Report(total=len(rows))
+    keys = [_key(town, r) for r in rows]
+    existing = set(Demand.objects.filter(town=town, intake_key__in=keys).values_list("intake_key", flat=True))
+    seen: set[str] = set()
+    numbered = list(enumerate(zip(rows, keys, strict=True), start=2))
+    # In chunks, each its own transaction, so that the progress written between them is seen by the page
+    # that polls it; a dry run rolls each chunk back.
+    for start in range(0, len(numbered), CHUNK):
+        with transaction.atomic():
+            for i, (row, key) in numbered[start : start + CHUNK]:
+                if key in existing or key in seen:
+                    report.skipped += 1
+                    continue
+                values, errors = check_row(t, row, i)
+                if errors:
+                    report.errors.extend(errors)
+                    continue
+                with transaction.atomic():
+                    _write(town, values, key, actor)
+                report.created += 1
+                seen.add(key)
+            if dry_run:
+                transaction.set_rollback(True)
+        if progress is not None:
+            progress(min(start + CHUNK, len(numbered)), report)
+    return report
+
+
+def default_actor(town: Town) -> Any:
+    """Who an import is recorded by when nobody is named: the first of the town who acts on insight."""
+    from lianxin.accounts.models import User
+    from lianxin.accounts.roles import Capability, roles_with
+
+    return (
+        User.objects.filter(town=town, is_active=True, role__in=roles_with(Capability.ACT_ON_INSIGHT))
+        .order_by("pk")
+        .first()
+    )

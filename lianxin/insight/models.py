@@ -1,0 +1,219 @@
+"""Early warnings (未诉先办) and what the presidium did with them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.clock import now
+from lianxin.core.models import TownOwned
+from lianxin.demands.models import Category
+from lianxin.territory.models import GridCell
+
+
+class WarningKind(models.TextChoices):
+    RECURRING = "recurring", _("recurring subject")
+    RISING = "rising", _("rising trend")
+
+
+class WarningStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    DISMISSED = "dismissed", _("dismissed")
+    PROACTIVE = "proactive", _("turned into a proactive item")
+    TOPIC = "topic", _("made a monthly topic")
+
+
+class WarningEventKind(models.TextChoices):
+    DETECT = "detect", _("detected")
+    REDETECT = "redetect", _("detected again")
+    DISMISS = "dismiss", _("dismiss")
+    MAKE_PROACTIVE = "make_proactive", _("turn into a proactive item")
+    MAKE_TOPIC = "make_topic", _("make a monthly topic")
+
+
+class EarlyWarning(TownOwned):
+    """A subject the worker found before anyone complained again: a cluster, or a cell above its baseline."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=WarningKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=WarningStatus.choices, default=WarningStatus.OPEN
+    )
+    # What the scan recognises again on a later day (a cell for a trend, the first demand for a cluster).
+    key = models.CharField(_("key"), max_length=80)
+    cell = models.ForeignKey(
+        GridCell,
+        verbose_name=_("grid cell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    title = models.CharField(_("subject"), max_length=120)
+    first_detected_at = models.DateTimeField(_("first detected"), default=now, db_index=True)
+    last_detected_at = models.DateTimeField(_("last detected"), default=now)
+    window_start = models.DateTimeField(_("window from"))
+    window_end = models.DateTimeField(_("window to"))
+    observed = models.PositiveIntegerField(_("demands in the window"), default=0)
+    expected = models.FloatField(_("expected from the baseline"), null=True, blank=True)
+    p_value = models.FloatField(_("p-value"), null=True, blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    demand_ids = models.JSONField(_("evidence demands"), default=list, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    topic_month = models.DateField(_("topic month"), null=True, blank=True)
+    tracked_item = models.ForeignKey(
+        "tracking.TrackedItem",
+        verbose_name=_("proactive item"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    acted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    acted_at = models.DateTimeField(_("acted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("early warning")
+        verbose_name_plural = _("early warnings")
+        ordering = ["-last_detected_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=WarningKind.values), name="warning_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=WarningStatus.values), name="warning_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status=WarningStatus.DISMISSED) | ~Q(reason=""),
+                name="warning_dismissed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=WarningStatus.TOPIC) | Q(topic_month__isnull=False),
+                name="warning_topic_has_month",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=WarningStatus.PROACTIVE) | Q(tracked_item__isnull=False),
+                name="warning_proactive_has_item",
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "status", "kind"], name="warning_town_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EarlyWarningEvent(TownOwned):
+    """Append-only: one row per detection and per decision on a warning."""
+
+    warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=WarningEventKind.choices)
+    from_status = models.CharField(_("from"), max_length=10, blank=True)
+    to_status = models.CharField(_("to"), max_length=10, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=now, db_index=True)
+
+    class Meta:
+        verbose_name = _("warning event")
+        verbose_name_plural = _("warning events")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=WarningEventKind.values), name="warning_event_kind_valid"
+            )
+        ]
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("importing")
+    DONE = "done", _("done")
+    FAILED = "failed", _("failed")
+
+
+class ImportJob(TownOwned):
+    """An old ledger uploaded by the presidium, imported by the worker; its progress is polled by the page."""
+
+    filename = models.CharField(_("file"), max_length=200)
+    fmt = models.CharField(_("format"), max_length=5)
+    # The uploaded bytes, kept with the job (a ledger is a sheet, not a photo or a PDF for core/uploads.py).
+    content = models.BinaryField(editable=False)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("rows done"), default=0)
+    created = models.PositiveIntegerField(_("imported"), default=0)
+    skipped = models.PositiveIntegerField(_("already there"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), default=now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ledger import")
+        verbose_name_plural = _("ledger imports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
+            models.CheckConstraint(condition=Q(fmt__in=["xlsx", "csv", "jsonl"]), name="import_format_valid"),
+        ]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.processed / self.total) if self.total else (100 if self.finished_at else 0)
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("being made")
+    DONE = "done", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class MonthlyReport(models.Model):
+    """A month's report of a town, or of a county (``town`` empty): a PDF and a workbook, kept."""
+
+    county = models.ForeignKey(
+        "core.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        "core.Town", verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    month = models.DateField(_("month"))  # its first day
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    pdf = models.BinaryField(editable=False, null=True)
+    xlsx = models.BinaryField(editable=False, null=True)
+    message = models.TextField(_("message"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("requested at"), default=now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("monthly report")
+        verbose_name_plural = _("monthly reports")
+        ordering = ["-month", "town", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_valid"),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
+        ]
+        indexes = [models.Index(fields=["county", "town", "month"], name="report_county_town_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m}"

@@ -1,0 +1,328 @@
+"""The insight pages: they parse the request, call a selector and render."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lianxin.accounts.decorators import capability_required
+from lianxin.accounts.roles import Capability
+from lianxin.core.workflow import TransitionError, workflow_of
+
+from . import detect, geo, importer, selectors, services
+from .forms import ImportForm, PeriodForm, ReportForm
+from .models import EarlyWarning, ImportJob, WarningStatus
+
+PER_PAGE = 30
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, selectors.Period | None]:
+    form = PeriodForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return form, None
+    if not form.is_bound:
+        form.is_valid()  # an unbound form has no cleaned data: the default period
+        form.cleaned_data = {}
+    return form, form.period()
+
+
+def _dashboard(request: HttpRequest, template: str) -> HttpResponse:
+    form, period = _period(request)
+    if period is None:
+        return render(request, template, {"form": form}, status=400)
+    user: Any = request.user
+    county = user.can(Capability.VIEW_COUNTY) or user.town_id is None
+    d = selectors.dashboard(user=request.user, period=period, county=county)
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "d": d,
+            "charts": selectors.chart_data(d),
+            "breakdowns": [
+                (name, heading, d.breakdowns[name])
+                for name, (_k, _l, heading) in selectors.BREAKDOWNS.items()
+            ],
+            "period_query": period.query,
+        },
+    )
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The office's dashboard: lists, rates, breakdowns, rankings and trends."""
+    return _dashboard(request, "insight/dashboard.html")
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def wall(request: HttpRequest) -> HttpResponse:
+    """The wall screen (大屏): the same figures, large, refreshing itself."""
+    return _dashboard(request, "insight/wall.html")
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def items(request: HttpRequest) -> HttpResponse:
+    """The demands behind one figure."""
+    figure = request.GET.get("figure", "received")
+    filters = {k: request.GET[k] for k in selectors.DIMENSIONS if request.GET.get(k)}
+    errors = []
+    if figure not in selectors.FIGURES:
+        errors.append(_("Unknown figure."))
+    for name, value in filters.items():
+        if name != "channel" and value != "none" and not value.isdigit():
+            errors.append(_("Not a valid choice: %(name)s.") % {"name": name})
+    period: selectors.Period | None = None
+    form = PeriodForm(request.GET)
+    if request.GET.get("start") or request.GET.get("end"):
+        if form.is_valid():
+            period = form.period()
+        else:
+            errors.extend(str(e) for e in form.errors.get("__all__", []))
+            errors.extend(_("Enter a valid date.") for name in ("start", "end") if name in form.errors)
+    if errors:
+        return render(request, "insight/items.html", {"errors": errors}, status=400)
+    rows = selectors.items(user=request.user, period=period, filters=filters, figure=figure)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "insight/items.html", {"page": page, "period": period, "figure": figure})
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def grid_map(request: HttpRequest) -> HttpResponse:
+    """The grid map: cells coloured by demand density or overdue items, markers, and the coverage gaps."""
+    form, period = _period(request)
+    metric = request.GET.get("metric", "density")
+    if period is None or metric not in ("density", "overdue"):
+        if period is not None:
+            form.add_error(None, _("Choose density or overdue items."))
+        return render(request, "insight/map.html", {"form": form}, status=400)
+    data = geo.map_data(user=request.user, period=period, metric=metric)
+    gaps = data.pop("gaps")
+    response = render(
+        request,
+        "insight/map.html",
+        {
+            "form": form,
+            "map": data,
+            "gaps": gaps,
+            "gap_rules": geo.GAP_RULES,
+            "contact_days": geo.contact_days(),
+            "metric": metric,
+            "period_query": period.query,
+        },
+    )
+    if data["tiles"]:  # a configured base layer: its servers may send images, nothing else
+        response._csp_update = {"img-src": data["tiles"]["origins"]}  # type: ignore[attr-defined]
+    return response
+
+
+# --- early warnings -------------------------------------------------------------------------------------
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in WarningStatus.values:
+        status = "open"
+    rows = selectors.warnings_for(user=request.user, status=status)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "insight/warnings.html", {"page": page, "status": status, "statuses": WarningStatus.choices}
+    )
+
+
+def _warning(request: HttpRequest, pk: int) -> EarlyWarning:
+    return get_object_or_404(selectors.warnings_for(user=request.user, status=None), pk=pk)
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_detail(
+    request: HttpRequest, pk: int, forms: dict[str, Any] | None = None, status: int = 200
+) -> HttpResponse:
+    warning = _warning(request, pk)
+    flow = workflow_of(EarlyWarning)
+    moves = flow.allowed(request.user, warning)
+    forms = forms or {}
+    actions = [
+        (m, forms.get(m.action) or m.form(prefix=m.action, warning=warning, user=request.user)) for m in moves
+    ]
+    return render(
+        request,
+        "insight/warning.html",
+        {
+            "w": warning,
+            "evidence": selectors.warning_evidence(user=request.user, warning=warning),
+            "events": warning.events.select_related("actor"),
+            "actions": actions,
+            "effect": selectors.topic_effect(warning=warning),
+            "parameters": detect.PARAMETERS,
+            "daily_bars": _bars(warning.evidence.get("daily", {})),
+            "bars_width": len(warning.evidence.get("daily", {})) * 28 + 8,
+        },
+        status=status,
+    )
+
+
+def _bars(daily: dict[str, int]) -> list[dict[str, Any]]:
+    """A plain SVG bar chart of the window's days, drawn by the template (no script)."""
+    if not daily:
+        return []
+    top = max(daily.values()) or 1
+    return [
+        {"day": day[5:], "n": n, "x": i * 28 + 4, "h": round(100 * n / top), "y": 110 - round(100 * n / top)}
+        for i, (day, n) in enumerate(sorted(daily.items()))
+    ]
+
+
+@require_POST
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Make one move of the warning's table with the move's form and service."""
+    warning = _warning(request, pk)
+    flow = workflow_of(EarlyWarning)
+    move = flow.moves.get(action)
+    if move is None:
+        raise Http404
+    if not request.user.has_perm(flow.permission(action), warning):
+        raise PermissionDenied
+    form = move.form(request.POST, prefix=action, warning=warning, user=request.user)
+    if not form.is_valid():
+        return warning_detail(request, pk, forms={action: form}, status=400)
+    try:
+        move.service(warning=warning, actor=request.user, **form.cleaned_data)
+    except TransitionError as e:
+        messages.error(request, " ".join(e.messages))
+        return redirect("insight:warning", pk=pk)
+    except ValidationError as e:
+        for field, errs in e.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+        return warning_detail(request, pk, forms={action: form}, status=400)
+    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
+    return redirect("insight:warning", pk=pk)
+
+
+# --- importing old ledgers ------------------------------------------------------------------------------
+@capability_required(Capability.ACT_ON_INSIGHT)
+def imports(request: HttpRequest) -> HttpResponse:
+    """The presidium uploads an old ledger; the worker imports it while the page shows the progress."""
+    user: Any = request.user
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid() and user.town_id:
+            upload = form.cleaned_data["file"]
+            job = services.import_job_start(
+                town=user.town,
+                actor=user,
+                filename=upload.name,
+                content=upload.read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            return redirect("insight:import", pk=job.pk)
+        if not user.town_id:
+            form.add_error(None, _("Only a town's staff import its ledgers."))
+        status = 400
+    else:
+        status = 200
+    jobs = ImportJob.objects.restrict(user).defer("content")[:10]
+    return render(
+        request,
+        "insight/imports.html",
+        {"form": form, "jobs": jobs, "columns": importer.COLUMNS},
+        status=status,
+    )
+
+
+def _job(request: HttpRequest, pk: int) -> ImportJob:
+    return get_object_or_404(ImportJob.objects.restrict(request.user).defer("content"), pk=pk)
+
+
+@capability_required(Capability.ACT_ON_INSIGHT)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insight/import.html", {"job": _job(request, pk)})
+
+
+@capability_required(Capability.ACT_ON_INSIGHT)
+def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    job = _job(request, pk)
+    return JsonResponse(
+        {
+            "status": job.status,
+            "label": str(job.get_status_display()),
+            "total": job.total,
+            "processed": job.processed,
+            "percent": job.percent,
+            "finished": job.finished_at is not None,
+        }
+    )
+
+
+# --- monthly reports ------------------------------------------------------------------------------------
+@capability_required(Capability.VIEW_INSIGHT)
+def reports(request: HttpRequest) -> HttpResponse:
+    """The kept reports, and a form to have the worker make one (of the town, or of the county)."""
+    user: Any = request.user
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if user.town_id:
+                county, town = user.town.county, user.town
+            elif user.can(Capability.VIEW_COUNTY) and user.county_id:
+                county, town = user.county, None
+            else:
+                raise PermissionDenied
+            report = services.report_request(
+                county=county, town=town, month=form.cleaned_data["month"], actor=user
+            )
+            return redirect("insight:report", pk=report.pk)
+        status = 400
+    rows = selectors.reports_for(user=user)[:24]
+    return render(request, "insight/reports.html", {"form": form, "reports": rows}, status=status)
+
+
+def _report(request: HttpRequest, pk: int) -> Any:
+    return get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "insight/report_page.html", {"report": _report(request, pk)})
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
+    r = _report(request, pk)
+    return JsonResponse(
+        {
+            "status": r.status,
+            "label": str(r.get_status_display()),
+            "total": 100,
+            "processed": r.progress,
+            "percent": r.progress,
+            "finished": r.finished_at is not None,
+        }
+    )
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    r = _report(request, pk)
+    field = {"pdf": "pdf", "xlsx": "xlsx"}.get(fmt)
+    data = type(r).objects.filter(pk=r.pk).values_list(field, flat=True).first() if field else None
+    if not data:
+        raise Http404
+    place = r.town.name if r.town else r.county.name
+    name = f"{place}-{r.month:%Y-%m}.{fmt}"
+    types = {
+        "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    }
+    response = HttpResponse(bytes(data), content_type=types[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response

@@ -1,0 +1,180 @@
+"""Importing old ledgers: the three formats, row-by-row errors, dry run, idempotence, no notifications."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from lianxin.demands.models import Assignment, Demand, DemandEvent
+from lianxin.insight import importer, selectors
+from lianxin.notify.models import OutboxMessage
+
+from ..factories import DeputyCellFactory, StationFactory
+from ..loop import Loop
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def ledger():
+    loop = Loop.build()
+    StationFactory(town=loop.town, name="东关党群服务中心", cell=loop.cell)
+    DeputyCellFactory(town=loop.town, cell=loop.cell)
+    rows = [
+        {  # closed, with its department: a demand, an assignment and two events at the ledger's times
+            "编号": "2023-001", "收到时间": "2023-03-05 09:30", "渠道": "12345 hotline", "内容": "村口路灯不亮",
+            "类别": loop.category.name, "网格": loop.cell.name, "状态": "已办结", "承办部门": loop.department.name,
+            "办结时间": "2023-03-08 17:00", "办理结果": "已解决",
+        },
+        {  # open, placed by a station's name
+            "编号": "2023-002", "收到时间": "2023/04/01", "内容": "垃圾清运不及时", "类别": loop.category.name,
+            "地点": "东关党群服务中心",
+        },
+        {  # bad: unknown category, no time
+            "编号": "2023-003", "收到时间": "", "内容": "噪音", "类别": "没有这个类别",
+        },
+        {  # bad: closed without outcome, closing before receiving
+            "编号": "2023-004", "收到时间": "2023-05-01 10:00", "内容": "井盖缺失", "类别": loop.category.name,
+            "网格": loop.cell.name, "状态": "closed", "办结时间": "2023-04-01 10:00",
+        },
+    ]  # fmt: skip
+    return loop, rows
+
+
+def as_csv(rows):
+    headers = sorted({k for r in rows for k in r})
+    out = io.StringIO()
+    w = csv.DictWriter(out, headers)
+    w.writeheader()
+    w.writerows(rows)
+    return out.getvalue().encode("utf-8-sig")
+
+
+def as_xlsx(rows):
+    headers = sorted({k for r in rows for k in r})
+    wb = Workbook()
+    ws = wb.active
+    ws.append(headers)
+    for r in rows:
+        ws.append([r.get(h, "") for h in headers])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def as_jsonl(rows):
+    return "\n".join(json.dumps(r, ensure_ascii=False) for r in rows).encode()
+
+
+@pytest.mark.parametrize("fmt, encode", [("csv", as_csv), ("xlsx", as_xlsx), ("jsonl", as_jsonl)])
+def test_each_format_imports_history_with_a_row_by_row_report(ledger, fmt, encode):
+    loop, rows = ledger
+    report = importer.import_rows(
+        town=loop.town, rows=importer.read_rows(encode(rows), fmt), actor=loop.presidium
+    )
+    assert (report.total, report.created, report.skipped) == (4, 2, 0)
+    assert {(e.row, e.field) for e in report.errors} == {
+        (4, "received_at"),
+        (4, "category"),
+        (5, "outcome"),
+        (5, "closed_at"),
+    }
+    closed = Demand.objects.get(intake_key="import:2023-001")
+    assert (closed.status, closed.outcome, closed.channel, closed.cell) == (
+        "closed",
+        "resolved",
+        "hotline",
+        loop.cell,
+    )
+    assert f"{closed.created_at:%Y}" == "2023" and closed.code
+    a = Assignment.objects.get(demand=closed)
+    assert (a.department, a.completed_at) == (loop.department, closed.closed_at)
+    assert list(DemandEvent.objects.filter(demand=closed).values_list("action", flat=True)) == [
+        "record",
+        "close",
+    ]
+    opened = Demand.objects.get(intake_key="import:2023-002")
+    assert (opened.status, opened.cell.pk) == ("recorded", loop.cell.pk)
+    assert not OutboxMessage.objects.exists()  # history: nobody is told
+
+
+def test_reimport_adds_nothing_and_dry_run_writes_nothing(ledger, tmp_path):
+    loop, rows = ledger
+    path = tmp_path / "ledger.csv"
+    path.write_bytes(as_csv(rows))
+    out = io.StringIO()
+    with pytest.raises(SystemExit):
+        call_command("import_demands", str(path), "--town", loop.town.code, "--dry-run", stdout=out)
+    assert "would import 2" in out.getvalue() and "row 4: category" in out.getvalue()
+    assert not Demand.objects.filter(intake_key__startswith="import:").exists()
+    with pytest.raises(SystemExit):
+        call_command("import_demands", str(path), "--town", loop.town.code, stdout=io.StringIO())
+    assert Demand.objects.filter(intake_key__startswith="import:").count() == 2
+    good = tmp_path / "good.csv"
+    good.write_bytes(as_csv(rows[:2]))
+    out = io.StringIO()
+    call_command("import_demands", str(good), "--town", loop.town.code, stdout=out)
+    assert "imported 0, 2 already there" in out.getvalue()
+    assert Demand.objects.filter(intake_key__startswith="import:").count() == 2
+
+
+def test_imported_history_counts_in_the_dashboard(ledger):
+    loop, rows = ledger
+    importer.import_rows(
+        town=loop.town, rows=importer.read_rows(as_jsonl(rows[:1]), "jsonl"), actor=loop.presidium
+    )
+    import datetime as dt
+
+    d = selectors.dashboard(
+        user=loop.presidium, period=selectors.Period(dt.date(2023, 3, 1), dt.date(2023, 4, 1))
+    )
+    assert (d.rates.received, d.rates.completed, d.rates.resolved, d.rates.on_time) == (1, 1, 1, 1)
+
+
+def test_a_file_that_cannot_be_read_is_refused_whole(ledger):
+    with pytest.raises(importer.FileError):
+        importer.read_rows(b"not a workbook", "xlsx")
+    with pytest.raises(importer.FileError):
+        importer.format_of("ledger.doc")
+    with pytest.raises(importer.FileError, match="text"):
+        importer.read_rows(b"foo,bar\n1,2\n", "csv")
+
+
+def test_the_upload_page_imports_through_the_worker_with_progress(
+    client, ledger, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from lianxin.insight.models import ImportJob
+
+    loop, rows = ledger
+    client.force_login(loop.presidium)
+    assert client.get(reverse("insight:imports")).status_code == 200
+    bad = client.post(reverse("insight:imports"), {"file": SimpleUploadedFile("ledger.doc", b"x")})
+    assert bad.status_code == 400 and ".xlsx" in bad.content.decode()
+    upload = SimpleUploadedFile("台账.xlsx", as_xlsx(rows))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("insight:imports"), {"file": upload})
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("insight:import", args=[job.pk])
+    progress = client.get(reverse("insight:import_progress", args=[job.pk])).json()
+    assert progress == {
+        "status": "done",
+        "label": progress["label"],
+        "total": 4,
+        "processed": 4,
+        "percent": 100,
+        "finished": True,
+    }
+    page = client.get(reverse("insight:import", args=[job.pk])).content.decode()
+    assert 'data-table="errors"' in page and "没有这个类别" in page
+    assert Demand.objects.filter(intake_key__startswith="import:").count() == 2
+    # a deputy may not import, and another town's presidium does not see the job
+    client.force_login(loop.deputy)
+    assert client.get(reverse("insight:imports")).status_code == 403

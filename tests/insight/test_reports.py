@@ -1,0 +1,64 @@
+"""The monthly report: made by the worker with progress, kept, downloadable; the PDF holds Chinese text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from lianxin.accounts.roles import Role
+from lianxin.insight import services
+from lianxin.insight.models import MonthlyReport
+
+from ..factories import UserFactory
+from .factories import NOW, rates_dataset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_report_is_made_by_the_worker_kept_and_downloadable(client, django_capture_on_commit_callbacks):
+    loop, _want = rates_dataset()
+    client.force_login(loop.presidium)
+    assert client.post(reverse("insight:reports"), {"month": "2026/13"}).status_code == 400
+    with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("insight:reports"), {"month": "2026-11"})
+    report = MonthlyReport.objects.get()
+    assert response["Location"] == reverse("insight:report", args=[report.pk])
+    progress = client.get(reverse("insight:report_progress", args=[report.pk])).json()
+    assert (progress["status"], progress["percent"], progress["finished"]) == ("done", 100, True)
+
+    pdf = client.get(reverse("insight:report_file", args=[report.pk, "pdf"]))
+    assert pdf["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    # Chinese is embedded and extractable: the town, the title, a rate's name, a category
+    for words in (loop.town.name, "月报", "响应率", "按时办结率", loop.category.name):
+        assert words in text, words
+    assert "60.0%" in text and "33.3%" in text
+
+    xlsx = client.get(reverse("insight:report_file", args=[report.pk, "xlsx"]))
+    wb = load_workbook(io.BytesIO(xlsx.content))
+    rates = {row[0]: row[1:4] for row in wb.worksheets[0].iter_rows(min_row=4, max_row=7, values_only=True)}
+    assert rates["响应率"] == (60.0, 3, 5) and rates["满意率"] == (66.7, 2, 3)
+
+    # another town's presidium finds nothing; a county viewer of the county reads the town's report
+    client.force_login(UserFactory(role=Role.PRESIDIUM))
+    assert client.get(reverse("insight:report_file", args=[report.pk, "pdf"])).status_code == 404
+    client.force_login(UserFactory(role=Role.COUNTY_VIEWER, county=loop.town.county, town=None))
+    assert client.get(reverse("insight:report", args=[report.pk])).status_code == 200
+
+
+def test_the_monthly_schedule_queues_last_month_once(django_capture_on_commit_callbacks):
+    loop, _want = rates_dataset()
+    at = dt.datetime(2026, 12, 1, 7, tzinfo=dt.UTC)
+    made = services.reports_monthly(at=at)  # callbacks not run: only queued
+    assert made == 2  # the town and its county
+    assert set(MonthlyReport.objects.values_list("month", "town")) == {
+        (dt.date(2026, 11, 1), loop.town.pk),
+        (dt.date(2026, 11, 1), None),
+    }
+    assert services.reports_monthly(at=at) == 0

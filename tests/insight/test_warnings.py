@@ -1,0 +1,217 @@
+"""Early warning: a generated rising trend and a recurring cluster are found, flat data of the same volume
+raises nothing; evidence, dismissal with a reason, the monthly topic, the API and the command."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from lianxin.accounts.roles import Role
+from lianxin.insight import detect, services
+from lianxin.insight.models import EarlyWarning, WarningKind, WarningStatus
+
+from ..factories import CategoryFactory, DemandFactory, GridCellFactory, TownFactory, UserFactory, square
+from .factories import local
+
+pytestmark = pytest.mark.django_db
+
+AT = local(11, 21, 0)  # the scan of 20 November, as of its end
+SUBJECTS = [
+    "路灯不亮", "垃圾清运不及时", "道路坑洼积水", "噪音扰民", "自来水停水", "养老补贴申请", "学校门口拥堵",
+    "农田灌溉机井损坏", "集市摊位乱摆", "物业收费纠纷", "医保报销咨询", "污水直排河道", "电梯故障", "宅基地纠纷",
+    "公交站牌缺失", "广场舞场地", "野狗伤人", "违章建筑", "燃气管道老化", "快递点设置", "排水沟堵塞",
+    "健身器材损坏", "树木遮挡视线", "小区停车难",
+]  # fmt: skip
+
+
+@pytest.fixture
+def town():
+    town = TownFactory()
+    town.cells = [  # type: ignore[attr-defined]
+        GridCellFactory(town=town, boundary=square(35.26, 113.66)),
+        GridCellFactory(town=town, boundary=square(35.26, 113.67)),  # touches the first
+        GridCellFactory(town=town, boundary=square(35.40, 113.90)),  # far away
+    ]
+    town.categories = [CategoryFactory(town=town) for _ in range(6)]  # type: ignore[attr-defined]
+    return town
+
+
+def demand(town, cell, when, i, **kw):
+    return DemandFactory(
+        town=town,
+        cell=cell,
+        category=town.categories[i % len(town.categories)],
+        title=SUBJECTS[i % len(SUBJECTS)],
+        description=SUBJECTS[i % len(SUBJECTS)],
+        created_at=when,
+        **kw,
+    )
+
+
+def rising_history(town):
+    """Cell 0: 14 demands in the 56 baseline days (one every four days), then 8 in the last 7 days."""
+    cell = town.cells[0]
+    for i in range(14):
+        demand(town, cell, AT - dt.timedelta(days=62 - 4 * i, hours=3), i)
+    for i in range(8):
+        demand(town, cell, AT - dt.timedelta(days=6 - i % 7, hours=5 + i), 14 + i)
+
+
+def flat_history(town):
+    """The same 22 demands in cell 0, spread evenly over the same 63 days."""
+    cell = town.cells[0]
+    for i in range(22):
+        demand(town, cell, AT - dt.timedelta(days=62 - 63 * i / 22, hours=3), i)
+
+
+def test_the_poisson_test_as_stated():
+    assert detect.poisson_upper_tail(0, 2.0) == 1.0
+    assert detect.poisson_upper_tail(1, 2.0) == pytest.approx(1 - 2.718281828**-2.0)
+    t = detect.rising(8, 14)  # λ = 14 / 56 × 7 = 1.75
+    assert t.expected == 1.75 and t.p_value < 0.001 and t.rising
+    assert not detect.rising(7, 56).rising  # as many as usual
+    assert not detect.rising(2, 0).rising  # below the minimum count
+
+
+def test_a_generated_rising_trend_is_detected_with_its_evidence(town):
+    rising_history(town)
+    assert services.warnings_scan(at=AT) == {"created": 1, "updated": 0, "kept": 0}
+    [w] = EarlyWarning.objects.all()
+    assert (w.kind, w.cell, w.observed, w.expected) == (WarningKind.RISING, town.cells[0], 8, 1.75)
+    assert w.p_value < detect.TREND_ALPHA
+    assert len(w.demand_ids) == 8 and w.evidence["baseline_count"] == 14
+    assert sum(w.evidence["daily"].values()) == 8
+    assert w.events.get().action == "detect"
+    # a later scan finds the same episode: no second warning
+    assert services.warnings_scan(at=AT + dt.timedelta(hours=6))["created"] == 0
+    assert EarlyWarning.objects.count() == 1
+
+
+def test_no_warning_on_flat_data_of_the_same_volume(town):
+    flat_history(town)
+    assert services.warnings_scan(at=AT) == {"created": 0, "updated": 0, "kept": 0}
+
+
+def test_a_recurring_cluster_in_neighbouring_cells_is_detected(town):
+    flat_history(town)
+    a, b, far = town.cells
+    cat = town.categories[0]
+    texts = [
+        "村东头路灯不亮，晚上看不见路",
+        "村东头的路灯坏了不亮，晚上看不见",
+        "路灯不亮，晚上看不见路很危险",
+    ]
+    made = [
+        DemandFactory(
+            town=town, cell=cell, category=cat, title=t, description=t, created_at=AT - dt.timedelta(days=d)
+        )
+        for cell, t, d in [(a, texts[0], 9), (b, texts[1], 5), (a, texts[2], 2)]
+    ]
+    DemandFactory(
+        town=town,
+        cell=far,
+        category=cat,
+        title=texts[0],
+        description=texts[0],
+        created_at=AT - dt.timedelta(days=3),
+    )
+    services.warnings_scan(at=AT)
+    [w] = EarlyWarning.objects.filter(evidence__method="text")
+    assert w.kind == WarningKind.RECURRING
+    assert w.demand_ids == sorted(d.pk for d in made)  # the far cell's twin is not a neighbour
+    assert "路灯" in w.evidence["tokens"]
+
+
+def test_dismiss_with_a_reason_and_the_scan_keeps_it_dismissed(client, town):
+    rising_history(town)
+    services.warnings_scan(at=AT)
+    w = EarlyWarning.objects.get()
+    presidium = UserFactory(role=Role.PRESIDIUM, town=town)
+    client.force_login(presidium)
+    url = reverse("insight:warning_act", args=[w.pk, "dismiss"])
+    response = client.post(url, {"dismiss-reason": ""})
+    assert response.status_code == 400
+    assert client.post(url, {"dismiss-reason": "集中整治已安排"}).status_code == 302
+    w.refresh_from_db()
+    assert (w.status, w.reason) == (WarningStatus.DISMISSED, "集中整治已安排")
+    assert services.warnings_scan(at=AT + dt.timedelta(hours=6)) == {"created": 0, "updated": 0, "kept": 1}
+    # a county viewer reads it but may not decide
+    viewer = UserFactory(role=Role.COUNTY_VIEWER, county=town.county, town=None)
+    client.force_login(viewer)
+    assert client.get(reverse("insight:warning", args=[w.pk])).status_code == 200
+    assert client.post(reverse("insight:warning_act", args=[w.pk, "make_topic"]), {}).status_code == 403
+
+
+def test_a_monthly_topic_shows_the_volume_before_and_after(client, town):
+    rising_history(town)
+    services.warnings_scan(at=AT)
+    w = EarlyWarning.objects.get()
+    presidium = UserFactory(role=Role.PRESIDIUM, town=town)
+    client.force_login(presidium)
+    response = client.post(
+        reverse("insight:warning_act", args=[w.pk, "make_topic"]), {"make_topic-month": "2026-11-05"}
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("insight:warning", args=[w.pk]))
+    effect = page.context["effect"]
+    # cell 0, any category: the baseline's demands fall 62, 58, … 10 days before 21 November; those of
+    # 19 September to 29 October (11) are before November, those of 2, 6 and 10 November and the 8 of the
+    # window (11) are in it
+    assert (effect["before"], effect["after"]) == (11, 11)
+    assert "data-effect" in page.content.decode()
+
+
+def test_api_lists_warnings_with_their_evidence_ids(client, town, outsider):
+    rising_history(town)
+    services.warnings_scan(at=AT)
+    w = EarlyWarning.objects.get()
+    client.force_login(UserFactory(role=Role.PRESIDIUM, town=town))
+    body = client.get("/api/v1/warnings/").json()
+    [row] = body["results"]
+    assert row["id"] == w.pk and row["kind"] == "rising" and row["cell"] == town.cells[0].name
+    assert row["evidence_ids"] == w.demand_ids and row["first_detected_at"]
+    client.force_login(outsider)
+    assert client.get("/api/v1/warnings/").json()["results"] == []
+    client.logout()
+    assert client.get("/api/v1/warnings/").status_code in (401, 403)
+
+
+def test_the_command_scans_a_given_day(town):
+    rising_history(town)
+    out = io.StringIO()
+    call_command("warnings_scan", "--at", "2026-11-20", stdout=out)
+    assert "1 new" in out.getvalue()
+    with pytest.raises(Exception, match="not a date"):
+        call_command("warnings_scan", "--at", "20-11-2026")
+
+
+def test_one_action_turns_a_warning_into_a_tracked_proactive_item(client, town):
+    from lianxin.tracking.models import TrackedItem
+
+    from ..factories import DepartmentFactory
+
+    rising_history(town)
+    services.warnings_scan(at=AT)
+    w = EarlyWarning.objects.get()
+    dept = DepartmentFactory(town=town)
+    client.force_login(UserFactory(role=Role.PRESIDIUM, town=town))
+    url = reverse("insight:warning_act", args=[w.pk, "make_proactive"])
+    form = {
+        "make_proactive-title": "路灯集中检修",
+        "make_proactive-plan": "一周内排查全村路灯",
+        "make_proactive-department": dept.pk,
+        "make_proactive-due_at": "2020-01-01T10:00",
+    }
+    assert client.post(url, form).status_code == 400  # a deadline in the past: said, input kept
+    form["make_proactive-due_at"] = "2099-01-01T10:00"
+    assert client.post(url, form).status_code == 302
+    w.refresh_from_db()
+    item = TrackedItem.objects.get()
+    assert (w.status, w.tracked_item) == (WarningStatus.PROACTIVE, item)
+    assert (item.origin, item.source, item.department, item.light) == ("early_warning", w, dept, "green")
+    page = client.get(reverse("insight:warning", args=[w.pk]))
+    assert "路灯集中检修" in page.content.decode()
