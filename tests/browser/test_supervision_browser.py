@@ -111,7 +111,7 @@ def test_an_inquiry_session_with_a_commitment_at_phone_size(browser: Browser, wa
     office.get_by_role("link", name="安排机关进站活动").click()
     office.get_by_label("类型").select_option("inquiry")
     office.get_by_label("标题").fill("住建办进站接受问政")
-    office.get_by_label("计划日期").fill("2026-04-10")
+    office.get_by_label("计划时间").fill("2026-04-10")
     office.get_by_label(str(loop.department)).check()
     office.get_by_role("button", name="保存").click()
     session_url = office.url
