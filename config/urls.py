@@ -18,6 +18,7 @@ urlpatterns = [
     path("notifications/", include("lianxin.notify.urls")),
     path("", include("lianxin.api.urls")),
     path("board/redact/", include("lianxin.board.urls")),
+    path("disputes/", include("lianxin.disputes.urls")),
     path("", include("lianxin.portal.urls")),
 ]
 # No /media/ route, not even in the demo: a demand's files go out through demands:attachment, in scope.
