@@ -16,6 +16,7 @@ urlpatterns = [
     path("people/", include("lianxin.people.urls")),
     path("demands/", include("lianxin.demands.urls")),
     path("notifications/", include("lianxin.notify.urls")),
+    path("tracking/", include("lianxin.tracking.urls")),
     path("", include("lianxin.api.urls")),
     path("board/redact/", include("lianxin.board.urls")),
     path("disputes/", include("lianxin.disputes.urls")),

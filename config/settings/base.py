@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "lianxin.api",
     "lianxin.portal",
     "lianxin.board",
+    "lianxin.tracking",
     "lianxin.disputes",
     "lianxin.demo",
 ]

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackingConfig(AppConfig):
+    name = "lianxin.tracking"
+    label = "tracking"
+    verbose_name = _("Tracked items (督办)")
+
+    def ready(self) -> None:
+        from lianxin.core.integrity import same_town
+
+        from . import models as m
+
+        same_town(m.TrackedItem, "department", "owner", "supervisor")
+        same_town(m.TrackedItemEvent, "item")
+
+        # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
+        from . import notices, scopes, workflow  # noqa: F401

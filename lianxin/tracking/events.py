@@ -1,0 +1,16 @@
+"""Every kind of event a tracked item's timeline holds (the database refuses any other value)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TrackingEvent(models.TextChoices):
+    OPEN = "open", _("opened")
+    PROGRESS = "progress", _("progress reported")
+    REPORT = "report", _("reported done")
+    ACCEPT = "accept", _("accepted")
+    RETURN = "return", _("returned for more work")
+    EXTEND = "extend", _("deadline changed")
+    CANCEL = "cancel", _("cancelled")
+    YELLOW = "yellow", _("due soon (reminder)")
+    RED = "red", _("overdue (escalated)")
