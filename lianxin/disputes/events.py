@@ -32,6 +32,7 @@ class HearingEvent(models.TextChoices):
     PROPOSE = "propose", _("hearing proposed")
     HOLD = "hold", _("record the hearing")
     DISMISS = "dismiss", _("dismiss the proposal")
+    ADD_TASK = "add_task", _("add a follow-up task")
 
 
 KINDS = (Event, HearingEvent)

@@ -11,7 +11,7 @@ from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.demands.models import Category
-from lianxin.people.models import Deputy
+from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station, StationKind
 
 from .models import Kind, Party, ReferredTo, RiskRule, Session, Source
@@ -224,6 +224,20 @@ class HoldForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["deputies"].queryset = Deputy.objects.filter(town_id=self.obj.town_id)  # type: ignore[attr-defined]
+
+
+class TaskForm(ActionForm):
+    title = forms.CharField(label=_("What is to be done"), max_length=200)
+    department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
+    due_at = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
+    supervisor = forms.ModelChoiceField(label=_("Supervising deputy"), queryset=Deputy.objects.none(), required=False)
+    details = _text(_("Details"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        town = self.obj.town_id
+        self.fields["department"].queryset = Department.objects.filter(town_id=town, active=True)  # type: ignore[attr-defined]
+        self.fields["supervisor"].queryset = Deputy.objects.filter(town_id=town)  # type: ignore[attr-defined]
 
 
 def action_form(flow: Any, action: str, *, obj: Any, user: Any, data: Any = None) -> ActionForm:

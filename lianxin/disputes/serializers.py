@@ -125,3 +125,11 @@ class HoldIn(serializers.Serializer[Any]):
     participants = serializers.CharField()
     positions = serializers.CharField()
     conclusion = serializers.CharField()
+
+
+class TaskIn(serializers.Serializer[Any]):
+    title = serializers.CharField(max_length=200)
+    department = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+    supervisor = serializers.IntegerField(required=False)
+    details = serializers.CharField(required=False, allow_blank=True)

@@ -20,8 +20,9 @@ from lianxin.core.models import Town
 from lianxin.core.workflow import Workflow, workflow_of
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Channel, Demand
-from lianxin.people.models import Deputy
+from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
+from lianxin.tracking.services import tracked_item_open
 
 from . import risk as risk_rule
 from .events import Event, HearingEvent
@@ -515,6 +516,39 @@ def hearing_hold(
         positions=positions.strip(),
         conclusion=conclusion.strip(),
     )
+
+
+@transaction.atomic
+def hearing_add_task(
+    *,
+    hearing: Hearing,
+    actor: Any,
+    title: str,
+    due_at: dt.datetime,
+    department: Department | None = None,
+    supervisor: Deputy | None = None,
+    details: str = "",
+) -> Any:
+    """A follow-up task the hearing's conclusion creates: a tracked item (``lianxin.tracking``) with its
+    owner and deadline, under the same supervision lights as assignments."""
+    flow = _hearing_flow()
+    flow.check(actor, HearingEvent.ADD_TASK, hearing)
+    for place in (department, supervisor):
+        if place is not None and place.town_id != hearing.town_id:
+            raise ValidationError(_("Choose a department and a deputy of this town."))
+    item = tracked_item_open(
+        town=hearing.town,
+        origin="hearing",
+        title=title,
+        due_at=due_at,
+        actor=actor,
+        department=department,
+        supervisor=supervisor,
+        details=details,
+        source=hearing,
+    )
+    flow.step(hearing, HearingEvent.ADD_TASK, actor, note=item.title, data={"item": item.pk})
+    return item
 
 
 @transaction.atomic

@@ -155,7 +155,7 @@ def _render(
         "timeline": selectors.timeline(obj),
     }
     if isinstance(obj, Hearing):
-        context.update(hearing=obj, tracked=_tracked(obj))
+        context.update(hearing=obj)
         return render(request, "disputes/hearing.html", context, status=status)
     context.update(
         dispute=obj,
@@ -166,10 +166,6 @@ def _render(
         hearings=selectors.hearings_for(user).filter(dispute=obj),
     )
     return render(request, "disputes/detail.html", context, status=status)
-
-
-def _tracked(hearing: Hearing) -> list[Any]:
-    return []
 
 
 @login_required

@@ -5,7 +5,8 @@ registered ──accept──▶ accepted ──start──▶ mediating ──a
                                               └─fail──▶ failed ──refer──▶ referred ────────┘
 
 Steps on any open dispute: reassess the risk, flag or remove a petition risk, raise a demand.
-A hearing: proposed ──hold──▶ held, or proposed ──dismiss──▶ dismissed.
+A hearing: proposed ──hold──▶ held, or proposed ──dismiss──▶ dismissed; a held hearing adds follow-up
+tasks (tracked items of ``lianxin.tracking``, with owner, deadline and lights).
 Imported by the app's ``ready()``: the tables register each move's permission (``disputes.<action>``).
 """
 
@@ -75,6 +76,8 @@ HEARINGS = Workflow(
              f.HoldForm, s.HoldIn, _("record the hearing"), _("Hearing held")),
         Move(H.DISMISS, (Hearing.Status.PROPOSED,), Hearing.Status.DISMISSED, p.is_presidium,
              services.hearing_dismiss, f.ReasonForm, s.ReasonIn, _("dismiss the proposal"), _("No hearing needed")),
+        Move(H.ADD_TASK, (Hearing.Status.HELD,), None, p.is_presidium, services.hearing_add_task,
+             f.TaskForm, s.TaskIn, _("add a follow-up task"), _("Follow-up task assigned")),
     ],
     steps=[Step(H.PROPOSE, _("Hearing proposed"))],
 )

@@ -3,6 +3,7 @@ state; read from the move tables so a new move fails here until it is listed."""
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
 from typing import Any
 
@@ -184,7 +185,38 @@ def _hold_or_dismiss(action: str, hearing: Hearing, actor: Any, ledger: Any) -> 
 
 
 def test_every_hearing_move_is_covered():
-    assert set(HEARING_CASES) == set(HEARINGS.moves)
+    assert set(HEARING_CASES) | {"add_task"} == set(HEARINGS.moves)
+
+
+def test_a_held_hearing_creates_follow_up_tasks_tracked_with_owner_deadline_and_light(ledger, client):
+    from lianxin.tracking.models import TrackedItem
+
+    from ..factories import DepartmentFactory
+
+    department = DepartmentFactory(town=ledger.town, name="自然资源所")
+    hearing = _hearing(ledger)
+    due = hearing.proposed_at + dt.timedelta(days=20)
+
+    def add(actor: Any) -> Any:
+        return services.hearing_add_task(
+            hearing=hearing, actor=actor, title="重新勘测宅基地边界", due_at=due, department=department,
+            supervisor=ledger.deputy,
+        )  # fmt: skip
+
+    with pytest.raises(TransitionError):  # not before the hearing is held
+        add(ledger.presidium)
+    _hold_or_dismiss("hold", hearing, ledger.presidium, ledger)
+    hearing.refresh_from_db()
+    for name in PERSONAS:
+        if name != "presidium":
+            with pytest.raises(PermissionDenied):
+                add(getattr(ledger, name))
+    item = add(ledger.presidium)
+    assert isinstance(item, TrackedItem) and item.source == hearing and item.origin == "hearing"
+    assert (item.department, item.due_at, item.light, item.supervisor) == (department, due, "green", ledger.deputy)
+    assert hearing.events.last().action == "add_task"
+    client.force_login(ledger.presidium)
+    assert "重新勘测宅基地边界" in client.get(f"/disputes/hearings/{hearing.pk}/").content.decode()
 
 
 @pytest.mark.parametrize("action", sorted(HEARING_CASES))
