@@ -385,6 +385,9 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
                 agents=agents,
             )
         )
+        from .disputes import build_disputes  # the dispute ledger's year (demo/disputes.py)
+
+        stats.add(build_disputes(town=town, index=index))
     return stats
 
 

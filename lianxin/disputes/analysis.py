@@ -97,8 +97,16 @@ def monthly(*, user: Any, month: dt.date, earlier: int = 3) -> list[Row]:
     months = [add_months(first, i) for i in range(earlier + 1)]
     window = {"created_at__gte": _aware(first), "created_at__lt": _aware(end)}
     sources = [
-        ("disputes", _grouped(Dispute.objects.restrict(user).filter(**window), "kind", Q(status__in=RESOLVED)), "kind"),
-        ("demands", _grouped(Demand.objects.restrict(user).filter(**window), "category__name", Q(status__in=DONE)), "category__name"),
+        (
+            "disputes",
+            _grouped(Dispute.objects.restrict(user).filter(**window), "kind", Q(status__in=RESOLVED)),
+            "kind",
+        ),
+        (
+            "demands",
+            _grouped(Demand.objects.restrict(user).filter(**window), "category__name", Q(status__in=DONE)),
+            "category__name",
+        ),
     ]
     rows: dict[tuple[str, str, str, str], Row] = {}
     for ledger, groups, subject in sources:

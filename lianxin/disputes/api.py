@@ -17,8 +17,12 @@ from .selectors import disputes_for
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Disputes the caller may see", responses={200: s.DisputeOut(many=True), **READ_ERRORS}),
-    retrieve=extend_schema(summary="One dispute by ledger number", responses={200: s.DisputeOut, **READ_ERRORS}),
+    list=extend_schema(
+        summary="Disputes the caller may see", responses={200: s.DisputeOut(many=True), **READ_ERRORS}
+    ),
+    retrieve=extend_schema(
+        summary="One dispute by ledger number", responses={200: s.DisputeOut, **READ_ERRORS}
+    ),
 )
 class DisputeViewSet(viewsets.ReadOnlyModelViewSet[Dispute]):
     """Disputes (矛盾纠纷) of the dispute ledger."""
@@ -33,7 +37,10 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet[Dispute]):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Mediation sessions the caller may see", responses={200: s.SessionOut(many=True), **READ_ERRORS}),
+    list=extend_schema(
+        summary="Mediation sessions the caller may see",
+        responses={200: s.SessionOut(many=True), **READ_ERRORS},
+    ),
     retrieve=extend_schema(summary="One mediation session", responses={200: s.SessionOut, **READ_ERRORS}),
 )
 class SessionViewSet(viewsets.ReadOnlyModelViewSet[Session]):

@@ -143,6 +143,8 @@ def analysis_xlsx(rows: list[Row], months: list[str]) -> bytes:
     dataset = tablib.Dataset(headers=headers, title=str(_("High-frequency analysis"))[:31])
     for r in rows:
         share = f"{r.share_resolved:.0%}" if r.share_resolved is not None else ""
-        dataset.append([r.ledger_label, r.town, r.cell, r.subject, *r.counts, r.change, r.earlier_average, share])
+        dataset.append(
+            [r.ledger_label, r.town, r.cell, r.subject, *r.counts, r.change, r.earlier_average, share]
+        )
     data: bytes = dataset.export("xlsx")
     return data

@@ -28,7 +28,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-def mediators_of(town_id: int | None) -> Any:
+def mediators_of(town_id: int) -> Any:
     return User.objects.filter(town_id=town_id, is_active=True, role__in=roles_with(Capability.MEDIATE))
 
 
@@ -37,39 +37,65 @@ class RegisterForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Type"), choices=Kind.choices)
     source = forms.ChoiceField(
-        label=_("Source"), choices=[c for c in Source.choices if c[0] != Source.DEMAND], initial=Source.WALK_IN
+        label=_("Source"),
+        choices=[c for c in Source.choices if c[0] != Source.DEMAND],
+        initial=Source.WALK_IN,
     )
     summary = forms.CharField(label=_("Summary"), max_length=80)
     description = _text(_("Description"), rows=4)
-    station = forms.ModelChoiceField(label=_("Mediation station"), queryset=Station.objects.none(), required=False)
+    station = forms.ModelChoiceField(
+        label=_("Mediation station"), queryset=Station.objects.none(), required=False
+    )
     cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none(), required=False)
     amount = forms.IntegerField(label=_("Amount at stake (yuan)"), min_value=0, initial=0)
     repeat_contacts = forms.IntegerField(label=_("Repeated contacts"), min_value=0, max_value=99, initial=0)
     threats = forms.BooleanField(label=_("Threats or extreme words"), required=False)
     applicant_name = forms.CharField(label=_("Applicant's name"), max_length=50)
-    applicant_phone = forms.RegexField(label=_("Applicant's phone"), regex=PHONE, required=False,
-                                       error_messages={"invalid": _("Enter a phone number of digits only.")})
-    applicant_id_number = forms.RegexField(label=_("Applicant's ID number"), regex=ID_NUMBER, required=False,
-                                           error_messages={"invalid": _("An ID number has 18 characters.")})
+    applicant_phone = forms.RegexField(
+        label=_("Applicant's phone"),
+        regex=PHONE,
+        required=False,
+        error_messages={"invalid": _("Enter a phone number of digits only.")},
+    )
+    applicant_id_number = forms.RegexField(
+        label=_("Applicant's ID number"),
+        regex=ID_NUMBER,
+        required=False,
+        error_messages={"invalid": _("An ID number has 18 characters.")},
+    )
     respondent_name = forms.CharField(label=_("Respondent's name"), max_length=50, required=False)
-    respondent_phone = forms.RegexField(label=_("Respondent's phone"), regex=PHONE, required=False,
-                                        error_messages={"invalid": _("Enter a phone number of digits only.")})
+    respondent_phone = forms.RegexField(
+        label=_("Respondent's phone"),
+        regex=PHONE,
+        required=False,
+        error_messages={"invalid": _("Enter a phone number of digits only.")},
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        town = getattr(user, "town_id", None)
+        town = getattr(user, "town_id", None) or 0
         self.fields["station"].queryset = Station.objects.filter(town_id=town, kind=StationKind.MEDIATION)  # type: ignore[attr-defined]
         self.fields["cell"].queryset = GridCell.objects.filter(town_id=town)  # type: ignore[attr-defined]
 
     def parties(self) -> list[dict[str, str]]:
         d = self.cleaned_data
         found = [
-            {"side": Party.Side.APPLICANT, "name": d["applicant_name"], "phone": d.get("applicant_phone", ""),
-             "id_number": d.get("applicant_id_number", "")},
+            {
+                "side": Party.Side.APPLICANT,
+                "name": d["applicant_name"],
+                "phone": d.get("applicant_phone", ""),
+                "id_number": d.get("applicant_id_number", ""),
+            },
         ]
         if d.get("respondent_name"):
-            found.append({"side": Party.Side.RESPONDENT, "name": d["respondent_name"], "phone": d.get("respondent_phone", "")})
+            found.append(
+                {
+                    "side": Party.Side.RESPONDENT,
+                    "name": d["respondent_name"],
+                    "phone": d.get("respondent_phone", ""),
+                }
+            )
         return found
 
 
@@ -100,12 +126,19 @@ class RiskRuleForm(forms.ModelForm):
         points = self.instance.kind_points or {}
         for value, label in Kind.choices:
             self.fields[f"kind_{value}"] = forms.IntegerField(
-                label=_("Points for type: %(kind)s") % {"kind": label}, min_value=0, max_value=20, initial=points.get(value, 0)
+                label=_("Points for type: %(kind)s") % {"kind": label},
+                min_value=0,
+                max_value=20,
+                initial=points.get(value, 0),
             )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("major_at") is not None and data.get("critical_at") is not None and data["critical_at"] <= data["major_at"]:
+        if (
+            data.get("major_at") is not None
+            and data.get("critical_at") is not None
+            and data["critical_at"] <= data["major_at"]
+        ):
             self.add_error("critical_at", _("Critical must start above major."))
         if data.get("hearing_demands_at") is not None and data["hearing_demands_at"] < 2:
             self.add_error("hearing_demands_at", _("A hearing needs at least two demands on one subject."))
@@ -139,8 +172,12 @@ class ReasonForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
-    mediator = forms.ModelChoiceField(label=_("Mediator"), queryset=User.objects.none(), required=False,
-                                      help_text=_("Leave empty to take it yourself."))
+    mediator = forms.ModelChoiceField(
+        label=_("Mediator"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Leave empty to take it yourself."),
+    )
     note = _text(_("Note"), required=False, rows=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -151,7 +188,9 @@ class AcceptForm(ActionForm):
 class SessionForm(ActionForm):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Place"), max_length=80)
-    supervisor = forms.ModelChoiceField(label=_("Deputy on the supervision seat"), queryset=Deputy.objects.none(), required=False)
+    supervisor = forms.ModelChoiceField(
+        label=_("Deputy on the supervision seat"), queryset=Deputy.objects.none(), required=False
+    )
     supervisor_remarks = _text(_("The deputy's remarks"), required=False, rows=2)
     minutes = _text(_("Minutes"), rows=4)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Session.Outcome.choices)
@@ -166,7 +205,10 @@ class SessionForm(ActionForm):
 class AgreeForm(ActionForm):
     terms = _text(_("Terms agreed"), rows=4)
     accepted = forms.ModelMultipleChoiceField(
-        label=_("Parties who accept"), queryset=Party.objects.none(), widget=forms.CheckboxSelectMultiple, required=False
+        label=_("Parties who accept"),
+        queryset=Party.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     follow_up_due = forms.DateField(label=_("Follow-up due"), widget=DateInput())
 
@@ -187,8 +229,13 @@ YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 class FollowUpForm(ActionForm):
     result = _text(_("What the follow-up found"), rows=3)
-    kept = forms.TypedChoiceField(label=_("Agreement kept"), choices=YES_NO, coerce=lambda v: v == "yes",
-                                  widget=forms.RadioSelect, initial="yes")
+    kept = forms.TypedChoiceField(
+        label=_("Agreement kept"),
+        choices=YES_NO,
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
 
 
 class ReassessForm(ActionForm):
@@ -200,7 +247,9 @@ class ReassessForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
-            self.initial.update(amount=self.obj.amount, repeat_contacts=self.obj.repeat_contacts, threats=self.obj.threats)
+            self.initial.update(
+                amount=self.obj.amount, repeat_contacts=self.obj.repeat_contacts, threats=self.obj.threats
+            )
 
 
 class RaiseDemandForm(ActionForm):
@@ -216,7 +265,9 @@ class RaiseDemandForm(ActionForm):
 class HoldForm(ActionForm):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Place"), max_length=80)
-    deputies = forms.ModelMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none(), required=False)
+    deputies = forms.ModelMultipleChoiceField(
+        label=_("Deputies present"), queryset=Deputy.objects.none(), required=False
+    )
     participants = _text(_("Participants"), rows=2)
     positions = _text(_("Positions"), rows=4)
     conclusion = _text(_("Conclusion"), rows=3)
@@ -230,7 +281,9 @@ class TaskForm(ActionForm):
     title = forms.CharField(label=_("What is to be done"), max_length=200)
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
     due_at = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
-    supervisor = forms.ModelChoiceField(label=_("Supervising deputy"), queryset=Deputy.objects.none(), required=False)
+    supervisor = forms.ModelChoiceField(
+        label=_("Supervising deputy"), queryset=Deputy.objects.none(), required=False
+    )
     details = _text(_("Details"), required=False, rows=2)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

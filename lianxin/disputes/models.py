@@ -93,7 +93,9 @@ class RiskRule(TownOwned):
     hearing_demands_at = models.PositiveSmallIntegerField(
         _("hearing proposed from (demands on one subject in one cell)"), default=5
     )
-    hearing_window_days = models.PositiveSmallIntegerField(_("counting demands of the last (days)"), default=30)
+    hearing_window_days = models.PositiveSmallIntegerField(
+        _("counting demands of the last (days)"), default=30
+    )
     updated_at = models.DateTimeField(_("updated at"), default=now)
 
     class Meta:
@@ -285,7 +287,9 @@ class Session(TownOwned):
         verbose_name_plural = _("mediation sessions")
         ordering = ["held_at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(outcome__in=SessionOutcome.values), name="session_outcome_valid")
+            models.CheckConstraint(
+                condition=Q(outcome__in=SessionOutcome.values), name="session_outcome_valid"
+            )
         ]
 
     def __str__(self) -> str:
@@ -358,18 +362,35 @@ class Hearing(TownOwned):
     title = models.CharField(_("subject"), max_length=120)
     reason = models.TextField(_("why it is proposed"))
     dispute = models.ForeignKey(
-        Dispute, verbose_name=_("dispute"), on_delete=models.CASCADE, null=True, blank=True, related_name="hearings"
+        Dispute,
+        verbose_name=_("dispute"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="hearings",
     )
     cell = models.ForeignKey(
-        GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        GridCell,
+        verbose_name=_("grid cell"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     proposed_at = models.DateTimeField(_("proposed at"), default=now)
     held_at = models.DateTimeField(_("held at"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=80, blank=True)
-    deputies = models.ManyToManyField(Deputy, verbose_name=_("deputies present"), blank=True, related_name="hearings")
+    deputies = models.ManyToManyField(
+        Deputy, verbose_name=_("deputies present"), blank=True, related_name="hearings"
+    )
     participants = models.TextField(_("participants"), blank=True)
     positions = models.TextField(_("positions"), blank=True)
     conclusion = models.TextField(_("conclusion"), blank=True)
@@ -380,7 +401,9 @@ class Hearing(TownOwned):
         verbose_name_plural = _("hearings")
         ordering = ["-proposed_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=["proposed", "held", "dismissed"]), name="hearing_status_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "held", "dismissed"]), name="hearing_status_valid"
+            ),
             models.CheckConstraint(condition=Q(basis__in=["dispute", "demands"]), name="hearing_basis_valid"),
             models.CheckConstraint(
                 condition=Q(basis="dispute", dispute__isnull=False)

@@ -48,7 +48,13 @@ def assess(
     add("repeat", repeat_contacts * rule.repeat_points, repeat_contacts)
     add("threats", rule.threat_points if threats else 0, True)
     points = sum(r["points"] for r in reasons)
-    level = Risk.CRITICAL if points >= rule.critical_at else Risk.MAJOR if points >= rule.major_at else Risk.GENERAL
+    level = (
+        Risk.CRITICAL
+        if points >= rule.critical_at
+        else Risk.MAJOR
+        if points >= rule.major_at
+        else Risk.GENERAL
+    )
     petition = threats or repeat_contacts >= rule.petition_contacts_at
     return Assessment(level=level, points=points, reasons=reasons, petition_risk=petition)
 
@@ -59,7 +65,7 @@ def reason_text(reason: dict[str, Any]) -> str:
     if fact == "kind":
         text = _("type: %(kind)s") % {"kind": Kind(value).label if value in Kind.values else value}
     elif fact == "amount":
-        text = _("amount at stake: %(amount)s yuan") % {"amount": f"{int(value):,}"}
+        text = _("amount at stake: %(amount)s yuan") % {"amount": f"{int(value or 0):,}"}
     elif fact == "parties":
         text = _("%(n)s parties") % {"n": value}
     elif fact == "repeat":

@@ -27,7 +27,9 @@ def disputes(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs
     if (deputy := deputy_of(principal)) is not None:
         return qs.filter(
-            Q(cell__deputy_links__deputy=deputy) | Q(sessions__supervisor=deputy) | Q(hearings__deputies=deputy)
+            Q(cell__deputy_links__deputy=deputy)
+            | Q(sessions__supervisor=deputy)
+            | Q(hearings__deputies=deputy)
         ).distinct()
     return qs.none()
 

@@ -16,7 +16,18 @@ from lianxin.demands.models import Demand
 from lianxin.demands.permissions import deputy_of
 
 from . import risk
-from .models import OPEN, Agreement, Dispute, DisputeDemand, DisputeEvent, Hearing, Party, Risk, Session, Status
+from .models import (
+    OPEN,
+    Agreement,
+    Dispute,
+    DisputeDemand,
+    DisputeEvent,
+    Hearing,
+    Party,
+    Risk,
+    Session,
+    Status,
+)
 from .permissions import may_see_personal_data
 
 
@@ -24,11 +35,18 @@ def disputes_for(user: Any) -> QuerySet[Dispute]:
     return Dispute.objects.restrict(user).select_related("cell", "station", "mediator", "town")
 
 
-def dispute_detail(*, user: Any, code: str) -> QuerySet[Dispute]:
-    return disputes_for(user).filter(code=code).prefetch_related(
-        "parties",
-        Prefetch("sessions", queryset=Session.objects.select_related("supervisor").prefetch_related("mediators")),
-        Prefetch("events", queryset=DisputeEvent.objects.select_related("actor")),
+def dispute_detail(*, user: Any, code: str) -> QuerySet[Any]:
+    return (
+        disputes_for(user)
+        .filter(code=code)
+        .prefetch_related(  # type: ignore[type-var]
+            "parties",
+            Prefetch(
+                "sessions",
+                queryset=Session.objects.select_related("supervisor").prefetch_related("mediators"),
+            ),
+            Prefetch("events", queryset=DisputeEvent.objects.select_related("actor")),
+        )
     )
 
 
@@ -105,7 +123,9 @@ def agreement_of(dispute: Dispute) -> Agreement | None:
 def demands_linked(*, user: Any, dispute: Dispute) -> list[tuple[DisputeDemand, bool]]:
     """The demands linked to a dispute, each with whether the reader may open it."""
     links = list(DisputeDemand.objects.filter(dispute=dispute).select_related("demand").order_by("at"))
-    readable = set(Demand.objects.restrict(user).filter(pk__in=[x.demand_id for x in links]).values_list("pk", flat=True))
+    readable = set(
+        Demand.objects.restrict(user).filter(pk__in=[x.demand_id for x in links]).values_list("pk", flat=True)
+    )
     return [(link, link.demand_id in readable) for link in links]
 
 
@@ -148,14 +168,23 @@ def supervision_seats(user: Any) -> QuerySet[Session]:
     deputy = deputy_of(user)
     if deputy is None:
         return Session.objects.none()
-    return Session.objects.restrict(user).filter(supervisor=deputy).select_related("dispute").order_by("-held_at")
+    return (
+        Session.objects.restrict(user)
+        .filter(supervisor=deputy)
+        .select_related("dispute")
+        .order_by("-held_at")
+    )
 
 
 def risks(user: Any) -> QuerySet[Dispute]:
     """Open disputes rated major or critical, or carrying a petition risk."""
     from django.db.models import Q
 
-    return disputes_for(user).filter(status__in=OPEN).filter(Q(risk__in=[Risk.MAJOR, Risk.CRITICAL]) | Q(petition_risk=True))
+    return (
+        disputes_for(user)
+        .filter(status__in=OPEN)
+        .filter(Q(risk__in=[Risk.MAJOR, Risk.CRITICAL]) | Q(petition_risk=True))
+    )
 
 
 def parties_count(dispute: Dispute) -> int:

@@ -62,7 +62,16 @@ class SessionOut(serializers.ModelSerializer[Session]):
 
     class Meta:
         model = Session
-        fields = ["id", "dispute", "held_at", "place", "supervisor", "supervisor_remarks", "minutes", "outcome"]
+        fields = [
+            "id",
+            "dispute",
+            "held_at",
+            "place",
+            "supervisor",
+            "supervisor_remarks",
+            "minutes",
+            "outcome",
+        ]
 
 
 # --- inputs named by the move tables ---------------------------------------------------------------

@@ -157,7 +157,13 @@ def dispute_register(
 
 @transaction.atomic
 def dispute_from_demand(
-    *, demand: Demand, actor: Any, kind: str, parties: Sequence[dict[str, str]], amount: int = 0
+    *,
+    demand: Demand,
+    actor: Any,
+    kind: str,
+    parties: Sequence[dict[str, str]],
+    amount: int = 0,
+    code: str | None = None,
 ) -> Dispute:
     """A demand turned into a dispute (诉求转纠纷): the dispute takes its text and place and links back."""
     if demand.town_id != getattr(actor, "town_id", None):
@@ -165,7 +171,9 @@ def dispute_from_demand(
     if DisputeDemand.objects.filter(demand=demand, direction=DisputeDemand.Direction.ORIGIN).exists():
         raise ValidationError(_("This demand has already been turned into a dispute."))
     if not any((p.get("name") or "").strip() for p in parties) and demand.requester_name:
-        parties = [{"side": Party.Side.APPLICANT, "name": demand.requester_name, "phone": demand.requester_phone}]
+        parties = [
+            {"side": Party.Side.APPLICANT, "name": demand.requester_name, "phone": demand.requester_phone}
+        ]
     dispute = dispute_register(
         town=demand.town,
         actor=actor,
@@ -177,6 +185,7 @@ def dispute_from_demand(
         cell=demand.cell,
         station=None,
         amount=amount,
+        code=code,
     )
     DisputeDemand.objects.create(
         town=demand.town, dispute=dispute, demand=demand, direction=DisputeDemand.Direction.ORIGIN
@@ -282,7 +291,9 @@ def dispute_agree(
     if not terms.strip():
         errors["terms"] = _("Write the terms the parties agreed.")
     if not parties or any(p.pk not in accepting for p in parties):
-        errors["accepted"] = _("Every party must accept the agreement; otherwise record that mediation failed.")
+        errors["accepted"] = _(
+            "Every party must accept the agreement; otherwise record that mediation failed."
+        )
     if follow_up_due < clock.now().date():
         errors["follow_up_due"] = _("The follow-up date cannot be in the past.")
     if errors:
@@ -350,13 +361,17 @@ def dispute_reassess(
     flow = _flow()
     flow.check(actor, Event.REASSESS, dispute)
     before = dispute.risk
-    Dispute.objects.filter(pk=dispute.pk).update(amount=amount, repeat_contacts=repeat_contacts, threats=threats)
+    Dispute.objects.filter(pk=dispute.pk).update(
+        amount=amount, repeat_contacts=repeat_contacts, threats=threats
+    )
     dispute.amount, dispute.repeat_contacts, dispute.threats = amount, repeat_contacts, threats
     found = _apply_assessment(dispute)
     if found.petition_risk and not dispute.petition_risk:
         Dispute.objects.filter(pk=dispute.pk).update(petition_risk=True)
         dispute.petition_risk = True
-    text = f"{Risk(before).label} → {Risk(found.level).label}" + (f" · {note.strip()}" if note.strip() else "")
+    text = f"{Risk(before).label} → {Risk(found.level).label}" + (
+        f" · {note.strip()}" if note.strip() else ""
+    )
     flow.step(dispute, Event.REASSESS, actor, note=text, data={"risk": found.level})
     if found.level != Risk.GENERAL:
         hearing_propose_for_dispute(dispute=dispute)
@@ -429,7 +444,8 @@ def hearing_propose_for_dispute(*, dispute: Dispute) -> Hearing | None:
         basis=Hearing.Basis.DISPUTE,
         dispute=dispute,
         cell=dispute.cell,
-        title=_("Hearing on dispute %(code)s: %(summary)s") % {"code": dispute.code, "summary": dispute.summary},
+        title=_("Hearing on dispute %(code)s: %(summary)s")
+        % {"code": dispute.code, "summary": dispute.summary},
         reason=_("Rated %(level)s (%(points)s points): %(reasons)s")
         % {
             "level": Risk(dispute.risk).label,
@@ -438,7 +454,9 @@ def hearing_propose_for_dispute(*, dispute: Dispute) -> Hearing | None:
         },
         proposed_at=clock.now(),
     )
-    _hearing_flow().emit(hearing, HearingEvent.PROPOSE, None, before="", after=Hearing.Status.PROPOSED, note=hearing.reason)
+    _hearing_flow().emit(
+        hearing, HearingEvent.PROPOSE, None, before="", after=Hearing.Status.PROPOSED, note=hearing.reason
+    )
     return hearing
 
 
@@ -459,7 +477,11 @@ def hearings_propose_for_demands(*, town: Town, at: dt.datetime | None = None) -
     made: list[Hearing] = []
     for row in clusters:
         if Hearing.objects.filter(
-            town=town, basis=Hearing.Basis.DEMANDS, cell_id=row["cell"], category_id=row["category"], proposed_at__gte=since
+            town=town,
+            basis=Hearing.Basis.DEMANDS,
+            cell_id=row["cell"],
+            category_id=row["category"],
+            proposed_at__gte=since,
         ).exists():
             continue
         cell = GridCell.objects.get(pk=row["cell"])
@@ -471,10 +493,18 @@ def hearings_propose_for_demands(*, town: Town, at: dt.datetime | None = None) -
             category=category,
             title=_("Hearing on %(subject)s in %(cell)s") % {"subject": category.name, "cell": cell.name},
             reason=_("%(n)s demands on %(subject)s in %(cell)s within %(days)s days (threshold %(at)s).")
-            % {"n": row["n"], "subject": category.name, "cell": cell.name, "days": rule.hearing_window_days, "at": rule.hearing_demands_at},
+            % {
+                "n": row["n"],
+                "subject": category.name,
+                "cell": cell.name,
+                "days": rule.hearing_window_days,
+                "at": rule.hearing_demands_at,
+            },
             proposed_at=at,
         )
-        _hearing_flow().emit(hearing, HearingEvent.PROPOSE, None, before="", after=Hearing.Status.PROPOSED, note=hearing.reason)
+        _hearing_flow().emit(
+            hearing, HearingEvent.PROPOSE, None, before="", after=Hearing.Status.PROPOSED, note=hearing.reason
+        )
         made.append(hearing)
     return made
 
@@ -558,5 +588,10 @@ def hearing_dismiss(*, hearing: Hearing, actor: Any, reason: str) -> Hearing:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why no hearing is needed.")})
     return flow.transition(
-        hearing, HearingEvent.DISMISS, actor, checked=True, note=reason.strip(), dismissed_reason=reason.strip()
+        hearing,
+        HearingEvent.DISMISS,
+        actor,
+        checked=True,
+        note=reason.strip(),
+        dismissed_reason=reason.strip(),
     )

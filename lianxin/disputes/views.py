@@ -54,7 +54,9 @@ def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     filterset = DisputeFilter(request.GET or None, queryset=selectors.disputes_for(user), request=request)
     invalid = filterset.is_bound and not filterset.is_valid()
-    rows = filterset.queryset.none() if invalid else (filterset.qs if filterset.is_bound else filterset.queryset)
+    rows = (
+        filterset.queryset.none() if invalid else (filterset.qs if filterset.is_bound else filterset.queryset)
+    )
     if request.GET.get("format") == "xlsx" and not invalid:
         data = exports.ledgers_xlsx(Demand.objects.none(), rows)
         return _xlsx(data, f"{_('Dispute ledger')}-{timezone.localdate():%Y%m%d}.xlsx")
@@ -113,7 +115,9 @@ def from_demand(request: HttpRequest, code: str) -> HttpResponse:
     form = FromDemandForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
-        parties = [{"side": Party.Side.APPLICANT, "name": demand.requester_name, "phone": demand.requester_phone}]
+        parties = [
+            {"side": Party.Side.APPLICANT, "name": demand.requester_name, "phone": demand.requester_phone}
+        ]
         if d["respondent_name"]:
             parties.append({"side": Party.Side.RESPONDENT, "name": d["respondent_name"]})
         try:
@@ -136,7 +140,9 @@ def _fetch(request: HttpRequest, code: str) -> Dispute:
 
 
 def _fetch_hearing(request: HttpRequest, pk: int) -> Hearing:
-    return get_object_or_404(selectors.hearings_for(request.user).prefetch_related("deputies", "events__actor"), pk=pk)
+    return get_object_or_404(
+        selectors.hearings_for(request.user).prefetch_related("deputies", "events__actor"), pk=pk
+    )
 
 
 def _render(
@@ -145,7 +151,12 @@ def _render(
     user: Any = request.user
     flow = workflow_of(type(obj))
     forms = [
-        (m, bound if bound is not None and bound.prefix == m.action else action_form(flow, m.action, obj=obj, user=user))
+        (
+            m,
+            bound
+            if bound is not None and bound.prefix == m.action
+            else action_form(flow, m.action, obj=obj, user=user),
+        )
         for m in selectors.allowed_moves(user=user, obj=obj)
     ]
     context: dict[str, Any] = {
@@ -215,14 +226,18 @@ def _act(request: HttpRequest, obj: Any, action: str, refetch: Any, done: Any) -
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     dispute = _fetch(request, code)
-    return _act(request, dispute, action, lambda: _fetch(request, code), redirect("disputes:detail", code=code))
+    return _act(
+        request, dispute, action, lambda: _fetch(request, code), redirect("disputes:detail", code=code)
+    )
 
 
 @login_required
 @require_POST
 def hearing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     hearing = _fetch_hearing(request, pk)
-    return _act(request, hearing, action, lambda: _fetch_hearing(request, pk), redirect("disputes:hearing", pk=pk))
+    return _act(
+        request, hearing, action, lambda: _fetch_hearing(request, pk), redirect("disputes:hearing", pk=pk)
+    )
 
 
 @login_required
@@ -240,7 +255,9 @@ def agreement(request: HttpRequest, code: str) -> HttpResponse:
         "printed": timezone.localtime(clock.now()),
     }
     response = HttpResponse(pdf.agreement_pdf(context), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=f"{dispute.code}.pdf")
+    response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]
+        as_attachment=False, filename=f"{dispute.code}.pdf"
+    )
     return response
 
 
@@ -276,7 +293,9 @@ def ledgers(request: HttpRequest) -> HttpResponse:
             stop = timezone.make_aware(dt.datetime.combine(span.stop, dt.time())) + dt.timedelta(days=1)
             demands, disputes = demands.filter(created_at__lt=stop), disputes.filter(created_at__lt=stop)
     if request.GET.get("format") == "xlsx" and not invalid:
-        return _xlsx(exports.ledgers_xlsx(demands, disputes), f"{_('Both ledgers')}-{timezone.localdate():%Y%m%d}.xlsx")
+        return _xlsx(
+            exports.ledgers_xlsx(demands, disputes), f"{_('Both ledgers')}-{timezone.localdate():%Y%m%d}.xlsx"
+        )
     context = {
         "filter": both,
         "demands": demands[:PER_PAGE],
@@ -303,13 +322,18 @@ def monthly(request: HttpRequest) -> HttpResponse:
     """高频分析 for the presidium (and the county, over its towns): ``?month=YYYY-MM``, ``&format=xlsx``."""
     month = _month(request.GET.get("month"))
     if month is None:
-        context = {"problem": _("Give the month as YYYY-MM, e.g. 2026-05."), "rows": [], "months": [], "month": request.GET.get("month", "")}
-        return render(request, "disputes/analysis.html", context, status=400)
+        refused = {
+            "problem": _("Give the month as YYYY-MM, e.g. 2026-05."),
+            "rows": [],
+            "months": [],
+            "month": request.GET.get("month", ""),
+        }
+        return render(request, "disputes/analysis.html", refused, status=400)
     rows = analysis.monthly(user=request.user, month=month)
     months = [f"{analysis.add_months(month, i):%Y-%m}" for i in range(-3, 1)]
     if request.GET.get("format") == "xlsx":
         return _xlsx(exports.analysis_xlsx(rows, months), f"{_('High-frequency analysis')}-{month:%Y%m}.xlsx")
-    context = {"rows": rows, "months": months, "month": f"{month:%Y-%m}", "problem": ""}
+    context: dict[str, Any] = {"rows": rows, "months": months, "month": f"{month:%Y-%m}", "problem": ""}
     return render(request, "disputes/analysis.html", context)
 
 

@@ -91,7 +91,12 @@ class Ledger:
             "summary": "邻里排水纠纷",
             "description": "两户因排水沟堵塞发生争执",
             "parties": [
-                {"side": "applicant", "name": "张建国", "phone": "13812345678", "id_number": "410724198001011234"},
+                {
+                    "side": "applicant",
+                    "name": "张建国",
+                    "phone": "13812345678",
+                    "id_number": "410724198001011234",
+                },
                 {"side": "respondent", "name": "李红梅", "phone": "13987654321"},
             ],
             "station": self.station,

@@ -76,7 +76,10 @@ def test_a_deputy_on_the_supervision_seat_reads_the_dispute_outside_their_cells(
 def test_a_move_from_the_page_refused_conflicting_and_bad_input(client, ledger):
     dispute = ledger.at(Status.MEDIATING)
     client.force_login(ledger.deputy_user)
-    assert client.post(reverse("disputes:act", args=[dispute.code, "fail"]), {"fail-reason": "x"}).status_code == 403
+    assert (
+        client.post(reverse("disputes:act", args=[dispute.code, "fail"]), {"fail-reason": "x"}).status_code
+        == 403
+    )
     client.force_login(ledger.mediator)
     bad = client.post(reverse("disputes:act", args=[dispute.code, "agree"]), {"agree-terms": "赔偿五千元"})
     assert bad.status_code == 400 and "赔偿五千元" in bad.content.decode()
@@ -115,13 +118,19 @@ def test_both_ledgers_export_side_by_side_in_one_workbook(client, ledger):
 
 
 def test_the_demand_page_turns_a_demand_into_a_dispute_and_each_page_shows_the_other(client, ledger):
-    demand = DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, recorded_by=ledger.mediator)
+    demand = DemandFactory(
+        town=ledger.town, cell=ledger.cell, category=ledger.category, recorded_by=ledger.mediator
+    )
     client.force_login(ledger.mediator)
     page = client.get(reverse("demands:detail", args=[demand.code])).content.decode()
     assert reverse("disputes:from_demand", args=[demand.code]) in page
-    response = client.post(reverse("disputes:from_demand", args=[demand.code]), {"kind": "neighbours", "amount": "0"})
+    response = client.post(
+        reverse("disputes:from_demand", args=[demand.code]), {"kind": "neighbours", "amount": "0"}
+    )
     link = DisputeDemand.objects.get(demand=demand)
-    assert link.direction == "origin" and response["Location"] == reverse("disputes:detail", args=[link.dispute.code])
+    assert link.direction == "origin" and response["Location"] == reverse(
+        "disputes:detail", args=[link.dispute.code]
+    )
     assert link.dispute.source == "demand" and link.dispute.cell == ledger.cell
     assert demand.code in client.get(response["Location"]).content.decode()
     assert link.dispute.code in client.get(reverse("demands:detail", args=[demand.code])).content.decode()

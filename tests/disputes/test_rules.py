@@ -23,13 +23,25 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     ("facts", "level", "points"),
     [
-        ({"kind": "neighbours", "amount": 0, "parties": 2, "repeat_contacts": 0, "threats": False}, "general", 1),
+        (
+            {"kind": "neighbours", "amount": 0, "parties": 2, "repeat_contacts": 0, "threats": False},
+            "general",
+            1,
+        ),
         # land 3 + 60,000 yuan at 20,000 a point 3 = 6: major (from 5)
         ({"kind": "land", "amount": 60000, "parties": 2, "repeat_contacts": 0, "threats": False}, "major", 6),
         # the amount's points stop at 4
-        ({"kind": "other", "amount": 10**7, "parties": 2, "repeat_contacts": 0, "threats": False}, "general", 4),
+        (
+            {"kind": "other", "amount": 10**7, "parties": 2, "repeat_contacts": 0, "threats": False},
+            "general",
+            4,
+        ),
         # labour 2 + 3 parties beyond two 3 + 2 contacts 2 + threats 4 = 11: critical (from 9)
-        ({"kind": "labour", "amount": 0, "parties": 5, "repeat_contacts": 2, "threats": True}, "critical", 11),
+        (
+            {"kind": "labour", "amount": 0, "parties": 5, "repeat_contacts": 2, "threats": True},
+            "critical",
+            11,
+        ),
     ],
 )
 def test_the_default_rule_rates_by_points(facts, level, points):
@@ -66,7 +78,9 @@ def test_the_presidiums_rule_changes_the_rating_and_the_database_refuses_a_disor
 def test_reassessing_with_new_facts_raises_the_level_and_flags_the_petition_risk(ledger):
     dispute = ledger.at(Status.MEDIATING)
     assert dispute.risk == "general" and not dispute.petition_risk
-    services.dispute_reassess(dispute=dispute, actor=ledger.mediator, amount=0, repeat_contacts=4, threats=True)
+    services.dispute_reassess(
+        dispute=dispute, actor=ledger.mediator, amount=0, repeat_contacts=4, threats=True
+    )
     dispute.refresh_from_db()
     assert dispute.risk == "critical" and dispute.petition_risk
     last = dispute.events.last()
@@ -75,7 +89,9 @@ def test_reassessing_with_new_facts_raises_the_level_and_flags_the_petition_risk
 
 # --- escalation both ways -------------------------------------------------------------------------------
 def test_a_demand_turned_into_a_dispute_carries_its_text_place_and_requester(ledger):
-    demand = DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, title="两户宅基地争议")
+    demand = DemandFactory(
+        town=ledger.town, cell=ledger.cell, category=ledger.category, title="两户宅基地争议"
+    )
     dispute = services.dispute_from_demand(demand=demand, actor=ledger.mediator, kind=Kind.LAND, parties=[])
     assert (dispute.source, dispute.summary, dispute.cell) == ("demand", "两户宅基地争议", ledger.cell)
     assert [p.name for p in dispute.parties.all()] == ["张三丰"]
@@ -87,7 +103,9 @@ def test_a_demand_turned_into_a_dispute_carries_its_text_place_and_requester(led
 def test_a_dispute_raises_a_demand_on_the_demand_ledger_through_its_service(ledger):
     dispute = ledger.at(Status.MEDIATING)
     demand = ledger.do("raise_demand", dispute, ledger.mediator)
-    assert demand.status == "recorded" and demand.cell == ledger.cell and demand.recorded_by == ledger.mediator
+    assert (
+        demand.status == "recorded" and demand.cell == ledger.cell and demand.recorded_by == ledger.mediator
+    )
     assert demand.events.get().action == "record"
     assert DisputeDemand.objects.get(demand=demand).direction == "raised"
     assert dispute.events.last().note == demand.code
@@ -109,7 +127,9 @@ def test_a_major_dispute_gets_one_hearing_proposed_and_a_general_one_none(ledger
     hearing = Hearing.objects.get(dispute=hot)
     assert hearing.status == "proposed" and hearing.basis == "dispute"
     assert hearing.events.get().action == "propose"
-    services.dispute_reassess(dispute=hot, actor=ledger.mediator, amount=90000, repeat_contacts=0, threats=True)
+    services.dispute_reassess(
+        dispute=hot, actor=ledger.mediator, amount=90000, repeat_contacts=0, threats=True
+    )
     assert Hearing.objects.filter(dispute=hot).count() == 1
     services.dispute_reassess(dispute=calm, actor=ledger.mediator, amount=0, repeat_contacts=0, threats=True)
     assert Hearing.objects.filter(dispute=calm).count() == 1  # threats 4 + neighbours 1 = 5: major
@@ -120,10 +140,17 @@ def test_demands_on_one_subject_in_one_cell_past_the_threshold_propose_a_hearing
     other_subject = CategoryFactory(town=ledger.town)
     now = timezone.now()
     for i in range(4):
-        DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=now - dt.timedelta(days=i))
+        DemandFactory(
+            town=ledger.town,
+            cell=ledger.cell,
+            category=ledger.category,
+            created_at=now - dt.timedelta(days=i),
+        )
     DemandFactory(town=ledger.town, cell=other_cell, category=ledger.category, created_at=now)
     DemandFactory(town=ledger.town, cell=ledger.cell, category=other_subject, created_at=now)
-    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=now - dt.timedelta(days=40))
+    DemandFactory(
+        town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=now - dt.timedelta(days=40)
+    )
     assert services.hearings_propose_for_demands(town=ledger.town, at=now) == []  # 4 in the window: below 5
     DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=now)
     made = services.hearings_propose_for_demands(town=ledger.town, at=now)
@@ -154,12 +181,26 @@ def test_the_monthly_figures_match_a_hand_counted_dataset(ledger, outsider):
     for day, kind, status in plan:
         with time_machine.travel(_at(day), tick=False):
             ledger.at(status, kind=kind)
-    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=_at(dt.date(2026, 5, 5)), status="closed", deputy=ledger.deputy)
-    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=_at(dt.date(2026, 5, 6)))
-    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=_at(dt.date(2026, 4, 6)))
+    DemandFactory(
+        town=ledger.town,
+        cell=ledger.cell,
+        category=ledger.category,
+        created_at=_at(dt.date(2026, 5, 5)),
+        status="closed",
+        deputy=ledger.deputy,
+    )
+    DemandFactory(
+        town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=_at(dt.date(2026, 5, 6))
+    )
+    DemandFactory(
+        town=ledger.town, cell=ledger.cell, category=ledger.category, created_at=_at(dt.date(2026, 4, 6))
+    )
     with translation.override("zh-hans"):
         rows = analysis.monthly(user=ledger.presidium, month=dt.date(2026, 5, 1))
-        found = [(r.ledger, r.cell, r.subject, r.counts, r.resolved, r.change, r.earlier_average, r.share_resolved) for r in rows]
+        found = [
+            (r.ledger, r.cell, r.subject, r.counts, r.resolved, r.change, r.earlier_average, r.share_resolved)
+            for r in rows
+        ]
     assert found == [
         ("disputes", "东关村", "土地及宅基地纠纷", [0, 2, 1, 3], 2, 2, 1.0, 0.667),
         ("demands", "东关村", "土地纠纷", [0, 0, 1, 2], 1, 1, 0.3, 0.5),
@@ -181,7 +222,16 @@ def test_the_analysis_page_exports_and_refuses_a_bad_month(client, ledger):
     assert client.get("/disputes/analysis/", {"month": "2026-13"}).status_code == 400
     response = client.get("/disputes/analysis/", {"month": "2026-05", "format": "xlsx"})
     sheet = load_workbook(BytesIO(response.content)).active
-    assert [c.value for c in sheet[1]][:8] == ["台账", "乡镇", "网格", "事项", "2026-02", "2026-03", "2026-04", "2026-05"]
+    assert [c.value for c in sheet[1]][:8] == [
+        "台账",
+        "乡镇",
+        "网格",
+        "事项",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+        "2026-05",
+    ]
     assert [c.value for c in sheet[2]][2:8] == ["东关村", "土地及宅基地纠纷", 0, 0, 0, 1]
     client.force_login(ledger.mediator)
     assert client.get("/disputes/analysis/").status_code == 403

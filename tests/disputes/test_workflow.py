@@ -91,7 +91,10 @@ def test_every_other_role_is_refused_and_nothing_is_written(ledger, action):
         with pytest.raises(PermissionDenied):
             ledger.do(action, dispute, getattr(ledger, name))
         dispute.refresh_from_db()
-        assert (dispute.status, DisputeEvent.objects.filter(dispute=dispute).count()) == before, (action, name)
+        assert (dispute.status, DisputeEvent.objects.filter(dispute=dispute).count()) == before, (
+            action,
+            name,
+        )
 
 
 @pytest.mark.parametrize("action", sorted(CASES))
@@ -213,7 +216,12 @@ def test_a_held_hearing_creates_follow_up_tasks_tracked_with_owner_deadline_and_
                 add(getattr(ledger, name))
     item = add(ledger.presidium)
     assert isinstance(item, TrackedItem) and item.source == hearing and item.origin == "hearing"
-    assert (item.department, item.due_at, item.light, item.supervisor) == (department, due, "green", ledger.deputy)
+    assert (item.department, item.due_at, item.light, item.supervisor) == (
+        department,
+        due,
+        "green",
+        ledger.deputy,
+    )
     assert hearing.events.last().action == "add_task"
     client.force_login(ledger.presidium)
     assert "重新勘测宅基地边界" in client.get(f"/disputes/hearings/{hearing.pk}/").content.decode()
