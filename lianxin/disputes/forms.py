@@ -193,7 +193,7 @@ class SessionForm(ActionForm):
     )
     supervisor_remarks = _text(_("The deputy's remarks"), required=False, rows=2)
     minutes = _text(_("Minutes"), rows=4)
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Session.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Session outcome"), choices=Session.Outcome.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

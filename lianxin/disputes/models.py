@@ -19,7 +19,7 @@ from .events import Event, HearingEvent
 
 class Status(models.TextChoices):
     REGISTERED = "registered", _("registered")
-    ACCEPTED = "accepted", _("accepted")
+    ACCEPTED = "accepted", _("taken up for mediation")
     MEDIATING = "mediating", _("mediating")
     AGREED = "agreed", _("agreement reached")
     FAILED = "failed", _("mediation failed")
