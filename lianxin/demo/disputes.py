@@ -220,6 +220,7 @@ class Replay:
             services.dispute_raise_demand(
                 dispute=d, actor=mediator, category=category, title=f"{d.summary}暴露的问题需部门处理",
                 description="调解中发现需由职能部门解决的问题，转入民意诉求台账交办。",
+                code=f"{self.town.code[-3:]}{START.year % 100:02d}9{d.code[-5:]}",
             )  # fmt: skip
         elif action == "agree":
             services.dispute_agree(

@@ -29,10 +29,17 @@ class DisputeFilter(django_filters.FilterSet):
         label=_("Registered between"),
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
+    mine = django_filters.BooleanFilter(method="mediated_by_me", label=_("Mediated by me"))
 
     class Meta:
         model = Dispute
         fields: list[str] = []
+
+    def mediated_by_me(self, queryset: Any, name: str, value: bool | None) -> Any:
+        user = getattr(self.request, "user", None)
+        if value is None or user is None:
+            return queryset
+        return queryset.filter(mediator=user) if value else queryset.exclude(mediator=user)
 
 
 class BothLedgersFilter(django_filters.FilterSet):

@@ -407,7 +407,13 @@ def dispute_clear_petition(*, dispute: Dispute, actor: Any, reason: str) -> Disp
 
 @transaction.atomic
 def dispute_raise_demand(
-    *, dispute: Dispute, actor: Any, category: Category, title: str, description: str
+    *,
+    dispute: Dispute,
+    actor: Any,
+    category: Category,
+    title: str,
+    description: str,
+    code: str | None = None,
 ) -> Demand:
     """纠纷转诉求: a dispute shows a problem for a department (a broken boundary marker, unpaid wages); it
     goes onto the demand ledger through the demand's own service, linked back to the dispute."""
@@ -417,6 +423,7 @@ def dispute_raise_demand(
         raise ValidationError({"category": _("This category belongs to another town.")})
     if not title.strip():
         raise ValidationError({"title": _("Give the demand a summary.")})
+    applicant = dispute.parties.filter(side=Party.Side.APPLICANT).first()
     demand = demand_services.demand_record(
         town=dispute.town,
         recorded_by=actor,
@@ -426,6 +433,9 @@ def dispute_raise_demand(
         description=description or title,
         cell=dispute.cell,
         station=dispute.station,
+        requester_name=applicant.name if applicant else "",
+        requester_phone=applicant.phone if applicant else "",
+        code=code,
     )
     DisputeDemand.objects.create(
         town_id=dispute.town_id, dispute=dispute, demand=demand, direction=DisputeDemand.Direction.RAISED

@@ -162,3 +162,14 @@ def test_the_ledger_page_shows_each_role_its_desk(client, ledger):
     assert 'data-section="seats"' in client.get(reverse("disputes:index")).content.decode()
     client.force_login(ledger.presidium)
     assert 'data-section="risks"' in client.get(reverse("disputes:index")).content.decode()
+
+
+def test_the_mediator_filters_the_ledger_to_their_own(client, ledger):
+    from lianxin.disputes import services
+
+    mine = ledger.at(Status.ACCEPTED)
+    other = ledger.registered(summary="另一起纠纷")
+    services.dispute_accept(dispute=other, actor=ledger.other_mediator)
+    client.force_login(ledger.mediator)
+    page = client.get(reverse("disputes:index"), {"mine": "true"})
+    assert [d.code for d in page.context["page"].object_list] == [mine.code]
