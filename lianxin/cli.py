@@ -9,9 +9,13 @@ lianxin manage <command> [...]
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import signal
+import socket
 import sys
+import threading
+import time
 from collections.abc import Sequence
 
 
@@ -23,8 +27,11 @@ def _setup(settings: str = "config.settings.base") -> None:
 
 
 def demo(args: argparse.Namespace) -> int:
-    """1. migrate  2. build the demo town  3. print the logins  4. serve with the worker in-process."""
-    os.environ.setdefault("DEBUG", "true")
+    """1. migrate  2. build the demo town  3. print the logins  4. serve with the worker in-process.
+
+    The demo runs as the product does (DEBUG off unless the environment turns it on): its 404 and 500 pages
+    are the product's, not Django's debug pages, and static files are collected and served by whitenoise.
+    """
     _setup()
     from django.core.management import call_command
 
@@ -38,9 +45,14 @@ def demo(args: argparse.Namespace) -> int:
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
-    if not settings.DEBUG:  # DEBUG=0 in the environment: serve hashed files as production does
+    if not settings.DEBUG:  # as production does: hashed files, served by whitenoise
         call_command("collectstatic", interactive=False, verbosity=0)
 
+    if not _port_free(args.port):
+        print(f"连心 demo: port {args.port} is in use; choose another with --port.", file=sys.stderr)
+        return 1
+    # The worker's routine lines (tasks registered, a task run every minute) would bury the address.
+    logging.getLogger("huey").setLevel(logging.WARNING)
     autodiscover_modules("tasks")  # what run_huey does: register every app's tasks with this consumer
     consumer = HUEY.create_consumer(
         workers=2, worker_type="thread", periodic=True, check_worker_health=False, shutdown_timeout=3
@@ -50,16 +62,40 @@ def demo(args: argparse.Namespace) -> int:
     # the main thread): give both back, so that Ctrl-C and a plain kill stop the server and then the worker.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    print(
-        f"\n连心 demo: http://127.0.0.1:{args.port}/  (worker running in-process; Ctrl-C stops both)\n",
-        flush=True,
-    )
+    url = f"http://127.0.0.1:{args.port}/"
+    threading.Thread(target=_announce_when_listening, args=(args.port, url), daemon=True).start()
     try:  # runserver turns Ctrl-C (and so SIGTERM) into a clean exit
         call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False, use_threading=True)
     finally:
         print("\n连心 demo: stopping the server and the worker…", flush=True)
         consumer.stop(graceful=True)  # the task in hand may finish, for at most shutdown_timeout seconds
     return 0
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def _announce_when_listening(port: int, url: str, timeout: float = 60.0) -> None:
+    """Print the address once the server answers, so it is the last thing on screen, set apart."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        return
+    rule = "=" * 64
+    print(
+        f"\n{rule}\n  连心 demo: {url}\n  worker running in-process; Ctrl-C stops both\n{rule}\n", flush=True
+    )
 
 
 SHARED_CACHE = "dbcache://lianxin_cache"

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -103,9 +104,19 @@ def test_demo_builds_the_town_serves_it_and_runs_the_worker(built_env):
         )
         assert ping.returncode == 0, ping.stderr
         assert "worker answered" in ping.stdout
+        # The product's 404 page, not Django's debug page (issue 10, point 14).
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/demands/NO-SUCH-CODE/x/y/", timeout=10)
+        page = missing.value.read().decode()
+        assert missing.value.code == 404 and "Using the URLconf" not in page and "页面不存在" in page
+        assert urllib.request.urlopen(f"http://127.0.0.1:{port}/favicon.ico", timeout=10).status == 200
+        time.sleep(1)  # the announcement follows the server's first answer
     finally:
         out = stop(proc)
     assert "presidium" in out and "lianxin-demo" in out, "the demo logins are printed"
+    assert "unable to acquire lock" not in out, out
+    started = out.split("Quit the server with")[-1]
+    assert f"连心 demo: http://127.0.0.1:{port}/" in started, "the address comes after the server's own lines"
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])

@@ -38,6 +38,7 @@ from lianxin.core.models import Town
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Demand, DemandEvent, Urgency
 from lianxin.demands.states import TERMINAL, Status
+from lianxin.demands.workflow import INTERNAL
 from lianxin.territory.models import GridCell
 
 from .idempotency import idempotent
@@ -458,6 +459,7 @@ class RequestUpdatesView(Open311View):
             raise Open311Error(400, _("start_date must not be after end_date."))
         events = (
             DemandEvent.objects.filter(demand__in=_visible(town, key), at__gte=start, at__lte=end)
+            .exclude(action__in=INTERNAL)  # staff's internal notes never leave the workbench
             .select_related("demand")
             .order_by("at", "pk")
         )

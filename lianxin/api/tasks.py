@@ -1,18 +1,20 @@
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from lianxin.core.tasklocks import alone
 
 from .services import idempotency_purge, webhooks_collect, webhooks_deliver
 
 
 @db_task()
-@lock_task("lianxin-webhooks")
+@alone("lianxin-webhooks")
 def pump_webhooks() -> int:
     webhooks_collect()
     return webhooks_deliver()
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("lianxin-webhooks")
+@alone("lianxin-webhooks")
 def pump_webhooks_every_minute() -> int:
     webhooks_collect()
     return webhooks_deliver()

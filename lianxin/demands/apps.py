@@ -22,6 +22,7 @@ class DemandsConfig(AppConfig):
         same_town(m.DemandEvent, "demand")
         same_town(m.Attachment, "demand")
         same_town(m.Reminder, "assignment")
+        same_town(m.PersonalDataAccess, "demand")
 
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
         from . import notices, scopes, workflow  # noqa: F401

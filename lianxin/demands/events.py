@@ -30,3 +30,10 @@ class Event(models.TextChoices):
     SWEEP_YELLOW = "sweep_yellow", _("deadline near: reminder")
     SWEEP_RED = "sweep_red", _("overdue: escalated to the presidium")
     LINK_REQUESTER = "link_requester", _("linked to the citizen's account")
+    # The office's desk (issue 10): notes kept inside, replies the citizen reads, re-routing by the presidium.
+    NOTE = "note", _("add an internal note")
+    PROGRESS = "progress", _("post an interim reply")
+    RELOCATE = "relocate", _("change the village or cell")
+    APPOINT = "appoint", _("appoint the deputy")
+    REASSIGN = "reassign", _("reassign the lead department")
+    EXTEND = "extend", _("extend the deadline")

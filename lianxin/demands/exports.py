@@ -1,13 +1,26 @@
-"""The three lists as the Excel sheet a town office prints. Names are masked for everyone: paper travels."""
+"""The three lists as the Excel sheet a town office prints. Names are masked for everyone: paper travels.
+
+The columns and their values come from ``DemandSheet`` (django-import-export); the workbook is written with
+openpyxl so that it prints well: the list's name on the tab, a frozen bold header, widths that fit Chinese
+text, 序号 as a number and times as dates (local time), and only text cells escaped against formulas.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import re
+import unicodedata
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.formats.base_formats import XLSX
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from lianxin.core.masking import mask_name
 
@@ -18,10 +31,12 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 class DemandSheet(resources.Resource):
-    """序号、来源渠道、诉求人(脱敏)、所属网格、问题内容、接单代表、交办部门、办理事项、办理标准、完成时限、
-    办理结果、满意度、状态 — in this order."""
+    """序号、编号、登记时间、来源渠道、诉求人(脱敏)、所属网格、问题内容、接单代表、交办部门、办理事项、办理标准、
+    完成时限、办理结果、满意度、状态 — in this order."""
 
     seq = fields.Field(column_name=_("No."))
+    code = fields.Field(column_name=_("Tracking code"))
+    created = fields.Field(column_name=_("Recorded at"))
     channel = fields.Field(column_name=_("Channel"))
     requester = fields.Field(column_name=_("Requester (masked)"))
     cell = fields.Field(column_name=_("Grid cell of the demand"))
@@ -39,6 +54,8 @@ class DemandSheet(resources.Resource):
         model = Demand
         fields = (
             "seq",
+            "code",
+            "created",
             "channel",
             "requester",
             "cell",
@@ -65,6 +82,12 @@ class DemandSheet(resources.Resource):
     def dehydrate_seq(self, demand: Demand) -> int:
         self._seq += 1
         return self._seq
+
+    def dehydrate_code(self, demand: Demand) -> str:
+        return demand.code
+
+    def dehydrate_created(self, demand: Demand) -> dt.datetime:
+        return _local(demand.created_at)
 
     def dehydrate_channel(self, demand: Demand) -> str:
         return str(demand.get_channel_display())
@@ -93,9 +116,9 @@ class DemandSheet(resources.Resource):
         a = selectors.assignment_of(demand)
         return a.standard if a else ""
 
-    def dehydrate_due_at(self, demand: Demand) -> str:
+    def dehydrate_due_at(self, demand: Demand) -> dt.datetime | None:
         a = selectors.assignment_of(demand)
-        return selectors.local_date(a.due_at) if a else ""
+        return _local(a.due_at) if a else None
 
     def dehydrate_result(self, demand: Demand) -> str:
         a = selectors.assignment_of(demand)
@@ -112,8 +135,52 @@ class DemandSheet(resources.Resource):
         return str(demand.get_status_display())
 
 
-def demands_xlsx(queryset: QuerySet[Demand]) -> bytes:
-    """The rows of ``queryset`` (already scoped and filtered) as an .xlsx file."""
+def _local(moment: dt.datetime) -> dt.datetime:
+    """Excel has no time zones: the town's wall-clock time (Asia/Shanghai), without tzinfo."""
+    return timezone.localtime(moment).replace(tzinfo=None)
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+WIDE = {"W", "F"}  # East Asian wide and full-width characters take two columns
+
+
+def _text(value: str) -> str:
+    """A user's text, safe in a cell: no control characters, and no formula (a leading quote, as Excel's own
+    "text" marker, keeps ``=HYPERLINK(…)`` readable and inert)."""
+    value = ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _width(value: Any) -> int:
+    if isinstance(value, dt.datetime):
+        return 16
+    lines = str(value if value is not None else "").splitlines() or [""]
+    return max(sum(2 if unicodedata.east_asian_width(ch) in WIDE else 1 for ch in line) for line in lines)
+
+
+def demands_xlsx(queryset: QuerySet[Demand], *, title: Any = "") -> bytes:
+    """The rows of ``queryset`` (already scoped and filtered) as an .xlsx file; ``title`` names the sheet."""
     dataset = DemandSheet().export(queryset=queryset)
-    data: bytes = XLSX().export_data(dataset)
-    return data
+    book = Workbook()
+    sheet = book.active
+    sheet.title = (SHEET_NAME_FORBIDDEN.sub(" ", str(title or _("Demands"))).strip() or "Sheet")[:31]
+    sheet.append(list(dataset.headers))
+    for row in dataset:
+        sheet.append([_text(v) if isinstance(v, str) else (v if v != "" else None) for v in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    sheet.freeze_panes = "A2"  # the header stays on screen, and prints on every page
+    sheet.print_title_rows = "1:1"
+    for index, column in enumerate(sheet.iter_cols(), start=1):
+        widest = max(_width(c.value) for c in column)
+        sheet.column_dimensions[get_column_letter(index)].width = max(6, min(widest + 2, 40))
+        for cell in column[1:]:
+            if isinstance(cell.value, dt.datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif isinstance(cell.value, str):
+                cell.alignment = Alignment(vertical="top", wrap_text=True)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

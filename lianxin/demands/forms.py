@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.uploads import AttachmentsField
 from lianxin.core.workflow import workflow_of
-from lianxin.people.models import Department, DeputyLevel
+from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
 from . import selectors
@@ -204,6 +204,73 @@ class DecideExtensionForm(ActionForm):
         widget=forms.RadioSelect,
     )
     note = _text(_("Note"), required=False, rows=2)
+
+
+# --- the office's desk (issue 10) ---------------------------------------------------------------------
+class InternalNoteForm(ActionForm):
+    note = _text(_("Internal note (staff only; never sent to the citizen)"), rows=2)
+
+
+class ProgressForm(ActionForm):
+    reply = _text(_("Interim reply the citizen will read"), rows=3)
+
+
+class RelocateForm(ActionForm):
+    cell = forms.ModelChoiceField(
+        label=_("Village or community (grid cell)"), queryset=GridCell.objects.none()
+    )
+    reason = _text(_("Reason"), rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cells = selectors.cells_for(self.user).filter(town_id=self.demand.town_id)
+        self.fields["cell"].queryset = cells.exclude(pk=self.demand.cell_id or 0)  # type: ignore[attr-defined]
+
+
+class AppointForm(ActionForm):
+    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
+    reason = _text(_("Reason"), required=False, rows=2)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        deputies = selectors.deputies_for(self.user).filter(town_id=self.demand.town_id, user__isnull=False)
+        self.fields["deputy"].queryset = deputies.exclude(pk=self.demand.deputy_id or 0)  # type: ignore[attr-defined]
+
+
+class ReassignForm(ActionForm):
+    department = forms.ModelChoiceField(label=_("New lead department"), queryset=Department.objects.none())
+    reason = _text(_("Reason"), rows=2)
+    due_at = forms.DateTimeField(
+        label=_("Deadline"),
+        required=False,
+        widget=DateTimeLocalInput(),
+        help_text=_(
+            "Leave empty to keep the deadline (or, if it has passed, the category's limit from now)."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = selectors.departments_for(self.user, active_only=True).filter(
+            town_id=self.demand.town_id
+        )
+        current = getattr(getattr(self.demand, "assignment", None), "department_id", None)
+        self.fields["department"].queryset = departments.exclude(pk=current or 0)  # type: ignore[attr-defined]
+
+
+class ExtendForm(ActionForm):
+    due_at = forms.DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
+    reason = _text(_("Reason"), rows=2)
+
+
+class RevealPhoneForm(forms.Form):
+    """Why the requester's phone is needed (回访): recorded with who and when."""
+
+    reason = forms.CharField(
+        label=_("Why do you need to call?"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. to agree a time to inspect the site")}),
+    )
 
 
 def action_form(action: str, *, demand: Demand, user: Any, data: Any = None, files: Any = None) -> ActionForm:

@@ -401,3 +401,27 @@ class Reminder(TownOwned):
         verbose_name = _("reminder")
         verbose_name_plural = _("reminders")
         ordering = ["at"]
+
+
+class PersonalDataAccess(TownOwned):
+    """Append-only: who revealed which personal detail of a demand's requester, when, and why (回访)."""
+
+    class Field(models.TextChoices):
+        PHONE = "phone", _("phone number")
+
+    demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="personal_data_accesses")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("detail"), max_length=10, choices=Field.choices)
+    reason = models.TextField(_("reason"))
+    at = models.DateTimeField(_("at"), default=now, db_index=True)
+
+    class Meta:
+        verbose_name = _("access to personal data")
+        verbose_name_plural = _("accesses to personal data")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(field__in=["phone"]), name="personal_data_access_field_valid"),
+            models.CheckConstraint(condition=~Q(reason=""), name="personal_data_access_reason_given"),
+        ]

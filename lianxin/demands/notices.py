@@ -2,7 +2,7 @@
 
 Each kind of event lists its notices: the audiences told, the subject (with ``%(code)s``, ``%(title)s``,
 ``%(name)s`` the claiming deputy, ``%(other)s`` the demand merged into, ``%(dept)s`` the lead department,
-``%(due)s`` the deadline in local time), the body, and whether SMS and e-mail go too. The citizen is told
+``%(due)s`` the deadline in local time, ``%(cell)s`` the demand's cell), the body, and whether SMS and e-mail go too. The citizen is told
 in the app when they have an account, else by SMS to the phone they gave. The messages are queued in the
 outbox inside the change's transaction, so they exist if and only if the change does.
 """
@@ -22,7 +22,7 @@ from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.core.events import DomainEvent, subscribe
 from lianxin.notify.services import notify
-from lianxin.people.models import Deputy
+from lianxin.people.models import Department, Deputy
 
 from .events import Event
 from .states import Status
@@ -34,6 +34,8 @@ CLAIMING_DEPUTY = "claiming_deputy"
 LEAD_DEPARTMENT = "lead_department"
 CO_DEPARTMENTS = "co_departments"
 PRESIDIUM = "presidium"
+PREVIOUS_DEPUTY = "previous_deputy"  # who held it before a re-route (event data ``previous``)
+PREVIOUS_DEPARTMENT = "previous_department"
 
 
 def _fact(name: str, limit: int | None = None) -> Callable[[DomainEvent], str]:
@@ -56,6 +58,16 @@ def _returned(event: DomainEvent) -> bool:
     return event.after == Status.RETURNED
 
 
+def _unclaimed(event: DomainEvent) -> bool:
+    return event.subject.deputy_id is None
+
+
+def _deadline(event: DomainEvent) -> str:
+    """The citizen's body of an assignment: the deadline, never the office's wording of the matter."""
+    due = event.data.get("due_at")
+    return str(_("To be handled by %(due)s.")) % {"due": _when(due)} if due else ""
+
+
 @dataclass(frozen=True)
 class Notice:
     to: tuple[str, ...]
@@ -66,14 +78,23 @@ class Notice:
     when: Callable[[DomainEvent], bool] | None = None
 
 
+# Every audience gets words meant for it: the citizen is asked to evaluate, the office to review.
 _completed = _("Demand %(code)s completed: please evaluate")
-_rework = Notice(
-    (LEAD_DEPARTMENT,),
-    _("Demand %(code)s returned for rework under supervision"),
-    _fact("reason"),
-    sms=True,
-    email=True,
-    when=_returned,
+_rework = (
+    Notice(
+        (LEAD_DEPARTMENT,),
+        _("Demand %(code)s returned for rework under supervision, new deadline %(due)s"),
+        _fact("reason"),
+        sms=True,
+        email=True,
+        when=_returned,
+    ),
+    Notice(
+        (CLAIMING_DEPUTY, PRESIDIUM),
+        _("Demand %(code)s was rejected and returned to %(dept)s, new deadline %(due)s"),
+        _fact("reason"),
+        when=_returned,
+    ),
 )
 
 NOTICES: dict[Event, tuple[Notice, ...]] = {
@@ -106,16 +127,20 @@ NOTICES: dict[Event, tuple[Notice, ...]] = {
             sms=True,
             email=True,
         ),
-        Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _fact("matter")),
+        Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline),
     ),
     Event.BOUNCE: (Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason")),),
     Event.COMPLETE: (
-        Notice((PRESIDIUM, CLAIMING_DEPUTY), _completed, _fact("result", 140)),
+        Notice(
+            (PRESIDIUM, CLAIMING_DEPUTY),
+            _("%(dept)s reports %(code)s completed: review the result"),
+            _fact("result", 140),
+        ),
         Notice((CITIZEN,), _completed, _fact("result", 140)),
     ),
-    Event.EVALUATE: (_rework,),
-    Event.CHECK: (_rework,),
-    Event.RETURN: (_rework,),
+    Event.EVALUATE: _rework,
+    Event.CHECK: _rework,
+    Event.RETURN: _rework,
     Event.CLOSE: (Notice((CITIZEN,), _("Demand %(code)s is closed. Thank you."), _fact("note")),),
     Event.REQUEST_EXTENSION: (Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason")),),
     Event.DECIDE_EXTENSION: (
@@ -143,6 +168,45 @@ NOTICES: dict[Event, tuple[Notice, ...]] = {
             _("Escalated: %(code)s is overdue"),
             lambda e: f"{e.subject.assignment.department} · {e.data.get('note', '')}",
         ),
+    ),
+    Event.PROGRESS: (
+        Notice((CITIZEN,), _("Progress on your demand %(code)s"), _fact("reply", 140)),
+        Notice((CLAIMING_DEPUTY,), _("%(dept)s replied to the citizen on %(code)s"), _fact("reply", 140)),
+    ),
+    Event.RELOCATE: (
+        Notice((CELL_DEPUTIES,), _("Demand moved to your cell: %(title)s"), _fact("reason"), when=_unclaimed),
+        Notice(
+            (CLAIMING_DEPUTY, LEAD_DEPARTMENT), _("Demand %(code)s now belongs to %(cell)s"), _fact("reason")
+        ),
+        Notice((CITIZEN,), _("The place of your demand %(code)s is now %(cell)s"), _demand("title")),
+    ),
+    Event.APPOINT: (
+        Notice((CLAIMING_DEPUTY,), _("The presidium put demand %(code)s in your hands"), _fact("reason")),
+        Notice(
+            (PREVIOUS_DEPUTY, LEAD_DEPARTMENT),
+            _("Demand %(code)s is now held by deputy %(name)s"),
+            _fact("reason"),
+        ),
+        Notice((CITIZEN,), _("Your demand %(code)s was taken by deputy %(name)s"), _demand("title")),
+    ),
+    Event.REASSIGN: (
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("New assignment %(code)s, due %(due)s"),
+            lambda e: e.subject.assignment.matter,
+            sms=True,
+            email=True,
+        ),
+        Notice(
+            (PREVIOUS_DEPARTMENT, CLAIMING_DEPUTY),
+            _("Assignment %(code)s was moved to %(dept)s"),
+            _fact("reason"),
+        ),
+        Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline),
+    ),
+    Event.EXTEND: (
+        Notice((LEAD_DEPARTMENT,), _("Deadline of %(code)s extended to %(due)s"), _fact("reason"), sms=True),
+        Notice((CLAIMING_DEPUTY,), _("Deadline of %(code)s extended to %(due)s"), _fact("reason")),
     ),
 }
 
@@ -174,6 +238,12 @@ def audience(name: str, event: DomainEvent) -> list[Any]:
         return [demand.deputy.user] if demand.deputy_id and demand.deputy.user_id else []
     if name == LEAD_DEPARTMENT:
         return _department_users(_lead(event))
+    if name == PREVIOUS_DEPUTY:
+        previous = event.data.get("previous")
+        return [previous.user] if isinstance(previous, Deputy) and previous.user_id else []
+    if name == PREVIOUS_DEPARTMENT:
+        previous = event.data.get("previous")
+        return _department_users(previous) if isinstance(previous, Department) else []
     if name == CO_DEPARTMENTS:
         return [u for d in event.data.get("co_departments", ()) for u in _department_users(d)]
     if name == PRESIDIUM:
@@ -195,8 +265,14 @@ def _facts(event: DomainEvent) -> dict[str, Any]:
         "name": demand.deputy.name if demand.deputy_id else "",
         "other": into.code if into is not None else "",
         "dept": _lead(event) or "",
-        "due": f"{timezone.localtime(due):%m-%d %H:%M}" if due else "",
+        "due": _when(due) if due else "",
+        "cell": demand.cell or "",
     }
+
+
+def _when(moment: Any) -> str:
+    """A time as the town reads it (Asia/Shanghai), however the server's clock is set."""
+    return f"{timezone.localtime(moment):%m-%d %H:%M}"
 
 
 @subscribe(Event)
@@ -216,6 +292,8 @@ def tell(event: DomainEvent) -> None:
             users = [demand.requester] if demand.requester_id else []
             sms_to = "" if users else demand.requester_phone
         users += [u for name in notice.to if name != CITIZEN for u in audience(name, event)]
+        # Nobody is told of what they did themselves (the presidium returning an item, say).
+        users = [u for u in dict.fromkeys(users) if getattr(event.actor, "pk", None) != u.pk]
         notify(
             town_id=demand.town_id,
             users=users,

@@ -98,6 +98,20 @@ decides_problem = holds_or_may_claim | is_presidium
 # The presidium records a verdict the citizen gave by phone.
 may_evaluate = is_requester | is_presidium | recorded_it_for_caller
 supervises = is_presidium | is_claiming_deputy
+# An internal note: anyone handling the demand (never the citizen).
+involved = supervises | handles_it
+
+
+@rules.predicate
+def may_call_back(user: Any, demand: Demand) -> bool:
+    """回访: the claiming deputy while the demand is open, the lead department while it is on its clock."""
+    from .states import ON_THE_CLOCK, TERMINAL
+
+    if demand.status in TERMINAL or not demand.requester_phone:
+        return False
+    return bool(
+        is_claiming_deputy(user, demand) or (handles_it(user, demand) and demand.status in ON_THE_CLOCK)
+    )
 
 
 def may_see_personal_data(user: Any, demand: Demand) -> bool:

@@ -58,5 +58,14 @@ for _model, _path in [
 ]:
     scopes.rule(_model)(_of_visible_demands(_path))
 
+
+@scopes.rule(m.PersonalDataAccess)
+def personal_data_accesses(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The record of call-backs: the presidium reads its town's (of demands it reads); others their own."""
+    if can(principal, Capability.SUPERVISE):
+        return qs.filter(demand__in=m.Demand.objects.restrict(principal).values("pk"))
+    return qs.filter(user_id=getattr(principal, "pk", None)) if getattr(principal, "pk", None) else qs.none()
+
+
 # Categories are public: the citizen's page and Open311's service list show them.
 scopes.rule(m.Category)(scopes.public)

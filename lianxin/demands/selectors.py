@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.workflow import Move, workflow_of
-from lianxin.people.models import Department
+from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
 from .models import (
@@ -25,6 +25,7 @@ from .models import (
     Extension,
     ExtensionStatus,
     Light,
+    PersonalDataAccess,
     Reminder,
 )
 from .states import ASSIGNMENT_LIST, COMPLETION_LIST, ON_THE_CLOCK, PROBLEM_LIST, TERMINAL, Status
@@ -97,7 +98,7 @@ def deputy_inbox(*, user: Any) -> list[Tab]:
 
 
 def department_inbox(*, user: Any) -> list[Tab]:
-    """What my department leads on: to accept, in progress, due soon, returned for rework."""
+    """What my department leads on: to accept, in progress, due soon, returned for rework, overdue."""
     dept = _department_id(user)
     visible = Demand.objects.restrict(user)
     lead = visible.filter(assignment__department_id=dept) if dept else visible.none()
@@ -117,6 +118,13 @@ def department_inbox(*, user: Any) -> list[Tab]:
                 ),
             ),
             ("returned", _("Returned"), lead.filter(status=Status.RETURNED).order_by("assignment__due_at")),
+            (
+                "overdue",
+                _("Overdue"),
+                lead.filter(status__in=ON_THE_CLOCK, assignment__light=Light.RED).order_by(
+                    "assignment__due_at"
+                ),
+            ),
         ]
     )
 
@@ -181,6 +189,13 @@ def demand_detail(*, user: Any, code: str) -> QuerySet[Demand]:
     )
 
 
+def phone_accesses(*, user: Any, demand: Demand) -> QuerySet[PersonalDataAccess]:
+    """The call-back record of a demand, as far as the user may read it (the presidium: all of it)."""
+    return (
+        PersonalDataAccess.objects.restrict(user).filter(demand=demand).select_related("user").order_by("at")
+    )
+
+
 def assignment_of(demand: Demand) -> Any:
     return getattr(demand, "assignment", None)
 
@@ -217,6 +232,10 @@ def departments_for(user: Any, *, active_only: bool = False) -> QuerySet[Departm
     return qs.filter(active=True) if active_only else qs
 
 
+def deputies_for(user: Any) -> QuerySet[Deputy]:
+    return Deputy.objects.restrict(user).order_by("name")
+
+
 def citizen_verdict(demand: Demand) -> Evaluation | None:
     """The latest citizen evaluation (uses prefetched evaluations when present)."""
     citizen = [e for e in demand.evaluations.all() if e.role == EvaluatorRole.CITIZEN]
@@ -235,6 +254,7 @@ class Step:
     before: str | Promise
     after: str | Promise
     note: str
+    kind: str = ""
 
 
 def timeline(demand: Demand) -> list[Step]:
@@ -253,6 +273,7 @@ def timeline(demand: Demand) -> list[Step]:
             before=status_label(e.from_status) if e.from_status != e.to_status else "",
             after=status_label(e.to_status) if e.from_status != e.to_status else "",
             note=e.note,
+            kind=e.action,
         )
         for e in demand.events.all()
     ]

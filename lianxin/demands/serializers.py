@@ -91,3 +91,56 @@ class ExtensionIn(serializers.Serializer[Any]):
 class DecideExtensionIn(serializers.Serializer[Any]):
     approve = serializers.BooleanField()
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+# --- the office's desk (issue 10) ---------------------------------------------------------------------
+class InternalNoteIn(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000)
+
+
+class ProgressIn(serializers.Serializer[Any]):
+    reply = serializers.CharField(max_length=2000)
+
+
+def _town_row(model: Any, demand: Demand, pk: int, field: str) -> Any:
+    row = model.objects.filter(town_id=demand.town_id, pk=pk).first()
+    if row is None:
+        raise serializers.ValidationError({field: _("Unknown in this town.")})
+    return row
+
+
+class RelocateIn(serializers.Serializer[Any]):
+    cell = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reason = serializers.CharField(max_length=2000)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from lianxin.territory.models import GridCell
+
+        attrs["cell"] = _town_row(GridCell, self.context["demand"], attrs["cell"], "cell")
+        return attrs
+
+
+class AppointIn(serializers.Serializer[Any]):
+    deputy = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        from lianxin.people.models import Deputy
+
+        attrs["deputy"] = _town_row(Deputy, self.context["demand"], attrs["deputy"], "deputy")
+        return attrs
+
+
+class ReassignIn(serializers.Serializer[Any]):
+    department = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    reason = serializers.CharField(max_length=2000)
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs["department"] = _town_row(Department, self.context["demand"], attrs["department"], "department")
+        return attrs
+
+
+class ExtendIn(serializers.Serializer[Any]):
+    due_at = serializers.DateTimeField()
+    reason = serializers.CharField(max_length=2000)

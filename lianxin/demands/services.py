@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -40,6 +40,7 @@ from .models import (
     ExtensionStatus,
     Light,
     Outcome,
+    PersonalDataAccess,
     Reminder,
     Verdict,
 )
@@ -639,3 +640,177 @@ def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None
             _light_changed(assignment, light, at)
             counts[light] += 1
     return counts
+
+
+# --- the office's desk: notes, interim replies, re-routing, call-backs (issue 10) -------------------
+@transaction.atomic
+def demand_note(*, demand: Demand, actor: Any, note: str) -> Demand:
+    """An internal note for the people handling the demand; never sent or shown to the citizen."""
+    flow = _flow()
+    flow.check(actor, Event.NOTE, demand)
+    if not note.strip():
+        raise ValidationError({"note": _("Write the note.")})
+    flow.step(demand, Event.NOTE, actor, note=note.strip(), data={"note": note.strip()})
+    return demand
+
+
+@transaction.atomic
+def demand_progress(*, demand: Demand, actor: Any, reply: str) -> Demand:
+    """阶段性答复: the department tells the citizen how far the work has come (the citizen reads it)."""
+    flow = _flow()
+    flow.check(actor, Event.PROGRESS, demand)
+    if not reply.strip():
+        raise ValidationError({"reply": _("Write what the citizen should know.")})
+    flow.step(demand, Event.PROGRESS, actor, note=reply.strip(), data={"reply": reply.strip()})
+    return demand
+
+
+@transaction.atomic
+def demand_relocate(*, demand: Demand, actor: Any, cell: GridCell, reason: str) -> Demand:
+    """The presidium puts the demand in the right village or community (the GPS or the form was wrong)."""
+    flow = _flow()
+    flow.check(actor, Event.RELOCATE, demand)
+    errors = {}
+    if cell.town_id != demand.town_id:
+        errors["cell"] = _("Choose a grid cell of this town.")
+    elif cell.pk == demand.cell_id:
+        errors["cell"] = _("The demand is already in this grid cell.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the place changes.")
+    if errors:
+        raise ValidationError(errors)
+    previous = demand.cell
+    Demand.objects.filter(pk=demand.pk).update(cell=cell)
+    demand.refresh_from_db()
+    flow.step(
+        demand,
+        Event.RELOCATE,
+        actor,
+        note=f"{previous or '—'} → {cell} · {reason.strip()}",
+        data={"cell": cell, "previous": previous, "reason": reason.strip()},
+    )
+    return demand
+
+
+@transaction.atomic
+def demand_appoint(*, demand: Demand, actor: Any, deputy: Deputy, reason: str = "") -> Demand:
+    """The presidium names the deputy who holds the demand: a first claim on the deputy's behalf, or a
+    change of deputy later on."""
+    flow = _flow()
+    flow.check(actor, Event.APPOINT, demand)
+    if deputy.town_id != demand.town_id or deputy.user_id is None:
+        raise ValidationError({"deputy": _("Choose a deputy of this town who has an account.")})
+    if deputy.pk == demand.deputy_id:
+        raise ValidationError({"deputy": _("This deputy already holds the demand.")})
+    previous = demand.deputy
+    data = {"deputy": deputy, "previous": previous, "reason": reason.strip()}
+    note = f"{previous.name if previous else '—'} → {deputy.name} {reason.strip()}".strip()
+    if demand.status == Status.RECORDED:
+        return flow.transition(
+            demand,
+            Event.APPOINT,
+            actor,
+            checked=True,
+            to=Status.CLAIMED,
+            note=note,
+            data=data,
+            deputy=deputy,
+            claimed_at=clock.now(),
+        )
+    Demand.objects.filter(pk=demand.pk).update(deputy=deputy)
+    demand.refresh_from_db()
+    flow.step(demand, Event.APPOINT, actor, note=note, data=data)
+    return demand
+
+
+@transaction.atomic
+def demand_reassign(
+    *, demand: Demand, actor: Any, department: Department, reason: str, due_at: dt.datetime | None = None
+) -> Demand:
+    """The presidium moves the assignment to another lead department, which must accept it anew. The
+    deadline stays unless it is past (then the category's limit from now) or a new one is given."""
+    flow = _flow()
+    flow.check(actor, Event.REASSIGN, demand)
+    assignment = demand.assignment
+    now = clock.now()
+    errors = {}
+    if department.town_id != demand.town_id or not department.active:
+        errors["department"] = _("Choose an active department of this town.")
+    elif department.pk == assignment.department_id:
+        errors["department"] = _("This department already leads on it.")
+    if not reason.strip():
+        errors["reason"] = _("Say why the department changes.")
+    if due_at is not None and due_at <= now:
+        errors["due_at"] = _("The deadline must be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    if due_at is None:
+        due_at = (
+            assignment.due_at
+            if assignment.due_at > now
+            else default_due_at(category=demand.category, urgency=demand.urgency, start=now)
+        )
+    previous = assignment.department
+    Assignment.objects.filter(pk=assignment.pk).update(
+        department=department,
+        accepted_at=None,
+        due_at=due_at,
+        light=light_for(due_at=due_at, urgency=demand.urgency, at=now),
+        escalated_at=None,
+    )
+    assignment.co_departments.remove(department)
+    return flow.transition(
+        demand,
+        Event.REASSIGN,
+        actor,
+        checked=True,
+        note=f"{previous} → {department} · {_local(due_at)} · {reason.strip()}",
+        data={"department": department, "previous": previous, "reason": reason.strip(), "due_at": due_at},
+    )
+
+
+@transaction.atomic
+def demand_extend(*, demand: Demand, actor: Any, due_at: dt.datetime, reason: str) -> Demand:
+    """The presidium gives the lead department more time (an overdue item gets a fresh deadline)."""
+    flow = _flow()
+    flow.check(actor, Event.EXTEND, demand)
+    assignment = demand.assignment
+    now = clock.now()
+    errors = {}
+    if due_at <= max(now, assignment.due_at):
+        errors["due_at"] = _("The new deadline must be later than the current one and in the future.")
+    if not reason.strip():
+        errors["reason"] = _("Say why more time is given.")
+    if errors:
+        raise ValidationError(errors)
+    Assignment.objects.filter(pk=assignment.pk).update(
+        due_at=due_at, light=light_for(due_at=due_at, urgency=demand.urgency, at=now), escalated_at=None
+    )
+    flow.step(
+        demand,
+        Event.EXTEND,
+        actor,
+        note=f"{_local(due_at)} · {reason.strip()}",
+        data={"due_at": due_at, "reason": reason.strip()},
+    )
+    return demand
+
+
+@transaction.atomic
+def requester_phone_reveal(*, demand: Demand, actor: Any, reason: str) -> str:
+    """回访: the requester's phone for one who must call back, written to the access record first."""
+    from .permissions import may_call_back
+
+    if not may_call_back(actor, demand):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need to call.")})
+    PersonalDataAccess.objects.create(
+        town_id=demand.town_id,
+        demand=demand,
+        user=actor,
+        field=PersonalDataAccess.Field.PHONE,
+        reason=reason.strip()[:500],
+        at=clock.now(),
+    )
+    return demand.requester_phone

@@ -12,5 +12,6 @@ urlpatterns = [
     path("lists/", views.overview, name="overview"),
     path("lists/<slug:kind>/", views.demand_list, name="list"),
     path("<str:code>/", views.detail, name="detail"),
+    path("<str:code>/call-back/", views.reveal_phone, name="reveal_phone"),
     path("<str:code>/<slug:action>/", views.act, name="act"),
 ]

@@ -28,9 +28,9 @@ from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import exports, selectors, services
 from .filters import DemandFilter
-from .forms import ActionForm, RecordForm, action_form
+from .forms import ActionForm, RecordForm, RevealPhoneForm, action_form
 from .models import Demand
-from .permissions import may_see_personal_data
+from .permissions import may_call_back, may_see_personal_data
 
 PER_PAGE = 25
 
@@ -104,7 +104,9 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
         rows = filterset.qs if filterset.is_bound else filterset.queryset
     if request.GET.get("format") == "xlsx" and not invalid:
         name = f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(exports.demands_xlsx(rows), content_type=exports.XLSX_CONTENT_TYPE)
+        response = HttpResponse(
+            exports.demands_xlsx(rows, title=label), content_type=exports.XLSX_CONTENT_TYPE
+        )
         response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
         return response
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
@@ -200,6 +202,8 @@ def _render_detail(
     bound: ActionForm | None = None,
     problem: str = "",
     status: int = 200,
+    revealed_phone: str = "",
+    reveal_form: RevealPhoneForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
     moves = selectors.actions_for(user=user, demand=demand)
@@ -216,6 +220,10 @@ def _render_detail(
         "demand": demand,
         "assignment": selectors.assignment_of(demand),
         "requester": _requester(user, demand),
+        "may_call_back": may_call_back(user, demand) and not may_see_personal_data(user, demand),
+        "revealed_phone": revealed_phone,
+        "reveal_form": reveal_form or RevealPhoneForm(),
+        "phone_accesses": selectors.phone_accesses(user=user, demand=demand),
         "timeline": selectors.timeline(demand),
         "pending_extension": selectors.pending_extension(demand),
         "action_forms": action_forms,
@@ -266,3 +274,19 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if Demand.objects.restrict(user).filter(pk=demand.pk).exists():
         return redirect("demands:detail", code=code)
     return redirect("demands:index")
+
+
+@login_required
+@require_POST
+def reveal_phone(request: HttpRequest, code: str) -> HttpResponse:
+    """回访: the claiming deputy or the lead department sees the requester's phone once, with a reason
+    that is logged; everyone else keeps the masked number (403)."""
+    user: Any = request.user
+    demand = _fetch(request, code)
+    if not may_call_back(user, demand):
+        raise PermissionDenied
+    form = RevealPhoneForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, demand, reveal_form=form, status=400)
+    phone = services.requester_phone_reveal(demand=demand, actor=user, reason=form.cleaned_data["reason"])
+    return _render_detail(request, _fetch(request, code), revealed_phone=phone)

@@ -9,6 +9,10 @@ recorded ──claim──▶ claimed ──assign──▶ assigned ──accep
     │                                                                │
     └────────────────────────────────────────────────────────────── close ──▶ closed
 
+The presidium re-routes at any open state: relocate (cell), appoint (deputy; from recorded it claims on the
+deputy's behalf), reassign (lead department: back to assigned), extend (deadline). Anyone handling it adds
+an internal note; the lead department posts interim replies (阶段性答复) the citizen reads.
+
 Imported by the app's ``ready()``: the table registers each move's permission (``demands.<action>``) and
 the workflow, so a worker job or command that imports only the services finds both.
 """
@@ -32,6 +36,8 @@ S = Status
 OPEN = (S.RECORDED, S.CLAIMED)
 HANDLING = (S.ACCEPTED, S.RETURNED)
 JUDGED = (S.COMPLETED, S.EVALUATED)
+NOT_CLOSED = OPEN + ON_THE_CLOCK + JUDGED
+ROUTED = (S.ASSIGNED, *HANDLING)
 
 # fmt: off
 WORKFLOW = Workflow(
@@ -75,6 +81,21 @@ WORKFLOW = Workflow(
              _("Request for more time decided"), when=lambda d: pending_extension(d) is not None),
         Move(E.REMIND, ON_THE_CLOCK, None, p.supervises, services.assignment_remind,
              f.RemindForm, s.NoteIn, _("remind"), _("Reminder sent to the department")),
+        # The office's desk: a note stays inside; an interim reply goes to the citizen; the presidium
+        # re-routes (place, deputy, lead department, deadline).
+        Move(E.NOTE, NOT_CLOSED, None, p.involved, services.demand_note,
+             f.InternalNoteForm, s.InternalNoteIn, _("add an internal note"), _("Internal note")),
+        Move(E.PROGRESS, HANDLING, None, p.handles_it, services.demand_progress,
+             f.ProgressForm, s.ProgressIn, _("post an interim reply"), _("Interim reply from the department")),
+        Move(E.RELOCATE, NOT_CLOSED, None, p.is_presidium, services.demand_relocate,
+             f.RelocateForm, s.RelocateIn, _("change the village or cell"), _("Place corrected")),
+        Move(E.APPOINT, NOT_CLOSED, None, p.is_presidium, services.demand_appoint,
+             f.AppointForm, s.AppointIn, _("appoint the deputy"), _("Taken by a deputy")),
+        Move(E.REASSIGN, ROUTED, S.ASSIGNED, p.is_presidium, services.demand_reassign,
+             f.ReassignForm, s.ReassignIn, _("reassign the lead department"),
+             _("Assigned to another department")),
+        Move(E.EXTEND, ON_THE_CLOCK, None, p.is_presidium, services.demand_extend,
+             f.ExtendForm, s.ExtendIn, _("extend the deadline"), _("Deadline extended")),
     ],
     steps=[
         Step(E.RECORD, _("Recorded")),
@@ -86,6 +107,9 @@ WORKFLOW = Workflow(
 # fmt: on
 
 MOVES = WORKFLOW.moves
+# Event kinds the citizen never reads (internal notes), and those whose note is written for the citizen.
+INTERNAL = frozenset({E.NOTE.value})
+CITIZEN_READS_NOTE = frozenset({E.PROGRESS.value})
 
 
 def allowed_from(status: str) -> list[Move]:

@@ -1,16 +1,20 @@
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from lianxin.core.tasklocks import alone
 
 from .services import outbox_deliver
 
+OUTBOX_LOCK = "lianxin-outbox"
+
 
 @db_task()
-@lock_task("lianxin-outbox")
+@alone(OUTBOX_LOCK)
 def deliver_outbox() -> int:
     return outbox_deliver()
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("lianxin-outbox")
+@alone(OUTBOX_LOCK)
 def deliver_outbox_every_minute() -> int:
     return outbox_deliver()

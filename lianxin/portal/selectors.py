@@ -11,6 +11,7 @@ from lianxin.core.models import Town
 from lianxin.core.workflow import workflow_of
 from lianxin.demands.models import Demand, DemandEvent
 from lianxin.demands.states import DONE, IN_PROGRESS
+from lianxin.demands.workflow import CITIZEN_READS_NOTE, INTERNAL
 from lianxin.people import selectors as people
 from lianxin.people.models import Deputy, ObserverKind, StationDuty
 from lianxin.territory import selectors as territory
@@ -131,8 +132,16 @@ def demand_by_code(*, town: Town, code: str) -> Demand | None:
 def demand_timeline(*, demand: Demand) -> list[tuple[Any, str]]:
     """(time, step) for the citizen: what happened and when, without who inside the offices did it."""
     flow = workflow_of(Demand)
-    events = DemandEvent.objects.filter(demand=demand).order_by("at", "pk")
-    return [(e.at, str(flow.citizen_label(e.action))) for e in events]
+    events = DemandEvent.objects.filter(demand=demand).exclude(action__in=INTERNAL).order_by("at", "pk")
+    return [
+        (
+            e.at,
+            f"{flow.citizen_label(e.action)}: {e.note}"
+            if e.action in CITIZEN_READS_NOTE
+            else str(flow.citizen_label(e.action)),
+        )
+        for e in events
+    ]
 
 
 def my_demands(*, user: Any) -> QuerySet[Demand]:

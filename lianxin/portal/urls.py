@@ -23,6 +23,8 @@ register_converter(QRKind, "qrkind")
 app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("town/", views.town, name="town"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # the town's mobile page
     path("m/", citizen.mobile_index, name="mobile"),
     path("m/agent/", field.agent_entry, name="agent"),

@@ -1,10 +1,12 @@
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
+
+from lianxin.core.tasklocks import alone
 
 from .services import tracking_sweep
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("lianxin-tracking-sweep")
+@alone("lianxin-tracking-sweep", otherwise={})
 def sweep_tracked_items() -> dict[str, int]:
     return tracking_sweep()

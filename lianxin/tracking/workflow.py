@@ -23,7 +23,7 @@ MOVES = [
     Move(E.REPORT, OPEN, S.REPORTED, p.may_report, services.tracked_item_report, f.ResultForm,
          s.ResultIn, _("report done"), _("Reported done")),
     Move(E.ACCEPT, (S.REPORTED,), S.ACCEPTED, p.may_check, services.tracked_item_accept, f.NoteForm,
-         s.NoteIn, _("accept"), _("Done and accepted")),
+         s.NoteIn, _("accept as done"), _("Done and accepted")),
     Move(E.RETURN, (S.REPORTED,), S.OPEN, p.may_check, services.tracked_item_return, f.ReturnForm,
          s.ReturnIn, _("return for more work"), _("Returned for more work")),
     Move(E.EXTEND, OPEN, S.OPEN, p.is_office, services.tracked_item_extend, f.DeadlineForm,

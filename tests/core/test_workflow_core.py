@@ -134,12 +134,18 @@ TOLD = {
     "complete": {"presidium", "deputy", "citizen"},
     "evaluate": set(),
     "check": set(),
-    "return": {"staff"},
+    "return": {"staff", "presidium"},  # the office hears of a rejection too (the deputy made it)
     "close": {"citizen"},
     "decline": {"citizen"},
     "transfer": {"citizen"},
     "request_extension": {"presidium"},
     "remind": {"staff"},
+    "note": set(),  # internal: nobody is messaged, least of all the citizen
+    "progress": {"citizen", "deputy"},
+    "relocate": {"deputy", "citizen"},
+    "appoint": {"deputy", "citizen"},  # the deputy who held it; the new one is not a loop persona
+    "reassign": {"staff", "deputy", "citizen"},  # staff: the department it leaves
+    "extend": {"staff", "deputy"},
 }
 
 

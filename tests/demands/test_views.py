@@ -293,12 +293,12 @@ def test_only_the_moves_the_user_may_make_now_are_offered(client, loop):
     completed = loop.completed()
     client.force_login(loop.presidium)
     offered = {m.action for m, _f in client.get(detail_url(completed)).context["action_forms"]}
-    assert offered == {"evaluate", "return"}
+    assert offered == {"evaluate", "return", "note", "relocate", "appoint"}
 
     accepted = loop.accepted()
     client.force_login(loop.staff)
     offered = {m.action for m, _f in client.get(detail_url(accepted)).context["action_forms"]}
-    assert offered == {"complete", "request_extension"}
+    assert offered == {"complete", "request_extension", "note", "progress"}
 
 
 @pytest.mark.parametrize(("role", "masked"), [("presidium", False), ("deputy", True), ("staff", True)])

@@ -14,6 +14,7 @@ from lianxin.demands import services
 from lianxin.demands.models import Demand, DemandEvent, Evaluation, ExtensionStatus
 from lianxin.demands.workflow import MOVES, Status
 from lianxin.notify.models import OutboxMessage
+from lianxin.territory.models import GridCell
 
 from ..factories import UserFactory
 
@@ -51,6 +52,26 @@ def _do(action: str, loop: Any, demand: Demand, actor: Any) -> Any:
             demand=demand, actor=actor, due_at=demand.assignment.due_at + LATER, reason="需要招标"
         ),
         "remind": lambda: services.assignment_remind(demand=demand, actor=actor, note="请加快"),
+        "note": lambda: services.demand_note(demand=demand, actor=actor, note="先与村委沟通"),
+        "progress": lambda: services.demand_progress(demand=demand, actor=actor, reply="已勘察，下周施工"),
+        "relocate": lambda: services.demand_relocate(
+            demand=demand,
+            actor=actor,
+            cell=GridCell.objects.filter(town=loop.town).exclude(pk=demand.cell_id).first(),
+            reason="定位有误，实为东关村",
+        ),
+        "appoint": lambda: services.demand_appoint(
+            demand=demand, actor=actor, deputy=loop.other_deputy.deputy, reason="原代表外出"
+        ),
+        "reassign": lambda: services.demand_reassign(
+            demand=demand,
+            actor=actor,
+            department=loop.other_staff.department_staff.department,
+            reason="属另一部门职责",
+        ),
+        "extend": lambda: services.demand_extend(
+            demand=demand, actor=actor, due_at=demand.assignment.due_at + LATER, reason="需协调多方"
+        ),
     }
     return calls[action]()
 
@@ -71,6 +92,12 @@ CASES: dict[str, tuple[str, str | None, set[str]]] = {
     "transfer": ("claimed", Status.TRANSFERRED, {"deputy", "presidium"}),
     "request_extension": ("accepted", None, {"staff"}),
     "remind": ("accepted", None, {"deputy", "presidium"}),
+    "note": ("accepted", None, {"deputy", "presidium", "staff"}),
+    "progress": ("accepted", None, {"staff"}),
+    "relocate": ("claimed", None, {"presidium"}),
+    "appoint": ("claimed", None, {"presidium"}),
+    "reassign": ("accepted", Status.ASSIGNED, {"presidium"}),
+    "extend": ("accepted", None, {"presidium"}),
 }
 PERSONAS = [
     "citizen",
@@ -150,6 +177,12 @@ WRONG_STATE = {
     "transfer": ("closed", "presidium"),
     "request_extension": ("completed", "staff"),
     "remind": ("completed", "presidium"),
+    "note": ("closed", "presidium"),
+    "progress": ("completed", "staff"),
+    "relocate": ("closed", "presidium"),
+    "appoint": ("closed", "presidium"),
+    "reassign": ("claimed", "presidium"),
+    "extend": ("completed", "presidium"),
 }
 
 

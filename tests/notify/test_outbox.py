@@ -45,10 +45,10 @@ def test_in_app_message_becomes_a_notification_and_the_bell_counts_it(client, pe
     assert outbox_deliver() == 1
     assert Notification.objects.get(user=user).subject == "新诉求"
     client.force_login(user)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()
     assert "data-unread>1<" in html
     client.post("/notifications/read/")
-    assert "data-unread>0<" in client.get("/").content.decode()
+    assert "data-unread>0<" in client.get("/", follow=True).content.decode()
 
 
 def test_sms_goes_to_the_file_backend_by_default(settings, tmp_path, town, persona):

@@ -281,3 +281,16 @@ def test_an_item_raised_from_an_object_is_shown_with_it(town, cast, frozen, rf):
         Context({"d": demand, "request": request})
     )
     assert "回访诉求人" not in html
+
+
+def test_every_kind_and_move_speaks_chinese_and_english():
+    from django.utils import translation
+
+    flow = workflow_of(TrackedItem)
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            labels = [flow.staff_label(k) for k in E] + [flow.citizen_label(k) for k in E]
+            labels += [m.label for m in MOVES]
+            for label in map(str, labels):
+                assert label and "_" not in label, (language, label)
+                assert language == "en" or not label.isascii(), (language, label)

@@ -27,3 +27,9 @@ def has_workbench(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     return any(user.can(c) for c in WORKBENCH_CAPABILITIES)
+
+
+@register.filter
+def can_view_town(user: Any) -> bool:
+    """Whether the town at a glance (grid statistics) is for this user."""
+    return bool(getattr(user, "is_authenticated", False) and user.can(Capability.VIEW_TOWN))
