@@ -25,6 +25,7 @@ urlpatterns = [
     path("duty/", include("lianxin.duty.urls")),
     path("supervision/", include("lianxin.supervision.urls")),
     path("", include("lianxin.privacy.urls")),
+    path("disputes/", include("lianxin.disputes.urls")),
     path("", include("lianxin.portal.urls")),
 ]
 # No /media/ route, not even in the demo: a demand's files go out through demands:attachment, in scope.

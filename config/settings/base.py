@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lianxin.audit",
     "lianxin.privacy",
     "lianxin.insight",
+    "lianxin.disputes",
     "lianxin.demo",
 ]
 

@@ -4,6 +4,8 @@ from django.urls import URLPattern, URLResolver, include, path, register_convert
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from lianxin.disputes import api as dispute_api
+
 from . import open311, views
 
 
@@ -26,6 +28,8 @@ router.register("cells", views.CellViewSet, basename="cell")
 router.register("stations", views.StationViewSet, basename="station")
 router.register("departments", views.DepartmentViewSet, basename="department")
 router.register("deputies", views.DeputyViewSet, basename="deputy")
+router.register("disputes", dispute_api.DisputeViewSet, basename="dispute")
+router.register("mediation-sessions", dispute_api.SessionViewSet, basename="mediation-session")
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -68,6 +68,7 @@ class Step:
 
 
 _WORKFLOWS: dict[type[models.Model], Workflow] = {}
+_PERMISSIONS: dict[str, type[models.Model]] = {}  # "<app>.<action>" → the model whose table declares it
 
 
 class Workflow:
@@ -92,7 +93,13 @@ class Workflow:
         if unknown or missing:
             raise ValueError(f"{model.__name__}: kinds without a declaration {missing}, undeclared {unknown}")
         for move in self.moves.values():
-            rules.set_perm(self.permission(move.action), move.may)
+            name = self.permission(move.action)
+            owner = _PERMISSIONS.setdefault(name, model)
+            if owner is not model:  # two tables of one app must not share an action's name
+                raise ValueError(
+                    f"{name} is a move of {owner.__name__} already; name {model.__name__}'s apart"
+                )
+            rules.set_perm(name, move.may)
         _WORKFLOWS[model] = self
 
     # --- reading the table ------------------------------------------------------------------------

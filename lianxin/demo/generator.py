@@ -402,6 +402,9 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
         from .intake import build_intake  # 10. the intake's place aliases and the demo town's model
 
         stats.add(build_intake(town=town, index=index, cells=cells))
+        from .disputes import build_disputes  # the dispute ledger's year (demo/disputes.py)
+
+        stats.add(build_disputes(town=town, index=index))
         from .insight import build_insight  # 11. early warnings found in the year's demands (issue 14)
 
         stats.add(build_insight(town=town))

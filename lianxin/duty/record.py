@@ -10,13 +10,13 @@ from lianxin.demands.models import Demand
 from lianxin.people.models import Deputy
 
 from .models import DutyEntry
-from .sources import SOURCES
+from .sources import KINDS, SOURCES, key
 
 
 def deputies_of(event: DomainEvent) -> list[int]:
     """The deputies an event lands with (see ``sources.Source``), all of the event's town. The subject's
     deputy is in its town already (a same-town trigger); listed ones are checked here."""
-    source = SOURCES[event.kind]
+    source = SOURCES[key(event.kind)]
     ids: set[int] = set()
     deputy = getattr(event.actor, "deputy", None) if source.actor else None
     if deputy is not None and deputy.town_id == event.town_id:
@@ -34,9 +34,9 @@ def source_of(row: object) -> str:
     return f"{meta.app_label}.{meta.model_name}"
 
 
-@subscribe(*SOURCES)
+@subscribe(*KINDS)
 def record_duty(event: DomainEvent) -> None:
-    source = SOURCES[event.kind]
+    source = SOURCES[key(event.kind)]
     if event.row is None or (source.when is not None and not source.when(event)):
         return
     deputies = deputies_of(event)

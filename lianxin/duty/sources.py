@@ -1,6 +1,6 @@
 """Which events make duty record entries: ONE table, event kind → activity and whose record it lands in.
 
-Wiring another workflow's kind is one line here, e.g. ``disputes.Event.SESSION: Source(A.MEDIATION)``.
+Wiring another workflow's kind is one line here, e.g. ``(disputes.Event.SESSION, Source(A.MEDIATION))``.
 By default an event lands in the record of the acting user's deputy and of every deputy its publisher
 listed in ``DomainEvent.data["deputies"]`` (``people.Deputy`` primary keys of the others who took part);
 ``subject=True`` adds the deputy of the subject (``subject.deputy_id``: a demand's claiming deputy, a
@@ -15,6 +15,8 @@ from typing import Any
 
 from lianxin.core.events import DomainEvent
 from lianxin.demands.events import Event as D
+from lianxin.disputes.events import Event as Dispute
+from lianxin.disputes.events import HearingEvent
 from lianxin.supervision.events import InquiryKind, ProjectKind, ThemeKind, VoteKind
 from lianxin.tracking.events import TrackingEvent as T
 
@@ -47,30 +49,43 @@ def _visit_kind(e: DomainEvent) -> str:
     return str(VISIT_ACTIVITY[e.subject.kind])
 
 
-SOURCES: dict[Any, Source] = {
+TABLE: list[tuple[Any, Source]] = [
     # the closed loop: what the deputy did, and what became of the demands they took
-    D.RECORD: Source(A.DEMAND_RECORDED),
-    D.CLAIM: Source(A.DEMAND_CLAIMED),
-    D.ASSIGN: Source(A.DEMAND_ASSIGNED),
-    D.CHECK: Source(A.DEMAND_CHECKED),
-    D.RETURN: Source(A.DEMAND_SUPERVISED),
-    D.REMIND: Source(A.DEMAND_SUPERVISED),
-    D.TRANSFER: Source(A.SUGGESTION),
+    (D.RECORD, Source(A.DEMAND_RECORDED)),
+    (D.CLAIM, Source(A.DEMAND_CLAIMED)),
+    (D.ASSIGN, Source(A.DEMAND_ASSIGNED)),
+    (D.CHECK, Source(A.DEMAND_CHECKED)),
+    (D.RETURN, Source(A.DEMAND_SUPERVISED)),
+    (D.REMIND, Source(A.DEMAND_SUPERVISED)),
+    (D.TRANSFER, Source(A.SUGGESTION)),
     # a citizen's (or the hotline's, for the caller) evaluation of a demand the deputy handled
-    D.EVALUATE: Source(A.DEMAND_EVALUATED, actor=False, subject=True, when=_evaluated),
-    D.CLOSE: Source(A.DEMAND_CLOSED, actor=False, subject=True),
+    (D.EVALUATE, Source(A.DEMAND_EVALUATED, actor=False, subject=True, when=_evaluated)),
+    (D.CLOSE, Source(A.DEMAND_CLOSED, actor=False, subject=True)),
+    # the dispute ledger (lianxin/disputes): the deputy on the supervision seat, the deputies at a hearing
+    (Dispute.SESSION, Source(A.MEDIATION)),
+    (HearingEvent.HOLD, Source(A.HEARING)),
     # deputies' supervision (lianxin/supervision): the deputies named in data["deputies"] take part too
-    VoteKind.CAST: Source(A.PROJECT_VOTE),  # a ballot (the presidium records a paper ballot for its deputy)
-    ProjectKind.INSPECT: Source(A.INSPECTION),
-    ProjectKind.RATE: Source(A.PROJECT_VOTE),  # the deputies' satisfaction vote at completion
-    InquiryKind.HOLD: Source(A.INQUIRY),  # every deputy present at the session
-    ThemeKind.INSPECT_THEME: Source(A.INSPECTION),
+    (VoteKind.CAST, Source(A.PROJECT_VOTE)),  # a ballot (the presidium records a paper ballot for its deputy)
+    (ProjectKind.INSPECT, Source(A.INSPECTION)),
+    (ProjectKind.RATE, Source(A.PROJECT_VOTE)),  # the deputies' satisfaction vote at completion
+    (InquiryKind.HOLD, Source(A.INQUIRY)),  # every deputy present at the session
+    (ThemeKind.INSPECT_THEME, Source(A.INSPECTION)),
     # a tracked item (督办) checked by its supervising deputy
-    T.ACCEPT: Source(A.DEMAND_SUPERVISED, listed=False),
-    T.RETURN: Source(A.DEMAND_SUPERVISED, listed=False),
+    (T.ACCEPT, Source(A.DEMAND_SUPERVISED, listed=False)),
+    (T.RETURN, Source(A.DEMAND_SUPERVISED, listed=False)),
     # the duty app's own workflows
-    ShiftEvent.CHECK_IN: Source(A.STATION_DUTY, actor=False, subject=True),
-    ShiftEvent.RECEPTION: Source(A.RECEPTION, actor=False, subject=True),
-    VisitEvent.LOG: Source(_visit_kind, actor=False, subject=True),
-    ActivityEvent.CONFIRM: Source(_subject_kind, actor=False, subject=True),
-}
+    (ShiftEvent.CHECK_IN, Source(A.STATION_DUTY, actor=False, subject=True)),
+    (ShiftEvent.RECEPTION, Source(A.RECEPTION, actor=False, subject=True)),
+    (VisitEvent.LOG, Source(_visit_kind, actor=False, subject=True)),
+    (ActivityEvent.CONFIRM, Source(_subject_kind, actor=False, subject=True)),
+]
+
+
+def key(kind: Any) -> tuple[type, str]:
+    """A kind as the table knows it: its class and value. Two workflows may use the same value (a demand's
+    "close" and an inquiry session's), and str enums with equal values are equal dictionary keys."""
+    return (type(kind), str(kind.value))
+
+
+SOURCES: dict[tuple[type, str], Source] = {key(kind): source for kind, source in TABLE}
+KINDS: list[Any] = [kind for kind, _ in TABLE]

@@ -110,7 +110,11 @@ def test_the_claiming_deputy_reveals_the_phone_with_a_reason_and_it_is_logged(cl
     from lianxin.audit.models import AuditEntry
 
     (entry,) = AuditEntry.objects.filter(kind="reveal")  # and the audit administrator reads it too
-    assert (entry.user_id, entry.object_id, entry.reason) == (loop.deputy.pk, str(demand.pk), "约时间现场查看")
+    assert (entry.user_id, entry.object_id, entry.reason) == (
+        loop.deputy.pk,
+        str(demand.pk),
+        "约时间现场查看",
+    )
     client.force_login(loop.presidium)
     html = client.get(detail_url(demand)).content.decode()
     assert "data-accesses" in html and "约时间现场查看" in html

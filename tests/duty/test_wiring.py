@@ -46,3 +46,15 @@ def test_a_tracked_item_checked_by_its_supervising_deputy_is_supervision(loop):
     tracking.tracked_item_accept(item=item, actor=loop.deputy)
     assert _kinds(loop.deputy) == ["demand_supervised"]
     assert _kinds(loop.other_deputy) == []
+
+
+def test_a_mediation_session_reaches_the_deputy_on_the_supervision_seat(db):
+    from lianxin.disputes.models import Status
+
+    from ..disputes.factories import Ledger
+
+    ledger = Ledger.build()
+    dispute = ledger.at(Status.MEDIATING)
+    ledger.do("session", dispute, ledger.mediator)
+    assert _kinds(ledger.deputy_user) == ["mediation"]
+    assert _kinds(ledger.other_deputy_user) == []

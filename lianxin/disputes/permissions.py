@@ -1,0 +1,53 @@
+"""Who may make which move on which dispute or hearing: the rules predicates the move tables name.
+
+They ask capabilities, never role names: ``MEDIATE`` (the mediation centre's staff), ``SUPERVISE`` (the
+presidium). Which disputes a principal reads at all is the scope in ``scopes.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
+
+
+def _same_town(user: Any, obj: Any) -> bool:
+    return getattr(user, "town_id", None) is not None and user.town_id == obj.town_id
+
+
+@rules.predicate
+def is_presidium(user: Any, obj: Any) -> bool:
+    return can(user, Capability.SUPERVISE) and _same_town(user, obj)
+
+
+@rules.predicate
+def mediates_in_town(user: Any, obj: Any) -> bool:
+    return can(user, Capability.MEDIATE) and _same_town(user, obj)
+
+
+@rules.predicate
+def is_its_mediator(user: Any, dispute: Any) -> bool:
+    return mediates_in_town(user, dispute) and dispute.mediator_id == user.pk
+
+
+# A dispute is taken up by any mediator of the town (or the presidium, naming one); from then on it is the
+# mediator's who took it, with the presidium beside them.
+may_accept = mediates_in_town | is_presidium
+handles = is_its_mediator | is_presidium
+
+
+def may_register(user: Any) -> bool:
+    """Registering a dispute (a walk-in, a referral, a demand turned into a dispute)."""
+    return can(user, Capability.MEDIATE) or can(user, Capability.SUPERVISE)
+
+
+def may_tune_rule(user: Any) -> bool:
+    return can(user, Capability.SUPERVISE) and getattr(user, "town_id", None) is not None
+
+
+def may_see_personal_data(user: Any, obj: Any) -> bool:
+    """Unmasked parties: who may see personal data, in the dispute's own town."""
+    return bool(can(user, Capability.VIEW_PERSONAL_DATA) and _same_town(user, obj))

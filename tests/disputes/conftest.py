@@ -1,0 +1,8 @@
+import pytest
+
+
+@pytest.fixture
+def ledger(db):
+    from .factories import Ledger
+
+    return Ledger.build()
