@@ -705,7 +705,7 @@ class StationEventEvent(_EventRow):
 # --- the year's supervision plan (年度监督计划) ------------------------------------------------------------
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
-    ADOPTED = "adopted", _("adopted")
+    ADOPTED = "adopted", _("adopted by the presidium")
 
 
 class SupervisionPlan(TownOwned):
@@ -741,7 +741,7 @@ class SupervisionPlan(TownOwned):
 
 class PlanItemKindChoice(models.TextChoices):
     THEME = "theme", _("themed supervision")
-    REPORT = "report", _("report heard and deliberated")
+    REPORT = "report", _("work report heard")
     INSPECTION = "inspection", _("inspection or survey")
 
 
