@@ -17,6 +17,9 @@
 5. The industry station: 32 enterprises, the demands they raised on the industry channel linked to them,
    4 department talks, an exchange trip, 3 school-enterprise agreements, and the entrepreneur deputies'
    jobs (320) and donations (330,000 yuan).
+6. The year's supervision plan (年度监督计划), adopted by the presidium in January: the environment's
+   themed supervision (linked to the theme above), three reports heard and deliberated, three inspections;
+   by the end of the year 5 items are done, one report is still to be heard and one inspection was dropped.
 
 Deterministic and idempotent: a town whose vote exists is skipped; a suggestion moves only from where it is.
 """
@@ -41,6 +44,7 @@ from lianxin.supervision.models import (
     Project,
     Suggestion,
     SuggestionStatus,
+    SupervisionPlan,
     Theme,
     VoteSession,
 )
@@ -116,6 +120,8 @@ def build_supervision(
         _theme(town, index, departments, deputies, presidium, stats)
     if not Enterprise.objects.filter(town=town).exists():
         _industry(town, departments, deputies, presidium)
+    if not SupervisionPlan.objects.filter(town=town, year=YEAR).exists():
+        _plan(town, departments, deputies, presidium)
     return stats
 
 
@@ -579,3 +585,69 @@ def question_item(question: Any) -> Any:
         source_type=ContentType.objects.get_for_model(question),
         source_id=question.pk,
     )
+
+
+# (kind, subject, department's short name, month, planned date, how it ended: (date, text) done,
+#  ("dropped", reason), or None still planned). Reports carry the deputies' deliberation opinions.
+PLAN_ITEMS: list[tuple[str, str, str, int, dt.date | None, tuple[Any, str] | None]] = [
+    ("report", "听取和审议住建办关于问题楼盘不动产证办理工作的报告", "住建", 4, dt.date(YEAR, 4, 24),
+     (dt.date(YEAR, 4, 24), "代表认为办证工作成效明显；建议建立问题楼盘台账，剩余户数限期办结，并向群众公开进度。")),
+    ("inspection", "视察农村户厕改造提升工作", "农业农村", 5, None,
+     (dt.date(YEAR, 5, 20), "视察5个村，改厕质量总体较好；督促对2处渗漏问题限期整改，已整改到位。")),
+    ("theme", "群众反映集中的环境卫生问题专题督导", "城管", 6, dt.date(YEAR, 6, 2), None),
+    ("report", "听取和审议镇政府关于民生实事项目进展情况的报告", "镇政府", 7, dt.date(YEAR, 7, 16),
+     (dt.date(YEAR, 7, 16), "代表对已完工项目表示满意；建议加快幼儿园学位扩容和文化广场建设，年底前完成主体工程。")),
+    ("inspection", "调研农田灌溉机井维修和防汛排涝工作", "水利", 8, None,
+     (dt.date(YEAR, 8, 12), "实地查看机井和排涝沟渠，提出汛后清淤和机井管护责任到村的建议，水利站已落实。")),
+    ("inspection", "视察学校周边交通安全设施建设", "公安", 10, None,
+     ("dropped", "该项目已纳入民生实事项目，由监督代表小组随项目视察，不再单列。")),
+    ("report", "听取和审议镇政府关于优化营商环境工作的报告", "镇政府", 12, dt.date(YEAR, 12, 18), None),
+]  # fmt: skip
+
+
+def _plan(town: Town, departments: dict[str, Department], deputies: list[Deputy], presidium: User) -> None:
+    electors = [d for d in deputies if d.level == DeputyLevel.TOWNSHIP]
+    theme = Theme.objects.filter(town=town).order_by("starts_on").first()
+    with clock.at(_local(dt.date(YEAR - 1, 12, 20), 10)):
+        plan = services.plan_draft(
+            town=town, actor=presidium, year=YEAR, title=f"{YEAR}年镇人大主席团监督工作计划"
+        )
+        items = [
+            services.plan_add_item(
+                plan=plan,
+                actor=presidium,
+                kind=kind,
+                subject=subject,
+                month=month,
+                planned_on=on,
+                department=departments.get(short),
+                theme=theme if kind == "theme" else None,
+            )
+            for kind, subject, short, month, on, _end in PLAN_ITEMS
+        ]
+    with clock.at(_local(dt.date(YEAR, 1, 8), 15)):
+        services.plan_adopt(plan=plan, actor=presidium, adopted_on=dt.date(YEAR, 1, 8))
+    for item, (kind, _s, _d, _m, _on, end) in zip(items, PLAN_ITEMS, strict=True):
+        if end is None:
+            continue
+        when, text = end
+        day = dt.date(YEAR, item.month, 28) if when == "dropped" else when
+        with clock.at(_local(day, 17)):
+            item.refresh_from_db()
+            if when == "dropped":
+                services.plan_item_drop(item=item, actor=presidium, reason=text)
+            elif kind == "report":
+                services.plan_item_hear_report(
+                    item=item, actor=presidium, heard_on=when, opinions=text, deputies=electors[:12]
+                )
+            else:
+                services.plan_item_mark_done(item=item, actor=presidium, done_on=when, outcome=text)
+    if theme is not None and theme.status == "concluded":
+        # The theme concluded before this plan was replayed: its item is done with the theme's outcome.
+        item = items[2]
+        item.refresh_from_db()
+        if item.status == "planned":
+            with clock.at(_local(theme.ends_on, 18)):
+                services.plan_item_mark_done(
+                    item=item, actor=presidium, done_on=theme.ends_on, outcome=theme.outcome
+                )

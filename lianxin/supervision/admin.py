@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from lianxin.core.admin import TownScopedAdmin
 
-from .models import Enterprise, InquirySession, Project, Suggestion, Theme, VoteSession
+from .models import Enterprise, InquirySession, Project, Suggestion, SupervisionPlan, Theme, VoteSession
 
 
 @admin.register(VoteSession)
@@ -56,3 +56,9 @@ class EnterpriseAdmin(TownScopedAdmin):
     list_display = ("name", "sector", "cell")
     search_fields = ("name",)
     personal_fields = ("contact_name", "contact_phone")
+
+
+@admin.register(SupervisionPlan)
+class SupervisionPlanAdmin(TownScopedAdmin):
+    list_display = ("title", "year", "status", "adopted_on")
+    readonly_fields = ("status", "adopted_on")

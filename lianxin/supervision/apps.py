@@ -33,6 +33,9 @@ class SupervisionConfig(AppConfig):
         same_town(m.EnterpriseDemand, "enterprise", "demand")
         same_town(m.StationEvent, "station")
         same_town(m.StationEventEvent, "event")
+        same_town(m.PlanItem, "plan", "department", "theme")
+        same_town(m.PlanEvent, "plan")
+        same_town(m.PlanItemEvent, "item")
 
         # The scopes, the move tables (which register the moves' permissions) and the subscribers.
         from . import notices, scopes, subscribers, workflow  # noqa: F401

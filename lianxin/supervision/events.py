@@ -59,3 +59,15 @@ class ThemeKind(models.TextChoices):
 class IndustryKind(models.TextChoices):
     RECORD_EVENT = "record_event", _("industry station event recorded")
     RECORD_OUTCOME = "record_outcome", _("record the outcome")
+
+
+class PlanKind(models.TextChoices):
+    DRAFT_PLAN = "draft_plan", _("supervision plan drafted")
+    ADD_ITEM = "add_item", _("item added to the plan")
+    ADOPT_PLAN = "adopt_plan", _("adopt the plan")
+
+
+class PlanItemKind(models.TextChoices):
+    HEAR_REPORT = "hear_report", _("record the report heard")
+    MARK_DONE = "mark_done", _("mark done with the outcome")
+    DROP_ITEM = "drop_item", _("drop the item")

@@ -21,12 +21,14 @@ from .models import (
     Enterprise,
     IndustryEventKind,
     Milestone,
+    PlanItemKindChoice,
     Project,
     ProjectSource,
     ProjectStatus,
     Question,
     Satisfaction,
     SessionKind,
+    Theme,
     VoteChoice,
     VoteRule,
 )
@@ -391,3 +393,48 @@ class StationEventForm(forms.Form):
         self.fields["departments"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
         self.fields["enterprises"].queryset = Enterprise.objects.filter(town=town)  # type: ignore[attr-defined]
         self.fields["deputies"].queryset = Deputy.objects.filter(town=town)  # type: ignore[attr-defined]
+
+
+# --- the year's supervision plan ----------------------------------------------------------------------------
+class DraftPlanForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=80)
+
+
+class PlanItemForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PlanItemKindChoice.choices)
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    month = forms.TypedChoiceField(
+        label=_("Planned month"), coerce=int, choices=[(m, str(m)) for m in range(1, 13)]
+    )
+    planned_on = forms.DateField(label=_("Planned date"), widget=DateInput(), required=False)
+    department = forms.ModelChoiceField(
+        label=_("Responsible department"), queryset=Department.objects.none(), required=False
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Themed supervision"), queryset=Theme.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(town=town, active=True)  # type: ignore[attr-defined]
+        self.fields["theme"].queryset = Theme.objects.filter(town=town)  # type: ignore[attr-defined]
+
+
+class AdoptPlanForm(ActionForm):
+    adopted_on = forms.DateField(label=_("Adopted on"), widget=DateInput(), initial=dt.date.today)
+
+
+class HearReportForm(ActionForm):
+    heard_on = forms.DateField(label=_("Heard on"), widget=DateInput(), initial=dt.date.today)
+    opinions = _text(_("The deputies' deliberation opinions"), rows=4)
+    deputies = forms.ModelMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deputies"].queryset = Deputy.objects.filter(town_id=self.obj.town_id)  # type: ignore[attr-defined]
+
+
+class MarkDoneForm(ActionForm):
+    done_on = forms.DateField(label=_("Done on"), widget=DateInput(), initial=dt.date.today)
+    outcome = _text(_("What came of it"), rows=3)

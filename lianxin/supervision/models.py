@@ -16,7 +16,16 @@ from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
-from .events import IndustryKind, InquiryKind, ProjectKind, SuggestionKind, ThemeKind, VoteKind
+from .events import (
+    IndustryKind,
+    InquiryKind,
+    PlanItemKind,
+    PlanKind,
+    ProjectKind,
+    SuggestionKind,
+    ThemeKind,
+    VoteKind,
+)
 
 
 # --- the vote (票决) -----------------------------------------------------------------------------------
@@ -689,5 +698,142 @@ class StationEventEvent(_EventRow):
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__in=IndustryKind.values), name="industry_event_kind_valid"
+            )
+        ]
+
+
+# --- the year's supervision plan (年度监督计划) ------------------------------------------------------------
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    ADOPTED = "adopted", _("adopted by the presidium")
+
+
+class SupervisionPlan(TownOwned):
+    """The supervision plan the town congress presidium adopts for a year: themed supervisions, reports to
+    be heard and inspections, each an item followed to done or dropped."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=80)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.DRAFT
+    )
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("drafted at"), default=now)
+
+    class Meta:
+        verbose_name = _("supervision plan")
+        verbose_name_plural = _("supervision plans")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["town", "year"], name="supervision_plan_one_per_town_and_year"),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanStatus.values), name="supervision_plan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanStatus.ADOPTED) | Q(adopted_on__isnull=False),
+                name="supervision_plan_adopted_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanItemKindChoice(models.TextChoices):
+    THEME = "theme", _("themed supervision")
+    REPORT = "report", _("work report heard")
+    INSPECTION = "inspection", _("inspection or survey")
+
+
+class PlanItemStatus(models.TextChoices):
+    PLANNED = "planned", _("planned")
+    DONE = "done", _("done")
+    DROPPED = "dropped", _("dropped")
+
+
+class PlanItem(TownOwned):
+    """One item of the plan. A report item records the deputies' deliberation opinions when it is heard."""
+
+    plan = models.ForeignKey(SupervisionPlan, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("kind"), max_length=12, choices=PlanItemKindChoice.choices)
+    subject = models.CharField(_("subject"), max_length=120)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("responsible department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    month = models.PositiveSmallIntegerField(_("planned month"))
+    planned_on = models.DateField(_("planned date"), null=True, blank=True)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("themed supervision"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=PlanItemStatus.choices, default=PlanItemStatus.PLANNED
+    )
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True)
+    opinions = models.TextField(_("deliberation opinions"), blank=True)
+    drop_reason = models.TextField(_("why dropped"), blank=True)
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["month", "planned_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=PlanItemKindChoice.values), name="plan_item_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PlanItemStatus.values), name="plan_item_status_valid"
+            ),
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="plan_item_month_valid"),
+            models.CheckConstraint(
+                condition=Q(theme__isnull=True) | Q(kind=PlanItemKindChoice.THEME),
+                name="plan_item_theme_only_on_theme_items",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PlanItemStatus.DONE) | Q(done_on__isnull=False),
+                name="plan_item_done_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class PlanEvent(_EventRow):
+    """Append-only: drafting, each item added, adoption."""
+
+    plan = models.ForeignKey(SupervisionPlan, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=PlanKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("supervision plan event")
+        verbose_name_plural = _("supervision plan events")
+        constraints = [
+            models.CheckConstraint(condition=Q(action__in=PlanKind.values), name="plan_event_kind_valid")
+        ]
+
+
+class PlanItemEvent(_EventRow):
+    """Append-only: an item heard, done or dropped."""
+
+    item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=24, choices=PlanItemKind.choices)
+
+    class Meta(_EventRow.Meta):
+        verbose_name = _("plan item event")
+        verbose_name_plural = _("plan item events")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=PlanItemKind.values), name="plan_item_event_kind_valid"
             )
         ]

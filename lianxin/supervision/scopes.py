@@ -3,7 +3,8 @@
 Projects, votes and suggestions are the town's business, not personal case files: the town's staff
 (deputies, departments, the presidium, county viewers) read them all. The public reads the projects the
 congress voted on (adopted or not: the result is published), their milestones and inspections, and the
-counted votes; never a single deputy's ballot.
+counted votes; never a single deputy's ballot. It reads the year's supervision plans the presidium
+adopted and their items, never a draft.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ for _model in (
     m.EnterpriseDemand,
     m.StationEvent,
     m.StationEventEvent,
+    m.SupervisionPlan,
+    m.PlanItem,
+    m.PlanEvent,
+    m.PlanItemEvent,
 ):
     scopes.rule(_model)(scopes.staff)
 
@@ -65,3 +70,14 @@ scopes.rule(m.InspectionPhoto, PUBLIC)(_of_public_projects("inspection__project"
 @scopes.rule(m.VoteSession, PUBLIC)
 def counted_votes(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(status=m.VoteStatus.COUNTED)
+
+
+@scopes.rule(m.SupervisionPlan, PUBLIC)
+def adopted_plans(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The public reads the plans the presidium adopted (and their items), never a draft."""
+    return qs.filter(status=m.PlanStatus.ADOPTED)
+
+
+@scopes.rule(m.PlanItem, PUBLIC)
+def items_of_adopted_plans(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
+    return qs.filter(plan__status=m.PlanStatus.ADOPTED)

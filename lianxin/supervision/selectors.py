@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.models import Town
 from lianxin.core.workflow import Move, workflow_of
@@ -20,11 +21,15 @@ from .models import (
     Inspection,
     InspectionPhoto,
     Milestone,
+    PlanItem,
+    PlanItemKindChoice,
+    PlanItemStatus,
     Project,
     ProjectStatus,
     SessionKind,
     StationEvent,
     Suggestion,
+    SupervisionPlan,
     Theme,
     VoteSession,
 )
@@ -173,3 +178,75 @@ def photos_visible_to(user: Any) -> QuerySet[InspectionPhoto]:
     staff = InspectionPhoto.objects.restrict(user)
     public = InspectionPhoto.objects.restrict(PUBLIC_VISITOR, PUBLIC)
     return staff | public
+
+
+# --- the year's supervision plan ------------------------------------------------------------------------
+@dataclass
+class Progress:
+    """Counts of a plan's items (of one kind, or all): still planned, done, dropped; ``share`` is the
+    whole percentage of the items kept in the plan (planned or done) that are done; a dropped item is
+    no longer part of the plan. None when nothing is kept."""
+
+    kind: str
+    label: Any
+    planned: int
+    done: int
+    dropped: int
+
+    @property
+    def kept(self) -> int:
+        return self.planned + self.done
+
+    @property
+    def share(self) -> int | None:
+        return round(100 * self.done / self.kept) if self.kept else None
+
+
+def plan_progress(plan: SupervisionPlan) -> list[Progress]:
+    """One row per kind of item (in the kinds' order), then the whole plan (kind ``all``)."""
+    counts = {
+        (row["kind"], row["status"]): row["n"]
+        for row in plan.items.values("kind", "status").annotate(n=Count("pk")).order_by()
+    }
+
+    def count(kind: str | None, status: str) -> int:
+        return sum(n for (k, s), n in counts.items() if s == status and kind in (None, k))
+
+    rows = [
+        Progress(
+            kind,
+            label,
+            count(kind, PlanItemStatus.PLANNED),
+            count(kind, PlanItemStatus.DONE),
+            count(kind, PlanItemStatus.DROPPED),
+        )
+        for kind, label in PlanItemKindChoice.choices
+    ]
+    total = Progress(
+        "all",
+        _("whole plan"),
+        count(None, PlanItemStatus.PLANNED),
+        count(None, PlanItemStatus.DONE),
+        count(None, PlanItemStatus.DROPPED),
+    )
+    return [*rows, total]
+
+
+def plans(*, user: Any) -> QuerySet[SupervisionPlan]:
+    return SupervisionPlan.objects.restrict(user)
+
+
+def plan_of_year(*, user: Any, year: int | None = None) -> SupervisionPlan | None:
+    """The plan of ``year``, or the latest one the user reads."""
+    qs = plans(user=user)
+    return (qs.filter(year=year) if year else qs).order_by("-year").first()
+
+
+def plan_items(plan: SupervisionPlan, *, user: Any, public: bool = False) -> QuerySet[PlanItem]:
+    qs = PlanItem.objects.restrict(PUBLIC_VISITOR, PUBLIC) if public else PlanItem.objects.restrict(user)
+    return qs.filter(plan=plan).select_related("department", "theme")
+
+
+def public_plan(*, town: Town, year: int | None = None) -> SupervisionPlan | None:
+    qs = SupervisionPlan.objects.restrict(PUBLIC_VISITOR, PUBLIC).filter(town=town)
+    return (qs.filter(year=year) if year else qs).order_by("-year").first()

@@ -28,21 +28,25 @@ from lianxin.core.workflow import TransitionError, workflow_of
 from . import selectors, services
 from .forms import (
     ActionForm,
+    DraftPlanForm,
     EnterpriseDemandForm,
     EnterpriseForm,
     LaunchForm,
     OpenVoteForm,
     PlanForm,
+    PlanItemForm,
     ProposeForm,
     StationEventForm,
 )
 from .models import (
     Enterprise,
     InquirySession,
+    PlanItem,
     Project,
     ProjectStatus,
     StationEvent,
     Suggestion,
+    SupervisionPlan,
     Theme,
     VoteSession,
 )
@@ -85,6 +89,8 @@ def index(request: HttpRequest) -> HttpResponse:
         "sessions": selectors.vote_sessions(user=user)[:10],
         "suggestions": selectors.suggestions(user=user)[:10],
         "may_manage": user.can(Capability.SUPERVISE),
+        "plan": (plan := selectors.plan_of_year(user=user, year=year)),
+        "plan_progress": selectors.plan_progress(plan) if plan is not None else [],
     }
     return render(request, "supervision/index.html", context)
 
@@ -448,7 +454,123 @@ def station_event_act(request: HttpRequest, pk: int, action: str) -> HttpRespons
     return _act(request, StationEvent, pk, action)
 
 
+# --- the year's supervision plan ------------------------------------------------------------------------
+@capability_required(Capability.VIEW_TOWN)
+def plans(request: HttpRequest) -> HttpResponse:
+    rows = [(plan, selectors.plan_progress(plan)[-1]) for plan in selectors.plans(user=request.user)]
+    context = {"plans": rows, "may_manage": request.user.can(Capability.SUPERVISE)}  # type: ignore[union-attr]
+    return render(request, "supervision/plans.html", context)
+
+
+@capability_required(Capability.SUPERVISE)
+def draft_plan(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    title = _("Draft the year's supervision plan")
+    year = clock.now().year
+    initial = {
+        "year": year,
+        "title": _("Supervision plan of the town congress presidium for %(year)s") % {"year": year},
+    }
+    form = DraftPlanForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                plan = services.plan_draft(town=user.town, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Plan drafted; now add its items."))
+                return redirect("supervision:plan", pk=plan.pk)
+        return _form_page(request, form, title, status=400)
+    return _form_page(request, form, title)
+
+
+def _plan_page(
+    request: HttpRequest,
+    plan: SupervisionPlan,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    user: Any = request.user
+    context = {
+        "plan": plan,
+        "progress": selectors.plan_progress(plan),
+        "items": selectors.plan_items(plan, user=request.user),
+        "may_manage": user.can(Capability.SUPERVISE) and user.town_id == plan.town_id,
+        "timeline": selectors.timeline(plan),
+        "action_forms": _action_forms(request, plan, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:plan_act",
+    }
+    return render(request, "supervision/plan.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def plan(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_page(request, _get(request, SupervisionPlan, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def plan_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, SupervisionPlan, pk, action)
+
+
+@capability_required(Capability.SUPERVISE)
+def add_plan_item(request: HttpRequest, pk: int) -> HttpResponse:
+    user: Any = request.user
+    plan = _get(request, SupervisionPlan, pk)
+    title = _("Add an item to %(plan)s") % {"plan": plan.title}
+    form = PlanItemForm(request.POST or None, town=plan.town)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.plan_add_item(plan=plan, actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Item added."))
+                return redirect("supervision:plan", pk=plan.pk)
+        return _form_page(request, form, title, status=400)
+    return _form_page(request, form, title)
+
+
+def _plan_item_page(
+    request: HttpRequest,
+    item: PlanItem,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "item": item,
+        "timeline": selectors.timeline(item),
+        "action_forms": _action_forms(request, item, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": "supervision:plan_item_act",
+    }
+    return render(request, "supervision/plan_item.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+def plan_item(request: HttpRequest, pk: int) -> HttpResponse:
+    return _plan_item_page(request, _get(request, PlanItem, pk))
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def plan_item_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    return _act(request, PlanItem, pk, action)
+
+
 PAGES: dict[type[models.Model], Any] = {
+    SupervisionPlan: (_plan_page, "supervision:plan"),
+    PlanItem: (_plan_item_page, "supervision:plan_item"),
     StationEvent: (_station_event_page, "supervision:station_event"),
     Theme: (_theme_page, "supervision:theme"),
     InquirySession: (_inquiry_page, "supervision:inquiry"),
@@ -546,6 +668,8 @@ def public_projects(request: HttpRequest, town_code: str) -> HttpResponse:
         "projects": shown,
         "totals": selectors.project_totals(shown),
         "statuses": ProjectStatus,
+        "plan": (plan := selectors.public_plan(town=town, year=year)),
+        "plan_total": selectors.plan_progress(plan)[-1] if plan is not None else None,
     }
     return render(request, "supervision/public_projects.html", context)
 
@@ -562,3 +686,19 @@ def public_project(request: HttpRequest, town_code: str, pk: int) -> HttpRespons
         "timeline": selectors.timeline(project, public=True),
     }
     return render(request, "supervision/public_project.html", context)
+
+
+def public_plan(request: HttpRequest, town_code: str) -> HttpResponse:
+    """The adopted plan of a year (the latest by default), its items and progress; never a draft."""
+    town = get_object_or_404(Town, code=town_code)
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
+    plan = selectors.public_plan(town=town, year=year)
+    if plan is None:
+        raise Http404
+    context = {
+        "town": town,
+        "plan": plan,
+        "progress": selectors.plan_progress(plan),
+        "items": selectors.plan_items(plan, user=None, public=True),
+    }
+    return render(request, "supervision/public_plan.html", context)

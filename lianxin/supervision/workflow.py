@@ -16,12 +16,17 @@ Inquiry session: planned ──hold──▶ held ──close──▶ closed (q
 commitments that become tracked items, and the figures while held).
 Industry station event: held ──record_outcome──▶ counted.
 Themed supervision: planned ──begin──▶ underway (demands linked, inspection days) ──finish──▶ concluded.
+Supervision plan: draft (items added) ──adopt_plan──▶ adopted.
+Plan item (of an adopted plan): planned ──hear_report (a report) / mark_done (the others)──▶ done;
+planned ──drop_item──▶ dropped. A theme item is marked done when its themed supervision concludes.
 
 Imported by the app's ``ready()``: the tables register each move's permission (``supervision.<action>``).
 The three tables share the app label, so each kind's value is unique across them.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +37,8 @@ from . import permissions as p
 from . import services
 from .events import IndustryKind as XK
 from .events import InquiryKind as IK
+from .events import PlanItemKind as PIK
+from .events import PlanKind as PLK
 from .events import ProjectKind as K
 from .events import SuggestionKind as SK
 from .events import ThemeKind as TK
@@ -40,6 +47,12 @@ from .models import (
     InquiryEvent,
     InquirySession,
     InquiryStatus,
+    PlanEvent,
+    PlanItem,
+    PlanItemEvent,
+    PlanItemKindChoice,
+    PlanItemStatus,
+    PlanStatus,
     Project,
     ProjectEvent,
     ProjectStatus,
@@ -49,6 +62,7 @@ from .models import (
     Suggestion,
     SuggestionEvent,
     SuggestionStatus,
+    SupervisionPlan,
     Theme,
     ThemeEvent,
     ThemeStatus,
@@ -178,6 +192,43 @@ EVENTS = Workflow(
              services.station_event_outcome, f.OutcomeForm, API, _("record the outcome"), _("Outcome recorded")),
     ],
     steps=[Step(XK.RECORD_EVENT, _("Event recorded"))],
+)
+
+PLANS = Workflow(
+    model=SupervisionPlan,
+    events=PlanEvent,
+    subject="plan",
+    kinds=PLK,
+    moves=[
+        Move(PLK.ADOPT_PLAN, (PlanStatus.DRAFT,), PlanStatus.ADOPTED, p.is_presidium, services.plan_adopt,
+             f.AdoptPlanForm, API, _("adopt the plan"), _("Plan adopted by the presidium"),
+             when=lambda plan: plan.items.exists()),
+    ],
+    steps=[Step(PLK.DRAFT_PLAN, _("Plan drafted")), Step(PLK.ADD_ITEM, _("Item added to the plan"))],
+)
+
+
+def _open_item(kinds: tuple[str, ...]) -> Any:
+    return lambda item: item.kind in kinds and item.plan.status == PlanStatus.ADOPTED
+
+
+PLANNED = (PlanItemStatus.PLANNED,)
+NOT_REPORTS = (PlanItemKindChoice.THEME, PlanItemKindChoice.INSPECTION)
+PLAN_ITEMS = Workflow(
+    model=PlanItem,
+    events=PlanItemEvent,
+    subject="item",
+    kinds=PIK,
+    moves=[
+        Move(PIK.HEAR_REPORT, PLANNED, PlanItemStatus.DONE, p.is_presidium, services.plan_item_hear_report,
+             f.HearReportForm, API, _("record the report heard"), _("Report heard and deliberated"),
+             when=_open_item((PlanItemKindChoice.REPORT,))),
+        Move(PIK.MARK_DONE, PLANNED, PlanItemStatus.DONE, p.is_presidium, services.plan_item_mark_done,
+             f.MarkDoneForm, API, _("mark done with the outcome"), _("Done"), when=_open_item(NOT_REPORTS)),
+        Move(PIK.DROP_ITEM, PLANNED, PlanItemStatus.DROPPED, p.is_presidium, services.plan_item_drop,
+             f.ReasonForm, API, _("drop the item"), _("Dropped from the plan"),
+             when=_open_item(tuple(PlanItemKindChoice.values))),
+    ],
 )
 # fmt: on
 
