@@ -351,7 +351,7 @@ class Hearing(TownOwned):
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("proposed")
         HELD = "held", _("held")
-        DISMISSED = "dismissed", _("dismissed")
+        DISMISSED = "dismissed", _("not to be held")
 
     class Basis(models.TextChoices):
         DISPUTE = "dispute", _("a major or critical dispute")

@@ -58,7 +58,7 @@ class ProactiveForm(WarningForm):
     """未诉先办: who does what by when; the item is then tracked under the lights (lianxin/tracking)."""
 
     title = forms.CharField(label=_("What is to be done"), max_length=200)
-    plan = forms.CharField(label=_("Plan"), widget=forms.Textarea(attrs={"rows": 3}))
+    plan = forms.CharField(label=_("Plan of action"), widget=forms.Textarea(attrs={"rows": 3}))
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
     due_at = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
 

@@ -287,7 +287,7 @@ class PlanForm(forms.Form):
     planned_on = forms.DateField(label=_("Planned for"), widget=DateInput())
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False)
     departments = forms.ModelMultipleChoiceField(
-        label=_("Departments"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Departments taking part"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
     )
 
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
@@ -335,7 +335,7 @@ class LaunchForm(forms.Form):
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(label=_("Until"), widget=DateInput())
     departments = forms.ModelMultipleChoiceField(
-        label=_("Departments"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Departments taking part"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
     )
     neighbours = forms.CharField(label=_("Neighbouring towns involved"), max_length=200, required=False)
 
@@ -379,7 +379,7 @@ class StationEventForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=80)
     held_on = forms.DateField(label=_("Held on"), widget=DateInput())
     departments = forms.ModelMultipleChoiceField(
-        label=_("Departments"), queryset=Department.objects.none(), required=False
+        label=_("Departments taking part"), queryset=Department.objects.none(), required=False
     )
     enterprises = forms.ModelMultipleChoiceField(
         label=_("Enterprises"), queryset=Enterprise.objects.none(), required=False
