@@ -287,7 +287,9 @@ class PlanForm(forms.Form):
     planned_on = forms.DateField(label=_("Planned for"), widget=DateInput())
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none(), required=False)
     departments = forms.ModelMultipleChoiceField(
-        label=_("Departments taking part"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Departments taking part"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
@@ -335,7 +337,9 @@ class LaunchForm(forms.Form):
     starts_on = forms.DateField(label=_("From"), widget=DateInput())
     ends_on = forms.DateField(label=_("Until"), widget=DateInput())
     departments = forms.ModelMultipleChoiceField(
-        label=_("Departments taking part"), queryset=Department.objects.none(), widget=forms.CheckboxSelectMultiple
+        label=_("Departments taking part"),
+        queryset=Department.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
     )
     neighbours = forms.CharField(label=_("Neighbouring towns involved"), max_length=200, required=False)
 

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('disputes', '0001_dispute_ledger'),
+        ("disputes", "0001_dispute_ledger"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='hearing',
-            name='status',
-            field=models.CharField(choices=[('proposed', 'proposed'), ('held', 'held'), ('dismissed', 'not to be held')], default='proposed', max_length=10, verbose_name='status'),
+            model_name="hearing",
+            name="status",
+            field=models.CharField(
+                choices=[("proposed", "proposed"), ("held", "held"), ("dismissed", "not to be held")],
+                default="proposed",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]
