@@ -7,6 +7,8 @@ table is posted: 403 if the role may not, 400 on bad input (kept), 409 if the st
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -73,6 +75,35 @@ def _action_forms(request: HttpRequest, obj: Any, bound: ActionForm | None) -> l
 
 
 # --- the staff's pages ---------------------------------------------------------------------------------
+def _form_page(request: HttpRequest, form: Form, title: str, status: int = 200) -> HttpResponse:
+    return render(request, "supervision/form.html", {"form": form, "title": title}, status=status)
+
+
+def _create(
+    request: HttpRequest,
+    form: Form,
+    title: str,
+    make: Callable[..., Any],
+    then: str,
+    done: str = "",
+    pk: Callable[[Any], int] = lambda obj: obj.pk,
+) -> HttpResponse:
+    """A page that makes one thing with a service: the form, then ``make(**cleaned_data)``; on success a
+    message and the ``then`` page of the new thing, else the form again with its errors (400, input kept)."""
+    if request.method != "POST":
+        return _form_page(request, form, title)
+    if form.is_valid():
+        try:
+            made = make(**form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            if done:
+                messages.success(request, done)
+            return redirect(then, pk=pk(made))
+    return _form_page(request, form, title, 400)
+
+
 @capability_required(Capability.VIEW_TOWN)
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -99,37 +130,19 @@ def index(request: HttpRequest) -> HttpResponse:
 def propose(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = ProposeForm(request.POST or None, town=user.town, initial={"year": clock.now().year, "budget": 0})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                project = services.project_propose(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Candidate added."))
-                return redirect("supervision:project", pk=project.pk)
-        return render(
-            request, "supervision/form.html", {"form": form, "title": _("New candidate project")}, status=400
-        )
-    return render(request, "supervision/form.html", {"form": form, "title": _("New candidate project")})
+    make = functools.partial(services.project_propose, town=user.town, actor=user)
+    return _create(
+        request, form, _("New candidate project"), make, "supervision:project", _("Candidate added.")
+    )
 
 
 @capability_required(Capability.SUPERVISE)
 def open_vote(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    title = _("Open the vote on candidates")
     form = OpenVoteForm(request.POST or None, town=user.town, initial={"year": clock.now().year})
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                session = services.vote_open(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("The vote is open."))
-                return redirect("supervision:vote", pk=session.pk)
-        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
-    return render(request, "supervision/form.html", {"form": form, "title": title})
+    make = functools.partial(services.vote_open, town=user.town, actor=user)
+    title = _("Open the vote on candidates")
+    return _create(request, form, title, make, "supervision:vote", _("The vote is open."))
 
 
 def _get(request: HttpRequest, model: type[models.Model], pk: int) -> Any:
@@ -242,19 +255,10 @@ def inquiries(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.SUPERVISE)
 def plan_inquiry(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    title = _("Plan a session in the station")
     form = PlanForm(request.POST or None, town=user.town)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                session = services.inquiry_plan(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Session planned."))
-                return redirect("supervision:inquiry", pk=session.pk)
-        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
-    return render(request, "supervision/form.html", {"form": form, "title": title})
+    make = functools.partial(services.inquiry_plan, town=user.town, actor=user)
+    title = _("Plan a session in the station")
+    return _create(request, form, title, make, "supervision:inquiry", _("Session planned."))
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -305,19 +309,10 @@ def themes(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.SUPERVISE)
 def launch_theme(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    title = _("Plan a themed supervision")
     form = LaunchForm(request.POST or None, town=user.town)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                theme = services.theme_launch(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Themed supervision planned."))
-                return redirect("supervision:theme", pk=theme.pk)
-        return render(request, "supervision/form.html", {"form": form, "title": title}, status=400)
-    return render(request, "supervision/form.html", {"form": form, "title": title})
+    make = functools.partial(services.theme_launch, town=user.town, actor=user)
+    title = _("Plan a themed supervision")
+    return _create(request, form, title, make, "supervision:theme", _("Themed supervision planned."))
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -354,24 +349,12 @@ def industry(request: HttpRequest) -> HttpResponse:
     return render(request, "supervision/industry.html", context)
 
 
-def _form_page(request: HttpRequest, form: Form, title: str, status: int = 200) -> HttpResponse:
-    return render(request, "supervision/form.html", {"form": form, "title": title}, status=status)
-
-
 @capability_required(Capability.SUPERVISE)
 def register_enterprise(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     form = EnterpriseForm(request.POST or None, town=user.town)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                enterprise = services.enterprise_register(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return redirect("supervision:enterprise", pk=enterprise.pk)
-        return _form_page(request, form, _("Register an enterprise"), 400)
-    return _form_page(request, form, _("Register an enterprise"))
+    make = functools.partial(services.enterprise_register, town=user.town, actor=user)
+    return _create(request, form, _("Register an enterprise"), make, "supervision:enterprise")
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -410,18 +393,9 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
 @capability_required(Capability.SUPERVISE)
 def record_station_event(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    title = _("Record an industry station event")
     form = StationEventForm(request.POST or None, town=user.town)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                event = services.station_event_record(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                return redirect("supervision:station_event", pk=event.pk)
-        return _form_page(request, form, title, 400)
-    return _form_page(request, form, title)
+    make = functools.partial(services.station_event_record, town=user.town, actor=user)
+    return _create(request, form, _("Record an industry station event"), make, "supervision:station_event")
 
 
 def _station_event_page(
@@ -472,17 +446,8 @@ def draft_plan(request: HttpRequest) -> HttpResponse:
         "title": _("Supervision plan of the town congress presidium for %(year)s") % {"year": year},
     }
     form = DraftPlanForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                plan = services.plan_draft(town=user.town, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Plan drafted; now add its items."))
-                return redirect("supervision:plan", pk=plan.pk)
-        return _form_page(request, form, title, status=400)
-    return _form_page(request, form, title)
+    make = functools.partial(services.plan_draft, town=user.town, actor=user)
+    return _create(request, form, title, make, "supervision:plan", _("Plan drafted; now add its items."))
 
 
 def _plan_page(
@@ -525,17 +490,8 @@ def add_plan_item(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _get(request, SupervisionPlan, pk)
     title = _("Add an item to %(plan)s") % {"plan": plan.title}
     form = PlanItemForm(request.POST or None, town=plan.town)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.plan_add_item(plan=plan, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                _form_errors(form, error)
-            else:
-                messages.success(request, _("Item added."))
-                return redirect("supervision:plan", pk=plan.pk)
-        return _form_page(request, form, title, status=400)
-    return _form_page(request, form, title)
+    make = functools.partial(services.plan_add_item, plan=plan, actor=user)
+    return _create(request, form, title, make, "supervision:plan", _("Item added."), pk=lambda _item: plan.pk)
 
 
 def _plan_item_page(

@@ -10,7 +10,7 @@ import lianxin.core.clock
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_town_tracking_prefix"),
-        ("people", "0004_encrypt_people_phones"),
+        ("people", "0003_department_english_name"),
         ("supervision", "0004_industry_station"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
