@@ -74,6 +74,20 @@ def _action_forms(request: HttpRequest, obj: Any, bound: ActionForm | None) -> l
     return out
 
 
+def _moves(
+    request: HttpRequest, obj: Any, bound: ActionForm | None, problem: str, act_url: str
+) -> dict[str, Any]:
+    """What every detail page of a supervision workflow shows of its moves: the timeline, the forms of the
+    moves the reader may make (the bound one with its errors), the problem of a refused move."""
+    return {
+        "timeline": selectors.timeline(obj),
+        "action_forms": _action_forms(request, obj, bound),
+        "open_action": bound.prefix if bound is not None else "",
+        "problem": problem,
+        "act_url": act_url,
+    }
+
+
 # --- the staff's pages ---------------------------------------------------------------------------------
 def _form_page(request: HttpRequest, form: Form, title: str, status: int = 200) -> HttpResponse:
     return render(request, "supervision/form.html", {"form": form, "title": title}, status=status)
@@ -164,11 +178,7 @@ def _project_page(
         "inspections": selectors.inspections(project, user=user),
         "satisfaction": services.satisfaction_of(project),
         "supervisors": project.supervisors.all(),
-        "timeline": selectors.timeline(project),
-        "action_forms": _action_forms(request, project, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:project_act",
+        **_moves(request, project, bound, problem, "supervision:project_act"),
     }
     return render(request, "supervision/project.html", context, status=status)
 
@@ -186,11 +196,7 @@ def _vote_page(
         "candidates": session.projects.order_by("-votes_for", "title"),
         "voters": session.ballots.count(),
         "threshold": session.threshold(session.ballots.count()),
-        "timeline": selectors.timeline(session),
-        "action_forms": _action_forms(request, session, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:vote_act",
+        **_moves(request, session, bound, problem, "supervision:vote_act"),
     }
     return render(request, "supervision/vote.html", context, status=status)
 
@@ -210,11 +216,7 @@ def _suggestion_page(
         "suggestion": suggestion,
         "demands": demands,
         "hidden_demands": suggestion.links.count() - demands.count(),
-        "timeline": selectors.timeline(suggestion),
-        "action_forms": _action_forms(request, suggestion, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:suggestion_act",
+        **_moves(request, suggestion, bound, problem, "supervision:suggestion_act"),
     }
     return render(request, "supervision/suggestion.html", context, status=status)
 
@@ -232,11 +234,7 @@ def _inquiry_page(
         "questions": session.questions.select_related("department", "asked_by", "demand"),
         "departments": session.departments.all(),
         "deputies": session.deputies.all(),
-        "timeline": selectors.timeline(session),
-        "action_forms": _action_forms(request, session, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:inquiry_act",
+        **_moves(request, session, bound, problem, "supervision:inquiry_act"),
     }
     return render(request, "supervision/inquiry.html", context, status=status)
 
@@ -288,11 +286,7 @@ def _theme_page(
         "deputies": theme.deputies.all(),
         "demands": Demand.objects.restrict(request.user).filter(pk__in=theme.demands.values("pk")),
         "inspections": selectors.theme_inspections(theme, user=request.user),
-        "timeline": selectors.timeline(theme),
-        "action_forms": _action_forms(request, theme, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:theme_act",
+        **_moves(request, theme, bound, problem, "supervision:theme_act"),
     }
     return render(request, "supervision/theme.html", context, status=status)
 
@@ -408,11 +402,7 @@ def _station_event_page(
 ) -> HttpResponse:
     context = {
         "event": event,
-        "timeline": selectors.timeline(event),
-        "action_forms": _action_forms(request, event, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:station_event_act",
+        **_moves(request, event, bound, problem, "supervision:station_event_act"),
     }
     return render(request, "supervision/station_event.html", context, status=status)
 
@@ -464,11 +454,7 @@ def _plan_page(
         "progress": selectors.plan_progress(plan),
         "items": selectors.plan_items(plan, user=request.user),
         "may_manage": user.can(Capability.SUPERVISE) and user.town_id == plan.town_id,
-        "timeline": selectors.timeline(plan),
-        "action_forms": _action_forms(request, plan, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:plan_act",
+        **_moves(request, plan, bound, problem, "supervision:plan_act"),
     }
     return render(request, "supervision/plan.html", context, status=status)
 
@@ -504,11 +490,7 @@ def _plan_item_page(
 ) -> HttpResponse:
     context = {
         "item": item,
-        "timeline": selectors.timeline(item),
-        "action_forms": _action_forms(request, item, bound),
-        "open_action": bound.prefix if bound is not None else "",
-        "problem": problem,
-        "act_url": "supervision:plan_item_act",
+        **_moves(request, item, bound, problem, "supervision:plan_item_act"),
     }
     return render(request, "supervision/plan_item.html", context, status=status)
 
