@@ -55,6 +55,10 @@ def test_presidium_reads_the_town_and_follows_a_figure(page: Page, demo_live, ar
     expect(page.locator('[data-figure="deputies"]')).to_have_text("87")
     expect(page.locator('[data-figure="deputies_on_duty"]')).to_have_text("54")
     axe_clean(page)
+    # The header stays two short rows on a phone (it wrapped onto four), with the unread count in sight.
+    assert page.evaluate("document.querySelector('header.top').offsetHeight") <= 90
+    bell = page.locator("header .bell").bounding_box()
+    assert bell is not None and bell["x"] + bell["width"] <= viewport["width"]
     page.screenshot(path=os.path.join(artifacts_dir, f"home-{viewport['width']}.png"), full_page=True)
     page.get_by_role("link", name="入驻代表 54").click()
     expect(page.locator("tbody tr")).to_have_count(54)
