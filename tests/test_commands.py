@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.cookiejar
+import os
 import re
 import shutil
 import signal
@@ -43,6 +44,9 @@ def built_var(tmp_path_factory):
     )
     assert first.returncode == 0, first.stderr
     assert re.search(r"demo data: [1-9][0-9]* rows created", first.stdout), first.stdout
+    # Collected once here; the copies keep the files' times, so each demo below finds them current.
+    collect = [BIN, "manage", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(collect, env=private_env(var) | {"DEBUG": "false"}, check=True, timeout=300)
     return var
 
 
@@ -241,3 +245,17 @@ def test_serve_shares_rate_limit_counters_between_workers(built_env):
         assert statuses[:5] == [400] * 5 and statuses[5:] == [429] * 5, statuses
     finally:
         stop(server)
+
+
+def test_the_demo_collects_static_files_only_when_a_source_changed(tmp_path, settings):
+    from lianxin.cli import _static_is_current
+
+    settings.STATIC_ROOT = str(tmp_path)
+    assert not _static_is_current(), "never collected"
+    manifest = tmp_path / "staticfiles.json"
+    manifest.write_text("{}")
+    now = time.time()
+    os.utime(manifest, (now + 3600, now + 3600))
+    assert _static_is_current(), "collected after every source file was last changed"
+    os.utime(manifest, (0, 0))
+    assert not _static_is_current(), "a source file is newer than what was collected"
