@@ -11,6 +11,7 @@ No test transaction here: the replica only sees what the primary committed. Each
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import suppress
@@ -66,7 +67,9 @@ def _config(url: str) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def cluster(django_db_blocker: Any) -> Iterator[ReplicatedCluster]:
-    clusters = ReplicatedCluster(Path("/tmp/lx-scale-replication"), PRIMARY_PORT, REPLICA_PORT)
+    clusters = ReplicatedCluster(
+        Path(tempfile.gettempdir()) / "lx-scale-replication", PRIMARY_PORT, REPLICA_PORT
+    )
     before = settings.DATABASES
     clusters.start()
     try:
