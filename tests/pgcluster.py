@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -51,6 +52,11 @@ class Server:
         self.log = self.data.with_suffix(".log")
 
     def start(self) -> None:
+        with socket.socket() as probe:
+            if probe.connect_ex((HOST, self.port)) == 0:
+                raise RuntimeError(
+                    f"port {self.port} is taken: another server runs there (a left-over cluster?)"
+                )
         options = f"-p {self.port} -c unix_socket_directories={self.data} {SERVER_OPTIONS}"
         _run(BIN / "pg_ctl", "-D", self.data, "-l", self.log, "-o", options, "-w", "-t", "60", "start")
 

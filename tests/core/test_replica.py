@@ -71,8 +71,8 @@ def cluster(django_db_blocker: Any) -> Iterator[ReplicatedCluster]:
         Path(tempfile.gettempdir()) / "lx-scale-replication", PRIMARY_PORT, REPLICA_PORT
     )
     before = settings.DATABASES
-    clusters.start()
     try:
+        clusters.start()
         clusters.primary.sql(f"CREATE DATABASE {DATABASE}")
         _point_django_at(
             {
@@ -204,3 +204,29 @@ def test_writes_go_to_the_primary_even_for_a_row_read_from_the_replica(cluster, 
     copy.title = "从副本读出, 写回主库"
     copy.save(update_fields=["title"])
     assert Demand.objects.using(DEFAULT_DB_ALIAS).get(pk=made.pk).title == "从副本读出, 写回主库"
+
+
+@pytest.mark.parametrize(
+    ("page", "signed_in"),
+    [
+        ("/demands/lists/problem/?format=xlsx", True),  # an export
+        ("/demands/lists/", True),
+        ("/insight/", True),  # a dashboard
+        ("/api/v1/demands/", True),  # an API list
+        ("board", False),  # the public board
+    ],
+)
+def test_dashboards_exports_and_public_lists_read_the_replica(town_with_staff, page, signed_in):
+    from tests.factories import DemandFactory
+
+    DemandFactory(town=town_with_staff["town"], category=town_with_staff["category"])
+    client = _client(town_with_staff["colleague"]) if signed_in else Client()
+    url = reverse("portal:board", args=[town_with_staff["town"].code]) if page == "board" else page
+    with (
+        CaptureQueriesContext(connections[DEFAULT_DB_ALIAS]) as on_primary,
+        CaptureQueriesContext(connections[REPLICA]) as on_replica,
+    ):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert on_replica.captured_queries, "read from the replica"
+    assert not _demand_reads(on_primary), "no demand read on the primary"
