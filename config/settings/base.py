@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "lianxin.audit.context.AuditContextMiddleware",
+    "lianxin.core.routers.ReadYourWritesMiddleware",  # with a replica: who just wrote reads the primary
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -136,6 +137,16 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica of the primary (PostgreSQL): dashboards, lists, exports and the public and API reads marked
+# for it read there, everything else and every write stays on `default` (lianxin/core/routers.py, docs/scaling.md).
+# Unset: no alias, the router does nothing. A person who changed something reads the primary for this many seconds.
+if replica_url := env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db_url_config(replica_url)
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # a test run reads its own test database there
+DATABASE_ROUTERS = ["lianxin.core.routers.ReplicaRouter"]
+DATABASE_REPLICA_STICKY_SECONDS = env.int("DATABASE_REPLICA_STICKY_SECONDS", default=10)
 
 # --- accounts -------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

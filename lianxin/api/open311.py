@@ -22,6 +22,7 @@ from django.db.models import Max, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from rest_framework import status as http
 from rest_framework.exceptions import APIException
@@ -35,6 +36,7 @@ from lianxin.board.scopes import PUBLIC
 from lianxin.core import clock
 from lianxin.core.ids import parse_id
 from lianxin.core.models import Town
+from lianxin.core.routers import reads_from_replica
 from lianxin.demands import codes
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Demand, DemandEvent, Urgency
@@ -311,6 +313,7 @@ class DiscoveryView(Open311View):
         )
 
 
+@method_decorator(reads_from_replica, name="get")
 class ServiceListView(Open311View):
     xml_root = "services"
 
@@ -328,6 +331,7 @@ class ServiceDefinitionView(Open311View):
         return Response(service_definition(self._category(town, service_code)))
 
 
+@method_decorator(reads_from_replica, name="get")
 class RequestListView(Open311View):
     xml_root = "service_requests"
 
@@ -476,6 +480,7 @@ class TokenView(Open311View):
         return Response([{"service_request_id": demand.code, "token": token}])
 
 
+@method_decorator(reads_from_replica, name="get")
 class RequestUpdatesView(Open311View):
     """The widely used extension (FixMyStreet, Mark-a-Spot): each change of a request, by time."""
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -24,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianxin.accounts.roles import Capability
+from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import Move, workflow_of
 from lianxin.demands import services
 from lianxin.demands.models import Channel, Demand
@@ -104,6 +106,7 @@ def _attr(move: Move) -> str:
         summary="One demand by tracking code", responses={200: s.DemandOut, **READ_ERRORS}
     ),
 )
+@method_decorator(reads_from_replica, name="list")
 class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Demand]):
     """Demands (诉求). A system key reads its town's demands; a person reads what the pages show them."""
 
@@ -175,6 +178,7 @@ def _read_only(name: str, out: Any) -> Any:
     )
 
 
+@method_decorator(reads_from_replica, name="list")
 class ReferenceViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     """Read-only reference data of the caller's towns, paged; each subclass names its scope."""
 

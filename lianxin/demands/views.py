@@ -25,6 +25,7 @@ from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
+from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.intake.views import record_suggestion
 
@@ -68,16 +69,19 @@ def _inbox(request: HttpRequest, tabs: list[selectors.Tab], title: str) -> HttpR
     )
 
 
+@reads_from_replica
 @capability_required(Capability.CLAIM_DEMAND)
 def deputy_inbox(request: HttpRequest) -> HttpResponse:
     return _inbox(request, selectors.deputy_inbox(user=request.user), _("Deputy's inbox"))
 
 
+@reads_from_replica
 @capability_required(Capability.HANDLE_ASSIGNMENT)
 def department_inbox(request: HttpRequest) -> HttpResponse:
     return _inbox(request, selectors.department_inbox(user=request.user), _("Department's inbox"))
 
 
+@reads_from_replica
 @capability_required(Capability.VIEW_TOWN)
 def overview(request: HttpRequest) -> HttpResponse:
     return render(
@@ -87,6 +91,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @capability_required(Capability.VIEW_TOWN)
 def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
     """One of the three lists, filtered; ``?format=xlsx`` downloads the printed sheet of the same rows."""

@@ -27,6 +27,7 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import clock
+from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.demands.models import Demand
 
@@ -47,6 +48,7 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
 
 
 # --- the ledger ----------------------------------------------------------------------------------------
+@reads_from_replica
 @capability_required(Capability.VIEW_TOWN)
 def index(request: HttpRequest) -> HttpResponse:
     """The ledger, filtered, with each role's desk above it: a mediator's sessions today and follow-ups due,
@@ -271,6 +273,7 @@ def hearings(request: HttpRequest) -> HttpResponse:
 
 
 # --- both ledgers, the analysis, the rule -----------------------------------------------------------------
+@reads_from_replica
 @capability_required(Capability.VIEW_TOWN)
 def ledgers(request: HttpRequest) -> HttpResponse:
     """民意诉求台账 and 矛盾纠纷台账 side by side, filtered alike; ``?format=xlsx`` gives one workbook."""
@@ -317,6 +320,7 @@ def _month(value: str | None) -> dt.date | None:
         return None
 
 
+@reads_from_replica
 @capability_required(Capability.READ_TOWN_CASES)
 def monthly(request: HttpRequest) -> HttpResponse:
     """高频分析 for the presidium (and the county, over its towns): ``?month=YYYY-MM``, ``&format=xlsx``."""

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
 
 from . import detect, geo, importer, selectors, services
@@ -57,18 +58,21 @@ def _dashboard(request: HttpRequest, template: str) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @capability_required(Capability.VIEW_INSIGHT)
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The office's dashboard: lists, rates, breakdowns, rankings and trends."""
     return _dashboard(request, "insight/dashboard.html")
 
 
+@reads_from_replica
 @capability_required(Capability.VIEW_INSIGHT)
 def wall(request: HttpRequest) -> HttpResponse:
     """The wall screen (大屏): the same figures, large, refreshing itself."""
     return _dashboard(request, "insight/wall.html")
 
 
+@reads_from_replica
 @capability_required(Capability.VIEW_INSIGHT)
 def items(request: HttpRequest) -> HttpResponse:
     """The demands behind one figure."""
@@ -95,6 +99,7 @@ def items(request: HttpRequest) -> HttpResponse:
     return render(request, "insight/items.html", {"page": page, "period": period, "figure": figure})
 
 
+@reads_from_replica
 @capability_required(Capability.VIEW_INSIGHT)
 def grid_map(request: HttpRequest) -> HttpResponse:
     """The grid map: cells coloured by demand density or overdue items, markers, and the coverage gaps."""
@@ -125,6 +130,7 @@ def grid_map(request: HttpRequest) -> HttpResponse:
 
 
 # --- early warnings -------------------------------------------------------------------------------------
+@reads_from_replica
 @capability_required(Capability.VIEW_INSIGHT)
 def warning_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "open")

@@ -9,6 +9,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.board import selectors as board
 from lianxin.core.ids import query_id
 from lianxin.core.models import Town
+from lianxin.core.routers import reads_from_replica
 from lianxin.demands.models import Category
 from lianxin.people.models import Deputy
 from lianxin.territory.models import GridCell, StationKind
@@ -26,6 +27,7 @@ def board_index(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/towns.html", {"towns": selectors.public_towns(), "target": "portal:board"})
 
 
+@reads_from_replica
 def board_page(request: HttpRequest, town_code: str) -> HttpResponse:
     town = _town(town_code)
     cell_id, category_id = query_id(request.GET.get("cell")), query_id(request.GET.get("category"))
@@ -47,6 +49,7 @@ def board_page(request: HttpRequest, town_code: str) -> HttpResponse:
     return render(request, "portal/board.html", context)
 
 
+@reads_from_replica
 def deputies(request: HttpRequest, town_code: str) -> HttpResponse:
     town = _town(town_code)
     return render(
@@ -54,6 +57,7 @@ def deputies(request: HttpRequest, town_code: str) -> HttpResponse:
     )
 
 
+@reads_from_replica
 def deputy_page(request: HttpRequest, town_code: str, pk: int) -> HttpResponse:
     town = _town(town_code)
     deputy = get_object_or_404(Deputy, town=town, pk=pk)
@@ -61,6 +65,7 @@ def deputy_page(request: HttpRequest, town_code: str, pk: int) -> HttpResponse:
     return render(request, "portal/deputy.html", {"town": town, "deputy": deputy, "summary": summary})
 
 
+@reads_from_replica
 def stations(request: HttpRequest, town_code: str) -> HttpResponse:
     town = _town(town_code)
     kind = request.GET.get("kind", "")

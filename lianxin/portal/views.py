@@ -5,6 +5,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 
 from lianxin.accounts.roles import Capability
+from lianxin.core.routers import reads_from_replica
 
 from .selectors import town_summary
 
@@ -19,6 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return town(request)
 
 
+@reads_from_replica
 def town(request: HttpRequest) -> HttpResponse:
     """The town at a glance (grid statistics), for whoever reads the town's workbench."""
     if not request.user.is_authenticated:
