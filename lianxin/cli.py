@@ -42,15 +42,16 @@ def demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("demo_town", scale=args.scale)
     call_command("demo_api_key")  # a fresh key for the demo hotline each run (only its hash is stored)
+    from django.conf import settings
+
+    if not settings.DEBUG:  # as production does: hashed files, served by whitenoise
+        _collect_static()
     if args.no_serve:
         return 0
 
-    from django.conf import settings
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
-    if not settings.DEBUG and not _static_is_current():  # as production does: hashed files, by whitenoise
-        call_command("collectstatic", interactive=False, verbosity=0)
 
     if not _port_free(args.port):
         print(f"连心 demo: port {args.port} is in use; choose another with --port.", file=sys.stderr)
@@ -76,22 +77,34 @@ def demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _static_is_current() -> bool:
-    """Whether the collected static files are newer than every source file. Collecting hashes and compresses
-    some 1,300 files (ECharts, the admin's, the API docs'): half a minute, minutes on a busy machine, which
-    each start of the demo would otherwise spend again on files that have not changed."""
-    from django.conf import settings
+def _static_sources() -> str:
+    """A fingerprint of every static source file the finders see: its name, size and modification time."""
+    import hashlib
+
     from django.contrib.staticfiles.finders import get_finders
 
-    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
-    if not manifest.exists():
-        return False
-    built = manifest.stat().st_mtime
+    digest = hashlib.sha256()
     for finder in get_finders():
-        for path, storage in finder.list(["CVS", ".*", "*~"]):
-            if Path(storage.path(path)).stat().st_mtime > built:
-                return False
-    return True
+        for path, storage in sorted(finder.list(["CVS", ".*", "*~"]), key=lambda found: found[0]):
+            st = Path(storage.path(path)).stat()
+            digest.update(f"{path}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _collect_static() -> None:
+    """collectstatic, unless nothing changed since the last time. Collecting hashes and compresses some 1,300
+    files (ECharts, the admin's, the API docs'): half a minute, minutes on a busy machine, which every start
+    of the demo or the server would otherwise spend again. Any file added, removed, resized or touched since
+    (an upgrade, a new release of a library) makes it collect again."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    stamp = Path(settings.STATIC_ROOT) / ".lianxin-sources"
+    sources = _static_sources()
+    if stamp.exists() and stamp.read_text() == sources:  # written only after a collection that finished
+        return
+    call_command("collectstatic", interactive=False, verbosity=0)
+    stamp.write_text(sources)
 
 
 def _port_free(port: int) -> bool:
@@ -135,7 +148,7 @@ def serve(args: argparse.Namespace) -> int:
 
     call_command("migrate", interactive=False, verbosity=1)
     call_command("createcachetable", verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
+    _collect_static()
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", args.bind]
     gunicorn += ["--workers", str(args.workers), "--access-logfile", "-"]
     os.execv(sys.executable, gunicorn)  # noqa: S606 - the process becomes gunicorn
