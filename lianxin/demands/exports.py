@@ -25,7 +25,8 @@ from lianxin.exports.registry import Export, register
 from lianxin.exports.writer import XLSX_CONTENT_TYPE
 
 from . import selectors
-from .models import Demand, Evaluation, EvaluatorRole, Verdict
+from .models import Channel, Demand, Evaluation, EvaluatorRole, Outcome, Verdict
+from .states import Status
 
 __all__ = ["XLSX_CONTENT_TYPE", "DemandSheet", "YearSheet", "demands_xlsx", "prepare"]
 
@@ -74,6 +75,14 @@ class DemandSheet(resources.Resource):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._seq = 0
+        self._labels: dict[tuple[type, str], str] = {}
+
+    def _label(self, choices: Any, value: str) -> str:
+        """A choice's label in the active language, translated once per sheet rather than once per row."""
+        key = (choices, value)
+        if key not in self._labels:
+            self._labels[key] = str(choices(value).label) if value in choices.values else value
+        return self._labels[key]
 
     def get_export_headers(self, selected_fields: Any = None) -> list[str]:
         # column names are lazy translations: render them in the language of the request
@@ -90,7 +99,7 @@ class DemandSheet(resources.Resource):
         return _local(demand.created_at)
 
     def dehydrate_channel(self, demand: Demand) -> str:
-        return str(demand.get_channel_display())
+        return self._label(Channel, demand.channel)
 
     def dehydrate_requester(self, demand: Demand) -> str:
         return mask_name(demand.requester_name)
@@ -124,7 +133,7 @@ class DemandSheet(resources.Resource):
         a = selectors.assignment_of(demand)
         if not a or not a.result:
             return ""
-        outcome = demand.get_outcome_display() if demand.outcome else ""
+        outcome = self._label(Outcome, demand.outcome) if demand.outcome else ""
         return f"{a.result}（{outcome}）" if outcome else a.result
 
     def dehydrate_satisfaction(self, demand: Demand) -> str:
@@ -133,10 +142,10 @@ class DemandSheet(resources.Resource):
         else:
             verdict = selectors.citizen_verdict(demand)
             value = verdict.verdict if verdict else None
-        return str(Verdict(value).label) if value else ""
+        return self._label(Verdict, value) if value else ""
 
     def dehydrate_status(self, demand: Demand) -> str:
-        return str(demand.get_status_display())
+        return self._label(Status, demand.status)
 
 
 class YearSheet(DemandSheet):
@@ -157,6 +166,17 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment).replace(tzinfo=None)
 
 
+# Columns of the demand the sheet never shows: not read (the phone and the ID number are not even decrypted).
+UNREAD = (
+    "requester_phone",
+    "requester_id_number",
+    "requester_phone_hash",
+    "tracking_pin_hash",
+    "closing_note",
+    "deputy__phone",
+)
+
+
 def prepare(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
     """What a row shows, joined in: one query per batch, no prefetch (which would make the rows be read by
     offsets). The citizen's latest verdict is a subquery."""
@@ -165,7 +185,9 @@ def prepare(queryset: QuerySet[Demand]) -> QuerySet[Demand]:
     )
     return (
         queryset.prefetch_related(None)
+        .select_related(None)
         .select_related("town", "cell", "deputy", "assignment", "assignment__department")
+        .defer(*UNREAD)
         .annotate(citizen_verdict=Subquery(latest.values("verdict")[:1]))
     )
 

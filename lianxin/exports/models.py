@@ -13,7 +13,7 @@ class ExportStatus(models.TextChoices):
     QUEUED = "queued", _("waiting for the worker")
     RUNNING = "running", _("being written")
     DONE = "done", _("ready")
-    FAILED = "failed", _("failed")
+    FAILED = "failed", _("could not be written")
     EXPIRED = "expired", _("removed after its time")
 
 
@@ -30,7 +30,7 @@ class ExportJob(models.Model):
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("asked by"), on_delete=models.CASCADE, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
     )
     status = models.CharField(
         _("status"), max_length=8, choices=ExportStatus.choices, default=ExportStatus.QUEUED
@@ -40,7 +40,7 @@ class ExportJob(models.Model):
     # Under MEDIA_ROOT/exports/, a random name; out only through core/media.py to the asker.
     file = models.FileField(_("file"), upload_to="exports/", blank=True, max_length=200)
     message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("asked at"), default=now)
+    created_at = models.DateTimeField(_("requested at"), default=now)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
