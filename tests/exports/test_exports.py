@@ -221,3 +221,27 @@ def test_old_files_are_removed_after_their_days(client, loop, many):
     client.force_login(loop.presidium)
     assert client.get(reverse("exports:file", args=[job.pk])).status_code == 404
     assert client.get(reverse("exports:job", args=[job.pk])).status_code == 200
+
+
+def test_the_audit_trail_exports_through_a_job_for_the_auditor_alone(
+    client, persona, small, django_capture_on_commit_callbacks
+):
+    from lianxin import audit
+
+    auditor = persona(Role.AUDIT_ADMIN, is_staff=True)
+    deputy = persona(Role.DEPUTY)
+    for _ in range(30):
+        audit.record(audit.SIGN_IN, user=deputy)
+    client.force_login(auditor)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/admin/audit/auditentry/", {"kind__exact": "sign_in", "_export": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response.status_code == 302 and job.kind == "audit.entries" and job.status == ExportStatus.DONE
+    body = downloaded(client, job)[1:]
+    signed_in = AuditEntry.objects.filter(kind=Kind.SIGN_IN)
+    assert len(body) == signed_in.count() == job.total and {r[4] for r in body} == {"登录"}
+    # the same kind of job asked by anyone else reads nothing
+    other = services.export_run(
+        job_id=services.export_start(kind="audit.entries", params={}, title="audit", actor=deputy).pk
+    )
+    assert other.status == ExportStatus.DONE and other.total == 0
