@@ -108,6 +108,9 @@ def build(rows: int) -> dict[str, Any]:
             Assignment.objects.bulk_create(assignments)
             Evaluation.objects.bulk_create(evaluations)
         have += len(chunk)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # as autovacuum would soon after a bulk load: fresh statistics
+            cursor.execute("ANALYZE")
     return {
         "demo_town_s": round(demo, 1),
         "top_up_s": round(time.perf_counter() - t0, 1),
@@ -124,14 +127,17 @@ def _job(kind: str, params: dict[str, Any], user: Any) -> dict[str, Any]:
 
     job = services.export_start(kind=kind, params=params, title=kind, actor=user)
     before = _peak_mb()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with CaptureQueriesContext(connection) as queries:
         job = services.export_run(job_id=job.pk)
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     return {
         "rows": job.done,
         "seconds": round(took, 2),
         "rows_per_s": round(job.done / took) if took else 0,
+        "cpu_s": round(cpu, 2),  # this process's CPU: the machine may be shared
+        "rows_per_cpu_s": round(job.done / cpu) if cpu else 0,
+        "db_s": round(sum(float(q["time"]) for q in queries.captured_queries), 2),
         "queries": len(queries),
         "peak_rss_before_mb": round(before, 1),
         "peak_rss_after_mb": round(_peak_mb(), 1),
@@ -156,22 +162,27 @@ def measure(*, compare: int = 0) -> dict[str, Any]:
     if compare:
         qs = selectors.list_demands(user=presidium, kind="completion")
         pks = list(qs.order_by("-created_at").values_list("pk", flat=True)[:compare])
-        t0 = time.perf_counter()
-        DemandSheet().export(queryset=qs.filter(pk__in=pks))
-        took = time.perf_counter() - t0
+        t0, c0 = time.perf_counter(), time.process_time()
+        DemandSheet().export(queryset=qs.filter(pk__in=pks))  # the old way: import-export's own pages
+        took, cpu = time.perf_counter() - t0, time.process_time() - c0
         out["old_import_export"] = {
             "rows": len(pks),
             "seconds": round(took, 2),
             "rows_per_s": round(len(pks) / took),
+            "cpu_s": round(cpu, 2),
+            "rows_per_cpu_s": round(len(pks) / cpu) if cpu else 0,
         }
     return out
 
 
-def run(*, rows: int = 60_000, database_url: str = "", compare: int = 0) -> dict[str, Any]:
+def run(
+    *, rows: int = 60_000, database_url: str = "", compare: int = 0, build_data: bool = True
+) -> dict[str, Any]:
+    """Build (unless ``build_data`` is false: the database of an earlier run), measure, print, return."""
     _setup(database_url)
     from django.db import connection
 
-    figures: dict[str, Any] = {"database": connection.vendor, **build(rows)}
+    figures: dict[str, Any] = {"database": connection.vendor, **(build(rows) if build_data else {})}
     figures.update(measure(compare=compare))
     for key, value in figures.items():
         print(f"{key:22} {value}")
@@ -184,8 +195,11 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     parser.add_argument("--compare", type=int, default=0, help="time the old export on this many rows")
     parser.add_argument("--json", default="", help="write the figures here too")
+    parser.add_argument("--no-build", action="store_true", help="measure the database an earlier run built")
     args = parser.parse_args()
-    figures = run(rows=args.rows, database_url=args.database_url, compare=args.compare)
+    figures = run(
+        rows=args.rows, database_url=args.database_url, compare=args.compare, build_data=not args.no_build
+    )
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2))
 

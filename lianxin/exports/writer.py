@@ -38,7 +38,10 @@ def _after(order: Sequence[str], last: Sequence[Any]) -> Q:
         step = Q(**equal, **{f"{name}__{'lt' if field.startswith('-') else 'gt'}": value})
         after = step if not after else after | step
         equal[name] = value
-    return after
+    # The same bound on the first column alone, redundant but plain: the database reads it as the start of an
+    # index range (an OR is only a filter, and every batch would scan again from the top of the list).
+    first = order[0]
+    return Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": last[0]}) & after
 
 
 def keyset(

@@ -56,7 +56,8 @@ def test_the_export_page_follows_the_job_then_offers_the_file(
     axe_clean(page)
     with page.expect_download() as download:
         page.locator("[data-download]").click()
-    rows = list(load_workbook(download.value.path()).active.iter_rows(values_only=True))
+    download.value.save_as(tmp_path / "sheet.xlsx")
+    rows = list(load_workbook(tmp_path / "sheet.xlsx").active.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][6].startswith("村口路灯不亮")
 
     page.goto(f"{live_server.url}/demands/lists/")
