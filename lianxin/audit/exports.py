@@ -82,7 +82,7 @@ def admin_rows(user: Any, params: dict[str, Any]) -> QuerySet[AuditEntry]:
     request.user = user
     query = QueryDict(mutable=True)
     query.update(params.get("filters") or {})
-    request.GET = query
+    request.GET = query  # type: ignore[assignment]
     model_admin = admin.site._registry[AuditEntry]
     if not model_admin.has_view_permission(request):
         return AuditEntry.objects.none()

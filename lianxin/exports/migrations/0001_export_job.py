@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,28 +15,68 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='parameters')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('language', models.CharField(default='zh-hans', max_length=10, verbose_name='language')),
-                ('status', models.CharField(choices=[('queued', 'waiting for the worker'), ('running', 'being written'), ('done', 'ready'), ('failed', 'could not be written'), ('expired', 'removed after its time')], default='queued', max_length=8, verbose_name='status')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='rows')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='rows written')),
-                ('file', models.FileField(blank=True, max_length=200, upload_to='exports/', verbose_name='file')),
-                ('message', models.TextField(blank=True, verbose_name='message')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="parameters")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("language", models.CharField(default="zh-hans", max_length=10, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "waiting for the worker"),
+                            ("running", "being written"),
+                            ("done", "ready"),
+                            ("failed", "could not be written"),
+                            ("expired", "removed after its time"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="rows")),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="rows written")),
+                (
+                    "file",
+                    models.FileField(blank=True, max_length=200, upload_to="exports/", verbose_name="file"),
+                ),
+                ("message", models.TextField(blank=True, verbose_name="message")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="requested at"),
+                ),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished at")),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'export',
-                'verbose_name_plural': 'exports',
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['requested_by', '-created_at'], name='export_user_created')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed', 'expired'])), name='export_status_valid')],
+                "verbose_name": "export",
+                "verbose_name_plural": "exports",
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [models.Index(fields=["requested_by", "-created_at"], name="export_user_created")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("status__in", ["queued", "running", "done", "failed", "expired"])
+                        ),
+                        name="export_status_valid",
+                    )
+                ],
             },
         ),
     ]
