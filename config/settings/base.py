@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lianxin.intake",
     "lianxin.audit",
     "lianxin.privacy",
+    "lianxin.exports",
     "lianxin.insight",
     "lianxin.disputes",
     "lianxin.demo",
@@ -372,3 +373,9 @@ MAP_TIANDITU_KEY = env.str("MAP_TIANDITU_KEY", default="")
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 # A cell with demands in this many days and no deputy contact in them is a coverage gap.
 INSIGHT_CONTACT_DAYS = env.int("INSIGHT_CONTACT_DAYS", default=30)
+
+# Exports (lianxin/exports): a list of up to EXPORT_DIRECT_ROWS rows downloads at once, a longer one is a worker
+# job read in keyset batches of EXPORT_BATCH rows; the job's file is removed after EXPORT_KEEP_DAYS days.
+EXPORT_DIRECT_ROWS = env.int("EXPORT_DIRECT_ROWS", default=2000)
+EXPORT_BATCH = env.int("EXPORT_BATCH", default=2000)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.http import HttpRequest
 
 from lianxin.core.admin import AuditAdmin
+from lianxin.exports.views import answer
 
-from . import exports, record
-from .models import AuditEntry, Kind
+from . import exports
+from .models import AuditEntry
 
 EXPORT_PARAM = "_export"
 
@@ -52,16 +51,13 @@ class AuditEntryAdmin(AuditAdmin):
         query = request.GET.copy()
         query.pop(EXPORT_PARAM)
         request.GET = query  # type: ignore[assignment]
-        changelist = self.get_changelist_instance(request)
-        rows = changelist.get_queryset(request)
-        record(
-            Kind.EXPORT,
-            request=request,
+        filters = query.dict()
+        return answer(  # a long trail is a worker job with a page (lianxin/exports)
+            request,
+            kind="audit.entries",
+            params={"filters": filters},
+            rows=exports.admin_rows(request.user, {"filters": filters}),
+            title="audit",
             object_type="audit.auditentry",
             action="xlsx",
-            details={"filters": query.dict(), "rows": rows.count()},
         )
-        name = f"audit-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(exports.audit_xlsx(rows), content_type=exports.XLSX_CONTENT_TYPE)
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-        return response

@@ -9,7 +9,7 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self) -> None:
-        from . import receivers, triggers
+        from . import exports, receivers, triggers  # noqa: F401  (exports: the registered audit export)
 
         receivers.wrap_admin_log()
         post_migrate.connect(triggers.install, dispatch_uid="lianxin-audit-append-only")

@@ -46,10 +46,13 @@ def thumbnail_response(request: HttpRequest, stored: Any) -> HttpResponse:
     return _protect(HttpResponse(out.getvalue(), content_type="image/jpeg"))
 
 
-def file_response(request: HttpRequest, stored: Any, label: str) -> HttpResponse:
-    """Send ``stored`` (a FieldFile) as ``label``: photos inline, everything else as a download."""
+def file_response(
+    request: HttpRequest, stored: Any, label: str, *, mimetype: str | None = None
+) -> HttpResponse:
+    """Send ``stored`` (a FieldFile) as ``label``: photos inline, everything else as a download. ``mimetype``
+    names the type of a file the platform wrote itself (an export), not an upload."""
     ext = os.path.splitext(stored.name)[1].lower().lstrip(".")
-    mime = CONTENT_TYPES.get(ext, "application/octet-stream")
+    mime = mimetype or CONTENT_TYPES.get(ext, "application/octet-stream")
     inline = mime.startswith("image/")
     response: HttpResponse = sendfile(
         request, stored.path, attachment=not inline, attachment_filename=label, mimetype=mime

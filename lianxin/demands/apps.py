@@ -25,4 +25,10 @@ class DemandsConfig(AppConfig):
         same_town(m.PersonalDataAccess, "demand")
 
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
-        from . import notices, scopes, workflow  # noqa: F401
+        # The list and year exports (lianxin/exports: a long one is a worker job).
+        from . import (  # noqa: F401
+            exports,
+            notices,
+            scopes,
+            workflow,
+        )

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.uploads import AttachmentsField
@@ -282,3 +284,16 @@ def action_form(action: str, *, demand: Demand, user: Any, data: Any = None, fil
     """The form of a move, as the move table names it; its prefix is the action."""
     form: type[ActionForm] = workflow_of(Demand).moves[action].form
     return form(data, files, demand=demand, user=user, prefix=action)
+
+
+class YearForm(forms.Form):
+    """The year of a year's export (of the county's demands for a county viewer)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].validators.append(MaxValueValidator(this_year))
+        self.fields["year"].widget.attrs.update({"max": this_year, "min": 2000})
+        self.fields["year"].initial = this_year

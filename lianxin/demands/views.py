@@ -16,22 +16,20 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.exports.views import answer as export_answer
 from lianxin.intake.views import record_suggestion
 
 from . import exports, selectors, services
 from .filters import DemandFilter
-from .forms import ActionForm, RecordForm, RevealPhoneForm, action_form
+from .forms import ActionForm, RecordForm, RevealPhoneForm, YearForm, action_form
 from .models import Demand
 from .permissions import may_call_back, may_see_personal_data
 
@@ -83,11 +81,37 @@ def department_inbox(request: HttpRequest) -> HttpResponse:
 
 @reads_from_replica
 @capability_required(Capability.VIEW_TOWN)
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: HttpRequest, *, year_form: YearForm | None = None, status: int = 200) -> HttpResponse:
+    user: Any = request.user
     return render(
         request,
         "demands/overview.html",
-        {"lists": selectors.overview(user=request.user), "may_record": _may_record(request.user)},
+        {
+            "lists": selectors.overview(user=user),
+            "may_record": _may_record(user),
+            "year_form": year_form or YearForm(),
+            "county_wide": user.can(Capability.VIEW_COUNTY) and not user.town_id,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@capability_required(Capability.VIEW_TOWN)
+def year_export(request: HttpRequest) -> HttpResponse:
+    """A year of the demands the user reads, every status (the county viewer's: every town of the county)."""
+    form = YearForm(request.POST)
+    if not form.is_valid():
+        return overview(request, year_form=form, status=400)
+    year = form.cleaned_data["year"]
+    return export_answer(
+        request,
+        kind="demands.year",
+        params={"year": year},
+        rows=exports.year_rows(request.user, {"year": year}),
+        title=_("Demands of %(year)s") % {"year": year},
+        object_type="demands.demand",
+        action="xlsx:year",
     )
 
 
@@ -109,20 +133,17 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
         rows = filterset.queryset.none()
     else:
         rows = filterset.qs if filterset.is_bound else filterset.queryset
-    if request.GET.get("format") == "xlsx" and not invalid:
-        name = f"{label}-{timezone.localdate():%Y%m%d}.xlsx"
-        response = HttpResponse(
-            exports.demands_xlsx(rows, title=label), content_type=exports.XLSX_CONTENT_TYPE
-        )
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-        audit.record(
-            audit.EXPORT,
-            request=request,
+    if request.GET.get("format") == "xlsx" and not invalid:  # a long list is a worker job with a page
+        filters = {k: v for k, v in request.GET.dict().items() if k not in ("format", "page")}
+        return export_answer(
+            request,
+            kind="demands.list",
+            params={"list": kind, "filters": filters},
+            rows=exports.prepare(rows),
+            title=str(label),
             object_type="demands.demand",
             action=f"xlsx:{kind}",
-            details={"filters": request.GET.dict(), "rows": rows.count()},
         )
-        return response
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,0 +1,43 @@
+"""What may be exported: one ``Export`` per kind, registered by the app that owns the rows (in its ``ready()``).
+
+An export names the rows (``rows(user, params)``: a queryset already cut to the user's scope by
+``Model.objects.restrict(user)`` and filtered by ``params``, with what the columns read joined in by
+``select_related``/annotations: no prefetch, which would force offsets), the columns (``sheet()``: a
+django-import-export ``Resource`` whose fields and ``dehydrate_*`` methods make a row) and a unique order for
+the keyset. The same export answers a small list at once and a long one through the worker (``services``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+
+@dataclass(frozen=True)
+class Export:
+    kind: str
+    rows: Callable[[Any, dict[str, Any]], QuerySet[Any]]
+    sheet: Callable[[], Any]
+    order: Sequence[str] = ("-created_at", "-pk")
+
+
+EXPORTS: dict[str, Export] = {}
+
+
+def register(export: Export) -> Export:
+    EXPORTS[export.kind] = export
+    return export
+
+
+def columns(sheet: Any) -> tuple[list[str], Callable[[Any], list[Any]]]:
+    """The headers (in the active language) and a function making one row, of an import-export resource."""
+    fields = sheet.get_export_fields()
+    headers = [str(h) for h in sheet.get_export_headers()]
+
+    def row(obj: Any) -> list[Any]:
+        return [sheet.export_field(field, obj) for field in fields]
+
+    return headers, row
