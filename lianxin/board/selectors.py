@@ -31,7 +31,7 @@ def board_entries(
         qs = qs.filter(demand__status__in=DONE)
     elif stage == "in_progress":
         qs = qs.filter(demand__status__in=IN_PROGRESS)
-    return qs.order_by("-demand__created_at")
+    return qs.order_by("-recorded_at", "-pk")  # the publication's own column, in its index
 
 
 @dataclass

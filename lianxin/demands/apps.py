@@ -25,4 +25,4 @@ class DemandsConfig(AppConfig):
         same_town(m.PersonalDataAccess, "demand")
 
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
-        from . import notices, scopes, workflow  # noqa: F401
+        from . import counters, notices, scopes, workflow  # noqa: F401

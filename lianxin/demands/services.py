@@ -147,6 +147,7 @@ def demand_record(
     code = code or new_code(town)
     # Someone recorded for a person with no phone and no account: a PIN on a printed slip lets them track it.
     pin = codes.new_pin() if not requester_phone.strip() and requester is None else ""
+    at = clock.now()
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin with the same intake key may win
             demand = Demand.objects.create(
@@ -172,7 +173,8 @@ def demand_record(
                 intake_key=intake_key,
                 consent_at=clock.now() if consent else None,
                 addressed_to=addressed_to,
-                created_at=clock.now(),
+                created_at=at,
+                updated_at=at,
             )
     except IntegrityError:
         if not intake_key:
@@ -196,6 +198,8 @@ def demand_record(
         before="",
         after=Status.RECORDED,
         note=str(demand.get_channel_display()),
+        at=at,
+        touched=True,
     )
     return demand
 

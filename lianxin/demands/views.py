@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +24,7 @@ from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
+from lianxin.core.paging import CappedPaginator
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.intake.views import record_suggestion
 
@@ -54,7 +54,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _inbox(request: HttpRequest, tabs: list[selectors.Tab], title: str) -> HttpResponse:
     current = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
-    page = Paginator(current.demands, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(current.demands, PER_PAGE, total=current.count).get_page(request.GET.get("page"))
     return render(
         request,
         "demands/inbox.html",
@@ -118,7 +118,14 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
             details={"filters": request.GET.dict(), "rows": rows.count()},
         )
         return response
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    # The list's total: from the kept counts when nothing narrows it and they are the user's; else counted
+    # no further than the pager goes.
+    counts = selectors.status_counts(user=request.user)
+    narrowed = any(v for k, v in request.GET.items() if k not in ("page", "format"))
+    total = None
+    if not narrowed and not invalid and selectors.reads_whole_towns(request.user):
+        total = sum(counts[s] for s in statuses)
+    page = CappedPaginator(rows, PER_PAGE, total=total).get_page(request.GET.get("page"))
     return render(
         request,
         "demands/list.html",
@@ -127,7 +134,7 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
             "label": label,
             "filter": filterset,
             "page": page,
-            "lists": selectors.overview(user=request.user),
+            "lists": selectors.overview(user=request.user, counts=counts),
         },
         status=400 if invalid else 200,
     )

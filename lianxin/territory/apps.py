@@ -15,3 +15,4 @@ class TerritoryConfig(AppConfig):
         same_town(Station, "cell")
 
         from . import scopes  # noqa: F401  (registers who reads what)
+        from . import signals  # noqa: F401  (a changed cell makes the cell index stale)
