@@ -95,9 +95,12 @@ def recount(town_ids: Iterable[int] | None = None) -> dict[int, dict[str, int]]:
     """Rebuild the counts from the demands (all towns, or these), with writers of demands held off while it
     runs; returns the counts per town."""
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:  # writers wait; readers go on
+        if (
+            connection.vendor == "postgresql"
+        ):  # writers and a fold wait (in the writers' order); readers go on
+            with connection.cursor() as cursor:
                 cursor.execute(f"LOCK TABLE {Demand._meta.db_table} IN SHARE MODE")
+                cursor.execute(f"LOCK TABLE {StatusTally._meta.db_table} IN EXCLUSIVE MODE")
         demands = Demand.objects.all()
         tallies = StatusTally.objects.all()
         if town_ids is not None:

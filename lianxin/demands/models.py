@@ -455,3 +455,6 @@ class StatusTally(models.Model):
         verbose_name = _("count of demands by status")
         verbose_name_plural = _("counts of demands by status")
         indexes = [models.Index(fields=["town", "status"], name="status_tally_town_status")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.status} {self.n:+d}"

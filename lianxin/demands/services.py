@@ -4,6 +4,7 @@ and a published domain event. Who is told of what is not decided here: see ``not
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -148,8 +149,9 @@ def demand_record(
     # Someone recorded for a person with no phone and no account: a PIN on a printed slip lets them track it.
     pin = codes.new_pin() if not requester_phone.strip() and requester is None else ""
     at = clock.now()
+    # A savepoint only with an intake key: a concurrent twin with the same key may win.
     try:
-        with transaction.atomic():  # a savepoint: a concurrent twin with the same intake key may win
+        with transaction.atomic() if intake_key else contextlib.nullcontext():
             demand = Demand.objects.create(
                 town=town,
                 code=code,

@@ -34,6 +34,40 @@ def notify(
     ``sms_to`` sends a text to a phone without an account (a citizen who gave only a number).
     Delivery is kicked off when the transaction commits; the periodic sweep catches anything missed.
     """
+    return queue(
+        messages(
+            town_id=town_id,
+            users=users,
+            subject=subject,
+            body=body,
+            url=url,
+            sms=sms,
+            email=email,
+            sms_to=sms_to,
+        )
+    )
+
+
+def queue(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write the messages of one change in one INSERT, and wake the worker when the change commits."""
+    created = OutboxMessage.objects.bulk_create(rows)
+    if created:
+        _kick_worker_on_commit()
+    return created
+
+
+def messages(
+    *,
+    town_id: int,
+    users: Iterable[Any] = (),
+    subject: str,
+    body: str,
+    url: str = "",
+    sms: bool = False,
+    email: bool = False,
+    sms_to: str = "",
+) -> list[OutboxMessage]:
+    """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together."""
     rows = []
     for user in {u.pk: u for u in users if u is not None}.values():
         rows.append(
@@ -69,10 +103,7 @@ def notify(
                 town_id=town_id, channel=ChannelName.SMS, address=sms_to, subject=subject, body=body, url=url
             )
         )
-    created = OutboxMessage.objects.bulk_create(rows)
-    if created:
-        _kick_worker_on_commit()
-    return created
+    return rows
 
 
 def _kick_worker_on_commit() -> None:
