@@ -41,7 +41,7 @@ class CappedPaginator(Paginator):
         return self.total > self.cap
 
     @cached_property
-    def count(self) -> int:  # type: ignore[override]  # the rows that can be paged
+    def count(self) -> int:  # the rows that can be paged
         return min(self.total, self.cap)
 
     @property

@@ -51,7 +51,7 @@ def cached(name: str, town_id: int, build: Callable[[], T]) -> T:
     with _lock:
         found = _kept.get((name, town_id))
     if found is not None and found[0] == current:
-        return found[1]  # type: ignore[no-any-return]
+        return found[1]
     value = build()
     with _lock:
         _kept[(name, town_id)] = (current, value)
