@@ -69,12 +69,20 @@ def messages(
 ) -> list[OutboxMessage]:
     """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together."""
     rows = []
-    for user in {u.pk: u for u in users if u is not None}.values():
+    recipients = list({u.pk: u for u in users if u is not None}.values())
+    if recipients:  # one in-app row for the whole group
         rows.append(
             OutboxMessage(
-                town_id=town_id, channel=ChannelName.INAPP, user=user, subject=subject, body=body, url=url
+                town_id=town_id,
+                channel=ChannelName.INAPP,
+                user=recipients[0],
+                group=[u.pk for u in recipients[1:]],
+                subject=subject,
+                body=body,
+                url=url,
             )
         )
+    for user in recipients:
         if sms and user.phone:
             rows.append(
                 OutboxMessage(
@@ -161,13 +169,18 @@ def _deliver_batch(pks: list[int]) -> int:
 def _send(msg: OutboxMessage) -> None:
     if msg.channel == ChannelName.INAPP:
         assert msg.user_id is not None
-        Notification.objects.create(
-            town_id=msg.town_id,
-            user_id=msg.user_id,
-            subject=msg.subject,
-            body=msg.body,
-            url=msg.url,
-            created_at=msg.created_at,
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    town_id=msg.town_id,
+                    user_id=user_id,
+                    subject=msg.subject,
+                    body=msg.body,
+                    url=msg.url,
+                    created_at=msg.created_at,
+                )
+                for user_id in [msg.user_id, *msg.group]
+            ]
         )
     else:
         backend(msg.channel).send(to=msg.address, subject=msg.subject, body=msg.body)
