@@ -151,3 +151,18 @@ def test_the_presidium_s_list_totals_come_from_the_kept_counts(client, town):
     sql = " ".join(q["sql"] for q in queries).upper()
     assert "COUNT(DISTINCT" not in sql
     assert "DEMANDS_STATUSTALLY" in sql
+
+
+def test_the_board_s_kept_totals_follow_a_publication_and_a_move(loop):
+    from lianxin.board import selectors as board
+    from lianxin.board.services import publication_save
+    from lianxin.demands import services
+
+    demand = loop.accepted()
+    assert board.board_totals(town=loop.town).in_progress == 0
+    publication_save(demand=demand, actor=loop.presidium, title="积水", text="门口积水", published=True)
+    assert board.board_totals(town=loop.town).in_progress == 1  # the publication dropped the kept totals
+    services.demand_complete(demand=demand, actor=loop.staff, result="已疏通", outcome="resolved")
+    totals = board.board_totals(town=loop.town)
+    assert (totals.in_progress, totals.done) == (0, 1)  # so did the move from "in progress" to "done"
+    assert board.board_entries(town=loop.town).get().recorded_at == demand.created_at
