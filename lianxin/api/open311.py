@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -265,9 +265,8 @@ def _demands(town: Town, key: ApiKey | None) -> QuerySet[Demand]:
     qs = _visible(town, key)
     if key is None:
         qs = qs.select_related("publication")
-    return qs.select_related("category", "cell", "assignment__department").annotate(
-        updated_at=Max("events__at")
-    )
+    # ``updated_at`` is kept on the row by the workflow core (the time of the demand's latest event).
+    return qs.select_related("category", "cell", "assignment__department")
 
 
 def _moment(value: str, name: str) -> dt.datetime:

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianxin.accounts.roles import Capability
+from lianxin.core.paging import CappedPaginator
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import Move, workflow_of
 from lianxin.demands import services
@@ -39,7 +40,15 @@ from .idempotency import idempotent
 from .selectors import categories_for, demands_for, events_of, is_system
 
 
+class _CappedPages(CappedPaginator):
+    """The API's pages: counted no further than 10,000 rows (a narrower filter reaches the rest)."""
+
+    def __init__(self, object_list: Any, per_page: int) -> None:
+        super().__init__(object_list, per_page, cap=10_000)
+
+
 class Pages(PageNumberPagination):
+    django_paginator_class = _CappedPages
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200

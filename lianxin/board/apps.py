@@ -14,4 +14,4 @@ class BoardConfig(AppConfig):
 
         same_town(Publication, "demand")
 
-        from . import scopes  # noqa: F401  (registers who reads what)
+        from . import scopes, signals  # noqa: F401  (who reads what; the board's totals kept fresh)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 
 from lianxin.core.models import Town
@@ -31,7 +32,7 @@ def board_entries(
         qs = qs.filter(demand__status__in=DONE)
     elif stage == "in_progress":
         qs = qs.filter(demand__status__in=IN_PROGRESS)
-    return qs.order_by("-demand__created_at")
+    return qs.order_by("-recorded_at", "-pk")  # the publication's own column, in its index
 
 
 @dataclass
@@ -42,7 +43,29 @@ class BoardTotals:
     by_category: list[tuple[int, str, int]]
 
 
+# The totals group every published row of the town: kept in the shared cache for a minute, and dropped when
+# a publication changes or a demand moves between "in progress" and "done" (``board/apps.py``).
+TOTALS_SECONDS = 60
+
+
+def _totals_key(town_id: int) -> str:
+    return f"lianxin:board-totals:{town_id}"
+
+
+def totals_changed(town_id: int) -> None:
+    cache.delete(_totals_key(town_id))
+
+
 def board_totals(*, town: Town) -> BoardTotals:
+    found = cache.get(_totals_key(town.pk))
+    if isinstance(found, BoardTotals):
+        return found
+    totals = _count_totals(town)
+    cache.set(_totals_key(town.pk), totals, TOTALS_SECONDS)
+    return totals
+
+
+def _count_totals(town: Town) -> BoardTotals:
     qs = board_entries(town=town)
     by_cell = (
         qs.filter(demand__cell__isnull=False)

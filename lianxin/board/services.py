@@ -75,6 +75,7 @@ def publication_save(
             "published_at": published_at,
             "edited_by": actor,
             "edited_at": now,
+            "recorded_at": demand.created_at,
         },
     )
     return pub

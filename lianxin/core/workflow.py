@@ -82,9 +82,12 @@ class Workflow:
         moves: Iterable[Move],
         steps: Iterable[Step] = (),
         status_field: str = "status",
+        touch: str | None = None,
     ) -> None:
         self.model, self.events, self.subject, self.kinds = model, events, subject, kinds
         self.status_field = status_field
+        # A field of the model that keeps the time of its latest event (lists read it, not the events).
+        self.touch = touch
         self.moves: dict[str, Move] = {m.action: m for m in moves}
         self.steps: dict[str, Step] = {s.kind.value: s for s in steps}
         self.app_label = model._meta.app_label
@@ -164,6 +167,9 @@ class Workflow:
         if target is None:
             raise ValueError(f"{action}: the service must say where the move ends")
         before = getattr(obj, self.status_field)
+        at = clock.now()
+        if self.touch:
+            fields = {self.touch: at, **fields}
         rows = (
             type(obj)
             .objects.filter(pk=obj.pk, **{self.status_field: before})
@@ -174,7 +180,9 @@ class Workflow:
                 _("Someone else changed this item a moment ago. Please reload and try again.")
             )
         obj.refresh_from_db()
-        self.emit(obj, move.kind, actor, before=before, after=target, note=note, data=data)
+        self.emit(
+            obj, move.kind, actor, before=before, after=target, note=note, data=data, at=at, touched=True
+        )
         return obj
 
     def step(
@@ -194,12 +202,20 @@ class Workflow:
         after: str,
         note: str = "",
         data: dict[str, Any] | None = None,
+        at: Any = None,
+        touched: bool = False,
     ) -> Any:
-        """Write the event row and publish the domain event (the workflow's only writer of events)."""
+        """Write the event row and publish the domain event (the workflow's only writer of events).
+
+        With ``touch`` declared, the subject's field takes the event's time, unless the caller wrote it
+        already (``touched``: a transition's own UPDATE, a new row created with it)."""
         if not transaction.get_connection().in_atomic_block:
             raise RuntimeError("workflow events are written inside the change's transaction")
         kind = self.kinds(kind)
-        at = clock.now()
+        at = at or clock.now()
+        if self.touch and not touched:
+            type(obj).objects.filter(pk=obj.pk).update(**{self.touch: at})
+            setattr(obj, self.touch, at)
         row = self.events.objects.create(  # type: ignore[attr-defined]
             town_id=obj.town_id,
             **{self.subject: obj},

@@ -27,6 +27,7 @@ class DemandsConfig(AppConfig):
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
         # The list and year exports (lianxin/exports: a long one is a worker job).
         from . import (  # noqa: F401
+            counters,
             exports,
             notices,
             scopes,

@@ -10,7 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.models import TownOwned, english_name_field, localized
+from lianxin.core.models import Town, TownOwned, english_name_field, localized
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
@@ -175,6 +175,9 @@ class Demand(TownOwned):
     intake_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), default=now, db_index=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The time of the demand's latest event, kept on the row by the workflow core (``Workflow.emit``), so
+    # that Open311 and the API read a column instead of the latest of every row's events.
+    updated_at = models.DateTimeField(_("last updated at"), default=now)
 
     class Meta:
         verbose_name = _("demand")
@@ -206,6 +209,9 @@ class Demand(TownOwned):
         indexes = [
             models.Index(fields=["town", "status"], name="demand_town_status"),
             models.Index(fields=["town", "cell", "status"], name="demand_town_cell_status"),
+            # The three lists and the API's lists: a town's rows of some statuses, newest first.
+            models.Index(fields=["town", "status", "-created_at"], name="demand_town_status_new"),
+            models.Index(fields=["town", "-created_at"], name="demand_town_new"),
         ]
 
     def __str__(self) -> str:
@@ -433,3 +439,22 @@ class PersonalDataAccess(TownOwned):
             models.CheckConstraint(condition=Q(field__in=["phone"]), name="personal_data_access_field_valid"),
             models.CheckConstraint(condition=~Q(reason=""), name="personal_data_access_reason_given"),
         ]
+
+
+class StatusTally(models.Model):
+    """How many demands of a town are in a status, as rows of changes: each recording or move of a demand
+    adds a row (+1 for where it goes, -1 for where it leaves) in the change's own transaction, so writers
+    never wait on one hot row; the sweep folds a town's rows into one per status (``counters.py``).
+    ``lianxin manage recount_demands`` rebuilds them from the demands."""
+
+    town = models.ForeignKey(Town, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("count of demands by status")
+        verbose_name_plural = _("counts of demands by status")
+        indexes = [models.Index(fields=["town", "status"], name="status_tally_town_status")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.status} {self.n:+d}"

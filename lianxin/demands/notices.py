@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.core.events import DomainEvent, subscribe
-from lianxin.notify.services import notify
+from lianxin.notify.services import messages, queue
 from lianxin.people.models import Department, Deputy
 
 from .events import Event
@@ -229,6 +229,8 @@ def _department_users(department: Any) -> list[Any]:
 def _lead(event: DomainEvent) -> Any:
     if "department" in event.data:
         return event.data["department"]
+    if event.kind == Event.RECORD:  # nothing is assigned yet: no look-up
+        return None
     assignment = getattr(event.subject, "assignment", None)
     return assignment.department if assignment is not None else None
 
@@ -301,6 +303,7 @@ def tell(event: DomainEvent) -> None:
     facts = _facts(event)
     demand = event.subject
     url = reverse("demands:detail", args=[demand.code])
+    rows: list[Any] = []  # every notice of the event, queued in one INSERT
     for notice in notices:
         if notice.when is not None and not notice.when(event):
             continue
@@ -313,7 +316,7 @@ def tell(event: DomainEvent) -> None:
         users += [u for name in notice.to if name != CITIZEN for u in audience(name, event)]
         # Nobody is told of what they did themselves (the presidium returning an item, say).
         users = [u for u in dict.fromkeys(users) if getattr(event.actor, "pk", None) != u.pk]
-        notify(
+        rows += messages(
             town_id=demand.town_id,
             users=users,
             subject=str(notice.subject) % facts,
@@ -323,12 +326,14 @@ def tell(event: DomainEvent) -> None:
             email=notice.email,
             sms_to=sms_to,
         )
-        if CITIZEN in notice.to:  # one loop answers every demand merged into it: each citizen is told
+        # One loop answers every demand merged into it: each citizen is told (a demand just recorded has
+        # none merged into it yet).
+        if CITIZEN in notice.to and event.kind != Event.RECORD:
             for merged in merged_in(demand):
                 account = [merged.requester] if merged.requester_id else []
                 if account or merged.requester_phone:
                     own_link = citizen_link(merged)  # their own tracking page, never the staff page
-                    notify(
+                    rows += messages(
                         town_id=demand.town_id,
                         users=account,
                         subject=str(notice.subject) % {**facts, "code": merged.code},
@@ -337,3 +342,4 @@ def tell(event: DomainEvent) -> None:
                         sms=True,
                         sms_to="" if account else merged.requester_phone,
                     )
+    queue(rows)

@@ -12,10 +12,15 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.accounts.principals import can
+from lianxin.accounts.roles import Capability
+from lianxin.accounts.scoping import towns_visible_to
+from lianxin.core.paging import capped_count
 from lianxin.core.workflow import Move, workflow_of
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
+from . import counters
 from .models import (
     Category,
     Demand,
@@ -61,7 +66,8 @@ def _department_id(user: Any) -> int | None:
 
 
 def _tabs(specs: list[tuple[str, str | Promise, QuerySet[Demand]]]) -> list[Tab]:
-    return [Tab(key, label, _rows(qs), qs.count()) for key, label, qs in specs]
+    """The tabs of an inbox, each counted no further than its pages go (``core/paging.py``)."""
+    return [Tab(key, label, _rows(qs), capped_count(qs)) for key, label, qs in specs]
 
 
 def deputy_inbox(*, user: Any) -> list[Tab]:
@@ -129,15 +135,24 @@ def department_inbox(*, user: Any) -> list[Tab]:
     )
 
 
+def reads_whole_towns(user: Any) -> bool:
+    """Does the user read every demand of their towns (so the kept counts are theirs)?"""
+    return bool(getattr(user, "is_authenticated", False)) and can(user, Capability.READ_TOWN_CASES)
+
+
 def status_counts(*, user: Any) -> dict[str, int]:
-    """How many visible demands are in each status, in one query."""
+    """How many visible demands are in each status, in one query: the kept counts of the user's towns for
+    who reads them whole (``counters.py``); counted live for a scope that depends on the user (a deputy's
+    cells, a department's assignments, one's own), which is small and indexed."""
+    if reads_whole_towns(user):
+        return counters.counts(towns_visible_to(user))
     visible = Demand.objects.restrict(user)
     return visible.aggregate(**{s: Count("pk", filter=Q(status=s), distinct=True) for s in Status.values})
 
 
-def overview(*, user: Any) -> list[dict[str, Any]]:
-    """The three lists with their totals and a count per status."""
-    counts = status_counts(user=user)
+def overview(*, user: Any, counts: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """The three lists with their totals and a count per status (``counts``: already read)."""
+    counts = counts if counts is not None else status_counts(user=user)
     return [
         {
             "key": key,

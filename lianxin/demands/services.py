@@ -4,6 +4,7 @@ and a published domain event. Who is told of what is not decided here: see ``not
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from typing import Any
@@ -147,8 +148,10 @@ def demand_record(
     code = code or new_code(town)
     # Someone recorded for a person with no phone and no account: a PIN on a printed slip lets them track it.
     pin = codes.new_pin() if not requester_phone.strip() and requester is None else ""
+    at = clock.now()
+    # A savepoint only with an intake key: a concurrent twin with the same key may win.
     try:
-        with transaction.atomic():  # a savepoint: a concurrent twin with the same intake key may win
+        with transaction.atomic() if intake_key else contextlib.nullcontext():
             demand = Demand.objects.create(
                 town=town,
                 code=code,
@@ -172,7 +175,8 @@ def demand_record(
                 intake_key=intake_key,
                 consent_at=clock.now() if consent else None,
                 addressed_to=addressed_to,
-                created_at=clock.now(),
+                created_at=at,
+                updated_at=at,
             )
     except IntegrityError:
         if not intake_key:
@@ -196,6 +200,8 @@ def demand_record(
         before="",
         after=Status.RECORDED,
         note=str(demand.get_channel_display()),
+        at=at,
+        touched=True,
     )
     return demand
 

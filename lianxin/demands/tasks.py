@@ -3,6 +3,7 @@ from huey.contrib.djhuey import db_periodic_task
 
 from lianxin.core.tasklocks import alone
 
+from . import counters
 from .services import deadlines_sweep
 
 
@@ -10,3 +11,10 @@ from .services import deadlines_sweep
 @alone("lianxin-deadline-sweep", otherwise={})
 def sweep_deadlines() -> dict[str, int]:
     return deadlines_sweep()
+
+
+@db_periodic_task(crontab(minute="*"))
+@alone("lianxin-fold-counts", otherwise=0)
+def fold_counts() -> int:
+    """Fold each town's rows of count changes into one per status (``counters.py``)."""
+    return counters.fold()

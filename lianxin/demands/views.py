@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
+from lianxin.core.paging import CappedPaginator
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.exports.views import answer as export_answer
@@ -53,7 +53,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _inbox(request: HttpRequest, tabs: list[selectors.Tab], title: str) -> HttpResponse:
     current = next((t for t in tabs if t.key == request.GET.get("tab")), tabs[0])
-    page = Paginator(current.demands, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(current.demands, PER_PAGE, total=current.count).get_page(request.GET.get("page"))
     return render(
         request,
         "demands/inbox.html",
@@ -144,7 +144,14 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
             object_type="demands.demand",
             action=f"xlsx:{kind}",
         )
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    # The list's total: from the kept counts when nothing narrows it and they are the user's; else counted
+    # no further than the pager goes.
+    counts = selectors.status_counts(user=request.user)
+    narrowed = any(v for k, v in request.GET.items() if k not in ("page", "format"))
+    total = None
+    if not narrowed and not invalid and selectors.reads_whole_towns(request.user):
+        total = sum(counts[s] for s in statuses)
+    page = CappedPaginator(rows, PER_PAGE, total=total).get_page(request.GET.get("page"))
     return render(
         request,
         "demands/list.html",
@@ -153,7 +160,7 @@ def demand_list(request: HttpRequest, kind: str) -> HttpResponse:
             "label": label,
             "filter": filterset,
             "page": page,
-            "lists": selectors.overview(user=request.user),
+            "lists": selectors.overview(user=request.user, counts=counts),
         },
         status=400 if invalid else 200,
     )

@@ -45,6 +45,7 @@ WORKFLOW = Workflow(
     events=DemandEvent,
     subject="demand",
     kinds=E,
+    touch="updated_at",
     # kind, from, to, who may, service, form, API input, staff label, citizen's timeline
     moves=[
         Move(E.CLAIM, (S.RECORDED,), S.CLAIMED, p.deputy_can_claim, services.demand_claim,

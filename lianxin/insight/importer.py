@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.core import clock
 from lianxin.core.models import Town
+from lianxin.demands import counters
 from lianxin.demands.events import Event
 from lianxin.demands.models import (
     Assignment,
@@ -315,7 +317,8 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
     return values, errors
 
 
-def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> None:
+def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
+    """Write one old demand with its events; returns its status (the chunk counts it)."""
     received: dt.datetime = values["created_at"]
     department = values.pop("department")
     status = values["status"]
@@ -326,6 +329,7 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> None:
         town=town,
         code=code,
         intake_key=key,
+        updated_at=closed if status != Status.RECORDED else received,
         recorded_by=actor if getattr(actor, "pk", None) else None,
         **values,
     )
@@ -367,6 +371,7 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> None:
             note=note,
             at=received,
         )
+    return str(status)
 
 
 def import_rows(
@@ -388,6 +393,7 @@ def import_rows(
     # that polls it; a dry run rolls each chunk back.
     for start in range(0, len(numbered), CHUNK):
         with transaction.atomic():
+            written = Counter[str]()  # no events are published: the chunk keeps the counts itself
             for i, (row, key) in numbered[start : start + CHUNK]:
                 if key in existing or key in seen:
                     report.skipped += 1
@@ -397,9 +403,10 @@ def import_rows(
                     report.errors.extend(errors)
                     continue
                 with transaction.atomic():
-                    _write(town, values, key, actor)
+                    written[_write(town, values, key, actor)] += 1
                 report.created += 1
                 seen.add(key)
+            counters.add(town.pk, written)
             if dry_run:
                 transaction.set_rollback(True)
         if progress is not None:

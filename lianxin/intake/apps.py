@@ -16,4 +16,14 @@ class IntakeConfig(AppConfig):
         same_town(m.IntakeDecision, "demand", "category", "suggested_category", "department")
         same_town(m.IntakeDecision, "suggested_department")
 
+        # A changed category, department, cell, station, place alias or model makes every process's copy
+        # of the town's reference data stale (``selectors.reference``).
+        from lianxin.core import refcache
+        from lianxin.demands.models import Category
+        from lianxin.people.models import Department
+        from lianxin.territory.models import GridCell, Station
+
         from . import scopes, subscribers  # noqa: F401
+        from .selectors import REFERENCE
+
+        refcache.watch(REFERENCE, Category, Department, GridCell, Station, m.PlaceAlias, m.IntakeModel)

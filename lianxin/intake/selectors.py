@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lianxin.core import refcache
 from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
@@ -66,6 +67,42 @@ def department_label(department: Department) -> str:
     return department.short_name or department.name
 
 
+# --- the town's reference data, kept per process (``core/refcache.py``; watched in ``apps.py``) --------
+REFERENCE = "intake"
+
+
+@dataclass(frozen=True)
+class Reference:
+    categories: list[Category]
+    departments: list[Department]
+    by_cat: dict[str, Category]
+    by_dept: dict[str, Department]
+    gazetteer: Gazetteer
+    cells: dict[int, GridCell]
+    model: IntakeModel | None
+
+
+def reference(town_id: int) -> Reference:
+    """What a suggestion reads of the town: built once per process until one of its rows changes."""
+
+    def build() -> Reference:
+        categories = list(
+            Category.objects.filter(town_id=town_id, active=True).select_related("default_department")
+        )
+        departments = list(Department.objects.filter(town_id=town_id, active=True))
+        return Reference(
+            categories=categories,
+            departments=departments,
+            by_cat={c.name: c for c in categories},
+            by_dept={department_label(d): d for d in departments},
+            gazetteer=Gazetteer.for_town(town_id),  # also teaches jieba the places before words are cut
+            cells={c.pk: c for c in GridCell.objects.filter(town_id=town_id)},
+            model=active_model(town_id),
+        )
+
+    return refcache.cached(REFERENCE, town_id, build)
+
+
 def suggest_many(
     *,
     principal: Any,
@@ -78,15 +115,9 @@ def suggest_many(
     Each item: ``text`` and optionally ``lat``/``lng``, ``cell`` (a GridCell or its id) and ``exclude``
     (a demand not to list as its own duplicate).
     """
-    categories = list(
-        Category.objects.filter(town_id=town_id, active=True).select_related("default_department")
-    )
-    departments = list(Department.objects.filter(town_id=town_id, active=True))
-    by_cat = {c.name: c for c in categories}
-    by_dept = {department_label(d): d for d in departments}
-    gazetteer = Gazetteer.for_town(town_id)  # also teaches jieba the places before the words are cut
-    cells = {c.pk: c for c in GridCell.objects.filter(town_id=town_id)}
-    model = active_model(town_id)
+    ref = reference(town_id)
+    categories, departments, by_cat, by_dept = ref.categories, ref.departments, ref.by_cat, ref.by_dept
+    gazetteer, cells, model = ref.gazetteer, ref.cells, ref.model
     texts = [str(i.get("text") or "") for i in items]
     guesses: list[tuple[classifier.Guess | None, classifier.Guess | None]]
     if model is not None:

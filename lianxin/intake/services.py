@@ -79,20 +79,19 @@ def decision_record(*, demand: Demand, principal: Any) -> IntakeDecision:
         cell=demand.cell_id,
         with_duplicates=False,
     )
-    decision, _ = IntakeDecision.objects.update_or_create(
+    # One decision per demand, made when it is recorded (or, for a demand recorded before the intake
+    # existed, when it is assigned): a plain INSERT, no look-up first.
+    return IntakeDecision.objects.create(
         demand=demand,
-        defaults={
-            "town_id": demand.town_id,
-            "text": demand_text(demand),
-            "method": s.method,
-            "model_version": s.model_version,
-            "suggested_category_id": s.category.id if s.category else None,
-            "category_confidence": s.category.confidence if s.category else 0,
-            "category_id": demand.category_id,
-            "at": clock.now(),
-        },
+        town_id=demand.town_id,
+        text=demand_text(demand),
+        method=s.method,
+        model_version=s.model_version,
+        suggested_category_id=s.category.id if s.category else None,
+        category_confidence=s.category.confidence if s.category else 0,
+        category_id=demand.category_id,
+        at=clock.now(),
     )
-    return decision
 
 
 def decision_assign(*, demand: Demand, department: Department, principal: Any) -> IntakeDecision:

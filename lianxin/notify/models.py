@@ -36,6 +36,9 @@ class OutboxMessage(TownOwned):
         blank=True,
         related_name="+",
     )
+    # An in-app message to a group (a cell's deputies, a department's staff) is one row: ``user`` is the
+    # first recipient, ``group`` the ids of the others; delivery makes one notification for each.
+    group = models.JSONField(_("other recipients"), default=list, blank=True)
     # A phone number or e-mail address is personal data: encrypted at rest like the demand's requester.
     address = EncryptedTextField(_("address"), blank=True)
     subject = models.CharField(_("subject"), max_length=120)
@@ -62,6 +65,11 @@ class OutboxMessage(TownOwned):
             ),
         ]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+
+    @property
+    def recipient_ids(self) -> list[int]:
+        """Every account the message is for: the row's user and the rest of its group."""
+        return [self.user_id, *self.group] if self.user_id is not None else list(self.group)
 
 
 class Notification(TownOwned):

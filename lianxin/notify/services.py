@@ -34,13 +34,55 @@ def notify(
     ``sms_to`` sends a text to a phone without an account (a citizen who gave only a number).
     Delivery is kicked off when the transaction commits; the periodic sweep catches anything missed.
     """
+    return queue(
+        messages(
+            town_id=town_id,
+            users=users,
+            subject=subject,
+            body=body,
+            url=url,
+            sms=sms,
+            email=email,
+            sms_to=sms_to,
+        )
+    )
+
+
+def queue(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Write the messages of one change in one INSERT, and wake the worker when the change commits."""
+    created = OutboxMessage.objects.bulk_create(rows)
+    if created:
+        _kick_worker_on_commit()
+    return created
+
+
+def messages(
+    *,
+    town_id: int,
+    users: Iterable[Any] = (),
+    subject: str,
+    body: str,
+    url: str = "",
+    sms: bool = False,
+    email: bool = False,
+    sms_to: str = "",
+) -> list[OutboxMessage]:
+    """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together."""
     rows = []
-    for user in {u.pk: u for u in users if u is not None}.values():
+    recipients = list({u.pk: u for u in users if u is not None}.values())
+    if recipients:  # one in-app row for the whole group
         rows.append(
             OutboxMessage(
-                town_id=town_id, channel=ChannelName.INAPP, user=user, subject=subject, body=body, url=url
+                town_id=town_id,
+                channel=ChannelName.INAPP,
+                user=recipients[0],
+                group=[u.pk for u in recipients[1:]],
+                subject=subject,
+                body=body,
+                url=url,
             )
         )
+    for user in recipients:
         if sms and user.phone:
             rows.append(
                 OutboxMessage(
@@ -69,10 +111,7 @@ def notify(
                 town_id=town_id, channel=ChannelName.SMS, address=sms_to, subject=subject, body=body, url=url
             )
         )
-    created = OutboxMessage.objects.bulk_create(rows)
-    if created:
-        _kick_worker_on_commit()
-    return created
+    return rows
 
 
 def _kick_worker_on_commit() -> None:
@@ -130,13 +169,18 @@ def _deliver_batch(pks: list[int]) -> int:
 def _send(msg: OutboxMessage) -> None:
     if msg.channel == ChannelName.INAPP:
         assert msg.user_id is not None
-        Notification.objects.create(
-            town_id=msg.town_id,
-            user_id=msg.user_id,
-            subject=msg.subject,
-            body=msg.body,
-            url=msg.url,
-            created_at=msg.created_at,
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    town_id=msg.town_id,
+                    user_id=user_id,
+                    subject=msg.subject,
+                    body=msg.body,
+                    url=msg.url,
+                    created_at=msg.created_at,
+                )
+                for user_id in [msg.user_id, *msg.group]
+            ]
         )
     else:
         backend(msg.channel).send(to=msg.address, subject=msg.subject, body=msg.body)

@@ -10,8 +10,13 @@ class TerritoryConfig(AppConfig):
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
 
-        from .models import Station
+        from .models import GridCell, Station
 
         same_town(Station, "cell")
 
+        from lianxin.core import refcache
+
         from . import scopes  # noqa: F401  (registers who reads what)
+        from .selectors import CELLS
+
+        refcache.watch(CELLS, GridCell)  # a changed cell makes every process's cell index stale

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.db.models import Count, QuerySet
+
+from lianxin.core import refcache
 
 from .geometry import CellIndex
 from .models import GridCell, Station
@@ -39,7 +42,22 @@ def station_list(*, user: Any, kind: str | None = None) -> QuerySet[Station]:
 
 
 def cell_at(*, town_id: int, lat: float, lng: float) -> GridCell | None:
-    """The cell of a town that contains the point, or None outside the grid."""
-    cells = GridCell.objects.filter(town_id=town_id).values_list("pk", "boundary")
-    pk = CellIndex.build(cells).locate(lat, lng)
-    return GridCell.objects.get(pk=pk) if pk else None
+    """The cell of a town that contains the point, or None outside the grid (from the process's index of
+    the town's cells: no query while no cell of the town has changed)."""
+    index, cells = cell_index(town_id)
+    pk = index.locate(lat, lng)
+    return copy.copy(cells[pk]) if pk else None
+
+
+# --- the index of a town's cells, kept per process (``core/refcache.py``; watched in ``apps.py``) ---------
+CELLS = "cells"
+
+
+def cell_index(town_id: int) -> tuple[CellIndex, dict[int, GridCell]]:
+    """The town's cells by id and the STRtree over their boundaries, built once per process and version."""
+
+    def build() -> tuple[CellIndex, dict[int, GridCell]]:
+        cells = {c.pk: c for c in GridCell.objects.filter(town_id=town_id)}
+        return CellIndex.build((pk, c.boundary) for pk, c in cells.items()), cells
+
+    return refcache.cached(CELLS, town_id, build)

@@ -31,7 +31,7 @@ def act_url(demand: Demand, action: str) -> str:
 def texts_to(user=None, *, phone: str = "") -> list[str]:
     """What the outbox holds for a user, or (the address is encrypted, so compared here) for a bare phone."""
     if user is not None:
-        rows = list(OutboxMessage.objects.filter(user=user))
+        rows = [m for m in OutboxMessage.objects.all() if user.pk in m.recipient_ids]  # a group's row too
     else:
         rows = [m for m in OutboxMessage.objects.filter(user=None) if m.address == phone]
     return [f"{m.subject}\n{m.body}" for m in rows]
