@@ -153,3 +153,37 @@ def test_the_phone_migration_runs_forwards_and_backwards_on_rows(town, transacti
     call_command("migrate", verbosity=0)
     assert raw("people_deputy", "phone", deputy.pk).startswith("gAAAA")
     assert Deputy.objects.get(pk=deputy.pk).phone == "13712345678"
+
+
+def test_anonymising_removes_the_citizens_photos_and_keeps_the_evidence(
+    loop, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from lianxin.core.uploads import clean_photo
+    from lianxin.demands.models import Attachment
+
+    def photo() -> object:
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), (0, 128, 0)).save(out, format="PNG")
+        return clean_photo(SimpleUploadedFile("p.png", out.getvalue(), content_type="image/png"))
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEMAND_RETENTION_DAYS = 365
+    closed = loop.closed(attachments=[photo()])
+    Attachment.objects.create(
+        town=loop.town, demand=closed, kind=Attachment.Kind.EVIDENCE, file=photo(), name="e"
+    )
+    sent, evidence = closed.attachments.get(kind="submitted"), closed.attachments.get(kind="evidence")
+    assert default_storage.exists(sent.file.name)
+    Demand.objects.filter(pk=closed.pk).update(closed_at=closed.closed_at - dt.timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.demands_anonymise() == 1
+    assert list(closed.attachments.values_list("kind", flat=True)) == ["evidence"]
+    assert not default_storage.exists(sent.file.name) and default_storage.exists(evidence.file.name)
+    assert AuditEntry.objects.get(kind=Kind.RETENTION).details["attachments"] == 1
+    assert services.demands_anonymise() == 0
