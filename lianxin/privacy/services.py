@@ -56,10 +56,14 @@ def demands_anonymise(*, now: dt.datetime | None = None) -> int:
         return 0
     count = Demand.objects.filter(pk__in=pks).update(**PERSONAL)
     sent = Attachment.objects.filter(demand_id__in=pks, kind=Attachment.Kind.SUBMITTED)
-    files = [(a.file.storage, a.file.name) for a in sent if a.file]
+    files = [(a.file.storage, str(a.file.name)) for a in sent if a.file]
     photos = sent.delete()[0]
-    # the files once the rows are gone for good (a rolled-back run keeps both)
-    transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
+
+    def remove_files() -> None:  # once the rows are gone for good (a rolled-back run keeps both)
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
     audit.record(
         audit.RETENTION,
         request=None,

@@ -79,6 +79,8 @@ class Row:
     special: dict[str, str] = field(default_factory=dict)
     other: str | None = HIDDEN  # None: the URL names no town's object (or the object is public)
     api: bool = False  # a DRF view: send JSON
+    # A page the same for everyone and about no one (the API's own documentation): asked anonymously only.
+    once: bool = False
     across: frozenset[str] = (
         frozenset()
     )  # allowed who read every town's (the system administrator's reference data)
