@@ -7,6 +7,14 @@ from lianxin.core.fields import decrypt_columns, encrypt_plain_columns, lookup_h
 from lianxin.core.integrity import drop_same_town_triggers
 
 
+def _fire_pending_checks(connection):
+    """PostgreSQL: the rows just updated queue deferred foreign-key checks, and a table with pending checks
+    refuses the ALTER TABLE that follows in this migration's transaction; run them now."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def hash_then_encrypt(apps, schema_editor):
     """The keyed hash of each plain phone (the sign-in's lookup), then the phone encrypted in place."""
     connection = schema_editor.connection
@@ -18,10 +26,12 @@ def hash_then_encrypt(apps, schema_editor):
                     "UPDATE accounts_user SET phone_hash = %s WHERE id = %s", [lookup_hash(phone), pk]
                 )
     encrypt_plain_columns(connection, "accounts_user", "phone")
+    _fire_pending_checks(connection)
 
 
 def decrypt(apps, schema_editor):
     decrypt_columns(schema_editor.connection, "accounts_user", "phone")
+    _fire_pending_checks(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
