@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.fields import EncryptedTextField, lookup_hash
 from lianxin.core.models import County, Town
 
 from .roles import TOWN_ROLES, Role, capabilities_of
@@ -50,7 +51,9 @@ class User(AbstractUser):
         related_name="users",
     )
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
-    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Encrypted at rest (PIPL); found by its keyed hash (the SMS sign-in looks the citizen up by phone).
+    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -70,6 +73,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.phone_hash = lookup_hash(self.phone) if (self.phone or "").strip() else ""
+        fields = kwargs.get("update_fields")
+        if fields is not None and "phone" in fields:
+            kwargs["update_fields"] = {*fields, "phone_hash"}
+        super().save(*args, **kwargs)
 
     def can(self, capability: str) -> bool:
         return self.is_active and capability in capabilities_of(self.role)

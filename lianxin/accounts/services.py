@@ -120,7 +120,9 @@ def citizen_for_phone(*, town: Town, phone: str) -> User:
     """The town's citizen account for this phone, made on first sign-in. (The sign-in page then gives it
     the demands raised with the phone: ``demands.services.demands_link_requester``.)"""
     phone = clean_mobile(phone)
-    user = User.objects.filter(town=town, role=Role.CITIZEN, phone=phone, is_active=True).first()
+    user = User.objects.filter(
+        town=town, role=Role.CITIZEN, phone_hash=lookup_hash(phone), is_active=True
+    ).first()
     if user is None:
         user = User(
             username=f"citizen-{uuid.uuid4().hex[:12]}",

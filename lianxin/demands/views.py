@@ -233,8 +233,12 @@ def _fetch(request: HttpRequest, code: str) -> Demand:
     return get_object_or_404(selectors.demand_detail(user=request.user, code=code))
 
 
-def _requester(user: Any, demand: Demand) -> dict[str, str]:
+def _requester(request: HttpRequest, demand: Demand) -> dict[str, str]:
+    user: Any = request.user
     if may_see_personal_data(user, demand):
+        if demand.requester_name or demand.requester_phone or demand.requester_id_number:
+            # shown in full without a reveal: who looked is written to the audit trail all the same
+            audit.record(audit.REVEAL, request=request, obj=demand, action="requester_shown")
         return {
             "name": demand.requester_name,
             "phone": demand.requester_phone,
@@ -271,7 +275,7 @@ def _render_detail(
     context = {
         "demand": demand,
         "assignment": selectors.assignment_of(demand),
-        "requester": _requester(user, demand),
+        "requester": _requester(request, demand),
         "may_call_back": may_call_back(user, demand) and not may_see_personal_data(user, demand),
         "revealed_phone": revealed_phone,
         "reveal_form": reveal_form or RevealPhoneForm(),

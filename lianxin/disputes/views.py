@@ -23,6 +23,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
@@ -35,7 +36,7 @@ from . import analysis, exports, pdf, selectors, services
 from .filters import BothLedgersFilter, DisputeFilter
 from .forms import FromDemandForm, RegisterForm, RiskRuleForm, action_form
 from .models import Dispute, Hearing, Party
-from .permissions import may_register, may_tune_rule
+from .permissions import may_register, may_see_personal_data, may_tune_rule
 from .risk import rule_of
 
 PER_PAGE = 25
@@ -170,6 +171,9 @@ def _render(
     if isinstance(obj, Hearing):
         context.update(hearing=obj)
         return render(request, "disputes/hearing.html", context, status=status)
+    if may_see_personal_data(user, obj) and obj.parties.exists():
+        # the parties shown in full without a reveal: who looked goes to the audit trail
+        audit.record(audit.REVEAL, request=request, obj=obj, action="parties_shown")
     context.update(
         dispute=obj,
         parties=selectors.parties_for(user, obj),

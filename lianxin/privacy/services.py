@@ -3,8 +3,9 @@ period, and a citizen reads (and downloads) what the town holds about them.
 
 Anonymising clears the requester's name, phone (and its lookup hash), ID number and account link of each
 demand closed (or declined, merged, transferred) longer ago than ``DEMAND_RETENTION_DAYS``; what the
-demand was about, its timeline and its outcome stay for the town's statistics. Each run writes one audit
-entry with the count.
+demand was about, its timeline and its outcome stay for the town's statistics. The photos and documents the
+citizen sent with it go too (rows and files; the department's evidence of completion stays). Each run writes
+one audit entry with the counts.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lianxin import audit
 from lianxin.core import clock
-from lianxin.demands.models import Demand
+from lianxin.demands.models import Attachment, Demand
 from lianxin.demands.states import Status
 
 FINISHED = (Status.CLOSED, Status.DECLINED, Status.MERGED, Status.TRANSFERRED)
@@ -42,6 +43,7 @@ def due_for_anonymising(now: dt.datetime | None = None) -> QuerySet[Demand]:
         | ~Q(requester_phone="")
         | ~Q(requester_id_number="")
         | Q(requester__isnull=False)
+        | Exists(Attachment.objects.filter(demand=OuterRef("pk"), kind=Attachment.Kind.SUBMITTED))
     )
     return Demand.objects.filter(status__in=FINISHED, closed_at__lt=cutoff).filter(holds)
 
@@ -53,13 +55,22 @@ def demands_anonymise(*, now: dt.datetime | None = None) -> int:
     if not pks:
         return 0
     count = Demand.objects.filter(pk__in=pks).update(**PERSONAL)
+    sent = Attachment.objects.filter(demand_id__in=pks, kind=Attachment.Kind.SUBMITTED)
+    files = [(a.file.storage, str(a.file.name)) for a in sent if a.file]
+    photos = sent.delete()[0]
+
+    def remove_files() -> None:  # once the rows are gone for good (a rolled-back run keeps both)
+        for storage, name in files:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
     audit.record(
         audit.RETENTION,
         request=None,
         user_text="worker",
         object_type="demands.demand",
         action="anonymise",
-        details={"demands": count, "retention_days": retention().days},
+        details={"demands": count, "attachments": photos, "retention_days": retention().days},
     )
     return count
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Role
+from lianxin.core.fields import lookup_hash
 from lianxin.core.ids import query_id
 from lianxin.demands.models import Demand
 from tests.factories import AgentFactory, ObserverFactory, UserFactory
@@ -110,7 +111,7 @@ def test_sign_in_with_full_width_phone_and_code(client, portal_town, sms):
     full_width = code.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
     r = client.post(reverse("portal:verify", args=[town]), {"code": full_width})
     assert r.status_code == 302
-    assert User.objects.get(phone=PHONE).role == Role.CITIZEN
+    assert User.objects.get(phone_hash=lookup_hash(PHONE)).role == Role.CITIZEN
 
 
 # --- 4. a replayed intake key on a shared device -------------------------------------------------

@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from lianxin.accounts import services as accounts
 from lianxin.accounts.models import LoginCode, User
+from lianxin.core.fields import lookup_hash
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Demand, Evaluation
 
@@ -114,7 +115,7 @@ def test_the_anonymous_tracker_confirms_by_sms_and_evaluates(client, portal_town
     assert PHONE not in client.get(r.url).content.decode()
     r = client.post(r.url, {"code": last_code(PHONE)})
     assert r.url == tracked_url(portal_town, demand)
-    user = User.objects.get(phone=PHONE)
+    user = User.objects.get(phone_hash=lookup_hash(PHONE))
     assert user.role == "citizen" and user.town == portal_town.town
     assert PHONE not in user.username
     demand.refresh_from_db()

@@ -12,12 +12,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
+from lianxin.accounts.models import User
 from lianxin.audit.models import AuditEntry, Kind
 from lianxin.core import fields
 from lianxin.demands.models import Demand
 from lianxin.people.models import Agent, Deputy, Observer
 from lianxin.privacy import services, tasks
-from tests.factories import DeputyFactory
+from tests.factories import DeputyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +66,37 @@ def test_the_data_migration_encrypts_plain_phones_and_can_undo_it(town):
     assert raw("people_deputy", "phone", deputy.pk) == "13787654321"
 
 
+def test_an_accounts_phone_is_ciphertext_and_the_sign_in_finds_it_by_its_hash(town):
+    from lianxin.accounts.services import citizen_for_phone
+
+    user = UserFactory(town=town, role="citizen", phone="13755556666")
+    stored = raw("accounts_user", "phone", user.pk)
+    assert stored.startswith("gAAAA") and "13755556666" not in stored
+    assert raw("accounts_user", "phone_hash", user.pk) == fields.lookup_hash("13755556666")
+    assert citizen_for_phone(town=town, phone="13755556666") == user
+    user.phone = "13755557777"
+    user.save(update_fields=["phone"])
+    assert citizen_for_phone(town=town, phone="13755557777") == user
+    assert User.objects.count() == 1
+
+
+def test_the_account_phone_migration_runs_forwards_and_backwards_on_rows(town, transactional_db):
+    """accounts/0007_encrypt_user_phone on a table with a plain phone: hashed and encrypted, and back."""
+    user = UserFactory(town=town, role="citizen", phone="13712340000")
+    call_command("migrate", "accounts", "0006", verbosity=0)
+    assert raw("accounts_user", "phone", user.pk) == "13712340000"
+    call_command("migrate", verbosity=0)
+    assert raw("accounts_user", "phone", user.pk).startswith("gAAAA")
+    assert raw("accounts_user", "phone_hash", user.pk) == fields.lookup_hash("13712340000")
+    assert User.objects.get(pk=user.pk).phone == "13712340000"
+
+
 # --- key rotation -----------------------------------------------------------------------------------------
 def test_rotating_keys_reencrypts_everything_with_the_new_key(town, loop, keys):
     old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
     keys(old)
     deputy = DeputyFactory(town=town, phone="13711112222")
+    citizen = UserFactory(town=town, role="citizen", phone="13900005555")
     demand = loop.recorded(requester_phone="13933334444")
     keys(new, old)  # the new key first: it encrypts; the old one still reads
     assert Deputy.objects.get(pk=deputy.pk).phone == "13711112222"
@@ -79,8 +106,10 @@ def test_rotating_keys_reencrypts_everything_with_the_new_key(town, loop, keys):
     keys(new)  # the old key dropped: everything still reads
     assert Deputy.objects.get(pk=deputy.pk).phone == "13711112222"
     assert Demand.objects.get(pk=demand.pk).requester_phone == "13933334444"
+    assert User.objects.get(pk=citizen.pk).phone == "13900005555"  # accounts' phones too
     keys(old)  # and the old key alone no longer reads it: it really was rewritten
     assert Deputy.objects.get(pk=deputy.pk).phone == ""
+    assert User.objects.get(pk=citizen.pk).phone == ""
 
 
 # --- anonymising after the retention period --------------------------------------------------------------
@@ -153,3 +182,53 @@ def test_the_phone_migration_runs_forwards_and_backwards_on_rows(town, transacti
     call_command("migrate", verbosity=0)
     assert raw("people_deputy", "phone", deputy.pk).startswith("gAAAA")
     assert Deputy.objects.get(pk=deputy.pk).phone == "13712345678"
+
+
+def test_anonymising_removes_the_citizens_photos_and_keeps_the_evidence(
+    loop, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    import io
+
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from lianxin.core.uploads import clean_photo
+    from lianxin.demands.models import Attachment
+
+    def photo() -> object:
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8), (0, 128, 0)).save(out, format="PNG")
+        return clean_photo(SimpleUploadedFile("p.png", out.getvalue(), content_type="image/png"))
+
+    settings.MEDIA_ROOT = tmp_path
+    settings.DEMAND_RETENTION_DAYS = 365
+    closed = loop.closed(attachments=[photo()])
+    Attachment.objects.create(
+        town=loop.town, demand=closed, kind=Attachment.Kind.EVIDENCE, file=photo(), name="e"
+    )
+    sent, evidence = closed.attachments.get(kind="submitted"), closed.attachments.get(kind="evidence")
+    assert default_storage.exists(sent.file.name)
+    Demand.objects.filter(pk=closed.pk).update(closed_at=closed.closed_at - dt.timedelta(days=400))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.demands_anonymise() == 1
+    assert list(closed.attachments.values_list("kind", flat=True)) == ["evidence"]
+    assert not default_storage.exists(sent.file.name) and default_storage.exists(evidence.file.name)
+    assert AuditEntry.objects.get(kind=Kind.RETENTION).details["attachments"] == 1
+    assert services.demands_anonymise() == 0
+
+
+def test_the_presidium_sees_personal_data_in_full_and_the_look_is_audited(client, loop):
+    demand = loop.claimed()
+    client.force_login(loop.deputy)  # masked for the deputy: nothing to record
+    assert client.get(reverse("demands:detail", args=[demand.code])).status_code == 200
+    assert not AuditEntry.objects.filter(kind=Kind.REVEAL).exists()
+    client.force_login(loop.presidium)
+    r = client.get(reverse("demands:detail", args=[demand.code]))
+    assert "13900001234" in r.content.decode()
+    [entry] = AuditEntry.objects.filter(kind=Kind.REVEAL)
+    assert (entry.action, entry.object_id, entry.user_id) == (
+        "requester_shown",
+        str(demand.pk),
+        loop.presidium.pk,
+    )
