@@ -52,7 +52,6 @@ def demo(args: argparse.Namespace) -> int:
     from django.utils.module_loading import autodiscover_modules
     from huey.contrib.djhuey import HUEY
 
-
     if not _port_free(args.port):
         print(f"连心 demo: port {args.port} is in use; choose another with --port.", file=sys.stderr)
         return 1

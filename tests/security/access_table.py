@@ -76,6 +76,12 @@ ROWS: list[Row] = [
     row("demands:overview", STAFF),
     row("demands:list", STAFF, kind="problem"),
     row("demands:list", STAFF, kind="problem", query="format=xlsx"),  # export
+    row("demands:year_export", STAFF, method="POST", ok=BAD, other=None),  # export (a year is required)
+    # --- export jobs: only the one who asked, a colleague of the same town included, sees a job ----------
+    row("exports:mine", SIGNED_IN, other=None),
+    row("exports:job", OFFICE, pk=Ref("export"), deny=HIDDEN),
+    row("exports:progress", OFFICE, pk=Ref("export"), deny=HIDDEN),
+    row("exports:file", OFFICE, pk=Ref("export"), deny=HIDDEN),  # export
     row("demands:detail", DEMAND_READERS, code=DEMAND, deny=HIDDEN),
     # the call-back: the claiming deputy and the lead department while they hold it (a reason is required)
     row(

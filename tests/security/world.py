@@ -21,6 +21,7 @@ from lianxin.core.uploads import clean_photo
 from lianxin.disputes import services as disputes
 from lianxin.disputes.models import Hearing
 from lianxin.duty import services as duty
+from lianxin.exports import services as exports
 from lianxin.insight.models import EarlyWarning, ImportJob, MonthlyReport
 from lianxin.supervision import services as supervision
 from lianxin.tracking import services as tracking
@@ -134,6 +135,11 @@ class Place:
             town=town, origin="manual", title="清理排水沟", due_at=now + dt.timedelta(days=7),
             actor=loop.presidium, department=loop.department,
         )  # fmt: skip
+        export = exports.export_start(
+            kind="demands.list", params={"list": "problem", "filters": {}}, title="问题清单",
+            actor=loop.presidium,
+        )  # fmt: skip
+        exports.export_run(job_id=export.pk)
         place.objects = {
             "town_code": town.code,
             "demand": demand,
@@ -162,6 +168,7 @@ class Place:
             "import": job,
             "report": report,
             "tracked": tracked,
+            "export": export,
         }
         return place
 
