@@ -83,7 +83,7 @@ def _columns(model: Any) -> list[str]:
     return [f.column for f in model._meta.concrete_fields]
 
 
-def clone_demands(*, target: int, chunk: int = 4) -> int:
+def clone_demands(*, target: int, rows_per_statement: int = 25_000) -> int:
     """Copy the demands (with their events and assignment) until there are about ``target``; returns the
     number of copies of each demand made."""
     from django.db import connection, transaction
@@ -139,6 +139,7 @@ def clone_demands(*, target: int, chunk: int = 4) -> int:
             f"FROM {source} CROSS JOIN {series} WHERE {where}"
         )
 
+    chunk = max(1, round(rows_per_statement / per_copy))  # copies per statement: one transaction each
     for first in range(1, copies + 1, chunk):
         last = min(copies, first + chunk - 1)
         with transaction.atomic(), connection.cursor() as cursor:

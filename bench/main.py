@@ -377,7 +377,7 @@ def export(ds: Dataset, timeout: float) -> dict[str, Any]:
             url = response.getheader("Location", url)
             ds.start_worker()
             continue
-        if status == 200 and "html" in kind:  # a job page: look for the file's link, else poll again
+        if status in (200, 202) and "html" in kind:  # a job page: look for the file's link, else poll again
             ds.start_worker()
             link = re.search(rb'href="([^"]+(?:download|\.xlsx|/file)[^"]*)"', data)
             if link:
