@@ -71,6 +71,7 @@ def test_the_targets_say_met_or_missed():
                 "label": "bare authenticated view",
                 "user": "x",
                 "p95_ms": 10.0,
+                "status": [200],
             },
             {"dataset": "c", "group": "staff", "label": "home", "user": "x", "p95_ms": 25.0, "status": [200]},
             {"dataset": "c", "group": "staff", "label": "list", "user": "x", "p95_ms": 45.0, "status": [200]},
