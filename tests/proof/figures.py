@@ -32,9 +32,10 @@ def record(name: str, **values: Any) -> None:
 
 def _merge(into: dict[str, Any], values: dict[str, Any]) -> None:
     for k, v in values.items():
-        if isinstance(v, int | float) and not isinstance(v, bool) and isinstance(into.get(k), int | float):
-            into[k] += v
-        elif isinstance(v, list) and isinstance(into.get(k), list):
+        number = (
+            isinstance(v, int | float) and not isinstance(v, bool) and isinstance(into.get(k), int | float)
+        )
+        if number or (isinstance(v, list) and isinstance(into.get(k), list)):
             into[k] += v
         else:
             into[k] = v

@@ -39,7 +39,9 @@ def pdf(*, javascript: bool = False) -> bytes:
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    return (
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def png_bomb() -> bytes:
@@ -69,7 +71,9 @@ def xlsx_with_macros() -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("xl/workbook.xml", "<workbook/>")
-        z.writestr("xl/vbaProject.bin", b"Attribute VB_Name = \"Module1\"\nSub AutoOpen()\nShell \"calc\"\nEnd Sub")
+        z.writestr(
+            "xl/vbaProject.bin", b'Attribute VB_Name = "Module1"\nSub AutoOpen()\nShell "calc"\nEnd Sub'
+        )
     return out.getvalue()
 
 
@@ -88,7 +92,11 @@ REFUSED: dict[str, Callable[[], File]] = {
         b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>',
         "image/png",
     ),
-    "GIF/JavaScript polyglot": lambda: ("anim.gif", b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=alert(1)//;", "image/gif"),
+    "GIF/JavaScript polyglot": lambda: (
+        "anim.gif",
+        b"GIF89a/*\x01\x00\x01\x00\x00\x00\x00*/=alert(1)//;",
+        "image/gif",
+    ),
     "EXE": lambda: ("setup.exe", EXE, "application/x-msdownload"),
     "EXE renamed .jpg": lambda: ("setup.jpg", EXE, "image/jpeg"),
     "double extension (.jpg.php)": lambda: ("photo.jpg.php", b"<?php system($_GET['c']); ?>", "image/jpeg"),

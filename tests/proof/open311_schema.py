@@ -10,7 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 _ANY = {"default": {"description": "the spec's answer or its error list"}}
-_FORMAT = {"name": "format", "in": "path", "required": True, "schema": {"type": "string", "enum": ["json", "xml"]}}
+_FORMAT = {
+    "name": "format",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": ["json", "xml"]},
+}
 
 
 def _q(name: str, **schema: Any) -> dict[str, Any]:

@@ -71,7 +71,9 @@ def rows(f: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
         ),
         (
             "Responses scanned for unmasked phones and ID numbers",
-            (f"{scan['responses']} responses for {scan['roles']} roles, {scan['leaks']} leaks") if scan else "not run",
+            (f"{scan['responses']} responses for {scan['roles']} roles, {scan['leaks']} leaks")
+            if scan
+            else "not run",
             "0 leaks",
         ),
     ]

@@ -36,7 +36,10 @@ def _send_many(submit: Callable[[str], Any], name: str) -> tuple[int, int]:
         answers += race(TWINS, lambda _i, key=key: submit(key))
         sent += len(answers)
         assert all(not isinstance(a, Exception) for a in answers), (name, answers)
-        assert all(a.status_code in (200, 201, 302) for a in answers), (name, [a.status_code for a in answers])
+        assert all(a.status_code in (200, 201, 302) for a in answers), (
+            name,
+            [a.status_code for a in answers],
+        )
         made.update(Demand.objects.filter(description__contains=key).values_list("pk", flat=True))
     return sent, len(made)
 

@@ -122,7 +122,11 @@ def _inspection(client, pt, files):
         _projects[pt.town.pk] = Sup(pt.loop).underway()
     project = _projects[pt.town.pk]
     client.force_login(pt.loop.deputy)
-    data = {"inspect-on": dt.date(2026, 6, 1).isoformat(), "inspect-findings": "井盖缺失", "inspect-photos": files}
+    data = {
+        "inspect-on": dt.date(2026, 6, 1).isoformat(),
+        "inspect-findings": "井盖缺失",
+        "inspect-photos": files,
+    }
     return client.post(reverse("supervision:project_act", args=[project.pk, "inspect"]), data)
 
 
@@ -176,7 +180,9 @@ def _refusal_message(r: Any) -> bool:
     forms: list[Any] = []
     for key in r.context.keys() if r.context is not None else ():
         value = r.context[key]
-        forms += [v for v in (value.values() if isinstance(value, dict) else [value]) if isinstance(v, BaseForm)]
+        forms += [
+            v for v in (value.values() if isinstance(value, dict) else [value]) if isinstance(v, BaseForm)
+        ]
     messages = [str(m) for f in forms for errors in f.errors.values() for m in errors]
     return any(escape(m) in body or m in body for m in messages)
 
