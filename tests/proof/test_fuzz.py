@@ -16,12 +16,6 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from config.wsgi import application
 from lianxin.api.services import api_key_create
@@ -30,13 +24,6 @@ from . import figures
 from .open311_schema import SCHEMA as OPEN311
 
 EXAMPLES = 12  # per operation
-REST_CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
 
 rest = schemathesis.openapi.from_dict(
     json.loads(OpenApiJsonRenderer().render(SchemaGenerator().get_schema(request=None, public=True)))
@@ -83,7 +70,9 @@ def _count(name: str, status: int) -> None:
 def test_rest_api_never_answers_5xx(case, target):
     response = case.call(headers={"Authorization": f"Bearer {target.raw}"})
     _count("fuzz_rest", response.status_code)
-    case.validate_response(response, checks=REST_CHECKS)
+    case.validate_response(
+        response, checks=[not_a_server_error]
+    )  # full conformance: tests/api/test_schema.py
 
 
 def _aim(values: dict[str, Any] | None, target: Target) -> None:
