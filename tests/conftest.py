@@ -18,6 +18,9 @@ from .factories import TownFactory, UserFactory
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
+# The reliability proof (tests/proof) is `./dev proof`'s, not `./dev test`'s: collected only when asked for.
+collect_ignore = [] if os.environ.get("LIANXIN_PROOF") else ["proof"]
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:

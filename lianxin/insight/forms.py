@@ -87,6 +87,12 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(str(e)) from e
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 10 MB: split it."))
+        upload.seek(0)
+        try:
+            importer.check_upload(upload.read(), importer.format_of(upload.name or ""))
+        except importer.FileError as e:
+            raise forms.ValidationError(str(e)) from e
+        upload.seek(0)
         return upload
 
 

@@ -178,6 +178,64 @@ def read_rows(data: bytes, fmt: str) -> list[dict[str, str]]:
     return rows
 
 
+# A workbook is a zip: its parts, unpacked, may be this large at most (a zip bomb is a small file that unpacks
+# to gigabytes), in this many parts, and none may be a macro project.
+MAX_UNPACKED = 100 * 1024 * 1024
+MAX_PARTS = 2000
+
+
+def check_upload(data: bytes, fmt: str) -> None:
+    """Refuse, before anything is kept, a file that is not a ledger of its type: a workbook that is not a
+    plain zip of an Excel workbook (or unpacks beyond MAX_UNPACKED, or carries macros), a text file that is not
+    UTF-8 text, or any file whose first row names no text and no time column. Reads the header row only."""
+    import zipfile
+
+    head: dict[str, Any]
+    try:
+        if fmt == "xlsx":
+            if not zipfile.is_zipfile(io.BytesIO(data)):
+                raise FileError(_("The file is not an Excel workbook (.xlsx)."))
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                parts = z.infolist()
+                names = {p.filename.lower() for p in parts}
+                if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED:
+                    raise FileError(_("The workbook unpacks to more than 100 MB: split it."))
+                if "xl/workbook.xml" not in names:
+                    raise FileError(_("The file is not an Excel workbook (.xlsx)."))
+                if any(n.endswith("vbaproject.bin") for n in names):
+                    raise FileError(_("A workbook with macros is refused: save it as a plain .xlsx."))
+            from openpyxl import load_workbook
+
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+            first = next(sheet.iter_rows(max_row=1, values_only=True), ())
+            head = {_text(h): "" for h in first}
+        else:
+            text = data.decode("utf-8-sig")
+            if "\x00" in text:
+                raise FileError(_("The file is not a text file."))
+            line = next((ln for ln in text.splitlines() if ln.strip()), "")
+            if fmt == "csv":
+                head = {h: "" for h in next(csv.reader([line]), [])}
+            else:
+                parsed = json.loads(line) if line else {}
+                if not isinstance(parsed, dict):
+                    raise FileError(_("Each line must be one JSON object."))
+                head = parsed
+    except FileError:
+        raise
+    except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
+        raise FileError(_("The file cannot be read: %(error)s") % {"error": e}) from e
+    except Exception as e:  # a hostile workbook may break openpyxl in any way
+        raise FileError(_("The file cannot be read as a workbook.")) from e
+    columns = {HEADER.get(str(k).strip().lower()) for k in head}
+    if "text" not in columns:
+        raise FileError(_("No text column: name one of %(names)s.") % {"names": "、".join(COLUMNS["text"])})
+    if "received_at" not in columns:
+        raise FileError(
+            _("No time column: name one of %(names)s.") % {"names": "、".join(COLUMNS["received_at"])}
+        )
+
+
 def _moment(text: str) -> dt.datetime | None:
     text = text.strip().replace("/", "-").replace("T", " ")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y年%m月%d日 %H:%M", "%Y年%m月%d日"):
