@@ -80,8 +80,9 @@ def decision_record(*, demand: Demand, principal: Any) -> IntakeDecision:
         with_duplicates=False,
     )
     # One decision per demand, made when it is recorded (or, for a demand recorded before the intake
-    # existed, when it is assigned): a plain INSERT, no look-up first.
-    return IntakeDecision.objects.create(
+    # existed, when it is assigned): one INSERT, no look-up first; an event replayed finds the row there and
+    # leaves it (ON CONFLICT DO NOTHING), as every subscriber must.
+    decision = IntakeDecision(
         demand=demand,
         town_id=demand.town_id,
         text=demand_text(demand),
@@ -92,13 +93,16 @@ def decision_record(*, demand: Demand, principal: Any) -> IntakeDecision:
         category_id=demand.category_id,
         at=clock.now(),
     )
+    IntakeDecision.objects.bulk_create([decision], ignore_conflicts=True)
+    return decision
 
 
 def decision_assign(*, demand: Demand, department: Department, principal: Any) -> IntakeDecision:
     """The lead department a person assigned, beside the one the intake suggested."""
     decision = IntakeDecision.objects.filter(demand=demand).first()
     if decision is None:
-        decision = decision_record(demand=demand, principal=principal)
+        decision_record(demand=demand, principal=principal)
+        decision = IntakeDecision.objects.get(demand=demand)
     s = suggest(
         principal=principal,
         town_id=demand.town_id,
