@@ -26,6 +26,7 @@ from lianxin.duty.models import ManualActivity
 from lianxin.insight.forms import ImportForm
 from lianxin.insight.models import ImportJob
 from lianxin.supervision.models import InspectionPhoto
+from tests.core.test_uploads import agent, observer  # the same two submissions as the upload tests
 from tests.portal.fixtures import PortalTown
 from tests.supervision.factories import Sup
 
@@ -46,33 +47,6 @@ def _citizen(client, pt, files):
         "photos": files,
     }
     return client.post(reverse("portal:submit", args=[pt.town.code]), data)
-
-
-def _agent(client, pt, files):
-    client.force_login(pt.agent)
-    data = {
-        "name": "刘奶奶",
-        "category": pt.loop.category.pk,
-        "description": "家门口台阶太高,出门不方便",
-        "cell": pt.loop.cell.pk,
-        "consent": "on",
-        "intake_key": str(uuid.uuid4()),
-        "photos": files,
-    }
-    return client.post(reverse("portal:agent"), data)
-
-
-def _observer(client, pt, files):
-    client.force_login(pt.observer)
-    data = {
-        "category": pt.loop.category.pk,
-        "description": "河道边护栏断了一截",
-        "cell": pt.loop.cell.pk,
-        "urgency": "general",
-        "intake_key": str(uuid.uuid4()),
-        "photos": files,
-    }
-    return client.post(reverse("portal:observer"), data)
 
 
 def _record(client, pt, files):
@@ -137,8 +111,8 @@ def _ledger(client, pt, files):
 
 PATHS: dict[str, tuple[Send, str]] = {  # the path, and what it takes: photos, attachments (+ PDF) or ledgers
     "citizen mobile page (photos)": (_citizen, "photos"),
-    "agent page (photos)": (_agent, "photos"),
-    "observer page (photos)": (_observer, "photos"),
+    "agent page (photos)": (agent, "photos"),
+    "observer page (photos)": (observer, "photos"),
     "staff record form (attachments)": (_record, "attachments"),
     "completion evidence (attachments)": (_evidence, "attachments"),
     "duty activity evidence": (_duty, "attachments"),
