@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.core.events import DomainEvent, subscribe
-from lianxin.notify.services import messages, queue
+from lianxin.notify.services import in_town_language, messages, queue
 from lianxin.people.models import Department, Deputy
 
 from .events import Event
@@ -295,6 +295,7 @@ def citizen_link(demand: Any) -> str:
 
 
 @subscribe(Event)
+@in_town_language
 def tell(event: DomainEvent) -> None:
     """Queue the table's notices for this event (inside the change's transaction)."""
     notices = NOTICES.get(event.kind, ())  # type: ignore[call-overload]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from lianxin.core.clock import now
 from lianxin.core.transactions import on_commit_once
@@ -15,6 +18,20 @@ from .channels import DeliveryError, backend
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = 8
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_town_language(compose: F) -> F:
+    """Compose a notice in the town's language (settings.LANGUAGE_CODE), whatever the language of the person
+    whose action it follows: a move made on an English page must not text a citizen in English (nor leave the
+    texts to depend on which page the thread served last)."""
+
+    @functools.wraps(compose)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override(settings.LANGUAGE_CODE):
+            return compose(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def notify(

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lianxin.core.events import DomainEvent, subscribe
-from lianxin.notify.services import notify
+from lianxin.notify.services import in_town_language, notify
 
 from .events import ProjectKind, SuggestionKind
 from .models import Suggestion
@@ -33,6 +33,7 @@ def _tell_citizens(suggestion: Suggestion, subject: str, body: str) -> None:
 
 
 @subscribe(SuggestionKind.REPLY)
+@in_town_language
 def tell_reply(event: DomainEvent) -> None:
     suggestion = event.subject
     _tell_citizens(
@@ -43,6 +44,7 @@ def tell_reply(event: DomainEvent) -> None:
 
 
 @subscribe(SuggestionKind.HANDLE)
+@in_town_language
 def tell_handling(event: DomainEvent) -> None:
     suggestion = event.subject
     _tell_citizens(
@@ -53,6 +55,7 @@ def tell_handling(event: DomainEvent) -> None:
 
 
 @subscribe(ProjectKind.COMPLETE)
+@in_town_language
 def ask_supervisors(event: DomainEvent) -> None:
     project = event.subject
     users = [d.user for d in project.supervisors.select_related("user") if d.user_id]

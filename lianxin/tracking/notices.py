@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.core.events import DomainEvent, subscribe
-from lianxin.notify.services import notify
+from lianxin.notify.services import in_town_language, notify
 
 from .events import TrackingEvent as E
 
@@ -49,6 +49,7 @@ def audience(name: str, item: Any) -> list[Any]:
 
 
 @subscribe(E)
+@in_town_language
 def tell(event: DomainEvent) -> None:
     """Queue the table's notice for this event, inside the change's transaction; never the actor."""
     entry = NOTICES.get(event.kind)  # type: ignore[call-overload]

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from lianxin.accounts.roles import Role
 from lianxin.demands import services
@@ -302,6 +303,14 @@ def test_the_office_is_not_asked_to_evaluate(loop):
     citizen = " ".join(texts_to(phone="13811114444"))
     assert "请评价" in citizen
     assert "请评价" not in office and "审核" in office
+
+
+def test_notices_are_in_the_towns_language_whoever_acted_in_english(loop):
+    """A move made on an English page (the thread's language English) still texts the citizen in Chinese."""
+    with translation.override("en"):
+        loop.completed(requester=None, requester_phone="13811115555")
+    citizen = " ".join(texts_to(phone="13811115555"))
+    assert "请评价" in citizen and "please evaluate" not in citizen.lower()
 
 
 # --- point 15: favicon and the system administrator's tools -------------------------------------------------
