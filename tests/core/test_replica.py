@@ -102,6 +102,9 @@ def town_with_staff(cluster: ReplicatedCluster) -> dict[str, Any]:
         "recorder": UserFactory(role=Role.PRESIDIUM, town=town),
         "colleague": UserFactory(role=Role.PRESIDIUM, town=town),
     }
+    # One demand on the list from the start, through the service (so the town's status counters count it):
+    # a list the counters say is empty reads no demand rows at all, on either database.
+    _record(_client(made["recorder"]), made, "村口积水 (already on the list)")
     cluster.wait_replayed()
     return made
 
