@@ -1,0 +1,99 @@
+"""One registry per app: what an app adds to the shared kit, filled in its ``AppConfig.ready()``.
+
+Each app owns one ``AppKit`` (``kit("demands")``). Its slots are plain lists of what the app contributes:
+move tables, notice tables, duty sources, panels it shows on another app's page, API routes, exports,
+retention rules, jobs. The readers (the notice engine, the duty record, the demand page, the API router,
+privacy, the job app) iterate ``everywhere(slot)`` and never import the contributing app, so the import
+graph runs from the domain apps down to ``core`` and the engines, never back up.
+
+    def ready(self) -> None:
+        from lianxin.core.kit import kit
+        from . import notices, panels
+        k = kit(self.label)
+        k.notices.extend(notices.TABLE)
+        k.panels.append(panels.SUGGESTION)
+
+A slot that no reader knows is refused, so a typo fails at start-up, not silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+SLOTS = (
+    "workflows",  # core.workflow.Workflow tables
+    "notices",  # notify's notice tables (event kind → audience → words)
+    "duty_sources",  # (event kind, duty Source) lines
+    "panels",  # core.kit.Panel: a fragment this app shows on another app's detail page
+    "api_routes",  # (prefix, viewset, basename) for the REST router
+    "exports",  # exports.registry.Export
+    "retention",  # privacy: callables that anonymise this app's personal data past its term
+    "jobs",  # job kinds this app runs in the worker
+    "lights",  # models with a deadline the one sweep recolours
+)
+
+
+@dataclass
+class AppKit:
+    """What one app adds to the kit. Every slot is a list; order is registration order."""
+
+    label: str
+    workflows: list[Any] = field(default_factory=list)
+    notices: list[Any] = field(default_factory=list)
+    duty_sources: list[Any] = field(default_factory=list)
+    panels: list[Any] = field(default_factory=list)
+    api_routes: list[Any] = field(default_factory=list)
+    exports: list[Any] = field(default_factory=list)
+    retention: list[Any] = field(default_factory=list)
+    jobs: list[Any] = field(default_factory=list)
+    lights: list[Any] = field(default_factory=list)
+
+    def add(self, slot: str, *items: Any) -> None:
+        """Append items to a slot, keeping one of each (an app's ``ready()`` may run twice in tests)."""
+        if slot not in SLOTS:
+            raise KeyError(f"{self.label}: no kit slot {slot!r} (known: {', '.join(SLOTS)})")
+        held = getattr(self, slot)
+        for item in items:
+            if item not in held:
+                held.append(item)
+
+
+assert tuple(f.name for f in fields(AppKit) if f.name != "label") == SLOTS
+
+_KITS: dict[str, AppKit] = {}
+
+
+def kit(label: str) -> AppKit:
+    """The registry of the app with this label, made on first use."""
+    if label not in _KITS:
+        _KITS[label] = AppKit(label)
+    return _KITS[label]
+
+
+def everywhere(slot: str) -> Iterator[tuple[str, Any]]:
+    """Every app's entries of one slot, as (app label, entry), in the order the apps registered."""
+    if slot not in SLOTS:
+        raise KeyError(f"no kit slot {slot!r}")
+    for label, app in _KITS.items():
+        for item in getattr(app, slot):
+            yield label, item
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A fragment an app shows on another app's detail page (the demand page shows the dispute link, the
+    suggestion, the intake suggestion, the tracked items). ``on`` is the host's ``"app.Model"``; ``render``
+    takes (request, obj) and returns HTML (or "" for nothing); ``order`` places it among the host's panels."""
+
+    name: str
+    on: str
+    render: Any
+    order: int = 100
+
+
+def panels_for(model_label: str) -> list[Panel]:
+    """The panels registered for a host model, in order."""
+    found = [p for _, p in everywhere("panels") if p.on == model_label]
+    return sorted(found, key=lambda p: (p.order, p.name))
