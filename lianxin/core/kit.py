@@ -24,6 +24,7 @@ from typing import Any
 
 SLOTS = (
     "workflows",  # core.workflow.Workflow tables
+    "scopes",  # (model, action) pairs whose core.scopes rule this app registered
     "notices",  # notify's notice tables (event kind → audience → words)
     "duty_sources",  # (event kind, duty Source) lines
     "panels",  # core.kit.Panel: a fragment this app shows on another app's detail page
@@ -41,6 +42,7 @@ class AppKit:
 
     label: str
     workflows: list[Any] = field(default_factory=list)
+    scopes: list[Any] = field(default_factory=list)
     notices: list[Any] = field(default_factory=list)
     duty_sources: list[Any] = field(default_factory=list)
     panels: list[Any] = field(default_factory=list)
