@@ -1,14 +1,14 @@
-"""Time limits and the supervision light (green / yellow / red) of an assignment."""
+"""Time limits of a demand, and its assignment's light by the demand's urgency (the rule is ``core.lights``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-
+from lianxin.core import lights
+from lianxin.core.lights import Light
 from lianxin.core.workdays import add_working_days
 
-from .models import Category, Light, Urgency
+from .models import Category, Urgency
 
 
 def default_due_at(*, category: Category, urgency: str, start: dt.datetime) -> dt.datetime:
@@ -21,14 +21,9 @@ def default_due_at(*, category: Category, urgency: str, start: dt.datetime) -> d
 
 def yellow_margin(urgency: str) -> dt.timedelta:
     """How long before the deadline an item turns yellow (settings; emergency items get a short margin)."""
-    if urgency == Urgency.EMERGENCY:
-        return dt.timedelta(minutes=settings.SUPERVISION_YELLOW_MINUTES_EMERGENCY)
-    return dt.timedelta(hours=settings.SUPERVISION_YELLOW_HOURS)
+    return lights.yellow_window(emergency=urgency == Urgency.EMERGENCY)
 
 
 def light_for(*, due_at: dt.datetime, urgency: str, at: dt.datetime) -> Light:
-    if at > due_at:
-        return Light.RED
-    if at >= due_at - yellow_margin(urgency):
-        return Light.YELLOW
-    return Light.GREEN
+    """An assignment's light: the one rule of ``core.lights`` with the window of the demand's urgency."""
+    return lights.light_for(due_at=due_at, at=at, window=yellow_margin(urgency))

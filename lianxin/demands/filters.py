@@ -8,8 +8,10 @@ from typing import Any
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.lights import Light
+
 from . import selectors
-from .models import Channel, Demand, Light
+from .models import Channel, Demand
 from .states import Status
 
 

@@ -10,6 +10,7 @@ from simple_history.models import HistoricalRecords
 
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
+from lianxin.core.lights import Light
 from lianxin.core.models import Town, TownOwned, english_name_field, localized
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.people.models import Department, Deputy
@@ -220,12 +221,6 @@ class Demand(TownOwned):
     @property
     def domain(self) -> str:
         return self.category.domain
-
-
-class Light(models.TextChoices):
-    GREEN = "green", _("on time")
-    YELLOW = "yellow", _("due soon")
-    RED = "red", _("overdue")
 
 
 class Assignment(TownOwned):

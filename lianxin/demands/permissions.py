@@ -12,19 +12,10 @@ import rules
 
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
+from lianxin.people.acting import department_id_of, deputy_of
 
 from .models import Demand
 from .selectors import merged_in
-
-
-def deputy_of(user: Any) -> Any:
-    """The deputy a user acts as, if their role reads a deputy's cells."""
-    return getattr(user, "deputy", None) if can(user, Capability.READ_CELL_CASES) else None
-
-
-def department_id_of(user: Any) -> int | None:
-    staff = getattr(user, "department_staff", None) if can(user, Capability.READ_ASSIGNED_CASES) else None
-    return staff.department_id if staff else None
 
 
 def _same_town(user: Any, demand: Demand) -> bool:

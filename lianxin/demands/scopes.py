@@ -11,9 +11,9 @@ from django.db.models import Q, QuerySet
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import scopes
+from lianxin.people.acting import department_id_of, deputy_of
 
 from . import models as m
-from .permissions import department_id_of, deputy_of
 
 
 @scopes.rule(m.Demand)

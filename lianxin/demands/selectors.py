@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.accounts.scoping import towns_visible_to
+from lianxin.core.lights import Light
 from lianxin.core.paging import capped_count
 from lianxin.core.workflow import Move, workflow_of
 from lianxin.people.models import Department, Deputy
@@ -29,7 +30,6 @@ from .models import (
     EvaluatorRole,
     Extension,
     ExtensionStatus,
-    Light,
     PersonalDataAccess,
     Reminder,
 )

@@ -21,6 +21,7 @@ from lianxin.accounts.principals import WORKER, can
 from lianxin.accounts.roles import Capability
 from lianxin.core import clock
 from lianxin.core.fields import lookup_hash
+from lianxin.core.lights import Light
 from lianxin.core.models import Town
 from lianxin.core.workflow import TransitionError, Workflow, workflow_of
 from lianxin.people.models import Department, Deputy, DeputyLevel
@@ -40,7 +41,6 @@ from .models import (
     EvaluatorRole,
     Extension,
     ExtensionStatus,
-    Light,
     Outcome,
     PersonalDataAccess,
     Reminder,

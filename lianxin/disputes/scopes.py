@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import scopes
-from lianxin.demands.permissions import deputy_of
+from lianxin.people.acting import deputy_of
 
 from . import models as m
 

@@ -13,7 +13,7 @@ from django.utils.functional import Promise
 from lianxin.core import clock, masking
 from lianxin.core.workflow import Move, workflow_of
 from lianxin.demands.models import Demand
-from lianxin.demands.permissions import deputy_of
+from lianxin.people.acting import deputy_of
 
 from . import risk
 from .models import (

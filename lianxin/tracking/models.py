@@ -16,8 +16,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
+from lianxin.core.lights import Light
 from lianxin.core.models import TownOwned
-from lianxin.demands.models import Light
 from lianxin.people.models import Department, Deputy
 
 from .events import TrackingEvent

@@ -8,7 +8,7 @@ import rules
 
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
-from lianxin.demands.permissions import department_id_of, deputy_of
+from lianxin.people.acting import department_id_of, deputy_of
 
 from .models import TrackedItem
 

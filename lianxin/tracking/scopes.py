@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import scopes
-from lianxin.demands.permissions import department_id_of, deputy_of
+from lianxin.people.acting import department_id_of, deputy_of
 
 from . import models as m
 

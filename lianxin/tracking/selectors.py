@@ -7,8 +7,8 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 
+from lianxin.core.lights import Light
 from lianxin.core.workflow import workflow_of
-from lianxin.demands.models import Light
 
 from .models import CLOSED, ON_THE_CLOCK, TrackedItem, TrackedItemEvent, TrackingStatus
 

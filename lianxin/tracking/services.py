@@ -17,9 +17,8 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.principals import WORKER
 from lianxin.core import clock
+from lianxin.core.lights import Light, light_for
 from lianxin.core.workflow import Workflow, workflow_of
-from lianxin.demands.deadlines import light_for
-from lianxin.demands.models import Light, Urgency
 
 from .events import TrackingEvent as E
 from .models import ON_THE_CLOCK, TrackedItem
@@ -74,7 +73,7 @@ def tracked_item_open(
         owner=owner,
         supervisor=supervisor,
         due_at=_future(due_at),
-        light=light_for(due_at=due_at, urgency=Urgency.GENERAL, at=at),
+        light=light_for(due_at=due_at, at=at),
         created_by=actor if getattr(actor, "pk", None) else None,
         created_at=at,
     )
@@ -131,7 +130,7 @@ def tracked_item_return(*, item: TrackedItem, actor: Any, reason: str, due_at: d
         note=reason,
         data={"reason": reason, "due_at": due_at},
         due_at=due_at,
-        light=light_for(due_at=due_at, urgency=Urgency.GENERAL, at=clock.now()),
+        light=light_for(due_at=due_at, at=clock.now()),
         escalated_at=None,
         reported_at=None,
         returns=item.returns + 1,
@@ -152,7 +151,7 @@ def tracked_item_extend(*, item: TrackedItem, actor: Any, due_at: dt.datetime, r
         note=reason,
         data={"reason": reason, "due_at": due_at},
         due_at=due_at,
-        light=light_for(due_at=due_at, urgency=Urgency.GENERAL, at=clock.now()),
+        light=light_for(due_at=due_at, at=clock.now()),
         escalated_at=None,
     )
 
@@ -175,7 +174,7 @@ def tracking_sweep(*, at: dt.datetime | None = None, town_id: int | None = None)
     if town_id is not None:
         rows = rows.filter(town_id=town_id)
     for item in rows.iterator():
-        light = light_for(due_at=item.due_at, urgency=Urgency.GENERAL, at=at)
+        light = light_for(due_at=item.due_at, at=at)
         if light == item.light:
             continue
         with transaction.atomic():

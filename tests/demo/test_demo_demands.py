@@ -9,6 +9,7 @@ from django.db import connection
 from django.db.models import Count
 
 from lianxin.accounts.models import User
+from lianxin.core.lights import Light
 from lianxin.core.models import Town
 from lianxin.demands import services
 from lianxin.demands.models import (
@@ -21,7 +22,6 @@ from lianxin.demands.models import (
     EvaluatorRole,
     Extension,
     ExtensionStatus,
-    Light,
     Outcome,
     Reminder,
 )

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from lianxin.accounts.roles import Role
 from lianxin.core import clock
+from lianxin.core.lights import Light
 from lianxin.core.workflow import TransitionError, workflow_of
-from lianxin.demands.models import Light
 from lianxin.notify.models import OutboxMessage
 from lianxin.tracking import services
 from lianxin.tracking.events import TrackingEvent as E
