@@ -9,6 +9,7 @@ class DemandsConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
+        from lianxin.core.kit import kit
 
         from . import models as m
 
@@ -33,3 +34,7 @@ class DemandsConfig(AppConfig):
             scopes,
             workflow,
         )
+        from .services import ASSIGNMENT_DEADLINES
+
+        # The assignments' deadlines, which the one sweep (core.sweep, every minute) recolours.
+        kit(self.label).add("lights", ASSIGNMENT_DEADLINES)

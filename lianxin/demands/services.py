@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,13 +23,14 @@ from lianxin.core import clock
 from lianxin.core.fields import lookup_hash
 from lianxin.core.lights import Light
 from lianxin.core.models import Town
+from lianxin.core.sweep import Deadlines, sweep
 from lianxin.core.workflow import TransitionError, Workflow, workflow_of
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 from lianxin.territory.selectors import cell_at
 
 from . import codes
-from .deadlines import default_due_at, light_for
+from .deadlines import default_due_at, light_for, yellow_margin
 from .events import Event
 from .models import (
     Assignment,
@@ -631,35 +632,27 @@ def _light_changed(assignment: Assignment, light: str, at: dt.datetime) -> None:
     _flow().step(demand, SWEEP_EVENTS[light], None, note=note, data={"note": note})
 
 
-def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
-    """The worker's every-minute sweep: recolour lights, write 催办 on yellow and red, escalate red.
-
-    Each change is a compare-and-swap on the stored light, so two sweeps running at once write one
-    reminder, not two. ``town_id`` limits it to one town (a replay of one town's history).
-    """
-    at = at or clock.now()
-    counts = {"yellow": 0, "red": 0}
-    rows = (
+def _on_the_clock() -> QuerySet[Assignment]:
+    return (
         Assignment.objects.restrict(WORKER)
         .filter(demand__status__in=ON_THE_CLOCK)
-        .exclude(light=Light.RED)
         .select_related("demand", "department")
     )
-    if town_id is not None:
-        rows = rows.filter(town_id=town_id)
-    for assignment in rows.iterator():
-        light = light_for(due_at=assignment.due_at, urgency=assignment.demand.urgency, at=at)
-        if light == assignment.light:
-            continue
-        with transaction.atomic():
-            changed = Assignment.objects.filter(pk=assignment.pk, light=assignment.light).update(
-                light=light, escalated_at=at if light == Light.RED else None
-            )
-            if not changed or light == Light.GREEN:  # back to green (a new deadline): nothing to say
-                continue
-            _light_changed(assignment, light, at)
-            counts[light] += 1
-    return counts
+
+
+# What the one sweep (``core.sweep``) recolours for this app; ``apps.py`` adds it to the kit's ``lights``.
+ASSIGNMENT_DEADLINES = Deadlines(
+    name="demands.assignment",
+    rows=_on_the_clock,
+    changed=_light_changed,
+    window=lambda assignment: yellow_margin(assignment.demand.urgency),
+)
+
+
+def deadlines_sweep(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
+    """The assignments' part of the every-minute sweep: recolour lights, write 催办 on yellow and red,
+    escalate red (``_light_changed``). ``town_id`` limits it to one town (a replay of one town's history)."""
+    return sweep(ASSIGNMENT_DEADLINES, at=at, town_id=town_id)
 
 
 # --- the office's desk: notes, interim replies, re-routing, call-backs (issue 10) -------------------

@@ -9,6 +9,7 @@ class TrackingConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
+        from lianxin.core.kit import kit
 
         from . import models as m
 
@@ -17,3 +18,7 @@ class TrackingConfig(AppConfig):
 
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
         from . import notices, scopes, workflow  # noqa: F401
+        from .services import TRACKED_ITEM_DEADLINES
+
+        # The items' deadlines, which the one sweep (core.sweep, every minute) recolours.
+        kit(self.label).add("lights", TRACKED_ITEM_DEADLINES)

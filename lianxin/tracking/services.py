@@ -13,11 +13,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.principals import WORKER
 from lianxin.core import clock
 from lianxin.core.lights import Light, light_for
+from lianxin.core.sweep import Deadlines, sweep
 from lianxin.core.workflow import Workflow, workflow_of
 
 from .events import TrackingEvent as E
@@ -164,27 +166,21 @@ def tracked_item_cancel(*, item: TrackedItem, actor: Any, reason: str) -> Tracke
     return flow.transition(item, E.CANCEL, actor, checked=True, note=reason, closed_at=clock.now())
 
 
+def _on_the_clock() -> QuerySet[TrackedItem]:
+    return TrackedItem.objects.restrict(WORKER).filter(status__in=ON_THE_CLOCK)
+
+
+def _light_changed(item: TrackedItem, light: str, at: dt.datetime) -> None:
+    """Yellow: a reminder to the owner; red: the escalation to the office (the notices read the event)."""
+    kind = E.RED if light == Light.RED else E.YELLOW
+    _flow().step(item, kind, None, data={"due_at": item.due_at})
+
+
+# What the one sweep (``core.sweep``) recolours for this app; ``apps.py`` adds it to the kit's ``lights``.
+TRACKED_ITEM_DEADLINES = Deadlines(name="tracking.item", rows=_on_the_clock, changed=_light_changed)
+
+
 def tracking_sweep(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
-    """Recolour the lights of open items (the worker, every minute); a reminder on yellow, an escalation
-    to the office on red. Each change is a compare-and-swap on the stored light, so two sweeps running at
-    once write one reminder, not two."""
-    at = at or clock.now()
-    counts = {"yellow": 0, "red": 0}
-    rows = TrackedItem.objects.restrict(WORKER).filter(status__in=ON_THE_CLOCK).exclude(light=Light.RED)
-    if town_id is not None:
-        rows = rows.filter(town_id=town_id)
-    for item in rows.iterator():
-        light = light_for(due_at=item.due_at, at=at)
-        if light == item.light:
-            continue
-        with transaction.atomic():
-            changed = TrackedItem.objects.filter(pk=item.pk, light=item.light).update(
-                light=light, escalated_at=at if light == Light.RED else None
-            )
-            if not changed or light == Light.GREEN:
-                continue
-            item.light = light
-            kind = E.RED if light == Light.RED else E.YELLOW
-            _flow().step(item, kind, None, data={"due_at": item.due_at})
-            counts[light] += 1
-    return counts
+    """The tracked items' part of the every-minute sweep: recolour the lights of open items, a reminder on
+    yellow, an escalation to the office on red (``_light_changed``)."""
+    return sweep(TRACKED_ITEM_DEADLINES, at=at, town_id=town_id)

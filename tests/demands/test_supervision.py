@@ -8,10 +8,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from lianxin.core.tasks import sweep_lights
 from lianxin.demands import services
 from lianxin.demands.deadlines import light_for
 from lianxin.demands.models import Assignment, Reminder
-from lianxin.demands.tasks import sweep_deadlines
 from lianxin.notify.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def test_sweep_turns_yellow_then_red_writes_reminders_and_escalates_once(
         time_machine.travel(due + dt.timedelta(minutes=1), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        sweep_deadlines.call_local()  # the periodic task the worker runs every minute
+        sweep_lights.call_local()  # the periodic task the worker runs every minute
     assignment = Assignment.objects.get(pk=demand.assignment.pk)
     assert assignment.light == "red" and assignment.escalated_at is not None
     levels = list(Reminder.objects.filter(assignment=assignment).values_list("level", flat=True))
