@@ -217,7 +217,7 @@ def _projects(
                 )
             if m < 2:  # the deputies inspect after each of the first two milestones
                 with clock.at(_local(finished + dt.timedelta(days=7), 15)):
-                    services.project_inspect(
+                    services.inspection_record(
                         project=Project.objects.get(pk=project.pk),
                         actor=user_of(supervisors[m % 3]),
                         on=finished + dt.timedelta(days=7),
@@ -483,7 +483,7 @@ def _theme(
         lead = team[k % len(team)]
         user = actors.link(lead, f"deputy-{order[lead.pk] + 1:02d}", Role.DEPUTY, f"{lead.name}代表")
         with clock.at(_local(day, 16)):
-            services.theme_inspect(theme=theme, actor=user, on=day, findings=findings, deputies=team)
+            services.inspection_record(theme=theme, actor=user, on=day, findings=findings, deputies=team)
     with clock.at(_local(start + dt.timedelta(days=2), 18)):
         services.theme_finish(
             theme=Theme.objects.get(pk=theme.pk),

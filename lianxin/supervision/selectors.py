@@ -87,15 +87,6 @@ def themes(*, user: Any) -> QuerySet[Theme]:
     return Theme.objects.restrict(user).annotate(linked=Count("demands", distinct=True))
 
 
-def theme_inspections(theme: Theme, *, user: Any) -> QuerySet[Inspection]:
-    return (
-        Inspection.objects.restrict(user)
-        .filter(theme=theme)
-        .select_related("lead")
-        .prefetch_related("deputies", "photos")
-    )
-
-
 def enterprises(*, user: Any) -> QuerySet[Enterprise]:
     return Enterprise.objects.restrict(user).select_related("cell").annotate(raised=Count("demand_links"))
 
@@ -144,10 +135,11 @@ def milestones(project: Project, *, user: Any) -> QuerySet[Milestone]:
     return Milestone.objects.restrict(user).filter(project=project)
 
 
-def inspections(project: Project, *, user: Any) -> QuerySet[Inspection]:
+def inspections(subject: Project | Theme, *, user: Any) -> QuerySet[Inspection]:
+    """The inspections of a project or a theme (an inspection names its subject by the model's name)."""
     return (
         Inspection.objects.restrict(user)
-        .filter(project=project)
+        .filter(**{subject._meta.model_name or "": subject})
         .select_related("lead")
         .prefetch_related("deputies", "photos")
     )

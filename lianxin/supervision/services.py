@@ -347,20 +347,28 @@ def project_report_milestone(
     )
 
 
+# --- inspections (视察): one service for a project's and a theme's -----------------------------------
 @transaction.atomic
-def project_inspect(
+def inspection_record(
     *,
-    project: Project,
     actor: Any,
     on: dt.date,
     findings: str,
     deputies: Iterable[Deputy] = (),
     photos: Iterable[UploadedFile] = (),
+    project: Project | None = None,
+    theme: Theme | None = None,
 ) -> Inspection:
-    """An on-site inspection: led by the actor's deputy (or the first deputy named when the presidium
-    records it), the deputies present, the findings and the photos (cleaned by ``core.uploads``)."""
-    flow = _projects()
-    flow.check(actor, PK.INSPECT, project)
+    """An on-site inspection of its subject, a project or a themed supervision (the move tables pass the
+    subject under its own name): led by the actor's deputy (or the first deputy named when the presidium
+    records it), the deputies present, the findings and the photos (each cleaned by ``core.uploads``).
+    The subject's workflow records it as its inspection event and leaves the status where it is."""
+    subject: Any = project if project is not None else theme
+    if subject is None or (project is not None and theme is not None):
+        raise ValueError("an inspection is of one project or one theme")
+    kind = PK.INSPECT if project is not None else TK.INSPECT_THEME
+    flow = workflow_of(type(subject))
+    flow.check(actor, kind, subject)
     present = list(deputies)
     lead = deputy_of(actor) or (present[0] if present else None)
     errors = {}
@@ -368,46 +376,28 @@ def project_inspect(
         errors["findings"] = _("Write down what the inspection found.")
     if lead is None:
         errors["deputies"] = _("Name the deputies who inspected.")
-    if any(d.town_id != project.town_id for d in present):
+    if any(d.town_id != subject.town_id for d in present):
         errors["deputies"] = _("Choose deputies of this town.")
     _require(errors)
     assert lead is not None
-    inspection = _inspection(
-        project=project, lead=lead, on=on, findings=findings, present=present, photos=photos
-    )
-    flow.transition(
-        project,
-        PK.INSPECT,
-        actor,
-        checked=True,
-        to=project.status,
-        note=findings.strip(),
-        data={"deputies": others(actor, {lead, *present}), "inspection": inspection.pk},
-    )
-    return inspection
-
-
-def _inspection(
-    *,
-    lead: Deputy,
-    on: dt.date,
-    findings: str,
-    present: list[Deputy],
-    photos: Iterable[UploadedFile],
-    project: Project | None = None,
-    theme: Theme | None = None,
-) -> Inspection:
-    """The inspection row, the deputies present and the photos (each cleaned by ``core.uploads``)."""
-    owner: Any = project or theme
     inspection = Inspection.objects.create(
-        town_id=owner.town_id, project=project, theme=theme, lead=lead, on=on, findings=findings.strip()
+        town_id=subject.town_id, project=project, theme=theme, lead=lead, on=on, findings=findings.strip()
     )
     inspection.deputies.set({lead, *present})
     for index, photo in enumerate(photos, start=1):
         checked = photo if isinstance(photo, CheckedFile) else clean_photo(photo, name=f"photo-{index}")
         InspectionPhoto.objects.create(
-            town_id=owner.town_id, inspection=inspection, file=checked, name=checked.name or ""
+            town_id=subject.town_id, inspection=inspection, file=checked, name=checked.name or ""
         )
+    flow.transition(
+        subject,
+        kind,
+        actor,
+        checked=True,
+        to=subject.status,
+        note=findings.strip(),
+        data={"deputies": others(actor, {lead, *present}), "inspection": inspection.pk},
+    )
     return inspection
 
 
@@ -892,43 +882,6 @@ def theme_begin(*, theme: Theme, actor: Any, deputies: Iterable[Deputy]) -> Them
         raise ValidationError({"deputies": _("Choose the deputies of this town who take part.")})
     theme.deputies.set(chosen)
     return flow.transition(theme, TK.BEGIN, actor, checked=True, data={"deputies": others(actor, chosen)})
-
-
-@transaction.atomic
-def theme_inspect(
-    *,
-    theme: Theme,
-    actor: Any,
-    on: dt.date,
-    findings: str,
-    deputies: Iterable[Deputy] = (),
-    photos: Iterable[UploadedFile] = (),
-) -> Inspection:
-    """An inspection day of the theme, with its findings and photos."""
-    flow = _themes()
-    flow.check(actor, TK.INSPECT_THEME, theme)
-    present = list(deputies)
-    lead = deputy_of(actor) or (present[0] if present else None)
-    errors = {}
-    if not findings.strip():
-        errors["findings"] = _("Write down what the inspection found.")
-    if lead is None:
-        errors["deputies"] = _("Name the deputies who inspected.")
-    if any(d.town_id != theme.town_id for d in present):
-        errors["deputies"] = _("Choose deputies of this town.")
-    _require(errors)
-    assert lead is not None
-    inspection = _inspection(theme=theme, lead=lead, on=on, findings=findings, present=present, photos=photos)
-    flow.transition(
-        theme,
-        TK.INSPECT_THEME,
-        actor,
-        checked=True,
-        to=theme.status,
-        note=findings.strip(),
-        data={"deputies": others(actor, {lead, *present}), "inspection": inspection.pk},
-    )
-    return inspection
 
 
 @transaction.atomic

@@ -285,7 +285,7 @@ def _theme_page(
         "departments": theme.departments.all(),
         "deputies": theme.deputies.all(),
         "demands": Demand.objects.restrict(request.user).filter(pk__in=theme.demands.values("pk")),
-        "inspections": selectors.theme_inspections(theme, user=request.user),
+        "inspections": selectors.inspections(theme, user=request.user),
         **_moves(request, theme, bound, problem, "supervision:theme_act"),
     }
     return render(request, "supervision/theme.html", context, status=status)

@@ -90,7 +90,7 @@ class Place:
             town=town, basis=Hearing.Basis.DISPUTE, title="排水纠纷听证", reason="重大风险", dispute=dispute
         )
         project = sup.underway()
-        supervision.project_inspect(
+        supervision.inspection_record(
             project=project, actor=loop.deputy, on=dt.date(2026, 5, 1), findings="进度正常", photos=[_photo()]
         )
         StationFactory(town=town, kind="industry", cell=None)

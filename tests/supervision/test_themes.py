@@ -26,7 +26,7 @@ def _call(action: str, sup: Any, theme: Theme, actor: Any) -> Any:
             theme=theme, actor=actor, demands=[sup.loop.recorded(title="垃圾清运不及时")]
         ),
         "begin": lambda: services.theme_begin(theme=theme, actor=actor, deputies=[sup.loop.deputy.deputy]),
-        "inspect_theme": lambda: services.theme_inspect(
+        "inspect_theme": lambda: services.inspection_record(
             theme=theme, actor=actor, on=dt.date(2026, 6, 2), findings="河道两侧垃圾堆积",
             deputies=[sup.loop.other_deputy.deputy],
         ),

@@ -46,7 +46,7 @@ def _project_call(action: str, sup: Any, project: Project, actor: Any) -> Any:
             evidence="中标公示",
             progress=30,
         ),
-        "inspect": lambda: services.project_inspect(
+        "inspect": lambda: services.inspection_record(
             project=project,
             actor=actor,
             on=dt.date(2026, 6, 1),
@@ -110,7 +110,7 @@ def test_inspection_carries_the_other_deputies_and_photos(sup, loop):
     listener = subscribe(ProjectKind.INSPECT)(seen.append)
     try:
         project = sup.underway()
-        inspection = services.project_inspect(
+        inspection = services.inspection_record(
             project=project,
             actor=loop.deputy,
             on=dt.date(2026, 6, 1),
