@@ -201,6 +201,9 @@ class Workflow:
         self, obj: Any, kind: Any, actor: Any, *, note: str = "", data: dict[str, Any] | None = None
     ) -> Any:
         """An event that leaves the status where it is (a reminder, a request, a linked account)."""
+        move = self.moves.get(self.kinds(kind).value)
+        if move is not None:  # a move that changes no status still keeps its reason
+            move.refuse_blank_reason(note)
         status = getattr(obj, self.status_field)
         return self.emit(obj, kind, actor, before=status, after=status, note=note, data=data)
 
