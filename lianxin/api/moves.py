@@ -28,7 +28,7 @@ def attr_of(move: Move) -> str:
 
 
 def move_action(
-    flow: Workflow, move: Move, *, out: Any, operation: str, schema: dict[str, Any], parameters: list[Any]
+    flow: Workflow, move: Move, *, out: Any, operation: str, schema: dict[int, Any], parameters: list[Any]
 ) -> Any:
     """``POST …/{lookup}/<action>/`` for one move: right first (403), then input (400), then the move."""
 
@@ -61,7 +61,7 @@ def add_move_actions(
     *,
     out: Any,
     operation: str,
-    schema: dict[str, Any] | None = None,
+    schema: dict[int, Any] | None = None,
     parameters: list[Any] | None = None,
     skip: frozenset[str] | set[str] = frozenset(),
 ) -> None:

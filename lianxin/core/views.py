@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -29,8 +30,8 @@ Page = Callable[..., HttpResponse]
 
 
 def move_forms(
-    request: HttpRequest, obj: Any, bound: ActionForm | None = None, *, hidden: Collection[str] = ()
-) -> list[tuple[Any, ActionForm]]:
+    request: HttpRequest, obj: Any, bound: Form | None = None, *, hidden: Collection[str] = ()
+) -> list[tuple[Any, Form]]:
     """The moves the reader may make on ``obj`` now, each with its form (the posted one with its errors)."""
     user: Any = request.user
     return [

@@ -96,7 +96,7 @@ class ActionForm(core_forms.ActionForm):
 
     @property
     def demand(self) -> Demand:
-        return self.obj  # type: ignore[no-any-return]
+        return self.obj
 
 
 ConfirmForm = core_forms.ConfirmForm

@@ -30,7 +30,7 @@ class ItemForm(core_forms.ActionForm):
 
     @property
     def item(self) -> TrackedItem:
-        return self.obj  # type: ignore[no-any-return]
+        return self.obj
 
 
 class ResultForm(ItemForm):
