@@ -7,7 +7,6 @@ caller's right before anything else, then the move's own serializer, then its se
 
 from __future__ import annotations
 
-import keyword
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,7 +26,7 @@ from rest_framework.response import Response
 from lianxin.accounts.roles import Capability
 from lianxin.core.paging import CappedPaginator
 from lianxin.core.routers import reads_from_replica
-from lianxin.core.workflow import Move, workflow_of
+from lianxin.core.workflow import workflow_of
 from lianxin.demands import services
 from lianxin.demands.models import Channel, Demand
 from lianxin.people.models import DeputyCell
@@ -37,6 +36,7 @@ from lianxin.territory.selectors import cells_visible_to, stations_visible_to
 from . import serializers as s
 from .filters import DemandFilter
 from .idempotency import idempotent
+from .moves import add_move_actions
 from .selectors import categories_for, demands_for, events_of, is_system
 
 
@@ -74,36 +74,6 @@ ERRORS = {
     422: OpenApiResponse(ErrorOut, description="Idempotency-Key reused for another request"),
 }
 READ_ERRORS = {k: ERRORS[k] for k in (401, 403, 404)}
-
-
-def _move_action(move: Move) -> Any:
-    """``POST /demands/{code}/<action>/``: right first (403), then input (400), then the move (409)."""
-    flow = workflow_of(Demand)
-
-    @idempotent
-    def view(self: DemandViewSet, request: Request, code: str | None = None) -> Response:
-        demand = self.get_object()
-        if not request.user.has_perm(flow.permission(move.action), demand):
-            raise PermissionDenied(_("Your role does not allow this."))
-        data = move.serializer(data=request.data, context={"request": request, "demand": demand})
-        data.is_valid(raise_exception=True)
-        move.service(**{flow.subject: demand}, actor=request.user, **data.validated_data)
-        fresh = self.get_queryset().filter(pk=demand.pk).first() or demand
-        return Response(s.DemandOut(fresh, context={"request": request}).data)
-
-    view.__name__ = _attr(move)
-    decorated = action(detail=True, methods=["post"], url_path=move.action, url_name=move.action)(view)
-    return extend_schema(
-        operation_id=f"demands_{move.action}",
-        summary=move.label,
-        request=move.serializer,
-        parameters=[IDEMPOTENCY],
-        responses={200: s.DemandOut, **ERRORS},
-    )(decorated)
-
-
-def _attr(move: Move) -> str:
-    return f"{move.action}_" if keyword.iskeyword(move.action) else move.action
 
 
 @extend_schema_view(
@@ -174,8 +144,15 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return Response(s.EventOut(events_of(self.get_object()), many=True).data)
 
 
-for _m in workflow_of(Demand).moves.values():  # one action per move of the table
-    setattr(DemandViewSet, _attr(_m), _move_action(_m))
+# one action per move of the table
+add_move_actions(
+    DemandViewSet,
+    workflow_of(Demand),
+    out=s.DemandOut,
+    operation="demands",
+    schema=ERRORS,
+    parameters=[IDEMPOTENCY],
+)
 
 
 def _read_only(name: str, out: Any) -> Any:

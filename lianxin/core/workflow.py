@@ -53,10 +53,20 @@ class Move:
     citizen: Label  # what the citizen and the public read on the timeline
     # A further condition for offering the move (a pending request…); the service itself says why not.
     when: Callable[[Any], bool] | None = None
+    # The move needs a reason (``reason`` in its input): the form requires it and the core refuses a blank
+    # one with a 400 before the service runs. ``why`` is what a blank reason is told (each move keeps its own
+    # words, so their translations hold).
+    requires_reason: bool = False
+    why: Label | None = None
 
     @property
     def action(self) -> str:
         return str(self.kind)
+
+    def refuse_blank_reason(self, reason: Any) -> None:
+        """A 400 on ``reason`` when the move needs one and ``reason`` is blank."""
+        if self.requires_reason and not str(reason or "").strip():
+            raise ValidationError({"reason": self.why or _("Say why.")})
 
 
 @dataclass(frozen=True)
@@ -163,6 +173,8 @@ class Workflow:
         and then matches no row; on SQLite IMMEDIATE transactions queue the writers.
         """
         move = self.moves[action] if checked else self.check(actor, action, obj)
+        # A service called without the page or the API (a command, a job) is held to its reason too.
+        move.refuse_blank_reason(note)
         target = to or move.target
         if target is None:
             raise ValueError(f"{action}: the service must say where the move ends")
@@ -189,6 +201,9 @@ class Workflow:
         self, obj: Any, kind: Any, actor: Any, *, note: str = "", data: dict[str, Any] | None = None
     ) -> Any:
         """An event that leaves the status where it is (a reminder, a request, a linked account)."""
+        move = self.moves.get(self.kinds(kind).value)
+        if move is not None:  # a move that changes no status still keeps its reason
+            move.refuse_blank_reason(note)
         status = getattr(obj, self.status_field)
         return self.emit(obj, kind, actor, before=status, after=status, note=note, data=data)
 

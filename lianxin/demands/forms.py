@@ -11,8 +11,8 @@ from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import forms as core_forms
 from lianxin.core.uploads import AttachmentsField
-from lianxin.core.workflow import workflow_of
 from lianxin.intake.views import suggested_department_id
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
@@ -91,17 +91,15 @@ class RecordForm(forms.Form):
 
 
 # --- one form per move -------------------------------------------------------------------------------
-class ActionForm(forms.Form):
-    """Base of the move forms; ``demand`` and ``user`` let a form offer the right choices."""
+class ActionForm(core_forms.ActionForm):
+    """Base of the demand's move forms: the core's, with its subject called by its name."""
 
-    def __init__(self, *args: Any, demand: Demand, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.demand = demand
-        self.user = user
+    @property
+    def demand(self) -> Demand:
+        return self.obj
 
 
-class ConfirmForm(ActionForm):
-    pass
+ConfirmForm = core_forms.ConfirmForm
 
 
 class AssignForm(ActionForm):
@@ -278,12 +276,6 @@ class RevealPhoneForm(forms.Form):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. to agree a time to inspect the site")}),
     )
-
-
-def action_form(action: str, *, demand: Demand, user: Any, data: Any = None, files: Any = None) -> ActionForm:
-    """The form of a move, as the move table names it; its prefix is the action."""
-    form: type[ActionForm] = workflow_of(Demand).moves[action].form
-    return form(data, files, demand=demand, user=user, prefix=action)
 
 
 class YearForm(forms.Form):

@@ -344,8 +344,6 @@ def demand_bounce(*, demand: Demand, actor: Any, reason: str) -> Demand:
     """The department says the matter is not within its duties; the deputy assigns again."""
     flow = _flow()
     flow.check(actor, Event.BOUNCE, demand)
-    if not reason.strip():
-        raise ValidationError(_("Say why this is not your department's matter."))
     return flow.transition(demand, Event.BOUNCE, actor, checked=True, note=reason, data={"reason": reason})
 
 

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,15 +21,17 @@ from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
+from lianxin.core.forms import form_errors
 from lianxin.core.paging import CappedPaginator
 from lianxin.core.routers import reads_from_replica
-from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.core.views import act as core_act
+from lianxin.core.views import move_forms
 from lianxin.exports.views import answer as export_answer
 from lianxin.intake.views import record_suggestion
 
 from . import exports, selectors, services
 from .filters import DemandFilter
-from .forms import ActionForm, RecordForm, RevealPhoneForm, YearForm, action_form
+from .forms import ActionForm, RecordForm, RevealPhoneForm, YearForm
 from .models import Demand
 from .permissions import may_call_back, may_see_personal_data
 
@@ -212,7 +213,7 @@ def record(request: HttpRequest) -> HttpResponse:
                     consent=data["consent"],
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 if not getattr(demand, "replayed", False):
                     messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
@@ -263,16 +264,6 @@ def _render_detail(
     reveal_form: RevealPhoneForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
-    moves = selectors.actions_for(user=user, demand=demand)
-    action_forms = [
-        (
-            move,
-            bound
-            if bound is not None and bound.prefix == move.action
-            else action_form(move.action, demand=demand, user=user),
-        )
-        for move in moves
-    ]
     context = {
         "demand": demand,
         "assignment": selectors.assignment_of(demand),
@@ -283,7 +274,7 @@ def _render_detail(
         "phone_accesses": selectors.phone_accesses(user=user, demand=demand),
         "timeline": selectors.timeline(demand),
         "pending_extension": selectors.pending_extension(demand),
-        "action_forms": action_forms,
+        "action_forms": move_forms(request, demand, bound),
         "open_action": bound.prefix if bound is not None else "",
         "problem": problem,
     }
@@ -295,42 +286,21 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render_detail(request, _fetch(request, code))
 
 
-def _form_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names, the rest on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    """One move: 403 if the role may not make it, 400 on bad input (kept), 409 if the state forbids it."""
-    flow = workflow_of(Demand)
-    move = flow.moves.get(action)
-    if move is None:
-        raise Http404
-    user: Any = request.user
+    """One move of the table (the core's act view); done, back to the demand, or to the desk when the
+    move took it out of the user's scope."""
     demand = _fetch(request, code)
-    if not user.has_perm(flow.permission(action), demand):
-        raise PermissionDenied
-    form = action_form(action, demand=demand, user=user, data=request.POST, files=request.FILES)
-    if not form.is_valid():
-        return _render_detail(request, demand, bound=form, status=400)
-    try:
-        move.service(**{flow.subject: demand}, actor=user, **form.cleaned_data)
-    except TransitionError as error:
-        problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
-        return _render_detail(request, _fetch(request, code), problem=problem, status=409)
-    except ValidationError as error:
-        _form_errors(form, error)
-        return _render_detail(request, _fetch(request, code), bound=form, status=400)
-    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
-    if Demand.objects.restrict(user).filter(pk=demand.pk).exists():
-        return redirect("demands:detail", code=code)
-    return redirect("demands:index")
+
+    def done() -> HttpResponse:
+        if Demand.objects.restrict(request.user).filter(pk=demand.pk).exists():
+            return redirect("demands:detail", code=code)
+        return redirect("demands:index")
+
+    return core_act(
+        request, demand, action, page=_render_detail, refetch=lambda: _fetch(request, code), done=done
+    )
 
 
 @login_required

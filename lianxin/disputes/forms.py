@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
+from lianxin.core import forms as core_forms
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.demands.models import Category
 from lianxin.people.models import Department, Deputy
@@ -150,17 +151,9 @@ class RiskRuleForm(forms.ModelForm):
 
 
 # --- the moves' forms ----------------------------------------------------------------------------------
-class ActionForm(forms.Form):
-    """Base of the move forms; ``obj`` (the dispute or hearing) and ``user`` let a form offer its choices."""
-
-    def __init__(self, *args: Any, obj: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.user = user
-
-
-class ConfirmForm(ActionForm):
-    pass
+# The core's base: ``obj`` (the dispute or hearing) and ``user`` let a form offer its choices.
+ActionForm = core_forms.ActionForm
+ConfirmForm = core_forms.ConfirmForm
 
 
 class NoteForm(ActionForm):
@@ -291,9 +284,3 @@ class TaskForm(ActionForm):
         town = self.obj.town_id
         self.fields["department"].queryset = Department.objects.filter(town_id=town, active=True)  # type: ignore[attr-defined]
         self.fields["supervisor"].queryset = Deputy.objects.filter(town_id=town)  # type: ignore[attr-defined]
-
-
-def action_form(flow: Any, action: str, *, obj: Any, user: Any, data: Any = None) -> ActionForm:
-    """The form of a move, as the move table names it; its prefix is the action."""
-    form: type[ActionForm] = flow.moves[action].form
-    return form(data, obj=obj, user=user, prefix=action)

@@ -315,8 +315,6 @@ def dispute_agree(
 def dispute_fail(*, dispute: Dispute, actor: Any, reason: str) -> Dispute:
     flow = _flow()
     flow.check(actor, Event.FAIL, dispute)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why mediation failed.")})
     return flow.transition(dispute, Event.FAIL, actor, checked=True, note=reason, result=reason.strip())
 
 
@@ -382,8 +380,6 @@ def dispute_reassess(
 def dispute_flag_petition(*, dispute: Dispute, actor: Any, reason: str) -> Dispute:
     flow = _flow()
     flow.check(actor, Event.FLAG_PETITION_RISK, dispute)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say what the petition risk is.")})
     Dispute.objects.filter(pk=dispute.pk).update(petition_risk=True)
     dispute.petition_risk = True
     flow.step(dispute, Event.FLAG_PETITION_RISK, actor, note=reason.strip())
@@ -397,8 +393,6 @@ def dispute_clear_petition(*, dispute: Dispute, actor: Any, reason: str) -> Disp
     flow.check(actor, Event.CLEAR_PETITION_RISK, dispute)
     if not dispute.petition_risk:
         raise ValidationError(_("This dispute carries no petition risk."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say how the petition risk was removed.")})
     Dispute.objects.filter(pk=dispute.pk).update(petition_risk=False)
     dispute.petition_risk = False
     flow.step(dispute, Event.CLEAR_PETITION_RISK, actor, note=reason.strip())
@@ -595,8 +589,6 @@ def hearing_add_task(
 def hearing_dismiss(*, hearing: Hearing, actor: Any, reason: str) -> Hearing:
     flow = _hearing_flow()
     flow.check(actor, HearingEvent.DISMISS, hearing)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why no hearing is needed.")})
     return flow.transition(
         hearing,
         HearingEvent.DISMISS,

@@ -28,13 +28,15 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import clock
+from lianxin.core.forms import form_errors
 from lianxin.core.routers import reads_from_replica
-from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.core.views import act as core_act
+from lianxin.core.views import move_forms
 from lianxin.demands.models import Demand
 
 from . import analysis, exports, pdf, selectors, services
 from .filters import BothLedgersFilter, DisputeFilter
-from .forms import FromDemandForm, RegisterForm, RiskRuleForm, action_form
+from .forms import FromDemandForm, RegisterForm, RiskRuleForm
 from .models import Dispute, Hearing, Party
 from .permissions import may_register, may_see_personal_data, may_tune_rule
 from .risk import rule_of
@@ -99,7 +101,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     amount=d["amount"], repeat_contacts=d["repeat_contacts"], threats=d["threats"],
                 )  # fmt: skip
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Registered as %(code)s.") % {"code": dispute.code})
                 return redirect("disputes:detail", code=dispute.code)
@@ -152,18 +154,8 @@ def _render(
     request: HttpRequest, obj: Any, *, bound: Form | None = None, problem: str = "", status: int = 200
 ) -> HttpResponse:
     user: Any = request.user
-    flow = workflow_of(type(obj))
-    forms = [
-        (
-            m,
-            bound
-            if bound is not None and bound.prefix == m.action
-            else action_form(flow, m.action, obj=obj, user=user),
-        )
-        for m in selectors.allowed_moves(user=user, obj=obj)
-    ]
     context: dict[str, Any] = {
-        "action_forms": forms,
+        "action_forms": move_forms(request, obj, bound),
         "open_action": bound.prefix if bound is not None else "",
         "problem": problem,
         "timeline": selectors.timeline(obj),
@@ -195,54 +187,29 @@ def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, _fetch_hearing(request, pk))
 
 
-def _form_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names, the rest on the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _act(request: HttpRequest, obj: Any, action: str, refetch: Any, done: Any) -> HttpResponse:
-    """One move: 403 if the role may not make it, 400 on bad input (kept), 409 if the state forbids it."""
-    flow = workflow_of(type(obj))
-    move = flow.moves.get(action)
-    if move is None:
-        raise Http404
-    user: Any = request.user
-    if not user.has_perm(flow.permission(action), obj):
-        raise PermissionDenied
-    form = action_form(flow, action, obj=obj, user=user, data=request.POST)
-    if not form.is_valid():
-        return _render(request, obj, bound=form, status=400)
-    try:
-        move.service(**{flow.subject: obj}, actor=user, **form.cleaned_data)
-    except TransitionError as error:
-        problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
-        return _render(request, refetch(), problem=problem, status=409)
-    except ValidationError as error:
-        _form_errors(form, error)
-        return _render(request, refetch(), bound=form, status=400)
-    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
-    return done
-
-
 @login_required
 @require_POST
 def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    dispute = _fetch(request, code)
-    return _act(
-        request, dispute, action, lambda: _fetch(request, code), redirect("disputes:detail", code=code)
+    return core_act(
+        request,
+        _fetch(request, code),
+        action,
+        page=_render,
+        refetch=lambda: _fetch(request, code),
+        done=lambda: redirect("disputes:detail", code=code),
     )
 
 
 @login_required
 @require_POST
 def hearing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    hearing = _fetch_hearing(request, pk)
-    return _act(
-        request, hearing, action, lambda: _fetch_hearing(request, pk), redirect("disputes:hearing", pk=pk)
+    return core_act(
+        request,
+        _fetch_hearing(request, pk),
+        action,
+        page=_render,
+        refetch=lambda: _fetch_hearing(request, pk),
+        done=lambda: redirect("disputes:hearing", pk=pk),
     )
 
 

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
+from lianxin.core.forms import form_errors
 from lianxin.core.ids import query_id
 from lianxin.core.media import file_response
 from lianxin.core.workflow import TransitionError, workflow_of
@@ -32,14 +32,6 @@ from .permissions import deputy_of, may_read_record
 from .points import weights as point_weights
 
 C = Capability
-
-
-def _form_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _problem(error: Exception) -> str:
@@ -103,7 +95,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                     deputy=deputy, year=year, actor=request.user, text=form.cleaned_data["own_text"]
                 )
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Your words are saved; they will be in the report."))
                 return redirect(f"{reverse('duty:report', args=[deputy.pk])}?year={year}")
@@ -172,7 +164,7 @@ def rota(request: HttpRequest) -> HttpResponse:
             try:
                 made = services.rota_plan_weekly(actor=user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("%(n)s shifts planned.") % {"n": len(made)})
                 return redirect("duty:rota")
@@ -233,7 +225,7 @@ def check_in(request: HttpRequest, station_pk: int) -> HttpResponse:
             problem, status = _problem(error), 409
         except ValidationError as error:
             if action == "reception" and reception.is_bound and hasattr(error, "error_dict"):
-                _form_errors(reception, error)
+                form_errors(reception, error)
             problem, status = _problem(error), 400
         else:
             return redirect(f"{reverse('duty:check_in', args=[station.pk])}?t={token}")
@@ -284,7 +276,7 @@ def visits(request: HttpRequest) -> HttpResponse:
                         messages.success(request, _("Visit planned."))
                         return redirect("duty:visits")
             except ValidationError as error:
-                _form_errors(record_form if which == "record" else plan_form, error)
+                form_errors(record_form if which == "record" else plan_form, error)
             status = 400
     elif request.method == "POST":
         raise PermissionDenied
@@ -333,7 +325,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
             problem, status = _problem(error), 409
         except ValidationError as error:
             if action == "visit_log" and hasattr(error, "error_dict"):
-                _form_errors(log_form, error)
+                form_errors(log_form, error)
             problem, status = _problem(error), 400
         else:
             return redirect("duty:visit", pk=obj.pk)
@@ -380,7 +372,7 @@ def activities(request: HttpRequest) -> HttpResponse:
             try:
                 services.activity_submit(actor=user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Entered; it counts once the presidium confirms it."))
                 return redirect("duty:activities")

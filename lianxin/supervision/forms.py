@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
+from lianxin.core import forms as core_forms
 from lianxin.core.uploads import PhotosField
 from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
@@ -49,17 +50,9 @@ class NoApi:
     """These moves are made on the staff pages; no API action yet."""
 
 
-class ActionForm(forms.Form):
-    """Base of the move forms: ``obj`` (the project, vote or suggestion) and ``user`` shape the choices."""
-
-    def __init__(self, *args: Any, obj: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.obj = obj
-        self.user = user
-
-
-class ConfirmForm(ActionForm):
-    pass
+# The core's base: ``obj`` (the project, vote or suggestion) and ``user`` shape the choices.
+ActionForm = core_forms.ActionForm
+ConfirmForm = core_forms.ConfirmForm
 
 
 class StartForm(ActionForm):

@@ -479,8 +479,6 @@ def project_carry_over(*, project: Project, actor: Any, reason: str) -> Project:
     """An unfinished project is carried into the next year's list, still under supervision."""
     flow = _projects()
     flow.check(actor, PK.CARRY_OVER, project)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why it is not finished this year.")})
     if Project.objects.filter(town_id=project.town_id, year=project.year + 1, title=project.title).exists():
         raise ValidationError({"reason": _("Next year's list already has a project of this title.")})
     return flow.transition(
@@ -1234,8 +1232,6 @@ def plan_item_drop(*, item: PlanItem, actor: Any, reason: str) -> PlanItem:
     flow = _plan_items()
     flow.check(actor, PIK.DROP_ITEM, item)
     _in_adopted_plan(item)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why the item is dropped.")})
     return flow.transition(
         item, PIK.DROP_ITEM, actor, checked=True, note=reason.strip(), drop_reason=reason.strip()
     )

@@ -23,9 +23,11 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import clock, masking
+from lianxin.core.forms import form_errors
 from lianxin.core.media import file_response
 from lianxin.core.models import Town
-from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.core.views import act as core_act
+from lianxin.core.views import move_forms
 
 from . import selectors, services
 from .forms import (
@@ -52,26 +54,7 @@ from .models import (
     Theme,
     VoteSession,
 )
-
-
-def _form_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _action_forms(request: HttpRequest, obj: Any, bound: ActionForm | None) -> list[tuple[Any, ActionForm]]:
-    flow = workflow_of(type(obj))
-    out = []
-    for move in selectors.moves_for(user=request.user, obj=obj):
-        if bound is not None and bound.prefix == move.action:
-            out.append((move, bound))
-        else:
-            out.append((move, move.form(obj=obj, user=request.user, prefix=move.action)))
-    del flow
-    return out
+from .workflow import NOT_ON_PAGES
 
 
 def _moves(
@@ -81,7 +64,7 @@ def _moves(
     moves the reader may make (the bound one with its errors), the problem of a refused move."""
     return {
         "timeline": selectors.timeline(obj),
-        "action_forms": _action_forms(request, obj, bound),
+        "action_forms": move_forms(request, obj, bound, hidden=NOT_ON_PAGES),
         "open_action": bound.prefix if bound is not None else "",
         "problem": problem,
         "act_url": act_url,
@@ -110,7 +93,7 @@ def _create(
         try:
             made = make(**form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            form_errors(form, error)
         else:
             if done:
                 messages.success(request, done)
@@ -368,7 +351,7 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 demand = services.enterprise_demand_record(enterprise=item, actor=user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                form_errors(form, error)
             else:
                 messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
                 return redirect("supervision:enterprise", pk=pk)
@@ -541,30 +524,16 @@ def suggestion(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, model: type[models.Model], pk: int, action: str) -> HttpResponse:
-    flow = workflow_of(model)
-    move = flow.moves.get(action)
-    from .workflow import NOT_ON_PAGES
-
-    if move is None or action in NOT_ON_PAGES:
-        raise Http404
     page, name = PAGES[model]
-    user: Any = request.user
-    obj = _get(request, model, pk)
-    if not user.has_perm(flow.permission(action), obj):
-        raise PermissionDenied
-    form = move.form(request.POST, request.FILES, obj=obj, user=user, prefix=action)
-    if not form.is_valid():
-        return page(request, obj, bound=form, status=400)
-    try:
-        move.service(**{flow.subject: obj}, actor=user, **form.cleaned_data)
-    except TransitionError as error:
-        problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
-        return page(request, _get(request, model, pk), problem=problem, status=409)
-    except ValidationError as error:
-        _form_errors(form, error)
-        return page(request, _get(request, model, pk), bound=form, status=400)
-    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
-    return redirect(name, pk=pk)
+    return core_act(
+        request,
+        _get(request, model, pk),
+        action,
+        page=page,
+        refetch=lambda: _get(request, model, pk),
+        done=lambda: redirect(name, pk=pk),
+        hidden=NOT_ON_PAGES,
+    )
 
 
 @capability_required(Capability.VIEW_TOWN)

@@ -103,7 +103,8 @@ PROJECTS = Workflow(
         Move(K.CONCLUDE, (S.COMPLETED,), None, p.is_presidium, services.project_conclude,
              f.NoteForm, API, _("conclude the rating"), _("Deputies' rating concluded")),
         Move(K.CARRY_OVER, IN_HAND, None, p.is_presidium, services.project_carry_over,
-             f.ReasonForm, API, _("carry into next year"), _("Carried into the next year")),
+             f.ReasonForm, API, _("carry into next year"), _("Carried into the next year"),
+             requires_reason=True, why=_("Say why it is not finished this year.")),
     ],
     steps=[Step(K.PROPOSE, _("Proposed as a candidate"))],
 )
@@ -227,7 +228,8 @@ PLAN_ITEMS = Workflow(
              f.MarkDoneForm, API, _("mark done with the outcome"), _("Done"), when=_open_item(NOT_REPORTS)),
         Move(PIK.DROP_ITEM, PLANNED, PlanItemStatus.DROPPED, p.is_presidium, services.plan_item_drop,
              f.ReasonForm, API, _("drop the item"), _("Dropped from the plan"),
-             when=_open_item(tuple(PlanItemKindChoice.values))),
+             when=_open_item(tuple(PlanItemKindChoice.values)),
+             requires_reason=True, why=_("Say why the item is dropped.")),
     ],
 )
 # fmt: on

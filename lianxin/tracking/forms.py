@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import forms as core_forms
 from lianxin.people.models import Department, Deputy
 
 from .models import TrackedItem
@@ -24,13 +25,12 @@ def _deadline(label: Any) -> forms.DateTimeField:
     )
 
 
-class ItemForm(forms.Form):
-    """Base of the move forms; ``item`` and ``user`` let a form offer the right choices."""
+class ItemForm(core_forms.ActionForm):
+    """Base of the tracked item's move forms: the core's, with its subject called by its name."""
 
-    def __init__(self, *args: Any, item: TrackedItem, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.item = item
-        self.user = user
+    @property
+    def item(self) -> TrackedItem:
+        return self.obj
 
 
 class ResultForm(ItemForm):

@@ -122,7 +122,7 @@ def tracked_item_return(*, item: TrackedItem, actor: Any, reason: str, due_at: d
     """Not done: back to the owner with what is missing and a new deadline (the light starts again)."""
     flow = _flow()
     flow.check(actor, E.RETURN, item)
-    reason = _required(reason, "reason", _("Say what is still to be done."))
+    reason = reason.strip()  # a blank one is refused by the table (requires_reason)
     due_at = _future(due_at)
     return flow.transition(
         item,
@@ -143,7 +143,7 @@ def tracked_item_return(*, item: TrackedItem, actor: Any, reason: str, due_at: d
 def tracked_item_extend(*, item: TrackedItem, actor: Any, due_at: dt.datetime, reason: str) -> TrackedItem:
     flow = _flow()
     flow.check(actor, E.EXTEND, item)
-    reason = _required(reason, "reason", _("Say why the deadline changes."))
+    reason = reason.strip()  # a blank one is refused by the table (requires_reason)
     due_at = _future(due_at)
     return flow.transition(
         item,
@@ -162,7 +162,7 @@ def tracked_item_extend(*, item: TrackedItem, actor: Any, due_at: dt.datetime, r
 def tracked_item_cancel(*, item: TrackedItem, actor: Any, reason: str) -> TrackedItem:
     flow = _flow()
     flow.check(actor, E.CANCEL, item)
-    reason = _required(reason, "reason", _("Say why it is cancelled."))
+    reason = reason.strip()  # a blank one is refused by the table (requires_reason)
     return flow.transition(item, E.CANCEL, actor, checked=True, note=reason, closed_at=clock.now())
 
 

@@ -16,8 +16,11 @@ from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.core.forms import form_errors
 from lianxin.core.ids import parse_id
-from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.core.views import act as core_act
+from lianxin.core.views import move_forms
+from lianxin.core.workflow import workflow_of
 
 from . import selectors, services
 from .forms import ItemForm, OpenForm
@@ -53,11 +56,6 @@ def _fetch(request: HttpRequest, pk: str) -> TrackedItem:
     return get_object_or_404(selectors.item_detail(user=request.user, pk=number))
 
 
-def _form(move: Any, item: TrackedItem, user: Any, data: Any = None) -> ItemForm:
-    form: ItemForm = move.form(data, item=item, user=user, prefix=move.action)
-    return form
-
-
 def _render_detail(
     request: HttpRequest,
     item: TrackedItem,
@@ -66,17 +64,11 @@ def _render_detail(
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user: Any = request.user
-    flow = workflow_of(TrackedItem)
-    action_forms = [
-        (move, bound if bound is not None and bound.prefix == move.action else _form(move, item, user))
-        for move in flow.allowed(user, item)
-    ]
     context = {
         "item": item,
         "source": item.source if item.source_type_id else None,
         "timeline": selectors.timeline(item),
-        "action_forms": action_forms,
+        "action_forms": move_forms(request, item, bound),
         "open_action": bound.prefix if bound is not None else "",
         "problem": problem,
     }
@@ -91,29 +83,18 @@ def detail(request: HttpRequest, pk: str) -> HttpResponse:
 @capability_required(Capability.VIEW_TOWN)
 @require_POST
 def act(request: HttpRequest, pk: str, action: str) -> HttpResponse:
-    """One move: 403 if the role may not make it, 400 on bad input (kept), 409 if the state forbids it."""
-    flow = workflow_of(TrackedItem)
-    move = flow.moves.get(action)
+    """One move of the table (the core's act view); a step the table does not know is the page's 404."""
     item = _fetch(request, pk)
-    user: Any = request.user
-    if move is None:
+    if action not in workflow_of(TrackedItem).moves:
         return _render_detail(request, item, problem=_("There is no such step."), status=404)
-    if not user.has_perm(flow.permission(action), item):
-        raise PermissionDenied
-    form = _form(move, item, user, data=request.POST)
-    if not form.is_valid():
-        return _render_detail(request, item, bound=form, status=400)
-    try:
-        move.service(item=item, actor=user, **form.cleaned_data)
-    except TransitionError as error:
-        problem = _("Not done: %(reason)s") % {"reason": " ".join(error.messages)}
-        return _render_detail(request, _fetch(request, pk), problem=problem, status=409)
-    except ValidationError as error:
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return _render_detail(request, _fetch(request, pk), bound=form, status=400)
-    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
-    return redirect("tracking:detail", pk=item.pk)
+    return core_act(
+        request,
+        item,
+        action,
+        page=_render_detail,
+        refetch=lambda: _fetch(request, pk),
+        done=lambda: redirect("tracking:detail", pk=item.pk),
+    )
 
 
 @capability_required(Capability.SUPERVISE)
@@ -127,8 +108,7 @@ def new(request: HttpRequest) -> HttpResponse:
         try:
             item = services.tracked_item_open_by_hand(actor=user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            form_errors(form, error)
         else:
             messages.success(request, _("Raised: %(title)s.") % {"title": item.title})
             return redirect("tracking:detail", pk=item.pk)

@@ -25,11 +25,14 @@ MOVES = [
     Move(E.ACCEPT, (S.REPORTED,), S.ACCEPTED, p.may_check, services.tracked_item_accept, f.NoteForm,
          s.NoteIn, _("accept as done"), _("Done and accepted")),
     Move(E.RETURN, (S.REPORTED,), S.OPEN, p.may_check, services.tracked_item_return, f.ReturnForm,
-         s.ReturnIn, _("return for more work"), _("Returned for more work")),
+         s.ReturnIn, _("return for more work"), _("Returned for more work"),
+         requires_reason=True, why=_("Say what is still to be done.")),
     Move(E.EXTEND, OPEN, S.OPEN, p.is_office, services.tracked_item_extend, f.DeadlineForm,
-         s.DeadlineIn, _("change the deadline"), _("Deadline changed")),
+         s.DeadlineIn, _("change the deadline"), _("Deadline changed"),
+         requires_reason=True, why=_("Say why the deadline changes.")),
     Move(E.CANCEL, LIVE, S.CANCELLED, p.is_office, services.tracked_item_cancel, f.ReasonForm,
-         s.ReasonIn, _("cancel"), _("Cancelled")),
+         s.ReasonIn, _("cancel"), _("Cancelled"),
+         requires_reason=True, why=_("Say why it is cancelled.")),
 ]  # fmt: skip
 
 STEPS = [
