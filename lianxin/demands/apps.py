@@ -24,8 +24,10 @@ class DemandsConfig(AppConfig):
         same_town(m.Reminder, "assignment")
         same_town(m.PersonalDataAccess, "demand")
 
-        # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
-        # The list and year exports (lianxin/exports: a long one is a worker job).
+        # The scopes, the move table (which registers the moves' permissions) and the notice table (notify's
+        # engine reads it). The list and year exports (lianxin/exports: a long one is a worker job).
+        from lianxin.core.kit import kit
+
         from . import (  # noqa: F401
             counters,
             exports,
@@ -33,3 +35,5 @@ class DemandsConfig(AppConfig):
             scopes,
             workflow,
         )
+
+        kit(self.label).add("notices", notices.TABLE)

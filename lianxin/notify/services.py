@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -14,10 +13,10 @@ from django.utils import translation
 from lianxin.core.clock import now
 from lianxin.core.transactions import on_commit_once
 
-from .channels import DeliveryError, backend
+from .channels import PEOPLE, DeliveryError, channel
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = PEOPLE.max_attempts
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -83,8 +82,12 @@ def messages(
     sms: bool = False,
     email: bool = False,
     sms_to: str = "",
+    channels: Iterable[str] = (),
 ) -> list[OutboxMessage]:
-    """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together."""
+    """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together.
+
+    One in-app row for the whole group; then, for each account, one row on each other channel asked for
+    (``sms``, ``email`` or any registered channel's name) that can reach it (its ``address``)."""
     rows = []
     recipients = list({u.pk: u for u in users if u is not None}.values())
     if recipients:  # one in-app row for the whole group
@@ -99,27 +102,19 @@ def messages(
                 url=url,
             )
         )
+    names = [*(["sms"] if sms else []), *(["email"] if email else [])]
+    names += [n for n in channels if n not in names and n != ChannelName.INAPP]
+    reached = [channel(n) for n in names]
     for user in recipients:
-        if sms and user.phone:
+        for ch in reached:
+            address = ch.address(user)
+            if not address:
+                continue
+            # An e-mail carries its link in the text; a text message is kept short (the link is in the app).
+            text = f"{body}\n{url}".strip() if ch.name == ChannelName.EMAIL else body
             rows.append(
                 OutboxMessage(
-                    town_id=town_id,
-                    channel=ChannelName.SMS,
-                    user=user,
-                    address=user.phone,
-                    subject=subject,
-                    body=body,
-                )
-            )
-        if email and user.email:
-            rows.append(
-                OutboxMessage(
-                    town_id=town_id,
-                    channel=ChannelName.EMAIL,
-                    user=user,
-                    address=user.email,
-                    subject=subject,
-                    body=f"{body}\n{url}".strip(),
+                    town_id=town_id, channel=ch.name, user=user, address=address, subject=subject, body=text
                 )
             )
     if sms_to:
@@ -135,10 +130,6 @@ def _kick_worker_on_commit() -> None:
     from .tasks import deliver_outbox
 
     on_commit_once(deliver_outbox)
-
-
-def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
 
 
 def outbox_deliver(*, batch: int = 200) -> int:
@@ -171,10 +162,11 @@ def _deliver_batch(pks: list[int]) -> int:
                 _send(msg)
             except (DeliveryError, OSError) as exc:
                 msg.last_error = str(exc)[:500]
-                if msg.attempts >= MAX_ATTEMPTS:
+                retry = channel(msg.channel).retry
+                if retry.max_attempts is not None and msg.attempts >= retry.max_attempts:
                     msg.status = OutboxStatus.FAILED
                 else:
-                    msg.next_attempt_at = now() + _backoff(msg.attempts)
+                    msg.next_attempt_at = now() + retry.wait(msg.attempts)
             else:
                 msg.status = OutboxStatus.SENT
                 msg.sent_at = now()
@@ -184,23 +176,7 @@ def _deliver_batch(pks: list[int]) -> int:
 
 
 def _send(msg: OutboxMessage) -> None:
-    if msg.channel == ChannelName.INAPP:
-        assert msg.user_id is not None
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    town_id=msg.town_id,
-                    user_id=user_id,
-                    subject=msg.subject,
-                    body=msg.body,
-                    url=msg.url,
-                    created_at=msg.created_at,
-                )
-                for user_id in [msg.user_id, *msg.group]
-            ]
-        )
-    else:
-        backend(msg.channel).send(to=msg.address, subject=msg.subject, body=msg.body)
+    channel(msg.channel).deliver(msg)
 
 
 def notifications_mark_read(*, user: Any, pks: Iterable[int] | None = None) -> int:

@@ -15,5 +15,9 @@ class TrackingConfig(AppConfig):
         same_town(m.TrackedItem, "department", "owner", "supervisor")
         same_town(m.TrackedItemEvent, "item")
 
-        # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
+        # The scopes, the move table (which registers the moves' permissions) and the notice table.
+        from lianxin.core.kit import kit
+
         from . import notices, scopes, workflow  # noqa: F401
+
+        kit(self.label).add("notices", notices.TABLE)
