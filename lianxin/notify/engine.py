@@ -136,3 +136,25 @@ def tell(event: DomainEvent) -> None:
         rows += rows_for(table, notices, event)
     if rows:
         queue(rows)
+
+
+def table_errors() -> list[str]:
+    """What is wrong with the registered tables: an audience a notice names that its table cannot resolve,
+    a channel nobody registered. Run as a system check at start-up, so a typo never silently tells nobody."""
+    registered = {c.name for _label, c in everywhere("channels")}
+    errors = []
+    for label, table in everywhere("notices"):
+        for kind, notices in table.notices.items():
+            for notice in notices:
+                for name in notice.to:
+                    known = table.citizens is not None if name == CITIZEN else name in table.audiences
+                    if not known:
+                        errors.append(
+                            f"{label}: {kind!s} names audience {name!r}, which its table cannot resolve"
+                        )
+                errors += [
+                    f"{label}: {kind!s} names channel {ch!r}, which no app registered"
+                    for ch in notice.channels
+                    if ch not in registered
+                ]
+    return errors

@@ -143,3 +143,15 @@ def test_notify_imports_no_domain_app():
                 if n.split(".")[:2][-1] in DOMAIN_APPS and n.startswith("lianxin.")
             ]
     assert found == []
+
+
+def test_a_table_naming_an_audience_or_channel_it_cannot_reach_fails_the_start_up_check(toy):
+    from lianxin.notify.engine import table_errors
+
+    assert table_errors() == []
+    kits.kit("toy_notices").add(
+        "notices",
+        NoticeTable(notices={Toy.QUIET: (Notice(("nobody", CITIZEN), "s", channels=("robot",)),)}),
+    )
+    errors = table_errors()
+    assert len(errors) == 3 and all(e.startswith("toy_notices: quiet") for e in errors)
