@@ -26,7 +26,7 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("username", "display_name")
     fieldsets = (
         *BaseUserAdmin.fieldsets,  # type: ignore[misc]
-        (_("Role and town"), {"fields": ("role", "town", "county", "display_name", "phone")}),
+        (_("Role and town"), {"fields": ("role", "town", "county", "display_name", "phone", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

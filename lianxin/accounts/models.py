@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
@@ -54,6 +55,10 @@ class User(AbstractUser):
     # Encrypted at rest (PIPL); found by its keyed hash (the SMS sign-in looks the citizen up by phone).
     phone = EncryptedTextField(_("mobile phone"), blank=True)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # The language notices reach this person in; blank means the town's (settings.LANGUAGE_CODE).
+    language = models.CharField(
+        _("language of notices"), max_length=10, blank=True, choices=settings.LANGUAGES, default=""
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -61,7 +61,7 @@ class Waiting(admin.SimpleListFilter):
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "failing":
-            return queryset.filter(status=DeliveryStatus.PENDING, attempts__gt=0)
+            return queryset.filter(status=DeliveryStatus.PENDING, message__attempts__gt=0)
         if self.value() == "pending":
             return queryset.filter(status=DeliveryStatus.PENDING)
         if self.value() == "delivered":
@@ -71,7 +71,8 @@ class Waiting(admin.SimpleListFilter):
 
 @admin.register(WebhookDelivery)
 class WebhookDeliveryAdmin(TownScopedAdmin):
-    """Failed and pending deliveries: each is retried with backoff until the receiver answers."""
+    """Failed and pending deliveries: each is retried with backoff until the receiver answers (its retry state
+    is its row in the one outbound queue, the outbox)."""
 
     list_display = (
         "event_id",
@@ -85,14 +86,32 @@ class WebhookDeliveryAdmin(TownScopedAdmin):
         "delivered_at",
     )
     list_filter = (Waiting, "subscription")
-    list_select_related = ("subscription",)
-    ordering = ("-status", "-attempts", "event_id")  # pending (and failing) first
-    readonly_fields = [f.name for f in WebhookDelivery._meta.fields]
+    list_select_related = ("subscription", "message")
+    ordering = ("-status", "-message__attempts", "event_id")  # pending (and failing) first
+    readonly_fields = [
+        *(f.name for f in WebhookDelivery._meta.fields if f.name != "message"),
+        "attempts",
+        "last_error",
+        "next_attempt_at",
+    ]
+    exclude = ("message",)
     actions = ["retry_now"]
 
     @admin.display(description=_("action"))
     def action(self, obj: WebhookDelivery) -> str:
         return str(obj.payload.get("action", ""))
+
+    @admin.display(description=_("attempts"), ordering="message__attempts")
+    def attempts(self, obj: WebhookDelivery) -> int:
+        return obj.attempts
+
+    @admin.display(description=_("last error"))
+    def last_error(self, obj: WebhookDelivery) -> str:
+        return obj.last_error
+
+    @admin.display(description=_("next attempt"), ordering="message__next_attempt_at")
+    def next_attempt_at(self, obj: WebhookDelivery) -> Any:
+        return obj.next_attempt_at
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

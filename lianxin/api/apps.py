@@ -16,4 +16,10 @@ class ApiConfig(AppConfig):
         same_town(m.ApiKey, "account")
         same_town(m.WebhookDelivery, "subscription", "event")
 
+        # Webhook deliveries go through notify's one outbound queue, as its channel "webhook".
+        from lianxin.core.kit import kit
+
         from . import scopes  # noqa: F401  (registers who reads what)
+        from .channels import WEBHOOK
+
+        kit(self.label).add("channels", WEBHOOK)

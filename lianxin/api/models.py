@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -129,7 +131,9 @@ class DeliveryStatus(models.TextChoices):
 
 
 class WebhookDelivery(TownOwned):
-    """One demand event to one subscription; retried with backoff until the receiver answers 2xx."""
+    """One demand event to one subscription: the delivery list the administrator reads. It is retried with
+    back-off until the receiver answers 2xx by the one outbound queue: ``message`` is its outbox row (attempts,
+    next attempt, last error), in the subscription's stream so the receiver hears the events in order."""
 
     subscription = models.ForeignKey(
         WebhookSubscription,
@@ -140,14 +144,19 @@ class WebhookDelivery(TownOwned):
     event = models.ForeignKey(
         DemandEvent, verbose_name=_("demand event"), on_delete=models.CASCADE, related_name="+"
     )
+    message = models.OneToOneField(
+        "notify.OutboxMessage",
+        verbose_name=_("outbox message"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="webhook_delivery",
+    )
     payload = models.JSONField(_("payload"))
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
-    attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), default=now)
     last_status_code = models.PositiveSmallIntegerField(_("last HTTP status"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), default=now)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
@@ -162,3 +171,16 @@ class WebhookDelivery(TownOwned):
             ),
         ]
         indexes = [models.Index(fields=["subscription", "status", "event"], name="webhook_queue")]
+
+    # The retry state is the outbox row's: read here for the delivery list.
+    @property
+    def attempts(self) -> int:
+        return self.message.attempts if self.message is not None else 0
+
+    @property
+    def last_error(self) -> str:
+        return self.message.last_error if self.message is not None else ""
+
+    @property
+    def next_attempt_at(self) -> Any:
+        return self.message.next_attempt_at if self.message is not None else None

@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from lianxin.core import clock
 from lianxin.core.models import Town
 from lianxin.demands.models import Channel, DemandEvent
+from lianxin.notify.channels import DeliveryError
+from lianxin.notify.models import ChannelName, OutboxMessage
+from lianxin.notify.services import outbox_retry_now
 
 from .models import (
     ApiKey,
@@ -36,8 +39,6 @@ SIGNATURE_HEADER = "X-Lianxin-Signature"
 TIMESTAMP_HEADER = "X-Lianxin-Timestamp"
 DELIVERY_TIMEOUT = 10  # seconds a receiver gets to answer
 LOOKBACK = dt.timedelta(days=7)  # events this old are never collected for the first time
-MAX_BACKOFF = dt.timedelta(hours=1)
-LEASE = dt.timedelta(seconds=DELIVERY_TIMEOUT * 3)
 
 
 def hash_key(raw: str) -> str:
@@ -194,33 +195,55 @@ def webhooks_collect(*, limit: int = 500) -> int:
     No cursor: a cursor on event ids would skip an event whose transaction committed after a later id had
     been read. Instead each pass looks for events (since the subscription began, within ``LOOKBACK``) that
     have no delivery row yet; the unique (subscription, event) pair makes two passes at once harmless.
+    Each delivery is sent by the one outbound queue: an outbox row of channel ``webhook`` in the
+    subscription's stream, in event order.
     """
     queued = 0
     horizon = clock.now() - LOOKBACK
     for sub in WebhookSubscription.objects.filter(active=True):
         since = max(sub.created_at, horizon)
-        events = (
+        events = list(
             DemandEvent.objects.filter(town_id=sub.town_id, demand__channel=sub.channel, at__gte=since)
             .exclude(pk__in=WebhookDelivery.objects.filter(subscription=sub).values("event_id"))
             .select_related("demand", "demand__assignment__department")
             .order_by("pk")[:limit]
         )
-        rows = [
-            WebhookDelivery(
-                town_id=sub.town_id,
-                subscription=sub,
-                event=ev,
-                payload=json.loads(json.dumps(event_payload(ev), cls=DjangoJSONEncoder)),
-                created_at=clock.now(),
+        if not events:
+            continue
+        with transaction.atomic():
+            outbox = OutboxMessage.objects.bulk_create(
+                [
+                    OutboxMessage(
+                        town_id=sub.town_id,
+                        channel=ChannelName.WEBHOOK,
+                        subject=f"demand.{ev.action}"[:120],
+                        body="",
+                        created_at=clock.now(),
+                        stream=stream_of(sub),
+                        sequence=ev.pk,
+                    )
+                    for ev in events
+                ]
             )
-            for ev in events
-        ]
-        queued += len(WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True))
+            rows = [
+                WebhookDelivery(
+                    town_id=sub.town_id,
+                    subscription=sub,
+                    event=ev,
+                    message=msg,
+                    payload=json.loads(json.dumps(event_payload(ev), cls=DjangoJSONEncoder)),
+                    created_at=clock.now(),
+                )
+                for ev, msg in zip(events, outbox, strict=True)
+            ]
+            made = WebhookDelivery.objects.bulk_create(rows, ignore_conflicts=True)
+        queued += len(made)
     return queued
 
 
-def _backoff(attempts: int) -> dt.timedelta:
-    return min(dt.timedelta(seconds=10 * 2 ** (attempts - 1)), MAX_BACKOFF)
+def stream_of(sub: WebhookSubscription) -> str:
+    """The outbox stream of a subscription: its deliveries are sent one after another, in event order."""
+    return f"webhook:{sub.pk}"
 
 
 def _post(sub: WebhookSubscription, delivery: WebhookDelivery) -> int:
@@ -243,55 +266,32 @@ def _post(sub: WebhookSubscription, delivery: WebhookDelivery) -> int:
         return int(response.status)
 
 
-def webhooks_deliver(*, limit: int = 200) -> int:
-    """Send what is due, oldest event first per subscription; stop a subscription at its first failure.
-
-    Stopping keeps the receiver's view in order (it never hears "closed" before "assigned"). Each delivery
-    is claimed by a compare-and-swap on ``next_attempt_at`` (a lease), so two workers never both send it,
-    and no database transaction is held open while the receiver is called.
-    """
-    delivered = 0
-    for sub in WebhookSubscription.objects.filter(active=True):
-        queue = WebhookDelivery.objects.filter(subscription=sub, status=DeliveryStatus.PENDING).order_by(
-            "event_id"
-        )
-        for delivery in queue[:limit]:
-            now = clock.now()
-            if delivery.next_attempt_at > now:
-                break  # the head is backing off: later events wait behind it
-            claimed = WebhookDelivery.objects.filter(
-                pk=delivery.pk, status=DeliveryStatus.PENDING, next_attempt_at=delivery.next_attempt_at
-            ).update(next_attempt_at=now + LEASE, attempts=delivery.attempts + 1)
-            if not claimed:
-                break
-            delivery.attempts += 1
-            try:
-                code = _post(sub, delivery)
-            except urllib.error.HTTPError as exc:
-                _failed(delivery, exc.code, f"HTTP {exc.code}")
-                break
-            except (OSError, ValueError) as exc:  # refused, timed out, DNS, a bad URL
-                _failed(delivery, None, str(exc)[:500] or exc.__class__.__name__)
-                break
-            if not 200 <= code < 300:
-                _failed(delivery, code, f"HTTP {code}")
-                break
-            WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                status=DeliveryStatus.DELIVERED,
-                delivered_at=clock.now(),
-                last_status_code=code,
-                last_error="",
-            )
-            delivered += 1
-    return delivered
+def webhook_retry_now(*, deliveries: Any) -> int:
+    """From the admin: try these pending deliveries at the next pass instead of waiting out the backoff."""
+    pending = deliveries.filter(status=DeliveryStatus.PENDING).values("message")
+    return outbox_retry_now(messages=OutboxMessage.objects.filter(pk__in=pending))
 
 
-def _failed(delivery: WebhookDelivery, code: int | None, error: str) -> None:
+def webhook_send(*, delivery: WebhookDelivery) -> None:
+    """Post one delivery to its receiver (the webhook channel calls this for its outbox row); anything but
+    a 2xx answer raises ``DeliveryError`` and the outbox tries again after its back-off."""
+    sub = delivery.subscription
+    if not sub.active:  # paused in the admin: tried again later, as a receiver that is down would be
+        raise DeliveryError("subscription paused")
+    try:
+        code = _post(sub, delivery)
+    except urllib.error.HTTPError as exc:
+        _answered(delivery, exc.code)
+        raise DeliveryError(f"HTTP {exc.code}") from exc
+    except (OSError, ValueError) as exc:  # refused, timed out, DNS, a bad URL
+        raise DeliveryError(str(exc)[:500] or exc.__class__.__name__) from exc
+    if not 200 <= code < 300:
+        _answered(delivery, code)
+        raise DeliveryError(f"HTTP {code}")
     WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        next_attempt_at=clock.now() + _backoff(delivery.attempts), last_status_code=code, last_error=error
+        status=DeliveryStatus.DELIVERED, delivered_at=clock.now(), last_status_code=code
     )
 
 
-def webhook_retry_now(*, deliveries: Any) -> int:
-    """From the admin: try these pending deliveries at the next pass instead of waiting out the backoff."""
-    return deliveries.filter(status=DeliveryStatus.PENDING).update(next_attempt_at=clock.now())
+def _answered(delivery: WebhookDelivery, code: int) -> None:
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(last_status_code=code)

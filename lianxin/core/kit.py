@@ -33,6 +33,8 @@ SLOTS = (
     "retention",  # privacy: callables that anonymise this app's personal data past its term
     "jobs",  # job kinds this app runs in the worker
     "lights",  # models with a deadline the one sweep recolours
+    "channels",  # notify's delivery channels (in-app, SMS, e-mail, webhook; later gateways and group robots)
+    "links",  # core.notices.CitizenLink: how a citizen reaches an object (the app owning their page adds it)
 )
 
 
@@ -51,6 +53,8 @@ class AppKit:
     retention: list[Any] = field(default_factory=list)
     jobs: list[Any] = field(default_factory=list)
     lights: list[Any] = field(default_factory=list)
+    channels: list[Any] = field(default_factory=list)
+    links: list[Any] = field(default_factory=list)
 
     def add(self, slot: str, *items: Any) -> None:
         """Append items to a slot, keeping one of each (an app's ``ready()`` may run twice in tests)."""

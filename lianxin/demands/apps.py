@@ -25,8 +25,9 @@ class DemandsConfig(AppConfig):
         same_town(m.Reminder, "assignment")
         same_town(m.PersonalDataAccess, "demand")
 
-        # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
-        # The list and year exports (lianxin/exports: a long one is a worker job).
+        # The scopes, the move table (which registers the moves' permissions) and the notice table (notify's
+        # engine reads it). The list and year exports (lianxin/exports: a long one is a worker job).
+
         from . import (  # noqa: F401
             counters,
             exports,
@@ -38,3 +39,5 @@ class DemandsConfig(AppConfig):
 
         # The assignments' deadlines, which the one sweep (core.sweep, every minute) recolours.
         kit(self.label).add("lights", ASSIGNMENT_DEADLINES)
+
+        kit(self.label).add("notices", notices.TABLE)

@@ -1,20 +1,19 @@
-"""Who is told of what: one table, read by one subscriber of the demand's events.
+"""Who is told of what: the demand's notice table, as data; notify's one notice engine reads it.
 
 Each kind of event lists its notices: the audiences told, the subject (with ``%(code)s``, ``%(title)s``,
 ``%(name)s`` the claiming deputy, ``%(other)s`` the demand merged into, ``%(dept)s`` the lead department,
 ``%(due)s`` the deadline in local time, ``%(cell)s`` the demand's cell), the body, and whether SMS and e-mail go too. The citizen is told
-in the app when they have an account, else by SMS to the phone they gave; so is the citizen of every demand
-merged into this one (one loop answers them all). The messages are queued in the
-outbox inside the change's transaction, so they exist if and only if the change does.
+in the app when they have an account, else by SMS to the phone they gave, with the link to their own page
+(the portal registers it); so is the citizen of every demand merged into this one (one loop answers them
+all). The engine queues the messages in the outbox inside the change's transaction, so they exist if and
+only if the change does. The table is registered in ``DemandsConfig.ready()``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -22,15 +21,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
-from lianxin.core.events import DomainEvent, subscribe
-from lianxin.notify.services import in_town_language, messages, queue
+from lianxin.core import notices as core
+from lianxin.core.events import DomainEvent
+from lianxin.core.notices import CITIZEN, Citizen, Group, NoticeTable
 from lianxin.people.models import Department, Deputy
 
 from .events import Event
 from .selectors import merged_in
 from .states import Status
 
-CITIZEN = "citizen"
 CELL_DEPUTIES = "cell_deputies"
 ADDRESSED_DEPUTY = "addressed_deputy"
 CLAIMING_DEPUTY = "claiming_deputy"
@@ -71,14 +70,16 @@ def _deadline(event: DomainEvent) -> str:
     return str(_("To be handled by %(due)s.")) % {"due": _when(due)} if due else ""
 
 
-@dataclass(frozen=True)
-class Notice:
-    to: tuple[str, ...]
-    subject: str | Promise
-    body: Callable[[DomainEvent], str]
-    sms: bool = False
-    email: bool = False
-    when: Callable[[DomainEvent], bool] | None = None
+def Notice(  # the table reads as it did: ``sms=True, email=True`` on a line
+    to: tuple[str, ...],
+    subject: str | Promise,
+    body: Callable[[DomainEvent], str],
+    sms: bool = False,
+    email: bool = False,
+    when: Callable[[DomainEvent], bool] | None = None,
+) -> core.Notice:
+    channels = (*(("sms",) if sms else ()), *(("email",) if email else ()))
+    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when)
 
 
 # Every audience gets words meant for it: the citizen is asked to evaluate, the office to review.
@@ -105,7 +106,7 @@ def _receipt(event: DomainEvent) -> str:
     return str(_("Keep the code: with it you follow the demand and evaluate the result."))
 
 
-NOTICES: dict[Event, tuple[Notice, ...]] = {
+NOTICES: dict[Event, tuple[core.Notice, ...]] = {
     Event.RECORD: (
         Notice(
             (CELL_DEPUTIES, ADDRESSED_DEPUTY),
@@ -221,9 +222,13 @@ NOTICES: dict[Event, tuple[Notice, ...]] = {
 }
 
 
-# --- audiences ----------------------------------------------------------------------------------
-def _department_users(department: Any) -> list[Any]:
-    return [s.user for s in department.staff.select_related("user")] if department is not None else []
+# --- audiences: people, or groups whose members are told ---------------------------------------------
+def _department(department: Any) -> list[Any]:
+    if department is None:
+        return []
+    return [
+        Group("department", department.pk, tuple(s.user for s in department.staff.select_related("user")))
+    ]
 
 
 def _lead(event: DomainEvent) -> Any:
@@ -235,36 +240,67 @@ def _lead(event: DomainEvent) -> Any:
     return assignment.department if assignment is not None else None
 
 
-def audience(name: str, event: DomainEvent) -> list[Any]:
-    """The users an audience of the table means for this event (the citizen is handled apart)."""
+def _cell_deputies(event: DomainEvent) -> list[Any]:
     demand = event.subject
-    if name == CELL_DEPUTIES:
-        deputies = Deputy.objects.filter(town_id=demand.town_id, user__isnull=False).select_related("user")
-        if demand.cell_id:
-            deputies = deputies.filter(cell_links__cell_id=demand.cell_id)
-        return [d.user for d in deputies.distinct()]
-    if name == ADDRESSED_DEPUTY:
-        deputy = demand.addressed_to
-        return [deputy.user] if deputy is not None and deputy.user_id else []
-    if name == CLAIMING_DEPUTY:
-        return [demand.deputy.user] if demand.deputy_id and demand.deputy.user_id else []
-    if name == LEAD_DEPARTMENT:
-        return _department_users(_lead(event))
-    if name == PREVIOUS_DEPUTY:
-        previous = event.data.get("previous")
-        return [previous.user] if isinstance(previous, Deputy) and previous.user_id else []
-    if name == PREVIOUS_DEPARTMENT:
-        previous = event.data.get("previous")
-        return _department_users(previous) if isinstance(previous, Department) else []
-    if name == CO_DEPARTMENTS:
-        return [u for d in event.data.get("co_departments", ()) for u in _department_users(d)]
-    if name == PRESIDIUM:
-        return list(
-            User.objects.filter(
-                town_id=demand.town_id, role__in=roles_with(Capability.SUPERVISE), is_active=True
-            )
-        )
-    raise KeyError(name)
+    deputies = Deputy.objects.filter(town_id=demand.town_id, user__isnull=False).select_related("user")
+    if demand.cell_id:
+        deputies = deputies.filter(cell_links__cell_id=demand.cell_id)
+    return [Group("cell_deputies", demand.cell_id, tuple(d.user for d in deputies.distinct()))]
+
+
+def _addressed(event: DomainEvent) -> list[Any]:
+    deputy = event.subject.addressed_to
+    return [deputy.user] if deputy is not None and deputy.user_id else []
+
+
+def _claiming(event: DomainEvent) -> list[Any]:
+    demand = event.subject
+    return [demand.deputy.user] if demand.deputy_id and demand.deputy.user_id else []
+
+
+def _previous_deputy(event: DomainEvent) -> list[Any]:
+    previous = event.data.get("previous")
+    return [previous.user] if isinstance(previous, Deputy) and previous.user_id else []
+
+
+def _previous_department(event: DomainEvent) -> list[Any]:
+    previous = event.data.get("previous")
+    return _department(previous) if isinstance(previous, Department) else []
+
+
+def _co_departments(event: DomainEvent) -> list[Any]:
+    return [g for d in event.data.get("co_departments", ()) for g in _department(d)]
+
+
+def _presidium(event: DomainEvent) -> list[Any]:
+    town_id = event.subject.town_id
+    members = User.objects.filter(town_id=town_id, role__in=roles_with(Capability.SUPERVISE), is_active=True)
+    return [Group("presidium", town_id, tuple(members))]
+
+
+AUDIENCES: dict[str, Callable[[DomainEvent], list[Any]]] = {
+    CELL_DEPUTIES: _cell_deputies,
+    ADDRESSED_DEPUTY: _addressed,
+    CLAIMING_DEPUTY: _claiming,
+    LEAD_DEPARTMENT: lambda e: _department(_lead(e)),
+    PREVIOUS_DEPUTY: _previous_deputy,
+    PREVIOUS_DEPARTMENT: _previous_department,
+    CO_DEPARTMENTS: _co_departments,
+    PRESIDIUM: _presidium,
+}
+
+
+def _citizens(event: DomainEvent) -> list[Citizen]:
+    """The requester, and the requester of every demand merged into this one (a demand just recorded has
+    none yet); each follows their own demand's page."""
+    demand = event.subject
+    found = [Citizen(demand.requester if demand.requester_id else None, demand.requester_phone, demand)]
+    if event.kind != Event.RECORD:
+        found += [
+            Citizen(m.requester if m.requester_id else None, m.requester_phone, m, facts={"code": m.code})
+            for m in merged_in(demand)
+        ]
+    return found
 
 
 def _facts(event: DomainEvent) -> dict[str, Any]:
@@ -287,60 +323,11 @@ def _when(moment: Any) -> str:
     return f"{timezone.localtime(moment):%m-%d %H:%M}"
 
 
-def citizen_link(demand: Any) -> str:
-    """The citizen's page of the demand (absolute when ``PORTAL_PUBLIC_BASE_URL`` is set): what a text
-    message to the citizen links to, never the staff page."""
-    path = reverse("portal:tracked", args=[demand.town.code, demand.code])
-    return f"{settings.PORTAL_PUBLIC_BASE_URL.rstrip('/')}{path}"
-
-
-@subscribe(Event)
-@in_town_language
-def tell(event: DomainEvent) -> None:
-    """Queue the table's notices for this event (inside the change's transaction)."""
-    notices = NOTICES.get(event.kind, ())  # type: ignore[call-overload]
-    if not notices:
-        return
-    facts = _facts(event)
-    demand = event.subject
-    url = reverse("demands:detail", args=[demand.code])
-    rows: list[Any] = []  # every notice of the event, queued in one INSERT
-    for notice in notices:
-        if notice.when is not None and not notice.when(event):
-            continue
-        users, sms_to, body, link = [], "", notice.body(event), url
-        if CITIZEN in notice.to:  # in the app when they have an account, else a text to their phone
-            users = [demand.requester] if demand.requester_id else []
-            sms_to = "" if users else demand.requester_phone
-            link = citizen_link(demand)
-            body = f"{body} {link}".strip()
-        users += [u for name in notice.to if name != CITIZEN for u in audience(name, event)]
-        # Nobody is told of what they did themselves (the presidium returning an item, say).
-        users = [u for u in dict.fromkeys(users) if getattr(event.actor, "pk", None) != u.pk]
-        rows += messages(
-            town_id=demand.town_id,
-            users=users,
-            subject=str(notice.subject) % facts,
-            body=body,
-            url=link,
-            sms=notice.sms or CITIZEN in notice.to,
-            email=notice.email,
-            sms_to=sms_to,
-        )
-        # One loop answers every demand merged into it: each citizen is told (a demand just recorded has
-        # none merged into it yet).
-        if CITIZEN in notice.to and event.kind != Event.RECORD:
-            for merged in merged_in(demand):
-                account = [merged.requester] if merged.requester_id else []
-                if account or merged.requester_phone:
-                    own_link = citizen_link(merged)  # their own tracking page, never the staff page
-                    rows += messages(
-                        town_id=demand.town_id,
-                        users=account,
-                        subject=str(notice.subject) % {**facts, "code": merged.code},
-                        body=f"{notice.body(event)} {own_link}".strip(),
-                        url=own_link,
-                        sms=True,
-                        sms_to="" if account else merged.requester_phone,
-                    )
-    queue(rows)
+TABLE = NoticeTable(
+    name="demands",
+    notices=NOTICES,
+    audiences=AUDIENCES,
+    facts=_facts,
+    link=lambda e: reverse("demands:detail", args=[e.subject.code]),
+    citizens=_citizens,
+)

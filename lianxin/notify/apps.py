@@ -8,4 +8,9 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from . import scopes  # noqa: F401  (registers who reads what)
+        from lianxin.core.kit import kit
+
+        from . import channels, checks, engine, scopes  # noqa: F401  (who reads what; the notice engine)
+
+        # The channels every town has; other apps add theirs (the API its webhooks) the same way.
+        kit(self.label).add("channels", channels.INAPP, channels.SMS, channels.EMAIL)

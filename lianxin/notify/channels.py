@@ -1,22 +1,30 @@
-"""Delivery channels behind one interface. Settings pick the class for SMS and e-mail by dotted path.
+"""Delivery channels: registered backends behind one interface, delivered from one retry queue (the outbox).
+
+A channel has a name (the outbox row's ``channel``), says how it reaches an account (``address``), delivers one
+outbox row (``deliver``, raising ``DeliveryError`` to be tried again) and how it is retried (``retry``). Apps
+register theirs with ``kit(label).add("channels", …)``: notify the in-app bell, SMS and e-mail; the API its
+webhooks. An SMS gateway is a class with ``send`` named by ``SMS_BACKEND``; a group robot is one more channel.
 
 Defaults need no service: SMS goes to a file (``var/sms.log``, one JSON line a message) and e-mail to
-Django's console backend. A real SMS gateway is a class with the same ``send``.
+Django's console backend.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from lianxin.core.clock import now
+from lianxin.core.kit import everywhere
 
 log = logging.getLogger(__name__)
 
@@ -57,3 +65,95 @@ class DjangoEmailBackend:
 def backend(channel: str) -> Backend:
     path = {"sms": settings.SMS_BACKEND, "email": settings.EMAIL_CHANNEL_BACKEND}[channel]
     return import_string(path)()
+
+
+@dataclass(frozen=True)
+class Retry:
+    """How a channel is retried: waits doubling from ``first`` up to ``cap``; after ``max_attempts`` the row
+    is given up (``None``: tried until it is delivered)."""
+
+    first: dt.timedelta
+    cap: dt.timedelta = dt.timedelta(hours=1)
+    max_attempts: int | None = 8
+
+    def wait(self, attempts: int) -> dt.timedelta:
+        return min(self.first * 2 ** max(attempts - 1, 0), self.cap)
+
+
+class Channel(Protocol):
+    name: str
+    retry: Retry
+
+    def address(self, user: Any) -> str:
+        """Where this channel reaches an account ("" when it cannot)."""
+        ...
+
+    def deliver(self, msg: Any) -> None:
+        """Deliver one outbox row; raise ``DeliveryError`` (or ``OSError``) to be tried again."""
+        ...
+
+
+PEOPLE = Retry(first=dt.timedelta(seconds=30))  # SMS, e-mail, in-app: eight tries over about two hours
+
+
+class InAppChannel:
+    """The bell: one notification for each account of the row (its user and the rest of its group)."""
+
+    name = "inapp"
+    retry = PEOPLE
+
+    def address(self, user: Any) -> str:
+        return ""
+
+    def deliver(self, msg: Any) -> None:
+        from .models import Notification
+
+        assert msg.user_id is not None
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    town_id=msg.town_id,
+                    user_id=user_id,
+                    subject=msg.subject,
+                    body=msg.body,
+                    url=msg.url,
+                    created_at=msg.created_at,
+                )
+                for user_id in msg.recipient_ids
+            ]
+        )
+
+
+class SMSChannel:
+    """A text to a phone, through the gateway ``SMS_BACKEND`` names."""
+
+    name = "sms"
+    retry = PEOPLE
+
+    def address(self, user: Any) -> str:
+        return str(getattr(user, "phone", "") or "")
+
+    def deliver(self, msg: Any) -> None:
+        backend("sms").send(to=msg.address, subject=msg.subject, body=msg.body)
+
+
+class EmailChannel:
+    name = "email"
+    retry = PEOPLE
+
+    def address(self, user: Any) -> str:
+        return str(getattr(user, "email", "") or "")
+
+    def deliver(self, msg: Any) -> None:
+        backend("email").send(to=msg.address, subject=msg.subject, body=msg.body)
+
+
+INAPP, SMS, EMAIL = InAppChannel(), SMSChannel(), EmailChannel()
+
+
+def channel(name: str) -> Channel:
+    """The registered channel of this name; an unknown one is a mistake in a table, not a delivery failure."""
+    for _label, registered in everywhere("channels"):
+        if registered.name == name:
+            return registered
+    raise KeyError(f"no channel {name!r} is registered")

@@ -16,6 +16,7 @@ class ChannelName(models.TextChoices):
     INAPP = "inapp", _("in-app")
     SMS = "sms", _("SMS")
     EMAIL = "email", _("e-mail")
+    WEBHOOK = "webhook", _("webhook")
 
 
 class OutboxStatus(models.TextChoices):
@@ -25,7 +26,8 @@ class OutboxStatus(models.TextChoices):
 
 
 class OutboxMessage(TownOwned):
-    """A message queued in the same transaction as the change it reports; the worker delivers it."""
+    """A message queued in the same transaction as the change it reports; the worker delivers it. The one
+    retry queue for everything outbound: notices on every channel, and the API's webhook deliveries."""
 
     channel = models.CharField(_("channel"), max_length=8, choices=ChannelName.choices)
     user = models.ForeignKey(
@@ -52,6 +54,10 @@ class OutboxMessage(TownOwned):
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("queued at"), default=now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Rows of one stream (a webhook subscription's) are sent in ``sequence`` order, each only once every
+    # earlier one is sent, so a receiver never hears "closed" before "assigned".
+    stream = models.CharField(_("stream"), max_length=40, blank=True)
+    sequence = models.BigIntegerField(_("place in the stream"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
@@ -60,11 +66,16 @@ class OutboxMessage(TownOwned):
         constraints = [
             models.CheckConstraint(condition=Q(channel__in=ChannelName.values), name="outbox_channel_valid"),
             models.CheckConstraint(condition=Q(status__in=OutboxStatus.values), name="outbox_status_valid"),
+            # A webhook row's receiver is its delivery's subscription (re-pointed there, not here).
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(address=""), name="outbox_has_recipient"
+                condition=Q(user__isnull=False) | ~Q(address="") | Q(channel=ChannelName.WEBHOOK),
+                name="outbox_has_recipient",
             ),
         ]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["stream", "status", "sequence"], name="outbox_stream"),
+        ]
 
     @property
     def recipient_ids(self) -> list[int]:

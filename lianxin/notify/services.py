@@ -5,19 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import translation
 
 from lianxin.core.clock import now
 from lianxin.core.transactions import on_commit_once
 
-from .channels import DeliveryError, backend
+from .channels import PEOPLE, DeliveryError, channel
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 
-MAX_ATTEMPTS = 8
+MAX_ATTEMPTS = PEOPLE.max_attempts
+LEASE = dt.timedelta(seconds=60)  # a claimed row is another worker's again if its sender died
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -83,8 +86,12 @@ def messages(
     sms: bool = False,
     email: bool = False,
     sms_to: str = "",
+    channels: Iterable[str] = (),
 ) -> list[OutboxMessage]:
-    """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together."""
+    """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together.
+
+    One in-app row for the whole group; then, for each account, one row on each other channel asked for
+    (``sms``, ``email`` or any registered channel's name) that can reach it (its ``address``)."""
     rows = []
     recipients = list({u.pk: u for u in users if u is not None}.values())
     if recipients:  # one in-app row for the whole group
@@ -99,27 +106,19 @@ def messages(
                 url=url,
             )
         )
+    names = [*(["sms"] if sms else []), *(["email"] if email else [])]
+    names += [n for n in channels if n not in names and n != ChannelName.INAPP]
+    reached = [channel(n) for n in names]
     for user in recipients:
-        if sms and user.phone:
+        for ch in reached:
+            address = ch.address(user)
+            if not address:
+                continue
+            # An e-mail carries its link in the text; a text message is kept short (the link is in the app).
+            text = f"{body}\n{url}".strip() if ch.name == ChannelName.EMAIL else body
             rows.append(
                 OutboxMessage(
-                    town_id=town_id,
-                    channel=ChannelName.SMS,
-                    user=user,
-                    address=user.phone,
-                    subject=subject,
-                    body=body,
-                )
-            )
-        if email and user.email:
-            rows.append(
-                OutboxMessage(
-                    town_id=town_id,
-                    channel=ChannelName.EMAIL,
-                    user=user,
-                    address=user.email,
-                    subject=subject,
-                    body=f"{body}\n{url}".strip(),
+                    town_id=town_id, channel=ch.name, user=user, address=address, subject=subject, body=text
                 )
             )
     if sms_to:
@@ -137,13 +136,15 @@ def _kick_worker_on_commit() -> None:
     on_commit_once(deliver_outbox)
 
 
-def _backoff(attempts: int) -> dt.timedelta:
-    return dt.timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
-
-
 def outbox_deliver(*, batch: int = 200) -> int:
-    """Deliver every message that is due, a batch at a time in queue order; each is locked while it is
-    sent, so two workers never send one twice. One that fails waits for its next attempt."""
+    """Deliver every message that is due, a batch at a time in queue order, through its channel.
+
+    1. Each row is claimed by a compare-and-swap on ``next_attempt_at`` (a lease), so two workers never send
+       one twice and no row lock is held while a receiver is called.
+    2. A row of a stream waits while an earlier row of its stream is still pending (backing off, say).
+    3. One that fails waits for its next attempt, by its channel's back-off; a channel that gives up marks
+       it failed after its last attempt.
+    """
     sent, after = 0, 0
     while True:
         due = list(
@@ -151,56 +152,58 @@ def outbox_deliver(*, batch: int = 200) -> int:
                 status=OutboxStatus.PENDING, next_attempt_at__lte=now(), pk__gt=after
             )
             .order_by("pk")
-            .values_list("pk", flat=True)[:batch]
+            .values_list("pk", "next_attempt_at", "attempts", "stream", "sequence")[:batch]
         )
         if not due:
             return sent
-        after = due[-1]
-        sent += _deliver_batch(due)
-
-
-def _deliver_batch(pks: list[int]) -> int:
-    sent = 0
-    for pk in pks:
-        with transaction.atomic():
-            msg = OutboxMessage.objects.select_for_update().filter(pk=pk, status=OutboxStatus.PENDING).first()
-            if msg is None:
+        after = due[-1][0]
+        blocked: set[str] = set()
+        for pk, at, attempts, stream, sequence in due:
+            if stream and (stream in blocked or _behind(pk, stream, sequence)):
+                blocked.add(stream)
                 continue
-            msg.attempts += 1
-            try:
-                _send(msg)
-            except (DeliveryError, OSError) as exc:
-                msg.last_error = str(exc)[:500]
-                if msg.attempts >= MAX_ATTEMPTS:
-                    msg.status = OutboxStatus.FAILED
-                else:
-                    msg.next_attempt_at = now() + _backoff(msg.attempts)
-            else:
-                msg.status = OutboxStatus.SENT
-                msg.sent_at = now()
-                sent += 1
-            msg.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
-    return sent
+            done = _deliver_one(pk, at, attempts)
+            sent += done is True
+            if stream and done is not True:
+                blocked.add(stream)
 
 
-def _send(msg: OutboxMessage) -> None:
-    if msg.channel == ChannelName.INAPP:
-        assert msg.user_id is not None
-        Notification.objects.bulk_create(
-            [
-                Notification(
-                    town_id=msg.town_id,
-                    user_id=user_id,
-                    subject=msg.subject,
-                    body=msg.body,
-                    url=msg.url,
-                    created_at=msg.created_at,
-                )
-                for user_id in [msg.user_id, *msg.group]
-            ]
-        )
-    else:
-        backend(msg.channel).send(to=msg.address, subject=msg.subject, body=msg.body)
+def _behind(pk: int, stream: str, sequence: int | None) -> bool:
+    """Whether an earlier row of the stream is still waiting to be sent."""
+    earlier = Q(pk__lt=pk) if sequence is None else Q(sequence__lt=sequence) | Q(sequence=sequence, pk__lt=pk)
+    return OutboxMessage.objects.filter(earlier, stream=stream, status=OutboxStatus.PENDING).exists()
+
+
+def _deliver_one(pk: int, at: Any, attempts: int) -> bool | None:
+    """Send one claimed row: True when sent, False when it will be tried again, None when another worker
+    holds it."""
+    claimed = OutboxMessage.objects.filter(pk=pk, status=OutboxStatus.PENDING, next_attempt_at=at).update(
+        next_attempt_at=now() + LEASE, attempts=attempts + 1
+    )
+    if not claimed:
+        return None
+    msg = OutboxMessage.objects.get(pk=pk)
+    way = channel(msg.channel)
+    try:
+        # The bell's notifications and the row's "sent" are written together; a channel that calls another
+        # system (a webhook's receiver) is not held inside a transaction while it waits for the answer.
+        with transaction.atomic() if getattr(way, "atomic", True) else nullcontext():
+            way.deliver(msg)
+            OutboxMessage.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now(), last_error="")
+    except (DeliveryError, OSError) as exc:
+        changes: dict[str, Any] = {"last_error": str(exc)[:500] or exc.__class__.__name__}
+        if way.retry.max_attempts is not None and msg.attempts >= way.retry.max_attempts:
+            changes["status"] = OutboxStatus.FAILED
+        else:
+            changes["next_attempt_at"] = now() + way.retry.wait(msg.attempts)
+        OutboxMessage.objects.filter(pk=pk).update(**changes)
+        return False
+    return True
+
+
+def outbox_retry_now(*, messages: Any) -> int:
+    """Try these pending rows at the next pass instead of waiting out their back-off (from the admin)."""
+    return int(messages.filter(status=OutboxStatus.PENDING).update(next_attempt_at=now()))
 
 
 def notifications_mark_read(*, user: Any, pks: Iterable[int] | None = None) -> int:

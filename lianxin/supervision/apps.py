@@ -38,4 +38,8 @@ class SupervisionConfig(AppConfig):
         same_town(m.PlanItemEvent, "item")
 
         # The scopes, the move tables (which register the moves' permissions) and the subscribers.
+        from lianxin.core.kit import kit
+
         from . import notices, scopes, subscribers, workflow  # noqa: F401
+
+        kit(self.label).add("notices", notices.TABLE)

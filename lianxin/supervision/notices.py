@@ -1,68 +1,87 @@
-"""Who is told of what in supervision: the citizens behind a suggestion hear the higher level's reply and its
-handling; the supervising deputies hear that a project is completed and awaits their satisfaction.
-
-Queued in the outbox inside the change's transaction (``notify``), so they exist if and only if the change
-does. The citizen is told in the app when they have an account, else by SMS to the phone they gave.
+"""Who is told of what in supervision, as a notice table (notify's engine reads it): the citizens behind a
+suggestion hear the higher level's reply and its handling, each linked to their own demand's page (never the
+staff page); the supervising deputies hear that a project is completed and awaits their satisfaction.
 """
 
 from __future__ import annotations
 
-from django.urls import reverse
-from django.utils.translation import gettext as _
+from typing import Any
 
-from lianxin.core.events import DomainEvent, subscribe
-from lianxin.notify.services import in_town_language, notify
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.events import DomainEvent
+from lianxin.core.notices import CITIZEN, Citizen, Notice, NoticeTable
 
 from .events import ProjectKind, SuggestionKind
-from .models import Suggestion
+
+SUPERVISORS = "supervisors"  # the deputies supervising a project
 
 
-def _tell_citizens(suggestion: Suggestion, subject: str, body: str) -> None:
-    for link in suggestion.links.select_related("demand__requester"):
+def _citizens(event: DomainEvent) -> list[Citizen]:
+    """The requester of each demand behind the suggestion, following their own demand."""
+    found = []
+    for link in event.subject.links.select_related("demand__requester", "demand__town"):
         demand = link.demand
-        users = [demand.requester] if demand.requester_id else []
-        notify(
-            town_id=suggestion.town_id,
-            users=users,
-            subject=subject % {"code": demand.code},
-            body=body,
-            url=reverse("demands:detail", args=[demand.code]),
-            sms=True,
-            sms_to="" if users else demand.requester_phone,
-        )
+        user = demand.requester if demand.requester_id else None
+        found.append(Citizen(user, demand.requester_phone, demand, facts={"code": demand.code}))
+    return found
 
 
-@subscribe(SuggestionKind.REPLY)
-@in_town_language
-def tell_reply(event: DomainEvent) -> None:
+def _reply(event: DomainEvent) -> str:
     suggestion = event.subject
-    _tell_citizens(
-        suggestion,
-        _("Your demand %(code)s: the higher level replied to the deputy's suggestion"),
-        f"{suggestion.reply_from}: {suggestion.reply}"[:300],
-    )
+    return f"{suggestion.reply_from}: {suggestion.reply}"[:300]
 
 
-@subscribe(SuggestionKind.HANDLE)
-@in_town_language
-def tell_handling(event: DomainEvent) -> None:
-    suggestion = event.subject
-    _tell_citizens(
-        suggestion,
-        _("Your demand %(code)s: how the higher level handled the deputy's suggestion"),
-        suggestion.handling[:300],
-    )
+def _handling(event: DomainEvent) -> str:
+    return str(event.subject.handling[:300])
 
 
-@subscribe(ProjectKind.COMPLETE)
-@in_town_language
-def ask_supervisors(event: DomainEvent) -> None:
-    project = event.subject
-    users = [d.user for d in project.supervisors.select_related("user") if d.user_id]
-    notify(
-        town_id=project.town_id,
-        users=users,
-        subject=_("Project completed, give your satisfaction: %(title)s") % {"title": project.title},
-        body=project.result[:300],
-        url=reverse("supervision:project", args=[project.pk]),
-    )
+def _result(event: DomainEvent) -> str:
+    return str(event.subject.result[:300])
+
+
+def _supervisors(event: DomainEvent) -> list[Any]:
+    return [d.user for d in event.subject.supervisors.select_related("user") if d.user_id]
+
+
+def _link(event: DomainEvent) -> str:
+    if isinstance(event.kind, ProjectKind):
+        return reverse("supervision:project", args=[event.subject.pk])
+    return ""  # the citizens' notices carry each one's own page
+
+
+def _facts(event: DomainEvent) -> dict[str, Any]:
+    return {"title": getattr(event.subject, "title", "")}
+
+
+NOTICES: dict[Any, tuple[Notice, ...]] = {
+    SuggestionKind.REPLY: (
+        Notice(
+            (CITIZEN,),
+            _("Your demand %(code)s: the higher level replied to the deputy's suggestion"),
+            _reply,
+        ),
+    ),
+    SuggestionKind.HANDLE: (
+        Notice(
+            (CITIZEN,),
+            _("Your demand %(code)s: how the higher level handled the deputy's suggestion"),
+            _handling,
+        ),
+    ),
+    ProjectKind.COMPLETE: (
+        Notice((SUPERVISORS,), _("Project completed, give your satisfaction: %(title)s"), _result),
+    ),
+}
+
+# Nobody was left out as the actor here before the engine: a supervisor who completes a project is asked too.
+TABLE = NoticeTable(
+    name="supervision",
+    notices=NOTICES,
+    audiences={SUPERVISORS: _supervisors},
+    facts=_facts,
+    link=_link,
+    citizens=_citizens,
+    skip_actor=False,
+)

@@ -16,9 +16,11 @@ class TrackingConfig(AppConfig):
         same_town(m.TrackedItem, "department", "owner", "supervisor")
         same_town(m.TrackedItemEvent, "item")
 
-        # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
+        # The scopes, the move table (which registers the moves' permissions) and the notice table.
         from . import notices, scopes, workflow  # noqa: F401
         from .services import TRACKED_ITEM_DEADLINES
 
         # The items' deadlines, which the one sweep (core.sweep, every minute) recolours.
         kit(self.label).add("lights", TRACKED_ITEM_DEADLINES)
+
+        kit(self.label).add("notices", notices.TABLE)

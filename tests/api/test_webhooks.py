@@ -76,7 +76,7 @@ def test_deliveries_wait_for_a_receiver_that_is_down_then_arrive_in_order(loop, 
     assert pending.count() == 7  # record, claim, assign, accept, complete, evaluate, close
     head = pending.order_by("event_id").first()
     assert head.attempts == 1 and head.last_error
-    assert pending.filter(attempts=0).count() == 6  # the rest wait behind the head, in order
+    assert pending.filter(message__attempts=0).count() == 6  # the rest wait behind the head, in order
     client.force_login(UserFactory(role="system_admin", town=None, is_staff=True, is_superuser=True))
     page = client.get("/admin/api/webhookdelivery/?state=failing")
     assert page.status_code == 200 and b"Connection refused" in page.content
@@ -133,3 +133,33 @@ def test_a_new_event_after_delivery_is_sent_once(loop):
         receiver.stop()
     actions = [json.loads(b)["action"] for _h, b in receiver.received]
     assert actions == ["record", "claim", "decline"]
+
+
+def test_webhook_deliveries_are_rows_of_the_one_outbound_queue(loop):
+    """The outbox's worker sends them, with the webhook channel's back-off, in the subscription's order."""
+    from lianxin.api.services import webhooks_collect
+    from lianxin.notify.models import OutboxMessage
+    from lianxin.notify.services import outbox_deliver
+
+    port = free_port()
+    sub, _secret = webhook_subscribe(town=loop.town, name="12345", url=f"http://127.0.0.1:{port}/")
+    loop.claimed(channel="hotline")
+    outbox_deliver()  # the demand's notices, sent by the same queue
+    assert webhooks_collect() == 2
+    rows = OutboxMessage.objects.filter(channel="webhook").order_by("sequence")
+    assert [r.stream for r in rows] == [f"webhook:{sub.pk}"] * 2
+    assert [d.message_id for d in WebhookDelivery.objects.order_by("event_id")] == [r.pk for r in rows]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        assert outbox_deliver() == 0  # nobody listens
+    head, second = rows.all()  # read again
+    assert head.attempts == 1 and head.next_attempt_at == start + dt.timedelta(seconds=10)
+    assert second.attempts == 0, "the second waits behind the first"
+    receiver = Receiver(port)
+    try:
+        with time_machine.travel(start + dt.timedelta(seconds=11), tick=False):
+            assert outbox_deliver() == 2  # both webhook rows, nothing else was waiting
+    finally:
+        receiver.stop()
+    assert [json.loads(b)["action"] for _h, b in receiver.received] == ["record", "claim"]
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {DeliveryStatus.DELIVERED}

@@ -95,3 +95,29 @@ def test_outside_the_town_is_a_404(sup, outsider, client):
     assert client.get(f"/supervision/suggestions/{suggestion.pk}/").status_code == 404
     assert client.get(f"/supervision/projects/{project.pk}/").status_code == 404
     assert client.post(f"/supervision/projects/{project.pk}/start/").status_code == 404
+
+
+def test_the_citizens_behind_a_suggestion_get_their_own_tracking_link(sup, loop, settings):
+    """Issue 22: the reply reached citizens with the staff page's URL; it must be their portal page."""
+    settings.PORTAL_PUBLIC_BASE_URL = "https://lx.example.cn"
+    mine = loop.claimed()
+    phoned = loop.claimed(requester=None, recorded_by=loop.deputy, requester_phone="13700003333")
+    for d in (mine, phoned):
+        demands.demand_transfer(demand=d, actor=loop.deputy, to_level="county", note="县道拓宽需县级统筹")
+    services.suggestion_submit(suggestion=Suggestion.objects.get(), actor=loop.deputy, title="建议", body="…")
+    before = set(OutboxMessage.objects.values_list("pk", flat=True))
+    services.suggestion_reply(
+        suggestion=Suggestion.objects.get(),
+        actor=loop.presidium,
+        reply_from="县交通运输局",
+        reply="已列入计划",
+    )
+    told = list(OutboxMessage.objects.exclude(pk__in=before))
+    assert told
+    for demand in (mine, phoned):
+        link = f"https://lx.example.cn/m/{demand.town.code}/track/{demand.code}/"
+        own = [m for m in told if m.url == link or link in m.body]
+        assert own, f"no message carries {link}"
+    assert not [m for m in told if f"/demands/{mine.code}/" in m.url or "/demands/" in m.body]
+    texted = [m for m in told if m.channel == "sms" and m.address == "13700003333"]
+    assert texted and f"/track/{phoned.code}/" in texted[0].body
