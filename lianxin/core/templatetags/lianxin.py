@@ -6,9 +6,8 @@ from typing import Any
 
 from django import template
 
-from lianxin.accounts.principals import can
-from lianxin.accounts.roles import Capability
 from lianxin.core import masking
+from lianxin.core.access import Capability, can
 
 register = template.Library()
 
