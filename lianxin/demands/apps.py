@@ -25,11 +25,17 @@ class DemandsConfig(AppConfig):
         same_town(m.PersonalDataAccess, "demand")
 
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
-        # The list and year exports (lianxin/exports: a long one is a worker job).
+        # The list and year exports (lianxin/exports: a long one is a worker job); the retention rule.
+        from lianxin.core.kit import kit
+
         from . import (  # noqa: F401
             counters,
             exports,
             notices,
+            retention,
             scopes,
             workflow,
         )
+
+        # The personal data a demand keeps and when it goes: the privacy app runs the rule.
+        kit(self.label).add("retention", retention.RULE)
