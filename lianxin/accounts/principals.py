@@ -2,12 +2,16 @@
 
 A person signs in as a ``User`` (their role gives their capabilities); an API key acts through its town's
 system account (a ``User`` of the system role); the worker's own jobs act as ``WORKER``; a visitor who has
-not signed in is Django's ``AnonymousUser``. All of them answer ``can(capability)`` through ``can`` below.
+not signed in is Django's ``AnonymousUser``. All of them answer ``can(capability)`` through ``can``
+(core/access.py, named here too).
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from lianxin.core.access import can as can
+from lianxin.core.access import is_signed_in as is_signed_in
 
 from .roles import WORKER_CAPABILITIES
 
@@ -31,13 +35,3 @@ class Worker:
 
 
 WORKER = Worker()
-
-
-def can(principal: Any, capability: str) -> bool:
-    """Whether any principal, the anonymous visitor included, has ``capability``."""
-    check = getattr(principal, "can", None)
-    return bool(check is not None and getattr(principal, "is_authenticated", False) and check(capability))
-
-
-def is_signed_in(principal: Any) -> bool:
-    return bool(getattr(principal, "is_authenticated", False) and getattr(principal, "is_active", False))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.access import Capability as Capability
+
 
 class Role(models.TextChoices):
     CITIZEN = "citizen", _("citizen")
@@ -26,38 +28,7 @@ class Role(models.TextChoices):
     SYSTEM = "system", _("system (API key)")
 
 
-class Capability(models.TextChoices):
-    SUBMIT_DEMAND = "submit_demand", _("submit a demand")
-    RECORD_FOR_OTHERS = "record_for_others", _("record a demand for someone else")
-    REPORT_OBSERVATION = "report_observation", _("report an observation")
-    VIEW_TOWN = "view_town", _("see the town's workbench")
-    CLAIM_DEMAND = "claim_demand", _("claim a demand")
-    ASSIGN_DEMAND = "assign_demand", _("assign a demand to a department")
-    HANDLE_ASSIGNMENT = "handle_assignment", _("handle an assignment")
-    MEDIATE = "mediate", _("mediate disputes")
-    SUPERVISE = "supervise", _("supervise and accept results")
-    MANAGE_REFERENCE = "manage_reference", _("edit the town's reference data")
-    VIEW_PERSONAL_DATA = "view_personal_data", _("see personal data unmasked")
-    VIEW_COUNTY = "view_county", _("read every town of the county")
-    MANAGE_ACCOUNTS = "manage_accounts", _("manage accounts and roles")
-    MANAGE_SECURITY = "manage_security", _("manage security settings and lockouts")
-    READ_AUDIT = "read_audit", _("read the audit trail")
-    # How far a role reads case files (demands and what hangs on them); scopes ask these, never the role.
-    READ_TOWN_CASES = "read_town_cases", _("read every case of the town")
-    READ_CELL_CASES = "read_cell_cases", _("read the cases of one's grid cells")
-    READ_ASSIGNED_CASES = "read_assigned_cases", _("read the cases assigned to one's department")
-    READ_OWN_CASES = "read_own_cases", _("read the cases one raised or recorded")
-    READ_ALL_TOWNS = "read_all_towns", _("work across every town of the platform")
-    SIGN_IN_BY_PHONE = "sign_in_by_phone", _("sign in with an SMS code")
-    EVALUATE_FOR_CALLER = "evaluate_for_caller", _("evaluate on the caller's behalf")
-    GRANT_ROLES = "grant_roles", _("grant roles, staff access and permissions")
-    KEEP_DUTY = "keep_duty", _("keep one's duty record: check in, log visits, enter activities")
-    MANAGE_DUTY = "manage_duty", _("run the rota, confirm activities, set points, read every duty record")
-    # A deputy's part in supervision: the project vote, inspections, satisfaction, suggestions upward.
-    ACT_AS_DEPUTY = "act_as_deputy", _("vote, inspect and suggest as a deputy")
-    VIEW_INSIGHT = "view_insight", _("read the dashboards, the grid map and the warnings")
-    ACT_ON_INSIGHT = "act_on_insight", _("act on warnings, import ledgers and make reports")
-
+# The capabilities are declared in core (core/access.py), so core asks them without importing this app.
 
 C = Capability
 CAPABILITIES: dict[str, frozenset[str]] = {

@@ -23,7 +23,7 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lianxin import audit
+from . import signals
 
 
 class TokenForm(forms.Form):
@@ -59,9 +59,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
-            audit.record(
-                audit.ACCOUNT, request=request, obj=user, label=user.get_username(), action="totp_enrolled"
-            )
+            signals.second_factor_enrolled.send(sender=TOTPDevice, request=request, user=user)
             return redirect(_next(request))
         form.add_error("token", _("The code is not right. Check the time on your phone and try again."))
     context = {
@@ -86,7 +84,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             return redirect(_next(request))
-        audit.record(audit.SIGN_IN_FAILED, request=request, action="totp")
+        signals.second_factor_refused.send(sender=TOTPDevice, request=request, user=None)
         form.add_error("token", _("The code is not right. Check the time on your phone and try again."))
     return render(
         request, "accounts/second_factor_verify.html", {"form": form, "next": _next(request)}, status=status

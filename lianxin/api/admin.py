@@ -55,16 +55,16 @@ class Waiting(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return [
             ("failing", _("failing (retrying)")),
-            ("pending", _("pending")),
-            ("delivered", _("delivered")),
+            (DeliveryStatus.PENDING.value, _("pending")),
+            (DeliveryStatus.DELIVERED.value, _("delivered")),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
         if self.value() == "failing":
             return queryset.filter(status=DeliveryStatus.PENDING, message__attempts__gt=0)
-        if self.value() == "pending":
+        if self.value() == DeliveryStatus.PENDING:
             return queryset.filter(status=DeliveryStatus.PENDING)
-        if self.value() == "delivered":
+        if self.value() == DeliveryStatus.DELIVERED:
             return queryset.filter(status=DeliveryStatus.DELIVERED)
         return queryset
 

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.kit import kit
+
 
 class ApiConfig(AppConfig):
     name = "lianxin.api"
@@ -16,10 +18,22 @@ class ApiConfig(AppConfig):
         same_town(m.ApiKey, "account")
         same_town(m.WebhookDelivery, "subscription", "event")
 
-        # Webhook deliveries go through notify's one outbound queue, as its channel "webhook".
-        from lianxin.core.kit import kit
-
-        from . import scopes  # noqa: F401  (registers who reads what)
+        # Webhook deliveries go through notify's one outbound queue, as its channel "webhook". The endpoints
+        # this app serves; other apps add theirs to their own kit (api/urls.py reads them all).
+        from . import (
+            scopes,  # noqa: F401  (registers who reads what)
+            views,
+        )
         from .channels import WEBHOOK
 
         kit(self.label).add("channels", WEBHOOK)
+
+        kit(self.label).add(
+            "api_routes",
+            ("demands", views.DemandViewSet, "demand"),
+            ("categories", views.CategoryViewSet, "category"),
+            ("cells", views.CellViewSet, "cell"),
+            ("stations", views.StationViewSet, "station"),
+            ("departments", views.DepartmentViewSet, "department"),
+            ("deputies", views.DeputyViewSet, "deputy"),
+        )

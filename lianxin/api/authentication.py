@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, SessionAuthentication
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
 from .services import api_key_authenticate
@@ -36,10 +36,6 @@ class ApiKeyAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return 'Bearer realm="lianxin"'
-
-
-class CsrfSessionAuthentication(SessionAuthentication):
-    """The pages' session, with Django's CSRF check on writes (as DRF always does for sessions)."""
 
 
 class ApiKeyScheme(OpenApiAuthenticationExtension):

@@ -4,9 +4,9 @@ from django.urls import URLPattern, URLResolver, include, path, register_convert
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from lianxin.disputes import api as dispute_api
+from lianxin.core.kit import everywhere
 
-from . import open311, views
+from . import open311
 
 
 class FormatConverter:
@@ -21,15 +21,11 @@ class FormatConverter:
 
 register_converter(FormatConverter, "fmt")
 
+# Every app adds its endpoints to its kit's ``api_routes`` in its ``ready()`` (this app's own in
+# api/apps.py): the router reads them all, so the API imports none of the apps that serve endpoints.
 router = DefaultRouter()
-router.register("demands", views.DemandViewSet, basename="demand")
-router.register("categories", views.CategoryViewSet, basename="category")
-router.register("cells", views.CellViewSet, basename="cell")
-router.register("stations", views.StationViewSet, basename="station")
-router.register("departments", views.DepartmentViewSet, basename="department")
-router.register("deputies", views.DeputyViewSet, basename="deputy")
-router.register("disputes", dispute_api.DisputeViewSet, basename="dispute")
-router.register("mediation-sessions", dispute_api.SessionViewSet, basename="mediation-session")
+for _app, (prefix, viewset, basename) in everywhere("api_routes"):
+    router.register(prefix, viewset, basename=basename)
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

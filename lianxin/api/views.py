@@ -15,16 +15,15 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianxin.accounts.roles import Capability
-from lianxin.core.paging import CappedPaginator
+from lianxin.core.api import ERRORS, READ_ERRORS, Pages
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import workflow_of
 from lianxin.demands import services
@@ -39,25 +38,6 @@ from .idempotency import idempotent
 from .moves import add_move_actions
 from .selectors import categories_for, demands_for, events_of, is_system
 
-
-class _CappedPages(CappedPaginator):
-    """The API's pages: counted no further than 10,000 rows (a narrower filter reaches the rest)."""
-
-    def __init__(self, object_list: Any, per_page: int) -> None:
-        super().__init__(object_list, per_page, cap=10_000)
-
-
-class Pages(PageNumberPagination):
-    django_paginator_class = _CappedPages
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-
-class ErrorOut(serializers.Serializer[Any]):
-    detail = serializers.CharField()
-
-
 IDEMPOTENCY = OpenApiParameter(
     "Idempotency-Key",
     OpenApiTypes.STR,
@@ -65,15 +45,6 @@ IDEMPOTENCY = OpenApiParameter(
     required=False,
     description="A client-chosen key: a retry with the same key returns the first answer.",
 )
-ERRORS = {
-    400: OpenApiResponse(OpenApiTypes.OBJECT, description="invalid input"),
-    401: OpenApiResponse(ErrorOut, description="no or bad credentials"),
-    403: OpenApiResponse(ErrorOut, description="the role may not do this"),
-    404: OpenApiResponse(ErrorOut, description="not found in the caller's scope"),
-    409: OpenApiResponse(ErrorOut, description="the demand is not in a state that allows this move"),
-    422: OpenApiResponse(ErrorOut, description="Idempotency-Key reused for another request"),
-}
-READ_ERRORS = {k: ERRORS[k] for k in (401, 403, 404)}
 
 
 @extend_schema_view(

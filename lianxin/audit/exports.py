@@ -9,13 +9,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
-from import_export.formats.base_formats import XLSX
 
 from lianxin.exports.registry import Export, register
 
 from .models import AuditEntry, Kind
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
     ("at", _("When")),
     ("user_label", _("Who")),
@@ -63,12 +61,6 @@ class AuditSheet(resources.Resource):
             return json.dumps(instance.details, ensure_ascii=False) if instance.details else ""
         value = getattr(instance, name)
         return "" if value is None else str(value)
-
-
-def audit_xlsx(queryset: QuerySet[AuditEntry]) -> bytes:
-    dataset = AuditSheet().export(queryset=queryset.select_related("town"))
-    data: bytes = XLSX().export_data(dataset)
-    return data
 
 
 def admin_rows(user: Any, params: dict[str, Any]) -> QuerySet[AuditEntry]:

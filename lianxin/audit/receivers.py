@@ -1,6 +1,7 @@
 """Where the audit trail's entries come from: sign-ins, every workflow's events, and the admin's log.
 
-Exports, reveals and account changes call ``lianxin.audit.record`` where they happen.
+Reveals call ``lianxin.audit.record`` where they happen; account changes, second factors and exports are
+told by their apps' signals (accounts and exports sit below the audit trail and never import it).
 """
 
 from __future__ import annotations
@@ -10,8 +11,10 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from lianxin.accounts import signals as accounts_signals
 from lianxin.accounts.roles import Capability, capabilities_of
 from lianxin.core import events
+from lianxin.exports import signals as exports_signals
 
 from . import record
 from .models import Kind
@@ -37,6 +40,34 @@ def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = Non
 def _signed_out(sender: Any, request: Any, user: Any, **_: Any) -> None:
     if user is not None:
         record(Kind.SIGN_OUT, request=request, user=user)
+
+
+@receiver(accounts_signals.account_changed, dispatch_uid="lianxin-audit-account-changed")
+def _account_changed(sender: Any, row: Any, **_: Any) -> None:
+    record(
+        Kind.ACCOUNT,
+        user=row.actor,
+        obj=row.user,
+        label=row.username,
+        action=row.field,
+        town=getattr(row.user, "town_id", None),
+        details={"before": row.before, "after": row.after},
+    )
+
+
+@receiver(accounts_signals.second_factor_enrolled, dispatch_uid="lianxin-audit-totp-enrolled")
+def _second_factor_enrolled(sender: Any, request: Any, user: Any, **_: Any) -> None:
+    record(Kind.ACCOUNT, request=request, obj=user, label=user.get_username(), action="totp_enrolled")
+
+
+@receiver(accounts_signals.second_factor_refused, dispatch_uid="lianxin-audit-totp-refused")
+def _second_factor_refused(sender: Any, request: Any, **_: Any) -> None:
+    record(Kind.SIGN_IN_FAILED, request=request, action="totp")
+
+
+@receiver(exports_signals.exported, dispatch_uid="lianxin-audit-exported")
+def _exported(sender: Any, request: Any, object_type: str, action: str, details: Any, **_: Any) -> None:
+    record(Kind.EXPORT, request=request, object_type=object_type, action=action, details=details)
 
 
 @events.subscribe(events.ALL, phase=events.TRANSACTION)

@@ -11,7 +11,7 @@ from django.db.models import Count, QuerySet
 
 from lianxin.core.models import Town
 from lianxin.demands.models import Demand
-from lianxin.demands.states import DONE, IN_PROGRESS, PUBLISHABLE
+from lianxin.demands.states import DONE, IN_PROGRESS, PUBLISHABLE, STAGES
 
 from .models import Publication
 
@@ -28,10 +28,8 @@ def board_entries(
         qs = qs.filter(demand__cell_id=cell_id)
     if category_id:
         qs = qs.filter(demand__category_id=category_id)
-    if stage == "done":
-        qs = qs.filter(demand__status__in=DONE)
-    elif stage == "in_progress":
-        qs = qs.filter(demand__status__in=IN_PROGRESS)
+    if stage in STAGES:
+        qs = qs.filter(demand__status__in=STAGES[stage])
     return qs.order_by("-recorded_at", "-pk")  # the publication's own column, in its index
 
 

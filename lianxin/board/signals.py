@@ -11,14 +11,14 @@ from django.dispatch import receiver
 
 from lianxin.core.events import DomainEvent, subscribe
 from lianxin.demands.events import Event
-from lianxin.demands.states import DONE, IN_PROGRESS
+from lianxin.demands.states import DONE, IN_PROGRESS, STAGE_DONE, STAGE_IN_PROGRESS
 
 from .models import Publication
 from .selectors import totals_changed
 
 
 def _stage(status: str) -> str:
-    return "done" if status in DONE else "in_progress" if status in IN_PROGRESS else ""
+    return STAGE_DONE if status in DONE else STAGE_IN_PROGRESS if status in IN_PROGRESS else ""
 
 
 @receiver(post_save, sender=Publication, dispatch_uid="lianxin-board-totals-saved")

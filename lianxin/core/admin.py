@@ -9,9 +9,7 @@ from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 
-from lianxin.accounts.roles import Capability
-from lianxin.accounts.scoping import towns_visible_to
-
+from .access import Capability, towns_visible_to
 from .models import CalendarDay, County, Town, TownOwned
 
 

@@ -28,6 +28,7 @@ SLOTS = (
     "notices",  # notify's notice tables (event kind → audience → words)
     "duty_sources",  # (event kind, duty Source) lines
     "panels",  # core.kit.Panel: a fragment this app shows on another app's detail page
+    "suggesters",  # what a host's forms ask of an adviser app (intake: the recording form, the department)
     "api_routes",  # (prefix, viewset, basename) for the REST router
     "exports",  # exports.registry.Export
     "retention",  # privacy: callables that anonymise this app's personal data past its term
@@ -48,6 +49,7 @@ class AppKit:
     notices: list[Any] = field(default_factory=list)
     duty_sources: list[Any] = field(default_factory=list)
     panels: list[Any] = field(default_factory=list)
+    suggesters: list[Any] = field(default_factory=list)
     api_routes: list[Any] = field(default_factory=list)
     exports: list[Any] = field(default_factory=list)
     retention: list[Any] = field(default_factory=list)

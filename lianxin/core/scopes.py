@@ -16,6 +16,9 @@ from typing import Any, Self, TypeVar
 
 from django.db import models
 
+from .access import Capability, can, is_signed_in, towns_visible_to
+from .kit import kit
+
 M = TypeVar("M", bound=models.Model)
 Rule = Callable[[Any, "models.QuerySet[Any]"], "models.QuerySet[Any]"]
 
@@ -29,6 +32,8 @@ def rule(model: type[models.Model], *actions: str) -> Callable[[Rule], Rule]:
     def register(func: Rule) -> Rule:
         for action in actions or (VIEW,):
             _RULES[(model, action)] = func
+            # The app's registry lists what it scoped, so "what does this app add" is answered in one place.
+            kit(model._meta.app_label).add("scopes", (model, action))
         return func
 
     return register
@@ -39,9 +44,6 @@ def has_rule(model: type[models.Model], action: str = VIEW) -> bool:
 
 
 def restrict(queryset: models.QuerySet[M], principal: Any, action: str = VIEW) -> models.QuerySet[M]:
-    from lianxin.accounts.principals import is_signed_in
-    from lianxin.accounts.scoping import towns_visible_to
-
     found = _RULES.get((queryset.model, action))
     if found is None:
         return queryset.none()
@@ -65,8 +67,6 @@ TownManager = models.Manager.from_queryset(TownQuerySet)
 # --- rules shared by many models --------------------------------------------------------------------
 def town_wide(principal: Any, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Reference data: everyone signed in reads their towns' rows; the anonymous visitor none."""
-    from lianxin.accounts.principals import is_signed_in
-
     return qs if is_signed_in(principal) else qs.none()
 
 
@@ -81,9 +81,6 @@ def nobody(principal: Any, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
 
 def staff(principal: Any, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Rows only the town's staff and its administrators read (observers, agents, department staff)."""
-    from lianxin.accounts.principals import can
-    from lianxin.accounts.roles import Capability
-
     keep = any(
         can(principal, c)
         for c in (Capability.VIEW_TOWN, Capability.MANAGE_REFERENCE, Capability.MANAGE_ACCOUNTS)
@@ -93,8 +90,5 @@ def staff(principal: Any, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
 
 def managers(principal: Any, qs: models.QuerySet[Any]) -> models.QuerySet[Any]:
     """Rows of the town's set-up (API keys, webhooks): who manages the town's reference data or accounts."""
-    from lianxin.accounts.principals import can
-    from lianxin.accounts.roles import Capability
-
     keep = can(principal, Capability.MANAGE_REFERENCE) or can(principal, Capability.MANAGE_ACCOUNTS)
     return qs if keep else qs.none()

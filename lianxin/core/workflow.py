@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 
 from . import clock
 from .events import DomainEvent, publish
+from .kit import kit
 
 Label = str | Promise
 
@@ -114,6 +115,7 @@ class Workflow:
                 )
             rules.set_perm(name, move.may)
         _WORKFLOWS[model] = self
+        kit(self.app_label).add("workflows", self)  # the app's registry lists its tables (core/kit.py)
 
     # --- reading the table ------------------------------------------------------------------------
     def permission(self, action: str) -> str:

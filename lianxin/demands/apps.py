@@ -25,13 +25,14 @@ class DemandsConfig(AppConfig):
         same_town(m.Reminder, "assignment")
         same_town(m.PersonalDataAccess, "demand")
 
-        # The scopes, the move table (which registers the moves' permissions) and the notice table (notify's
-        # engine reads it). The list and year exports (lianxin/exports: a long one is a worker job).
+        # The scopes, the move table (which registers the moves' permissions) and the notice table.
+        # The list and year exports (lianxin/exports: a long one is a worker job); the retention rule.
 
         from . import (  # noqa: F401
             counters,
             exports,
             notices,
+            retention,
             scopes,
             workflow,
         )
@@ -41,3 +42,6 @@ class DemandsConfig(AppConfig):
         kit(self.label).add("lights", ASSIGNMENT_DEADLINES)
 
         kit(self.label).add("notices", notices.TABLE)
+
+        # The personal data a demand keeps and when it goes: the privacy app runs the rule.
+        kit(self.label).add("retention", retention.RULE)

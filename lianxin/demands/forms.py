@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core import forms as core_forms
+from lianxin.core.kit import everywhere
 from lianxin.core.uploads import AttachmentsField
-from lianxin.intake.views import suggested_department_id
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
@@ -128,10 +128,18 @@ class AssignForm(ActionForm):
         self.fields["co_departments"].queryset = departments  # type: ignore[attr-defined]
         if not self.is_bound:  # the intake's suggestion, else the category's usual department
             usual = (
-                suggested_department_id(self.user, self.demand) or self.demand.category.default_department_id
+                _suggested_department_id(self.user, self.demand) or self.demand.category.default_department_id
             )
             if usual:
                 self.initial.setdefault("department", usual)
+
+
+def _suggested_department_id(user: Any, demand: Demand) -> int | None:
+    # Intake's suggester, read from the kit (intake registers it in its ready()); none, no suggestion.
+    for _app, suggester in everywhere("suggesters"):
+        if found := suggester.department_id(user, demand):
+            return int(found)
+    return None
 
 
 class ReasonForm(ActionForm):

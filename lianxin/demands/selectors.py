@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -255,10 +254,6 @@ def citizen_verdict(demand: Demand) -> Evaluation | None:
     """The latest citizen evaluation (uses prefetched evaluations when present)."""
     citizen = [e for e in demand.evaluations.all() if e.role == EvaluatorRole.CITIZEN]
     return citizen[-1] if citizen else None
-
-
-def local_date(value: dt.datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 @dataclass

@@ -22,12 +22,12 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import masking
 from lianxin.core.forms import form_errors
+from lianxin.core.kit import everywhere
 from lianxin.core.paging import CappedPaginator
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.views import act as core_act
 from lianxin.core.views import move_forms
 from lianxin.exports.views import answer as export_answer
-from lianxin.intake.views import record_suggestion
 
 from . import exports, selectors, services
 from .filters import DemandFilter
@@ -36,6 +36,14 @@ from .models import Demand
 from .permissions import may_call_back, may_see_personal_data
 
 PER_PAGE = 25
+
+
+def _record_suggestion(request: HttpRequest) -> tuple[dict[str, Any], Any]:
+    """The recording form's input kept, filled in by intake's suggester (read from the kit, so this app
+    imports no intake); without one, the input as it came."""
+    for _app, suggester in everywhere("suggesters"):
+        return suggester.record(request)
+    return {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}, None
 
 
 @login_required
@@ -184,7 +192,7 @@ def record(request: HttpRequest) -> HttpResponse:
     if not _may_record(user):
         raise PermissionDenied
     if request.method == "POST" and "suggest" in request.POST:  # the intake's suggestion, nothing recorded
-        initial, suggestion = record_suggestion(request)
+        initial, suggestion = _record_suggestion(request)
         form = RecordForm(initial=initial, user=user)
         return render(request, "demands/record.html", {"form": form, "s": suggestion})
     form = RecordForm(request.POST or None, request.FILES or None, user=user)

@@ -112,7 +112,3 @@ MOVES = WORKFLOW.moves
 # Event kinds the citizen never reads (internal notes), and those whose note is written for the citizen.
 INTERNAL = frozenset({E.NOTE.value})
 CITIZEN_READS_NOTE = frozenset({E.PROGRESS.value})
-
-
-def allowed_from(status: str) -> list[Move]:
-    return [m for m in MOVES.values() if status in m.sources]

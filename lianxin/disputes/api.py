@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 
-from lianxin.api.views import READ_ERRORS, Pages
+from lianxin.core.api import READ_ERRORS, Pages
 
 from . import serializers as s
 from .models import Dispute, Session

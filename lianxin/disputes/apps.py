@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.kit import kit
+
 
 class DisputesConfig(AppConfig):
     name = "lianxin.disputes"
@@ -21,5 +23,13 @@ class DisputesConfig(AppConfig):
         same_town(m.Hearing, "dispute", "cell", "category")
         same_town(m.HearingRecord, "hearing")
 
-        # The scopes and the move tables (which register the moves' permissions).
-        from . import scopes, workflow  # noqa: F401
+        # The scopes and the move tables (which register the moves' permissions), the REST endpoints the
+        # API's router reads from the kit (api/urls.py), and the linked disputes on the demand's page.
+        from . import api, panels, scopes, workflow  # noqa: F401
+
+        kit(self.label).add(
+            "api_routes",
+            ("disputes", api.DisputeViewSet, "dispute"),
+            ("mediation-sessions", api.SessionViewSet, "mediation-session"),
+        )
+        kit(self.label).add("panels", panels.PANEL)

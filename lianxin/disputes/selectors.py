@@ -23,7 +23,6 @@ from .models import (
     DisputeDemand,
     DisputeEvent,
     Hearing,
-    Party,
     Risk,
     Session,
     Status,
@@ -185,7 +184,3 @@ def risks(user: Any) -> QuerySet[Dispute]:
         .filter(status__in=OPEN)
         .filter(Q(risk__in=[Risk.MAJOR, Risk.CRITICAL]) | Q(petition_risk=True))
     )
-
-
-def parties_count(dispute: Dispute) -> int:
-    return Party.objects.filter(dispute=dispute).count()

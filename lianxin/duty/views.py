@@ -19,9 +19,9 @@ from lianxin.accounts.roles import Capability
 from lianxin.core.forms import form_errors
 from lianxin.core.ids import query_id
 from lianxin.core.media import file_response
+from lianxin.core.qr import render_qr
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.people.models import Deputy
-from lianxin.portal.qr import render_qr
 from lianxin.territory.models import Station
 
 from . import forms as f

@@ -13,7 +13,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db.models import QuerySet
+
+from lianxin.core.kit import kit
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,9 @@ EXPORTS: dict[str, Export] = {}
 
 def register(export: Export) -> Export:
     EXPORTS[export.kind] = export
+    # Listed in the registry of the app that owns the rows too (registered from its ready()).
+    owner = apps.get_containing_app_config(getattr(export.rows, "__module__", ""))
+    kit(owner.label if owner else export.kind.split(".", 1)[0]).add("exports", export)
     return export
 
 

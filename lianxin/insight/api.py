@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 
-from lianxin.api.views import ERRORS, READ_ERRORS, Pages
+from lianxin.core.api import ERRORS, READ_ERRORS, Pages
 from lianxin.demands.models import Demand
 
 from .models import EarlyWarning, WarningKind, WarningStatus

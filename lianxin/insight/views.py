@@ -133,9 +133,9 @@ def grid_map(request: HttpRequest) -> HttpResponse:
 @reads_from_replica
 @capability_required(Capability.VIEW_INSIGHT)
 def warning_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "open")
+    status = request.GET.get("status", WarningStatus.OPEN.value)
     if status not in WarningStatus.values:
-        status = "open"
+        status = WarningStatus.OPEN.value
     rows = selectors.warnings_for(user=request.user, status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from lianxin.api.views import ErrorOut
+from lianxin.core.api import ErrorOut
 
 from .permissions import may_suggest
 from .selectors import Choice, Suggestion, suggest_many

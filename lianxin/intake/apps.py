@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.kit import kit
+
 
 class IntakeConfig(AppConfig):
     name = "lianxin.intake"
@@ -27,3 +29,9 @@ class IntakeConfig(AppConfig):
         from .selectors import REFERENCE
 
         refcache.watch(REFERENCE, Category, Department, GridCell, Station, m.PlaceAlias, m.IntakeModel)
+
+        # The demand's page shows the suggestion; its forms ask the suggester (demands never imports intake).
+        from . import panels
+
+        kit(self.label).add("panels", panels.PANEL)
+        kit(self.label).add("suggesters", panels.SUGGESTER)

@@ -212,7 +212,3 @@ def for_demand(*, principal: Any, demand: Demand) -> Suggestion:
 
 def decisions(town_id: int) -> QuerySet[IntakeDecision]:
     return IntakeDecision.objects.filter(town_id=town_id).select_related("category", "department")
-
-
-def models_of(town_id: int) -> QuerySet[IntakeModel]:
-    return IntakeModel.objects.filter(town_id=town_id).defer("pipeline").order_by("-version")

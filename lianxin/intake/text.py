@@ -75,7 +75,3 @@ def joined(text: str) -> str:
     """Words joined by spaces: what rapidfuzz's token scorers expect (remembered: the duplicate search
     compares each new text with the same open demands again and again)."""
     return " ".join(words(text))
-
-
-def places_known() -> frozenset[str]:
-    return frozenset(_added)

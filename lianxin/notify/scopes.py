@@ -6,9 +6,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from lianxin.accounts.principals import can, is_signed_in
-from lianxin.accounts.roles import Capability
 from lianxin.core import scopes
+from lianxin.core.access import Capability, can, is_signed_in
 
 from .models import Notification, OutboxMessage
 

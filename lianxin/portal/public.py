@@ -11,6 +11,7 @@ from lianxin.core.ids import query_id
 from lianxin.core.models import Town
 from lianxin.core.routers import reads_from_replica
 from lianxin.demands.models import Category
+from lianxin.demands.states import STAGES
 from lianxin.people.models import Deputy
 from lianxin.territory.models import GridCell, StationKind
 
@@ -32,7 +33,7 @@ def board_page(request: HttpRequest, town_code: str) -> HttpResponse:
     town = _town(town_code)
     cell_id, category_id = query_id(request.GET.get("cell")), query_id(request.GET.get("category"))
     stage = request.GET.get("stage", "")
-    stage = stage if stage in ("done", "in_progress") else ""
+    stage = stage if stage in STAGES else ""
     entries = board.board_entries(town=town, cell_id=cell_id, category_id=category_id, stage=stage)
     context = {
         "town": town,

@@ -1,14 +1,14 @@
-"""QR codes (segno: SVG and PNG without Pillow) that open the mobile page preset to a station or deputy."""
+"""QR codes that open the mobile page preset to a station or deputy (drawn by core/qr.py)."""
 
 from __future__ import annotations
 
-import io
 from urllib.parse import urlencode
 
-import segno
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+
+from lianxin.core.qr import render_qr as render_qr
 
 
 def entry_url(
@@ -19,14 +19,3 @@ def entry_url(
     path = f"{path}?{query}" if query else path
     base = settings.PORTAL_PUBLIC_BASE_URL.rstrip("/")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
-
-
-def render_qr(url: str, fmt: str) -> tuple[bytes, str]:
-    """(bytes, content type) of the QR code for ``url``; fmt is ``svg`` or ``png``."""
-    code = segno.make(url, error="m")
-    out = io.BytesIO()
-    if fmt == "svg":
-        code.save(out, kind="svg", scale=6, border=2, xmldecl=True, svgns=True)
-        return out.getvalue(), "image/svg+xml"
-    code.save(out, kind="png", scale=8, border=2)
-    return out.getvalue(), "image/png"

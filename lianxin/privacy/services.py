@@ -1,11 +1,9 @@
-"""Personal data under PIPL: closed demands lose their requester's personal data after the retention
-period, and a citizen reads (and downloads) what the town holds about them.
+"""Personal data under PIPL: what each app keeps loses its personal data after the app's retention term,
+and a citizen reads (and downloads) what the town holds about them.
 
-Anonymising clears the requester's name, phone (and its lookup hash), ID number and account link of each
-demand closed (or declined, merged, transferred) longer ago than ``DEMAND_RETENTION_DAYS``; what the
-demand was about, its timeline and its outcome stay for the town's statistics. The photos and documents the
-citizen sent with it go too (rows and files; the department's evidence of completion stays). Each run writes
-one audit entry with the counts.
+Each app registers its own rule (``core.retention.Retention``) in its kit's ``retention`` slot: it knows its
+rows, fields and files; this app runs the rules and imports none of them. Each rule that cleared anything
+writes one audit entry with its counts.
 """
 
 from __future__ import annotations
@@ -13,83 +11,53 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lianxin import audit
 from lianxin.core import clock
-from lianxin.demands.models import Attachment, Demand
-from lianxin.demands.states import Status
-
-FINISHED = (Status.CLOSED, Status.DECLINED, Status.MERGED, Status.TRANSFERRED)
-PERSONAL = {
-    "requester_name": "",
-    "requester_phone": "",
-    "requester_phone_hash": "",
-    "requester_id_number": "",
-    "requester": None,
-}
+from lianxin.core.kit import everywhere
+from lianxin.core.retention import Retention
 
 
-def retention() -> dt.timedelta:
-    return dt.timedelta(days=int(getattr(settings, "DEMAND_RETENTION_DAYS", 730)))
+def rules() -> list[Retention]:
+    return [rule for _app, rule in everywhere("retention")]
 
 
-def due_for_anonymising(now: dt.datetime | None = None) -> QuerySet[Demand]:
-    cutoff = (now or clock.now()) - retention()
-    holds = (
-        ~Q(requester_name="")
-        | ~Q(requester_phone="")
-        | ~Q(requester_id_number="")
-        | Q(requester__isnull=False)
-        | Exists(Attachment.objects.filter(demand=OuterRef("pk"), kind=Attachment.Kind.SUBMITTED))
-    )
-    return Demand.objects.filter(status__in=FINISHED, closed_at__lt=cutoff).filter(holds)
+def retention_days() -> int:
+    """The longest term of the rules: what the citizen's page promises at the latest."""
+    return max((rule.days() for rule in rules()), default=0)
+
+
+def due_count(now: dt.datetime | None = None) -> int:
+    at = now or clock.now()
+    return sum(rule.due(at).count() for rule in rules())
 
 
 @transaction.atomic
-def demands_anonymise(*, now: dt.datetime | None = None) -> int:
-    """Clear the requester's personal data of every finished demand past the retention period."""
-    pks = list(due_for_anonymising(now).values_list("pk", flat=True))
-    if not pks:
-        return 0
-    count = Demand.objects.filter(pk__in=pks).update(**PERSONAL)
-    sent = Attachment.objects.filter(demand_id__in=pks, kind=Attachment.Kind.SUBMITTED)
-    files = [(a.file.storage, str(a.file.name)) for a in sent if a.file]
-    photos = sent.delete()[0]
-
-    def remove_files() -> None:  # once the rows are gone for good (a rolled-back run keeps both)
-        for storage, name in files:
-            storage.delete(name)
-
-    transaction.on_commit(remove_files)
-    audit.record(
-        audit.RETENTION,
-        request=None,
-        user_text="worker",
-        object_type="demands.demand",
-        action="anonymise",
-        details={"demands": count, "attachments": photos, "retention_days": retention().days},
-    )
-    return count
+def personal_data_anonymise(*, now: dt.datetime | None = None) -> int:
+    """Run every app's rule; the rows cleared, all rules together."""
+    at = now or clock.now()
+    total = 0
+    for rule in rules():
+        count, details = rule.anonymise(at)
+        if not count:
+            continue
+        total += count
+        audit.record(
+            audit.RETENTION,
+            request=None,
+            user_text="worker",
+            object_type=rule.name,
+            action="anonymise",
+            details=details,
+        )
+    return total
 
 
 def citizen_data(user: Any) -> dict[str, Any]:
-    """Everything the town holds about this citizen: the account and the demands they raised or that carry
-    their phone, with what they said and what was done."""
-    from lianxin.core.fields import lookup_hash
-
+    """Everything the town holds about this citizen: the account and what each app's rule holds."""
     phone = user.phone or ""
-    match = Q(requester=user)
-    if phone:
-        match |= Q(requester_phone_hash=lookup_hash(phone))
-    demands = (
-        Demand.objects.filter(match, town_id=user.town_id)
-        .select_related("category", "cell", "deputy")
-        .order_by("created_at")
-        .distinct()
-    )
+    held = {rule.key: rule.data_of(user) for rule in rules()}
     return {
         "account": {
             "username": user.get_username(),
@@ -99,24 +67,6 @@ def citizen_data(user: Any) -> dict[str, Any]:
             "joined": user.date_joined.isoformat(),
             "last_sign_in": user.last_login.isoformat() if user.last_login else None,
         },
-        "demands": [
-            {
-                "code": d.code,
-                "recorded_at": d.created_at.isoformat(),
-                "channel": str(d.get_channel_display()),
-                "category": str(d.category),
-                "summary": d.title,
-                "description": d.description,
-                "address": d.address,
-                "grid_cell": d.cell.name if d.cell else "",
-                "requester_name": d.requester_name,
-                "requester_phone": d.requester_phone,
-                "requester_id_number": d.requester_id_number,
-                "status": str(d.get_status_display()),
-                "deputy": d.deputy.name if d.deputy else "",
-                "closed_at": d.closed_at.isoformat() if d.closed_at else None,
-            }
-            for d in demands
-        ],
-        "retention_days": retention().days,
+        **held,
+        "retention_days": retention_days(),
     }

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.kit import kit
+
 
 class SupervisionConfig(AppConfig):
     name = "lianxin.supervision"
@@ -37,9 +39,9 @@ class SupervisionConfig(AppConfig):
         same_town(m.PlanEvent, "plan")
         same_town(m.PlanItemEvent, "item")
 
-        # The scopes, the move tables (which register the moves' permissions) and the subscribers.
-        from lianxin.core.kit import kit
-
-        from . import notices, scopes, subscribers, workflow  # noqa: F401
+        # The scopes, the move tables (which register the moves' permissions), the subscribers, the notice
+        # table, and the panel of the suggestion a demand was carried into, shown on the demand's page.
+        from . import notices, panels, scopes, subscribers, workflow  # noqa: F401
 
         kit(self.label).add("notices", notices.TABLE)
+        kit(self.label).add("panels", panels.PANEL)

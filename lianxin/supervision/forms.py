@@ -18,7 +18,6 @@ from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
 from .models import (
-    UPWARD_LEVELS,
     Enterprise,
     IndustryEventKind,
     Milestone,
@@ -200,9 +199,6 @@ class OpenVoteForm(forms.Form):
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["projects"].queryset = Project.objects.filter(town=town, status=ProjectStatus.CANDIDATE)  # type: ignore[attr-defined]
-
-
-LEVEL_CHOICES = [(v, v.label) for v in UPWARD_LEVELS]
 
 
 # --- inquiry sessions ----------------------------------------------------------------------------------------

@@ -130,7 +130,7 @@ def test_finished_demands_lose_their_personal_data_after_the_retention_period(lo
     assert Demand.objects.get(pk=open_demand.pk).requester_phone == "13900001234"
     [entry] = AuditEntry.objects.filter(kind=Kind.RETENTION)
     assert entry.details["demands"] == 1 and entry.user_label == "worker"
-    assert services.demands_anonymise() == 0  # nothing left to do
+    assert services.personal_data_anonymise() == 0  # nothing left to do
 
 
 def test_the_command_counts_then_anonymises(loop, settings, capsys):
@@ -211,11 +211,11 @@ def test_anonymising_removes_the_citizens_photos_and_keeps_the_evidence(
     assert default_storage.exists(sent.file.name)
     Demand.objects.filter(pk=closed.pk).update(closed_at=closed.closed_at - dt.timedelta(days=400))
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.demands_anonymise() == 1
+        assert services.personal_data_anonymise() == 1
     assert list(closed.attachments.values_list("kind", flat=True)) == ["evidence"]
     assert not default_storage.exists(sent.file.name) and default_storage.exists(evidence.file.name)
     assert AuditEntry.objects.get(kind=Kind.RETENTION).details["attachments"] == 1
-    assert services.demands_anonymise() == 0
+    assert services.personal_data_anonymise() == 0
 
 
 def test_the_presidium_sees_personal_data_in_full_and_the_look_is_audited(client, loop):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from lianxin.privacy.services import demands_anonymise, due_for_anonymising, retention
+from lianxin.privacy.services import due_count, personal_data_anonymise, retention_days
 
 
 class Command(BaseCommand):
@@ -13,8 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, dry_run: bool = False, **options: Any) -> None:
         if dry_run:
-            self.stdout.write(
-                f"{due_for_anonymising().count()} demands due (retention {retention().days} days)"
-            )
+            self.stdout.write(f"{due_count()} demands due (retention {retention_days()} days)")
             return
-        self.stdout.write(f"{demands_anonymise()} demands anonymised (retention {retention().days} days)")
+        self.stdout.write(
+            f"{personal_data_anonymise()} demands anonymised (retention {retention_days()} days)"
+        )
