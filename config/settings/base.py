@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lianxin.intake",
     "lianxin.audit",
     "lianxin.privacy",
+    "lianxin.jobs",
     "lianxin.exports",
     "lianxin.insight",
     "lianxin.disputes",

@@ -14,6 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.kit import kit
+from lianxin.jobs.kinds import JobKind
+
+from .writer import XLSX_CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,25 @@ class Export:
 EXPORTS: dict[str, Export] = {}
 
 
+def _run(step: Any) -> None:
+    from .services import export_write  # services reads this module: imported when the worker runs
+
+    export_write(step)
+
+
 def register(export: Export) -> Export:
+    """Register an export, and with it the job kind the worker runs when the list is too long to wait for."""
     EXPORTS[export.kind] = export
+    kit("exports").add(
+        "jobs",
+        JobKind(
+            kind=export.kind,
+            label=_("export"),
+            run=_run,
+            mimetype=XLSX_CONTENT_TYPE,
+            download=_("Download the workbook"),
+        ),
+    )
     return export
 
 
