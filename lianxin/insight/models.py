@@ -145,8 +145,9 @@ class ImportJob(TownOwned):
 
     filename = models.CharField(_("file"), max_length=200)
     fmt = models.CharField(_("format"), max_length=5)
-    # The uploaded bytes, kept with the job (a ledger is a sheet, not a photo or a PDF for core/uploads.py).
-    content = models.BinaryField(editable=False)
+    # The uploaded ledger, kept with the job as a stored file under MEDIA_ROOT/jobs/ (a sheet, not a photo or a
+    # PDF for core/uploads.py); never read from /media/.
+    upload = models.FileField(_("uploaded file"), upload_to="jobs/imports/", max_length=200, editable=False)
     dry_run = models.BooleanField(_("check only"), default=False)
     status = models.CharField(
         _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
@@ -196,8 +197,11 @@ class MonthlyReport(models.Model):
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    pdf = models.BinaryField(editable=False, null=True)
-    xlsx = models.BinaryField(editable=False, null=True)
+    # Stored files under MEDIA_ROOT/jobs/reports/, out only through core/media.py to the report's readers.
+    pdf = models.FileField(_("PDF"), upload_to="jobs/reports/", max_length=200, blank=True, editable=False)
+    xlsx = models.FileField(
+        _("workbook"), upload_to="jobs/reports/", max_length=200, blank=True, editable=False
+    )
     message = models.TextField(_("message"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDay
@@ -427,15 +430,25 @@ def warning_make_proactive(
 
 
 # --- importing old ledgers ------------------------------------------------------------------------------
+def _stored(folder: str, ext: str, data: bytes) -> str:
+    """Keep ``data`` as a file under MEDIA_ROOT/jobs/<folder>/ with a random name: files never go in the
+    database, and are read only through a view that checks the reader (``core/media.py``)."""
+    name: str = default_storage.save(
+        f"jobs/{folder}/{clock.now():%Y/%m}/{uuid.uuid4().hex}.{ext}", ContentFile(data)
+    )
+    return name
+
+
 def import_job_start(*, town: Any, actor: Any, filename: str, content: bytes, dry_run: bool) -> ImportJob:
     """Keep the upload and hand it to the worker (after the commit)."""
     from .tasks import run_import
 
+    fmt = importer.format_of(filename)
     job = ImportJob.objects.create(
         town=town,
         filename=filename[:200],
-        fmt=importer.format_of(filename),
-        content=content,
+        fmt=fmt,
+        upload=_stored("imports", fmt, content),
         dry_run=dry_run,
         created_by=actor,
     )
@@ -450,7 +463,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING)
     try:
-        rows = importer.read_rows(bytes(job.content), job.fmt)
+        with job.upload.open("rb") as f:
+            rows = importer.read_rows(f.read(), job.fmt)
     except importer.FileError as e:
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED, message=str(e), finished_at=clock.now()
@@ -514,7 +528,11 @@ def report_make(*, report_id: int) -> MonthlyReport:
         )
         raise
     MonthlyReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.DONE, progress=100, pdf=pdf, xlsx=xlsx, finished_at=clock.now()
+        status=ReportStatus.DONE,
+        progress=100,
+        pdf=_stored("reports", "pdf", pdf),
+        xlsx=_stored("reports", "xlsx", xlsx),
+        finished_at=clock.now(),
     )
     return MonthlyReport.objects.get(pk=report.pk)
 

@@ -9,12 +9,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.core import media
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
 
@@ -235,7 +235,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         status = 200
-    jobs = ImportJob.objects.restrict(user).defer("content")[:10]
+    jobs = ImportJob.objects.restrict(user)[:10]
     return render(
         request,
         "insight/imports.html",
@@ -245,7 +245,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 
 def _job(request: HttpRequest, pk: int) -> ImportJob:
-    return get_object_or_404(ImportJob.objects.restrict(request.user).defer("content"), pk=pk)
+    return get_object_or_404(ImportJob.objects.restrict(request.user), pk=pk)
 
 
 @capability_required(Capability.ACT_ON_INSIGHT)
@@ -319,16 +319,12 @@ def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @capability_required(Capability.VIEW_INSIGHT)
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = _report(request, pk)
-    field = {"pdf": "pdf", "xlsx": "xlsx"}.get(fmt)
-    data = type(r).objects.filter(pk=r.pk).values_list(field, flat=True).first() if field else None
-    if not data:
+    stored = {"pdf": r.pdf, "xlsx": r.xlsx}.get(fmt)
+    if not stored:
         raise Http404
     place = r.town.name if r.town else r.county.name
-    name = f"{place}-{r.month:%Y-%m}.{fmt}"
     types = {
         "pdf": "application/pdf",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    response = HttpResponse(bytes(data), content_type=types[fmt])
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
+    return media.file_response(request, stored, f"{place}-{r.month:%Y-%m}.{fmt}", mimetype=types[fmt])

@@ -158,11 +158,15 @@ def test_the_upload_page_imports_through_the_worker_with_progress(
     assert client.get(reverse("insight:imports")).status_code == 200
     bad = client.post(reverse("insight:imports"), {"file": SimpleUploadedFile("ledger.doc", b"x")})
     assert bad.status_code == 400 and ".xlsx" in bad.content.decode()
-    upload = SimpleUploadedFile("台账.xlsx", as_xlsx(rows))
+    sheet = as_xlsx(rows)
+    upload = SimpleUploadedFile("台账.xlsx", sheet)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("insight:imports"), {"file": upload})
     job = ImportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("insight:import", args=[job.pk])
+    assert job.upload.name.startswith("jobs/imports/") and job.upload.name.endswith(".xlsx")
+    with job.upload.open("rb") as kept:  # the upload is a stored file, not bytes in the database
+        assert kept.read() == sheet
     progress = client.get(reverse("insight:import_progress", args=[job.pk])).json()
     assert progress == {
         "status": "done",

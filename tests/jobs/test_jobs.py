@@ -144,3 +144,17 @@ def test_the_database_refuses_an_unknown_state(loop):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Job.objects.create(kind="toy.lines", title="x", owner=loop.presidium, state="lost")
+
+
+def test_no_model_keeps_file_contents_in_the_database():
+    from django.apps import apps
+    from django.db import models
+
+    binary = [
+        f"{m._meta.label}.{f.name}"
+        for m in apps.get_models()
+        for f in m._meta.get_fields()
+        if isinstance(f, models.BinaryField)
+    ]
+    # The one left is intake's trained classifier: data the worker loads, not a file anyone downloads.
+    assert binary == ["intake.IntakeModel.pipeline"]

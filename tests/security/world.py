@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -125,11 +126,16 @@ class Place:
             window_start=now - dt.timedelta(days=7), window_end=now, observed=5,
         )  # fmt: skip
         job = ImportJob.objects.create(
-            town=town, filename="old.csv", fmt="csv", content=b"a,b\n", created_by=loop.presidium
+            town=town,
+            filename="old.csv",
+            fmt="csv",
+            upload=ContentFile(b"a,b\n", name="old.csv"),
+            created_by=loop.presidium,
         )
         report = MonthlyReport.objects.create(
             county=town.county, town=town, month=dt.date(2026, 10, 1), status="done", progress=100,
-            pdf=b"%PDF-1.4 matrix", xlsx=b"PK matrix", requested_by=loop.presidium, finished_at=now,
+            pdf=ContentFile(b"%PDF-1.4 matrix", name="m.pdf"), xlsx=ContentFile(b"PK matrix", name="m.xlsx"),
+            requested_by=loop.presidium, finished_at=now,
         )  # fmt: skip
         tracked = tracking.tracked_item_open(
             town=town, origin="manual", title="清理排水沟", due_at=now + dt.timedelta(days=7),
