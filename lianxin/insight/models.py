@@ -133,49 +133,6 @@ class EarlyWarningEvent(TownOwned):
         ]
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("waiting for the worker")
-    RUNNING = "running", _("importing")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
-
-
-class ImportJob(TownOwned):
-    """An old ledger uploaded by the presidium, imported by the worker; its progress is polled by the page."""
-
-    filename = models.CharField(_("file"), max_length=200)
-    fmt = models.CharField(_("format"), max_length=5)
-    # The uploaded ledger, kept with the job as a stored file under MEDIA_ROOT/jobs/ (a sheet, not a photo or a
-    # PDF for core/uploads.py); never read from /media/.
-    upload = models.FileField(_("uploaded file"), upload_to="jobs/imports/", max_length=200, editable=False)
-    dry_run = models.BooleanField(_("check only"), default=False)
-    status = models.CharField(
-        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    total = models.PositiveIntegerField(_("rows"), default=0)
-    processed = models.PositiveIntegerField(_("rows done"), default=0)
-    created = models.PositiveIntegerField(_("imported"), default=0)
-    skipped = models.PositiveIntegerField(_("already there"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("uploaded at"), default=now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("ledger import")
-        verbose_name_plural = _("ledger imports")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
-            models.CheckConstraint(condition=Q(fmt__in=["xlsx", "csv", "jsonl"]), name="import_format_valid"),
-        ]
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.processed / self.total) if self.total else (100 if self.finished_at else 0)
-
-
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("waiting for the worker")
     RUNNING = "running", _("being made")

@@ -33,6 +33,10 @@ def keep_days() -> int:
     return int(getattr(settings, "JOB_KEEP_DAYS", default))
 
 
+class Refused(Exception):
+    """A run that ends with a reason for the asker (a sheet that cannot be read), not a worker's traceback."""
+
+
 class Step:
     """What a kind's ``run`` is given: the job, its progress, and where to write its file."""
 
@@ -111,6 +115,12 @@ def job_run(*, job_id: int) -> Job:
     try:
         with translation.override(job.language):
             kind_of(job.kind).run(step)
+    except Refused as e:
+        step.discard()
+        Job.objects.filter(pk=job.pk).update(
+            state=JobState.FAILED, error=str(e)[:500], finished_at=clock.now()
+        )
+        return Job.objects.get(pk=job.pk)
     except Exception as e:  # the row says what went wrong; the worker's log has the traceback
         step.discard()
         Job.objects.filter(pk=job.pk).update(
@@ -121,11 +131,6 @@ def job_run(*, job_id: int) -> Job:
         state=JobState.DONE, file=step.name, finished_at=clock.now(), heartbeat_at=clock.now()
     )
     return Job.objects.get(pk=job.pk)
-
-
-def job_fail(*, job: Job, error: str) -> None:
-    """A run that ends with a message for the asker, not a traceback (a ledger that cannot be read)."""
-    Job.objects.filter(pk=job.pk).update(state=JobState.FAILED, error=error[:500], finished_at=clock.now())
 
 
 def jobs_clean(*, at: dt.datetime | None = None, kinds: list[str] | None = None) -> int:

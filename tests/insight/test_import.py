@@ -148,10 +148,11 @@ def test_a_file_that_cannot_be_read_is_refused_whole(ledger):
 def test_the_upload_page_imports_through_the_worker_with_progress(
     client, ledger, django_capture_on_commit_callbacks
 ):
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from lianxin.insight.models import ImportJob
+    from lianxin.jobs.models import Job
 
     loop, rows = ledger
     client.force_login(loop.presidium)
@@ -162,10 +163,11 @@ def test_the_upload_page_imports_through_the_worker_with_progress(
     upload = SimpleUploadedFile("台账.xlsx", sheet)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("insight:imports"), {"file": upload})
-    job = ImportJob.objects.get()
+    job = Job.objects.get(kind="insight.ledger_import")
     assert response.status_code == 302 and response["Location"] == reverse("insight:import", args=[job.pk])
-    assert job.upload.name.startswith("jobs/imports/") and job.upload.name.endswith(".xlsx")
-    with job.upload.open("rb") as kept:  # the upload is a stored file, not bytes in the database
+    upload = job.params["upload"]
+    assert upload.startswith("jobs/imports/") and upload.endswith(".xlsx") and job.town == loop.town
+    with default_storage.open(upload, "rb") as kept:  # the upload is a stored file, not bytes in the database
         assert kept.read() == sheet
     progress = client.get(reverse("insight:import_progress", args=[job.pk])).json()
     assert progress == {

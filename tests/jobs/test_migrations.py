@@ -15,7 +15,7 @@ from django.utils import timezone
 from tests.factories import TownFactory, UserFactory
 
 BEFORE = [("exports", "0001_export_job"), ("insight", "0003_monthly_reports"), ("jobs", "0001_job")]
-AFTER = [("exports", "0002_export_jobs_to_jobs"), ("insight", "0004_job_files_not_bytes")]
+AFTER = [("exports", "0002_export_jobs_to_jobs"), ("insight", "0005_ledger_imports_to_jobs")]
 
 
 def migrate(targets):
@@ -45,7 +45,7 @@ def test_rows_are_carried_over(back_then):
         kind="demands.list", title="问题清单", requested_by_id=user.pk, status="done", total=3, done=3,
         file="exports/2026/11/old.xlsx", params={"list": "problem"}, finished_at=now,
     )  # fmt: skip
-    ledger = old.get_model("insight", "ImportJob").objects.create(
+    old.get_model("insight", "ImportJob").objects.create(
         town_id=town.pk, filename="旧台账.csv", fmt="csv", content=b"a,b\n1,2\n", created_by_id=user.pk
     )
     report = old.get_model("insight", "MonthlyReport").objects.create(
@@ -54,15 +54,9 @@ def test_rows_are_carried_over(back_then):
     )  # fmt: skip
 
     new = migrate(AFTER)
-    job = new.get_model("jobs", "Job").objects.get()
-    assert (job.pk, job.kind, job.owner_id, job.state, job.done, job.total) == (
-        export.pk,
-        "demands.list",
-        user.pk,
-        "done",
-        3,
-        3,
-    )
+    Job = new.get_model("jobs", "Job")
+    job = Job.objects.get(kind="demands.list")
+    assert (job.pk, job.owner_id, job.state, job.done, job.total) == (export.pk, user.pk, "done", 3, 3)
     assert (
         job.file.name == "exports/2026/11/old.xlsx"
         and job.params == {"list": "problem"}
@@ -71,9 +65,13 @@ def test_rows_are_carried_over(back_then):
     with pytest.raises(LookupError):  # the old table is gone
         new.get_model("exports", "ExportJob")
 
-    ledger = new.get_model("insight", "ImportJob").objects.get(pk=ledger.pk)
-    with default_storage.open(ledger.upload.name, "rb") as f:
-        assert ledger.upload.name.startswith("jobs/imports/") and f.read() == b"a,b\n1,2\n"
+    imported = Job.objects.get(kind="insight.ledger_import")
+    assert (imported.town_id, imported.owner_id, imported.title) == (town.pk, user.pk, "旧台账.csv")
+    assert imported.params["fmt"] == "csv" and imported.state == "queued"
+    with default_storage.open(imported.params["upload"], "rb") as f:
+        assert imported.params["upload"].startswith("jobs/imports/") and f.read() == b"a,b\n1,2\n"
+    with pytest.raises(LookupError):
+        new.get_model("insight", "ImportJob")
     report = new.get_model("insight", "MonthlyReport").objects.get(pk=report.pk)
     for stored, data in ((report.pdf, b"%PDF-1.4 old"), (report.xlsx, b"PK old")):
         with default_storage.open(stored.name, "rb") as f:
