@@ -28,9 +28,8 @@ KEEP_DAYS = 7
 
 
 def keep_days() -> int:
-    # EXPORT_KEEP_DAYS was the exports' setting before jobs were one app; a deployment may still set it.
-    default = getattr(settings, "EXPORT_KEEP_DAYS", KEEP_DAYS)
-    return int(getattr(settings, "JOB_KEEP_DAYS", default))
+    # Settings without the job app's name fall back to the exports' (its name before the job app).
+    return int(getattr(settings, "JOB_KEEP_DAYS", getattr(settings, "EXPORT_KEEP_DAYS", KEEP_DAYS)))
 
 
 class Refused(Exception):
