@@ -26,6 +26,7 @@ urlpatterns = [
     path("supervision/", include("lianxin.supervision.urls")),
     path("", include("lianxin.privacy.urls")),
     path("disputes/", include("lianxin.disputes.urls")),
+    path("jobs/", include("lianxin.jobs.urls")),
     path("exports/", include("lianxin.exports.urls")),
     path("", include("lianxin.portal.urls")),
 ]

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lianxin.intake",
     "lianxin.audit",
     "lianxin.privacy",
+    "lianxin.jobs",
     "lianxin.exports",
     "lianxin.insight",
     "lianxin.disputes",
@@ -375,7 +376,9 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 INSIGHT_CONTACT_DAYS = env.int("INSIGHT_CONTACT_DAYS", default=30)
 
 # Exports (lianxin/exports): a list of up to EXPORT_DIRECT_ROWS rows downloads at once, a longer one is a worker
-# job read in keyset batches of EXPORT_BATCH rows; the job's file is removed after EXPORT_KEEP_DAYS days.
+# job read in keyset batches of EXPORT_BATCH rows. A job's file (lianxin/jobs) is removed after JOB_KEEP_DAYS days
+# (EXPORT_KEEP_DAYS, its name before the job app, still sets it).
 EXPORT_DIRECT_ROWS = env.int("EXPORT_DIRECT_ROWS", default=2000)
 EXPORT_BATCH = env.int("EXPORT_BATCH", default=2000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=EXPORT_KEEP_DAYS)

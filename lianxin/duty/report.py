@@ -1,14 +1,14 @@
-"""The annual duty report (述职报告) as a PDF: WeasyPrint renders the report template with Noto CJK, so the
-Chinese text is embedded and can be extracted (searched, copied, read aloud)."""
+"""The annual duty report (述职报告) as a PDF, through the one PDF helper (``core/pdf.py``: Noto CJK embedded, so
+the Chinese text can be extracted, searched, copied, read aloud; nothing fetched from outside)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from lianxin.core import clock
+from lianxin.core.pdf import render_pdf
 from lianxin.people.models import Deputy
 
 from . import selectors
@@ -28,8 +28,4 @@ def report_context(*, user: Any, deputy: Deputy, year: int) -> dict[str, Any]:
 
 
 def report_pdf(*, user: Any, deputy: Deputy, year: int) -> bytes:
-    from weasyprint import HTML  # imported here: loading Pango costs a moment, and only this needs it
-
-    html = render_to_string("duty/report_pdf.html", report_context(user=user, deputy=deputy, year=year))
-    pdf: bytes = HTML(string=html).write_pdf()
-    return pdf
+    return render_pdf("duty/report_pdf.html", report_context(user=user, deputy=deputy, year=year))

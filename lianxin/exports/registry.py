@@ -15,8 +15,12 @@ from typing import Any
 
 from django.apps import apps
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.kit import kit
+from lianxin.jobs.kinds import JobKind
+
+from .writer import XLSX_CONTENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -30,11 +34,28 @@ class Export:
 EXPORTS: dict[str, Export] = {}
 
 
+def _run(step: Any) -> None:
+    from .services import export_write  # services reads this module: imported when the worker runs
+
+    export_write(step)
+
+
 def register(export: Export) -> Export:
+    """Register an export, and with it the job kind the worker runs when the list is too long to wait for."""
     EXPORTS[export.kind] = export
     # Listed in the registry of the app that owns the rows too (registered from its ready()).
     owner = apps.get_containing_app_config(getattr(export.rows, "__module__", ""))
     kit(owner.label if owner else export.kind.split(".", 1)[0]).add("exports", export)
+    kit("exports").add(
+        "jobs",
+        JobKind(
+            kind=export.kind,
+            label=_("export"),
+            run=_run,
+            mimetype=XLSX_CONTENT_TYPE,
+            download=_("Download the workbook"),
+        ),
+    )
     return export
 
 

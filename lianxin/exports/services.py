@@ -1,5 +1,5 @@
-"""Exports of any length: a small list answers at once, a long one becomes a job the worker writes while the
-asker's page shows the rows done; the file is kept ``EXPORT_KEEP_DAYS`` and then removed.
+"""Exports of any length: a small list answers at once, a long one becomes a job (``lianxin.jobs``) the worker
+writes while the asker's page shows the rows done; the file is kept ``JOB_KEEP_DAYS`` and then removed.
 
 Both ways write the same sheet with the same code (``writer.keyset`` + ``writer.write_xlsx``), so the small
 answer is the job's file, made in the request.
@@ -9,32 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import default_storage
-from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.utils import translation
+from django.db.models import QuerySet
 
-from lianxin.core import clock
+from lianxin.jobs import services as jobs
+from lianxin.jobs.models import Job
 
 from . import writer
-from .models import ExportJob, ExportStatus
 from .registry import EXPORTS, columns
 
 DIRECT_ROWS = 2000  # up to this many rows the request answers at once (about a second); more, a job
-KEEP_DAYS = 7
 
 
 def direct_rows() -> int:
     return int(getattr(settings, "EXPORT_DIRECT_ROWS", DIRECT_ROWS))
 
 
-def keep_days() -> int:
-    return int(getattr(settings, "EXPORT_KEEP_DAYS", KEEP_DAYS))
+keep_days = jobs.keep_days
 
 
 def _batch() -> int:
@@ -55,69 +48,29 @@ def sheet_bytes(kind: str, rows: QuerySet[Any], *, title: Any) -> bytes:
     return out.getvalue()
 
 
-def export_start(*, kind: str, params: dict[str, Any], title: str, actor: Any, total: int = 0) -> ExportJob:
+def export_start(*, kind: str, params: dict[str, Any], title: str, actor: Any, total: int = 0) -> Job:
     """Queue an export for the worker (after the commit); the headers will be in the asker's language."""
-    from .tasks import run_export
-
     if kind not in EXPORTS:
         raise ValueError(f"no export {kind!r}")
-    job = ExportJob.objects.create(
-        kind=kind,
-        params=params,
-        title=title[:200],
-        language=translation.get_language() or settings.LANGUAGE_CODE,
-        requested_by=actor,
-        total=total,
-    )
-    transaction.on_commit(lambda: run_export(job.pk))
-    return job
+    return jobs.job_start(kind=kind, title=title, owner=actor, params=params, total=total)
 
 
-def export_run(*, job_id: int) -> ExportJob:
-    """The worker's part: read the rows again through the asker's scope, write them batch by batch to a file
-    under MEDIA_ROOT/exports/, and the rows done after each batch (the page polls them)."""
-    job = ExportJob.objects.select_related("requested_by").get(pk=job_id)
-    if job.status != ExportStatus.QUEUED:
-        return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING)
-    name = f"exports/{clock.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
-    path = default_storage.path(name)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    try:
-        with translation.override(job.language):
-            rows = EXPORTS[job.kind].rows(job.requested_by, job.params)
-            total = rows.count()
-            ExportJob.objects.filter(pk=job.pk).update(total=total)
+def export_write(step: jobs.Step) -> None:
+    """The job kind's run: read the rows again through the asker's own scope
+    (``Model.objects.restrict(owner)``), and write them batch by batch, with the rows done after each."""
+    job = step.job
+    rows = EXPORTS[job.kind].rows(job.owner, job.params)
+    total = rows.count()
+    step.progress(0, total)
+    written = _write(job.kind, rows, step.path("xlsx"), title=job.title, progress=step.progress)
+    step.progress(written, max(total, written))
 
-            def progress(done: int) -> None:
-                ExportJob.objects.filter(pk=job.pk).update(done=done, total=max(total, done))
 
-            written = _write(job.kind, rows, path, title=job.title, progress=progress)
-    except Exception as e:  # the row says what went wrong; the worker's log has the traceback
-        if os.path.exists(path):
-            os.remove(path)
-        ExportJob.objects.filter(pk=job.pk).update(
-            status=ExportStatus.FAILED, message=str(e)[:500], finished_at=clock.now()
-        )
-        raise
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.DONE,
-        file=name,
-        done=written,
-        total=max(total, written),
-        finished_at=clock.now(),
-    )
-    return ExportJob.objects.get(pk=job.pk)
+def export_run(*, job_id: int) -> Job:
+    """The worker's part (``jobs.job_run``), named here for the callers that run an export in place."""
+    return jobs.job_run(job_id=job_id)
 
 
 def exports_clean(*, at: dt.datetime | None = None) -> int:
-    """Remove the files of exports older than ``EXPORT_KEEP_DAYS`` (and give up on jobs stuck that long);
-    the rows stay, marked expired, so the asker's page says what happened."""
-    before = (at or clock.now()) - dt.timedelta(days=keep_days())
-    old = ExportJob.objects.filter(created_at__lt=before).filter(~Q(status=ExportStatus.EXPIRED))
-    removed = 0
-    for job in old.only("pk", "file"):
-        if job.file.name and default_storage.exists(job.file.name):
-            default_storage.delete(job.file.name)
-        removed += ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.EXPIRED, file="")
-    return removed
+    """Remove the files of exports older than their days; the rows stay, marked expired."""
+    return jobs.jobs_clean(at=at, kinds=list(EXPORTS))

@@ -9,9 +9,13 @@ class InsightConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
+        from lianxin.core.kit import kit
 
         from . import models as m
 
         same_town(m.EarlyWarning, "cell", "category", "tracked_item")
         same_town(m.EarlyWarningEvent, "warning")
         from . import scopes, workflow  # noqa: F401
+        from .jobs import LEDGER_IMPORT
+
+        kit(self.label).add("jobs", LEDGER_IMPORT)

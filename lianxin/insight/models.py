@@ -133,48 +133,6 @@ class EarlyWarningEvent(TownOwned):
         ]
 
 
-class ImportStatus(models.TextChoices):
-    QUEUED = "queued", _("waiting for the worker")
-    RUNNING = "running", _("importing")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
-
-
-class ImportJob(TownOwned):
-    """An old ledger uploaded by the presidium, imported by the worker; its progress is polled by the page."""
-
-    filename = models.CharField(_("file"), max_length=200)
-    fmt = models.CharField(_("format"), max_length=5)
-    # The uploaded bytes, kept with the job (a ledger is a sheet, not a photo or a PDF for core/uploads.py).
-    content = models.BinaryField(editable=False)
-    dry_run = models.BooleanField(_("check only"), default=False)
-    status = models.CharField(
-        _("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED
-    )
-    total = models.PositiveIntegerField(_("rows"), default=0)
-    processed = models.PositiveIntegerField(_("rows done"), default=0)
-    created = models.PositiveIntegerField(_("imported"), default=0)
-    skipped = models.PositiveIntegerField(_("already there"), default=0)
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(_("uploaded at"), default=now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("ledger import")
-        verbose_name_plural = _("ledger imports")
-        ordering = ["-created_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_valid"),
-            models.CheckConstraint(condition=Q(fmt__in=["xlsx", "csv", "jsonl"]), name="import_format_valid"),
-        ]
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.processed / self.total) if self.total else (100 if self.finished_at else 0)
-
-
 class ReportStatus(models.TextChoices):
     QUEUED = "queued", _("waiting for the worker")
     RUNNING = "running", _("being made")
@@ -196,8 +154,11 @@ class MonthlyReport(models.Model):
         _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    pdf = models.BinaryField(editable=False, null=True)
-    xlsx = models.BinaryField(editable=False, null=True)
+    # Stored files under MEDIA_ROOT/jobs/reports/, out only through core/media.py to the report's readers.
+    pdf = models.FileField(_("PDF"), upload_to="jobs/reports/", max_length=200, blank=True, editable=False)
+    xlsx = models.FileField(
+        _("workbook"), upload_to="jobs/reports/", max_length=200, blank=True, editable=False
+    )
     message = models.TextField(_("message"), blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

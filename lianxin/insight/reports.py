@@ -4,7 +4,7 @@ Made by the worker (``services.report_make``), which writes its progress on the 
 
 1. the figures: the dashboard's selectors for the month, read as the worker (every case) cut to the
    report's towns, and the twelve months to the report's month for the trend;
-2. the PDF: ``insight/report.html`` (charts are plain SVG drawn by the template) through WeasyPrint;
+2. the PDF: ``insight/report.html`` (charts are plain SVG drawn by the template) through ``core/pdf.py``;
 3. the workbook: one sheet of rates with their definitions, one per breakdown, one of towns for a county.
 """
 
@@ -15,12 +15,12 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.principals import WORKER
 from lianxin.core.models import Town
+from lianxin.core.pdf import render_pdf
 
 from . import selectors
 from .models import MonthlyReport
@@ -95,9 +95,7 @@ def columns(rows: list[selectors.Row], *, height: int = 140) -> dict[str, Any]:
 
 
 def pdf(report: MonthlyReport, f: Figures) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return render_pdf(
         "insight/report.html",
         {
             "report": report,
@@ -113,7 +111,6 @@ def pdf(report: MonthlyReport, f: Figures) -> bytes:
             ],
         },
     )
-    return HTML(string=html).write_pdf()
 
 
 def workbook(report: MonthlyReport, f: Figures) -> bytes:

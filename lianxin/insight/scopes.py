@@ -10,7 +10,7 @@ from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import scopes
 
-from .models import EarlyWarning, EarlyWarningEvent, ImportJob
+from .models import EarlyWarning, EarlyWarningEvent
 
 
 @scopes.rule(EarlyWarning)
@@ -23,8 +23,3 @@ def warnings(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
 @scopes.rule(EarlyWarningEvent)
 def warning_events(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     return qs.filter(warning__in=EarlyWarning.objects.restrict(principal).values("pk"))
-
-
-@scopes.rule(ImportJob)
-def imports(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
-    return qs if can(principal, Capability.ACT_ON_INSIGHT) else qs.none()

@@ -542,4 +542,4 @@ def reports_for(*, user: Any) -> QuerySet[Any]:
     q = Q(town__in=towns_visible_to(user))
     if can(user, Capability.VIEW_COUNTY) and getattr(user, "county_id", None):
         q |= Q(town__isnull=True, county_id=user.county_id)
-    return MonthlyReport.objects.filter(q).select_related("town", "county").defer("pdf", "xlsx")
+    return MonthlyReport.objects.filter(q).select_related("town", "county")

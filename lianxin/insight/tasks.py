@@ -3,18 +3,13 @@
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
 
-from .services import import_job_run, report_make, reports_monthly, warnings_scan
+from .services import report_make, reports_monthly, warnings_scan
 
 
 @db_periodic_task(crontab(hour="6", minute="15"))
 @lock_task("lianxin-warnings-scan")
 def scan_warnings() -> dict[str, int]:
     return warnings_scan()
-
-
-@db_task()
-def run_import(job_id: int) -> None:
-    import_job_run(job_id=job_id)
 
 
 @db_task()

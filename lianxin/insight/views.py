@@ -7,20 +7,23 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.core import media
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.jobs.models import Job
 
 from . import detect, geo, importer, selectors, services
 from .forms import ImportForm, PeriodForm, ReportForm
-from .models import EarlyWarning, ImportJob, WarningStatus
+from .jobs import LEDGER_IMPORT
+from .models import EarlyWarning, WarningStatus
 
 PER_PAGE = 30
 
@@ -235,7 +238,7 @@ def imports(request: HttpRequest) -> HttpResponse:
         status = 400
     else:
         status = 200
-    jobs = ImportJob.objects.restrict(user).defer("content")[:10]
+    jobs = _imports(user)[:10]
     return render(
         request,
         "insight/imports.html",
@@ -244,8 +247,15 @@ def imports(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _job(request: HttpRequest, pk: int) -> ImportJob:
-    return get_object_or_404(ImportJob.objects.restrict(request.user).defer("content"), pk=pk)
+def _imports(user: Any) -> QuerySet[Job]:
+    """The town's ledger imports: its office reads them all, whoever of them uploaded the file."""
+    if not user.town_id:
+        return Job.objects.none()
+    return Job.objects.filter(kind=LEDGER_IMPORT.kind, town_id=user.town_id)
+
+
+def _job(request: HttpRequest, pk: int) -> Job:
+    return get_object_or_404(_imports(request.user), pk=pk)
 
 
 @capability_required(Capability.ACT_ON_INSIGHT)
@@ -258,10 +268,10 @@ def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
     job = _job(request, pk)
     return JsonResponse(
         {
-            "status": job.status,
-            "label": str(job.get_status_display()),
+            "status": job.state,
+            "label": str(job.get_state_display()),
             "total": job.total,
-            "processed": job.processed,
+            "processed": job.done,
             "percent": job.percent,
             "finished": job.finished_at is not None,
         }
@@ -319,16 +329,12 @@ def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
 @capability_required(Capability.VIEW_INSIGHT)
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     r = _report(request, pk)
-    field = {"pdf": "pdf", "xlsx": "xlsx"}.get(fmt)
-    data = type(r).objects.filter(pk=r.pk).values_list(field, flat=True).first() if field else None
-    if not data:
+    stored = {"pdf": r.pdf, "xlsx": r.xlsx}.get(fmt)
+    if not stored:
         raise Http404
     place = r.town.name if r.town else r.county.name
-    name = f"{place}-{r.month:%Y-%m}.{fmt}"
     types = {
         "pdf": "application/pdf",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     }
-    response = HttpResponse(bytes(data), content_type=types[fmt])
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
-    return response
+    return media.file_response(request, stored, f"{place}-{r.month:%Y-%m}.{fmt}", mimetype=types[fmt])

@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
 from lianxin.exports import services
-from lianxin.exports.models import ExportJob
+from lianxin.jobs.models import Job
 from tests.browser.axe import axe_clean
 from tests.loop import Loop
 
@@ -26,11 +26,11 @@ def test_the_export_page_follows_the_job_then_offers_the_file(
     loop.presidium.set_password(PASSWORD)
     loop.presidium.save()
     loop.recorded(title="村口路灯不亮")
-    job = ExportJob.objects.create(  # queued: the worker has not taken it yet
+    job = Job.objects.create(  # queued: the worker has not taken it yet
         kind="demands.list",
         params={"list": "problem", "filters": {}},
         title="问题清单",
-        requested_by=loop.presidium,
+        owner=loop.presidium,
     )
     page = browser.new_context(viewport=PHONE, accept_downloads=True).new_page()
     page.goto(f"{live_server.url}/accounts/login/")
@@ -42,7 +42,7 @@ def test_the_export_page_follows_the_job_then_offers_the_file(
     page.goto(f"{live_server.url}/demands/lists/problem/")
     expect(page.get_by_role("link", name="导出 Excel")).to_be_visible()
     page.goto(f"{live_server.url}/exports/{job.pk}/")
-    box = page.locator("#export-progress")
+    box = page.locator("#job-progress")
     expect(box).to_have_attribute("data-status", "queued")
     expect(page.locator("[data-download]")).to_have_count(0)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

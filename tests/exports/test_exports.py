@@ -19,7 +19,7 @@ from lianxin.audit.models import AuditEntry, Kind
 from lianxin.demands.exports import prepare
 from lianxin.demands.models import Demand
 from lianxin.exports import services, writer
-from lianxin.exports.models import ExportJob, ExportStatus
+from lianxin.jobs.models import Job, JobState
 from tests.demands.test_exports import COLUMNS
 from tests.factories import TownFactory, UserFactory
 from tests.loop import Loop
@@ -65,7 +65,7 @@ def workbook(data: bytes) -> list[list]:
     ]
 
 
-def downloaded(client, job: ExportJob) -> list[list]:
+def downloaded(client, job: Job) -> list[list]:
     response = client.get(reverse("exports:file", args=[job.pk]))
     assert response.status_code == 200
     assert (
@@ -82,10 +82,10 @@ def test_a_long_list_is_a_job_read_in_keyset_batches_and_downloaded_by_its_asker
     client.force_login(loop.presidium)
     with django_capture_on_commit_callbacks(execute=True):  # the worker (huey, immediate in tests) runs it
         response = client.get(reverse("demands:list", args=["problem"]), {"format": "xlsx"})
-    job = ExportJob.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("exports:job", args=[job.pk])
-    assert job.status == ExportStatus.DONE and job.total == job.done == ROWS and job.percent == 100
-    assert job.requested_by == loop.presidium and job.file.name.startswith("exports/")
+    job = Job.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("jobs:job", args=[job.pk])
+    assert job.state == JobState.DONE and job.total == job.done == ROWS and job.percent == 100
+    assert job.owner == loop.presidium and job.file.name.startswith("jobs/")
     rows = downloaded(client, job)
     assert rows[0] == COLUMNS
     body = rows[1:]
@@ -112,7 +112,7 @@ def test_a_short_list_still_answers_at_once(client, loop, small):
     loop.recorded()
     client.force_login(loop.presidium)
     response = client.get(reverse("demands:list", args=["problem"]), {"format": "xlsx"})
-    assert response.status_code == 200 and not ExportJob.objects.exists()
+    assert response.status_code == 200 and not Job.objects.exists()
     assert workbook(response.content)[0] == COLUMNS
 
 
@@ -121,7 +121,7 @@ def test_the_job_follows_the_filters_of_the_list(client, loop, many, django_capt
     client.force_login(loop.presidium)
     with django_capture_on_commit_callbacks(execute=True):
         client.get(reverse("demands:list", args=["problem"]), {"format": "xlsx", "q": "路灯", "page": "2"})
-    job = ExportJob.objects.get()
+    job = Job.objects.get()
     assert job.params == {"list": "problem", "filters": {"q": "路灯"}}
     body = downloaded(client, job)[1:]
     assert len(body) == job.total == 40 and all(r[6].startswith("路灯不亮") for r in body)
@@ -150,7 +150,7 @@ def test_the_page_shows_the_progress_then_the_download(client, loop, many):
     assert f"{ROWS} / {ROWS} 行" in box and ">100%<" in box and "已生成" in box
     assert "data-download" in box
     listing = client.get(reverse("exports:mine")).content.decode()
-    assert reverse("exports:job", args=[job.pk]) in listing
+    assert reverse("jobs:job", args=[job.pk]) in listing
 
 
 def test_another_users_export_is_a_404(client, loop, many, outsider):
@@ -161,11 +161,16 @@ def test_another_users_export_is_a_404(client, loop, many, outsider):
     colleague = UserFactory(role=Role.PRESIDIUM, town=loop.town)  # same town, same rights: still not theirs
     for user in (colleague, outsider):
         client.force_login(user)
-        for name in ("exports:job", "exports:progress", "exports:file"):
+        for name in (
+            "exports:job",
+            "exports:progress",
+            "exports:file",
+            "jobs:job",
+            "jobs:progress",
+            "jobs:file",
+        ):
             assert client.get(reverse(name, args=[job.pk])).status_code == 404
-        assert (
-            reverse("exports:job", args=[job.pk]) not in client.get(reverse("exports:mine")).content.decode()
-        )
+        assert reverse("jobs:job", args=[job.pk]) not in client.get(reverse("exports:mine")).content.decode()
 
 
 def test_the_worker_reads_through_the_askers_scope(client, loop, many, outsider):
@@ -198,8 +203,8 @@ def test_a_county_viewer_exports_a_year_of_every_town(
     assert "data-year-export" in overview
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("demands:year_export"), {"year": year})
-    job = ExportJob.objects.get()
-    assert response.status_code == 302 and job.kind == "demands.year" and job.status == ExportStatus.DONE
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.kind == "demands.year" and job.state == JobState.DONE
     rows = downloaded(client, job)
     assert rows[0][:2] == ["序号", "乡镇"] and rows[0][2:] == COLUMNS[1:]
     body = rows[1:]
@@ -218,7 +223,7 @@ def test_old_files_are_removed_after_their_days(client, loop, many):
     assert services.exports_clean() == 0
     assert services.exports_clean(at=timezone.now() + dt.timedelta(days=8)) == 1
     job.refresh_from_db()
-    assert job.status == ExportStatus.EXPIRED and not job.file
+    assert job.state == JobState.EXPIRED and not job.file
     assert not os.path.exists(path)
     client.force_login(loop.presidium)
     assert client.get(reverse("exports:file", args=[job.pk])).status_code == 404
@@ -237,8 +242,8 @@ def test_the_audit_trail_exports_through_a_job_for_the_auditor_alone(
     client.force_login(auditor)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get("/admin/audit/auditentry/", {"kind__exact": "sign_in", "_export": "xlsx"})
-    job = ExportJob.objects.get()
-    assert response.status_code == 302 and job.kind == "audit.entries" and job.status == ExportStatus.DONE
+    job = Job.objects.get()
+    assert response.status_code == 302 and job.kind == "audit.entries" and job.state == JobState.DONE
     body = downloaded(client, job)[1:]
     signed_in = AuditEntry.objects.filter(kind=Kind.SIGN_IN)
     assert len(body) == signed_in.count() == job.total and {r[4] for r in body} == {"登录"}
@@ -246,11 +251,11 @@ def test_the_audit_trail_exports_through_a_job_for_the_auditor_alone(
     other = services.export_run(
         job_id=services.export_start(kind="audit.entries", params={}, title="audit", actor=deputy).pk
     )
-    assert other.status == ExportStatus.DONE and other.total == 0
+    assert other.state == JobState.DONE and other.total == 0
 
 
 def test_the_database_refuses_an_unknown_status(loop):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        ExportJob.objects.create(kind="demands.list", title="x", requested_by=loop.presidium, status="lost")
+        Job.objects.create(kind="demands.list", title="x", owner=loop.presidium, state="lost")

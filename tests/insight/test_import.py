@@ -148,21 +148,27 @@ def test_a_file_that_cannot_be_read_is_refused_whole(ledger):
 def test_the_upload_page_imports_through_the_worker_with_progress(
     client, ledger, django_capture_on_commit_callbacks
 ):
+    from django.core.files.storage import default_storage
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.urls import reverse
 
-    from lianxin.insight.models import ImportJob
+    from lianxin.jobs.models import Job
 
     loop, rows = ledger
     client.force_login(loop.presidium)
     assert client.get(reverse("insight:imports")).status_code == 200
     bad = client.post(reverse("insight:imports"), {"file": SimpleUploadedFile("ledger.doc", b"x")})
     assert bad.status_code == 400 and ".xlsx" in bad.content.decode()
-    upload = SimpleUploadedFile("台账.xlsx", as_xlsx(rows))
+    sheet = as_xlsx(rows)
+    upload = SimpleUploadedFile("台账.xlsx", sheet)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("insight:imports"), {"file": upload})
-    job = ImportJob.objects.get()
+    job = Job.objects.get(kind="insight.ledger_import")
     assert response.status_code == 302 and response["Location"] == reverse("insight:import", args=[job.pk])
+    upload = job.params["upload"]
+    assert upload.startswith("jobs/imports/") and upload.endswith(".xlsx") and job.town == loop.town
+    with default_storage.open(upload, "rb") as kept:  # the upload is a stored file, not bytes in the database
+        assert kept.read() == sheet
     progress = client.get(reverse("insight:import_progress", args=[job.pk])).json()
     assert progress == {
         "status": "done",

@@ -24,7 +24,7 @@ from PIL import Image
 from lianxin.demands.models import Attachment, Demand
 from lianxin.duty.models import ManualActivity
 from lianxin.insight.forms import ImportForm
-from lianxin.insight.models import ImportJob
+from lianxin.jobs.models import Job
 from lianxin.supervision.models import InspectionPhoto
 from tests.core.test_uploads import agent, observer  # the same two submissions as the upload tests
 from tests.portal.fixtures import PortalTown
@@ -129,7 +129,7 @@ def _stored(media: Path) -> tuple[int, ...]:
         Attachment.objects.count(),
         InspectionPhoto.objects.count(),
         ManualActivity.objects.exclude(evidence="").count(),
-        ImportJob.objects.count(),
+        Job.objects.filter(kind="insight.ledger_import").count(),
         Demand.objects.count(),
     )
 

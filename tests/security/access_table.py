@@ -82,6 +82,11 @@ ROWS: list[Row] = [
     row("exports:job", OFFICE, pk=Ref("export"), deny=HIDDEN),
     row("exports:progress", OFFICE, pk=Ref("export"), deny=HIDDEN),
     row("exports:file", OFFICE, pk=Ref("export"), deny=HIDDEN),  # export
+    # --- jobs (exports, imports, reports): the same pages under /jobs/, the owner alone ----------------------
+    row("jobs:mine", SIGNED_IN, other=None),
+    row("jobs:job", OFFICE, pk=Ref("export"), deny=HIDDEN),
+    row("jobs:progress", OFFICE, pk=Ref("export"), deny=HIDDEN),
+    row("jobs:file", OFFICE, pk=Ref("export"), deny=HIDDEN),  # export
     row("demands:detail", DEMAND_READERS, code=DEMAND, deny=HIDDEN),
     # the call-back: the claiming deputy and the lead department while they hold it (a reason is required)
     row(

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -22,7 +23,8 @@ from lianxin.disputes import services as disputes
 from lianxin.disputes.models import Hearing
 from lianxin.duty import services as duty
 from lianxin.exports import services as exports
-from lianxin.insight.models import EarlyWarning, ImportJob, MonthlyReport
+from lianxin.insight.models import EarlyWarning, MonthlyReport
+from lianxin.jobs.models import Job
 from lianxin.supervision import services as supervision
 from lianxin.tracking import services as tracking
 
@@ -124,12 +126,14 @@ class Place:
             town=town, kind="rising", key=f"cell-{loop.cell.pk}", cell=loop.cell, title="积水增多",
             window_start=now - dt.timedelta(days=7), window_end=now, observed=5,
         )  # fmt: skip
-        job = ImportJob.objects.create(
-            town=town, filename="old.csv", fmt="csv", content=b"a,b\n", created_by=loop.presidium
-        )
+        job = Job.objects.create(
+            kind="insight.ledger_import", title="old.csv", town=town, owner=loop.presidium,
+            params={"filename": "old.csv", "fmt": "csv", "dry_run": False, "upload": ""},
+        )  # fmt: skip
         report = MonthlyReport.objects.create(
             county=town.county, town=town, month=dt.date(2026, 10, 1), status="done", progress=100,
-            pdf=b"%PDF-1.4 matrix", xlsx=b"PK matrix", requested_by=loop.presidium, finished_at=now,
+            pdf=ContentFile(b"%PDF-1.4 matrix", name="m.pdf"), xlsx=ContentFile(b"PK matrix", name="m.xlsx"),
+            requested_by=loop.presidium, finished_at=now,
         )  # fmt: skip
         tracked = tracking.tracked_item_open(
             town=town, origin="manual", title="清理排水沟", due_at=now + dt.timedelta(days=7),

@@ -1,0 +1,66 @@
+"""/jobs/: the asker's jobs, one job's page (its progress polled with htmx, then the download), and the file
+through ``core/media.py``. A job is read by its owner (or whom its kind allows): anyone else gets a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from lianxin.core import media
+
+from . import services
+from .kinds import JobKind, kind_of
+from .models import Job, JobState
+
+
+def mine(request: HttpRequest) -> QuerySet[Job]:
+    user: Any = request.user
+    return Job.objects.filter(owner=user)
+
+
+def readable(request: HttpRequest, pk: int) -> tuple[Job, JobKind | None]:
+    job = get_object_or_404(Job.objects.select_related("owner"), pk=pk)
+    try:
+        kind: JobKind | None = kind_of(job.kind)
+    except KeyError:  # a kind no longer registered: its owner still sees what became of it
+        kind = None
+    allowed = kind.may_read(request.user, job) if kind else job.owner_id == request.user.pk
+    if not allowed:
+        raise Http404
+    return job, kind
+
+
+def _context(request: HttpRequest, pk: int) -> dict[str, Any]:
+    job, kind = readable(request, pk)
+    return {"job": job, "kind": kind, "keep_days": services.keep_days()}
+
+
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "jobs/list.html", {"jobs": mine(request)[:20]})
+
+
+@login_required
+def job_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "jobs/job.html", _context(request, pk))
+
+
+@login_required
+def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress box alone: htmx swaps it in every few seconds until the job is finished."""
+    return render(request, "jobs/_progress.html", _context(request, pk))
+
+
+@login_required
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    job, kind = readable(request, pk)
+    if job.state != JobState.DONE or not job.file or kind is None:
+        raise Http404
+    ext = (job.file.name or "").rsplit(".", 1)[-1]
+    label = f"{job.title}-{timezone.localtime(job.finished_at or job.created_at):%Y%m%d}.{ext}"
+    return media.file_response(request, job.file, label, mimetype=kind.mimetype)
