@@ -20,7 +20,8 @@ from lianxin.disputes.events import HearingEvent
 from lianxin.supervision.events import InquiryKind, ProjectKind, ThemeKind, VoteKind
 from lianxin.tracking.events import TrackingEvent as T
 
-from .kinds import VISIT_ACTIVITY, Activity, ActivityEvent, ShiftEvent, VisitEvent
+from .events import ActivityEvent, ShiftEvent, VisitEvent
+from .kinds import VISIT_ACTIVITY, Activity
 
 A = Activity
 
