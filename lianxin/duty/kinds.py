@@ -29,6 +29,7 @@ class Activity(models.TextChoices):
     PROJECT_VOTE = "project_vote", _("livelihood project vote")
     INSPECTION = "inspection", _("on-site inspection")
     INQUIRY = "inquiry", _("inquiry session")
+    REPORT_HEARD = "report_heard", _("report heard and deliberated")
     # entered by hand, confirmed by the presidium
     POLICY_TALK = "policy_talk", _("policy talk")
     TRAINING = "training", _("training")

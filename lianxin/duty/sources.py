@@ -17,7 +17,7 @@ from lianxin.core.events import DomainEvent
 from lianxin.demands.events import Event as D
 from lianxin.disputes.events import Event as Dispute
 from lianxin.disputes.events import HearingEvent
-from lianxin.supervision.events import InquiryKind, ProjectKind, ThemeKind, VoteKind
+from lianxin.supervision.events import InquiryKind, PlanItemKind, ProjectKind, ThemeKind, VoteKind
 from lianxin.tracking.events import TrackingEvent as T
 
 from .events import ActivityEvent, ShiftEvent, VisitEvent
@@ -71,6 +71,7 @@ TABLE: list[tuple[Any, Source]] = [
     (ProjectKind.RATE, Source(A.PROJECT_VOTE)),  # the deputies' satisfaction vote at completion
     (InquiryKind.HOLD, Source(A.INQUIRY)),  # every deputy present at the session
     (ThemeKind.INSPECT_THEME, Source(A.INSPECTION)),
+    (PlanItemKind.HEAR_REPORT, Source(A.REPORT_HEARD)),  # every deputy present when a report is heard
     # a tracked item (督办) checked by its supervising deputy
     (T.ACCEPT, Source(A.DEMAND_SUPERVISED, listed=False)),
     (T.RETURN, Source(A.DEMAND_SUPERVISED, listed=False)),
