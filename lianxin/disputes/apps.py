@@ -9,6 +9,7 @@ class DisputesConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
+        from lianxin.core.kit import kit
 
         from . import models as m
 
@@ -23,3 +24,8 @@ class DisputesConfig(AppConfig):
 
         # The scopes and the move tables (which register the moves' permissions).
         from . import scopes, workflow  # noqa: F401
+
+        # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
+        from .events import NAMES_DEPUTIES
+
+        kit(self.label).add("deputy_kinds", *NAMES_DEPUTIES)

@@ -9,6 +9,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
+        from lianxin.core.kit import kit
 
         from . import models as m
 
@@ -39,3 +40,8 @@ class SupervisionConfig(AppConfig):
 
         # The scopes, the move tables (which register the moves' permissions) and the subscribers.
         from . import notices, scopes, subscribers, workflow  # noqa: F401
+
+        # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
+        from .events import NAMES_DEPUTIES
+
+        kit(self.label).add("deputy_kinds", *NAMES_DEPUTIES)

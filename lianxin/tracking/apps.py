@@ -9,6 +9,7 @@ class TrackingConfig(AppConfig):
 
     def ready(self) -> None:
         from lianxin.core.integrity import same_town
+        from lianxin.core.kit import kit
 
         from . import models as m
 
@@ -17,3 +18,8 @@ class TrackingConfig(AppConfig):
 
         # The scopes, the move table (which registers the moves' permissions) and the notices' subscriber.
         from . import notices, scopes, workflow  # noqa: F401
+
+        # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
+        from .events import NAMES_DEPUTIES
+
+        kit(self.label).add("deputy_kinds", *NAMES_DEPUTIES)
