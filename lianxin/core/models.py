@@ -131,6 +131,14 @@ class EventRow(TownOwned):
         abstract = True
         ordering = ["at", "pk"]
 
+    # The ``data`` of a row written without publishing its event (an old ledger's import): no reader heard
+    # it, so a replay of the table (the duty record's rebuild) skips it too.
+    UNPUBLISHED = "published"
+
+    @property
+    def published(self) -> bool:
+        return (self.data or {}).get(self.UNPUBLISHED, True) is not False
+
     @staticmethod
     def kind_field(*kinds: type[models.TextChoices]) -> models.CharField:
         """The ``action`` column of a table whose kinds are ``kinds`` (one table may hold the kinds of

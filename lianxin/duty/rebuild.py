@@ -44,6 +44,8 @@ def _events(flow: Workflow, town_id: int | None) -> Iterator[DomainEvent]:
     if town_id is not None:
         rows = rows.filter(town_id=town_id)
     for row in rows.select_related(flow.subject, "actor__deputy").order_by("pk").iterator(chunk_size=500):
+        if not row.published:  # an imported row: no reader heard it, so it was never counted
+            continue
         yield DomainEvent(
             kind=flow.kinds(row.action),
             subject=getattr(row, flow.subject),

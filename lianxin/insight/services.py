@@ -20,13 +20,13 @@ from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
 
 from . import detect, importer
+from .events import WarningEventKind
 from .models import (
     EarlyWarning,
     ImportJob,
     ImportStatus,
     MonthlyReport,
     ReportStatus,
-    WarningEventKind,
     WarningKind,
     WarningStatus,
 )

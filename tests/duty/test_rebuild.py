@@ -3,6 +3,8 @@ an extra one, adds what is missing once, and finds nothing to say on the demo to
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core.management import call_command
 
@@ -68,3 +70,21 @@ def test_the_demo_town_rebuilds_to_its_record(demo_town, demo_user):
     town = demo_user("presidium").town
     assert DutyEntry.objects.filter(town=town).count() > 100
     assert _run("--check", "--town", town.code) == (0, "0 missing, 0 extra\n")
+
+
+def test_an_imported_ledger_is_not_counted_by_the_rebuild_either(loop):
+    from lianxin.demands.models import DemandEvent
+    from lianxin.insight import importer
+
+    row = {
+        "编号": "2023-001", "收到时间": "2023-03-05 09:30", "内容": "村口路灯不亮", "类别": loop.category.name,
+        "网格": loop.cell.name, "状态": "已办结", "承办部门": loop.department.name,
+        "办结时间": "2023-03-08 17:00", "办理结果": "已解决",
+    }  # fmt: skip
+    rows = importer.read_rows(json.dumps(row, ensure_ascii=False).encode(), "jsonl")
+    report = importer.import_rows(town=loop.town, rows=rows, actor=loop.presidium)
+    assert (report.created, report.errors) == (1, [])
+    closed = DemandEvent.objects.get(action="close", demand__intake_key="import:2023-001")
+    assert closed.demand.deputy_id is not None and not closed.published  # the cell's deputy
+    assert not DutyEntry.objects.exists()  # the import published nothing
+    assert _run("--check") == (0, "0 missing, 0 extra\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from lianxin.core import clock
 from lianxin.duty.models import DutyEntry
@@ -77,7 +78,8 @@ def test_a_report_heard_reaches_every_deputy_present(loop):
     assert _kinds(loop.deputy) == ["report_heard"]
     assert _kinds(loop.other_deputy) == ["report_heard"]
     entry = DutyEntry.objects.get(deputy=loop.deputy.deputy)
-    assert (entry.source, entry.get_kind_display()) == (
-        "supervision.planitemevent",
-        "report heard and deliberated",
-    )
+    assert entry.source == "supervision.planitemevent"
+    with translation.override("en"):
+        assert entry.get_kind_display() == "report heard and deliberated"
+    with translation.override("zh-hans"):
+        assert entry.get_kind_display() == "听取审议报告"
