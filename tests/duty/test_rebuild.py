@@ -88,3 +88,14 @@ def test_an_imported_ledger_is_not_counted_by_the_rebuild_either(loop):
     assert closed.demand.deputy_id is not None and not closed.published  # the cell's deputy
     assert not DutyEntry.objects.exists()  # the import published nothing
     assert _run("--check") == (0, "0 missing, 0 extra\n")
+
+
+def test_rows_from_before_events_kept_their_data_keep_their_listed_deputies(loop):
+    from lianxin.supervision.models import InquiryEvent
+
+    Sup(loop).held()  # the presidium holds the session: every deputy present is listed
+    assert DutyEntry.objects.filter(kind="inquiry").count() == 2
+    InquiryEvent.objects.update(data={})  # as the migration left the rows written before it
+    assert _run("--check") == (0, "0 missing, 0 extra\n")
+    DutyEntry.objects.filter(deputy=loop.other_deputy.deputy).delete()
+    assert _run("--check") == (0, "0 missing, 0 extra\n")  # whom it listed cannot be known again
