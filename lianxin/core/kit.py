@@ -27,6 +27,7 @@ SLOTS = (
     "scopes",  # (model, action) pairs whose core.scopes rule this app registered
     "notices",  # notify's notice tables (event kind → audience → words)
     "duty_sources",  # (event kind, duty Source) lines
+    "deputy_kinds",  # event kinds whose data["deputies"] names deputies (each needs a duty source)
     "panels",  # core.kit.Panel: a fragment this app shows on another app's detail page
     "suggesters",  # what a host's forms ask of an adviser app (intake: the recording form, the department)
     "api_routes",  # (prefix, viewset, basename) for the REST router
@@ -48,6 +49,7 @@ class AppKit:
     scopes: list[Any] = field(default_factory=list)
     notices: list[Any] = field(default_factory=list)
     duty_sources: list[Any] = field(default_factory=list)
+    deputy_kinds: list[Any] = field(default_factory=list)
     panels: list[Any] = field(default_factory=list)
     suggesters: list[Any] = field(default_factory=list)
     api_routes: list[Any] = field(default_factory=list)

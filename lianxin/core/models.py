@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .clock import now
 from .scopes import TownManager
 
 
@@ -82,6 +88,67 @@ class TownOwned(models.Model):
 
     class Meta:
         abstract = True
+
+
+class EventDataEncoder(DjangoJSONEncoder):
+    """Stores a published event's ``data``. Publishers hand readers model instances (the department a
+    demand went to) and collections of them; the row keeps their primary keys, so it stays readable after
+    the instance is gone and a rebuild can find the same rows again."""
+
+    def default(self, o: Any) -> Any:
+        if isinstance(o, models.Model):
+            return o.pk
+        if isinstance(o, models.QuerySet):
+            return [getattr(x, "pk", x) for x in o]
+        if isinstance(o, set | frozenset):
+            return sorted(o, key=str)
+        return super().default(o)
+
+
+class EventRow(TownOwned):
+    """One event of a workflow, append-only: its kind, the statuses around it, who, when, the note and the
+    published event's ``data``. Each workflow's event table derives from it and adds the foreign key to its
+    subject and its kinds (``action = EventRow.kind_field(Kinds)``, ``EventRow.kind_check(Kinds, name)``)."""
+
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    # What the publisher told the readers (deputies who took part, the department…), so a reader can be
+    # replayed from the table (the duty record's rebuild) without the service that wrote it.
+    data = models.JSONField(_("data"), default=dict, blank=True, encoder=EventDataEncoder)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "pk"]
+
+    # The ``data`` of a row written without publishing its event (an old ledger's import): no reader heard
+    # it, so a replay of the table (the duty record's rebuild) skips it too.
+    UNPUBLISHED = "published"
+
+    @property
+    def published(self) -> bool:
+        return (self.data or {}).get(self.UNPUBLISHED, True) is not False
+
+    @staticmethod
+    def kind_field(*kinds: type[models.TextChoices]) -> models.CharField:
+        """The ``action`` column of a table whose kinds are ``kinds`` (one table may hold the kinds of
+        several workflows, as the duty app's shifts, visits and activities); the stored value is the kind's."""
+        return models.CharField(_("action"), max_length=24, choices=[c for k in kinds for c in k.choices])
+
+    @staticmethod
+    def kind_check(*kinds: type[models.TextChoices], name: str) -> models.CheckConstraint:
+        """The database refuses a kind the table does not declare."""
+        return models.CheckConstraint(condition=Q(action__in=[v for k in kinds for v in k.values]), name=name)
 
 
 class CalendarDay(models.Model):

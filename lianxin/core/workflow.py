@@ -2,8 +2,7 @@
 
 A workflow (demands today; disputes, projects, inquiry commitments and suggestions next) declares:
 
-* its model and the model of its event rows (with ``action``, ``from_status``, ``to_status``, ``actor``,
-  ``note`` and ``at`` and a foreign key to the subject),
+* its model and the model of its event rows (a ``core.models.EventRow`` with a foreign key to the subject),
 * its event kinds (a ``TextChoices``: the stored value and the staff's label),
 * its moves, one ``Move`` each, carrying everything about the move: where it may start and end, who may
   make it (a ``rules`` predicate, registered as the permission ``<app>.<action>`` when the table is made),
@@ -233,6 +232,9 @@ class Workflow:
         if self.touch and not touched:
             type(obj).objects.filter(pk=obj.pk).update(**{self.touch: at})
             setattr(obj, self.touch, at)
+        data = dict(data or {})
+        # The row keeps what the readers are told (model instances stored as their keys, see
+        # ``EventDataEncoder``), so a reader such as the duty record can be rebuilt from the table alone.
         row = self.events.objects.create(  # type: ignore[attr-defined]
             town_id=obj.town_id,
             **{self.subject: obj},
@@ -242,6 +244,7 @@ class Workflow:
             actor=actor if getattr(actor, "pk", None) else None,
             note=note,
             at=at,
+            data=data,
         )
         publish(
             DomainEvent(
@@ -253,7 +256,7 @@ class Workflow:
                 after=after,
                 note=note,
                 row=row,
-                data=data or {},
+                data=data,
             )
         )
         return row

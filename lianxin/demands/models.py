@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
 from lianxin.core.lights import Light
-from lianxin.core.models import Town, TownOwned, english_name_field, localized
+from lianxin.core.models import EventRow, Town, TownOwned, english_name_field, localized
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
@@ -336,31 +336,16 @@ class Evaluation(TownOwned):
         ]
 
 
-class DemandEvent(TownOwned):
+class DemandEvent(EventRow):
     """Append-only: one row per transition or supervision step (who, when, from, to, note)."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=Event.choices)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    action = EventRow.kind_field(Event)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         verbose_name = _("demand event")
         verbose_name_plural = _("demand events")
-        ordering = ["at", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=Event.values), name="demand_event_kind_valid")
-        ]
+        constraints = [EventRow.kind_check(Event, name="demand_event_kind_valid")]
 
 
 class Attachment(TownOwned):

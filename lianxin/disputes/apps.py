@@ -33,3 +33,8 @@ class DisputesConfig(AppConfig):
             ("mediation-sessions", api.SessionViewSet, "mediation-session"),
         )
         kit(self.label).add("panels", panels.PANEL)
+
+        # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
+        from .events import NAMES_DEPUTIES
+
+        kit(self.label).add("deputy_kinds", *NAMES_DEPUTIES)

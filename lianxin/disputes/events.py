@@ -36,3 +36,7 @@ class HearingEvent(models.TextChoices):
 
 
 KINDS = (Event, HearingEvent)
+
+# The kinds whose published data names deputies (``data["deputies"]``): the duty app must count each one
+# or mark it as not counting (its start-up check refuses one it does not know).
+NAMES_DEPUTIES = (Event.SESSION, HearingEvent.HOLD)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.models import TownOwned
+from lianxin.core.models import EventRow, TownOwned
 from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Deputy
 from lianxin.territory.models import GridCell, Station
@@ -223,31 +223,16 @@ class Party(TownOwned):
         return str(self.get_side_display())
 
 
-class DisputeEvent(TownOwned):
+class DisputeEvent(EventRow):
     """Append-only: one row per move or step of a dispute."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=Event.choices)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    action = EventRow.kind_field(Event)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         verbose_name = _("dispute event")
         verbose_name_plural = _("dispute events")
-        ordering = ["at", "pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=Event.values), name="dispute_event_kind_valid")
-        ]
+        constraints = [EventRow.kind_check(Event, name="dispute_event_kind_valid")]
 
 
 class SessionOutcome(models.TextChoices):
@@ -418,30 +403,13 @@ class Hearing(TownOwned):
         return self.title
 
 
-class HearingRecord(TownOwned):
+class HearingRecord(EventRow):
     """Append-only: one row per move or step of a hearing."""
 
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=HearingEvent.choices)
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    action = EventRow.kind_field(HearingEvent)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         verbose_name = _("hearing event")
         verbose_name_plural = _("hearing events")
-        ordering = ["at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=HearingEvent.values), name="hearing_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(HearingEvent, name="hearing_event_kind_valid")]

@@ -22,4 +22,10 @@ class DutyConfig(AppConfig):
         same_town(m.DutyReport, "deputy")
 
         # The scopes, the move tables (they register the moves' permissions) and the record's subscriber.
-        from . import record, scopes, workflow  # noqa: F401
+        # Refuses a kind that names deputies with no duty source (``manage.py check``, and every start).
+        from . import (  # noqa: F401
+            checks,
+            record,
+            scopes,
+            workflow,
+        )

@@ -1,4 +1,5 @@
-"""The kinds of activity a duty record holds, and the event kinds of the duty app's own workflows."""
+"""The kinds of activity a duty record holds, and the statuses of the duty app's own workflows (their event
+kinds are in ``events.py``)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ class Activity(models.TextChoices):
     PROJECT_VOTE = "project_vote", _("livelihood project vote")
     INSPECTION = "inspection", _("on-site inspection")
     INQUIRY = "inquiry", _("inquiry session")
+    REPORT_HEARD = "report_heard", _("report heard and deliberated")
     # entered by hand, confirmed by the presidium
     POLICY_TALK = "policy_talk", _("policy talk")
     TRAINING = "training", _("training")
@@ -46,14 +48,6 @@ class ShiftStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class ShiftEvent(models.TextChoices):
-    PLAN = "shift_plan", _("shift planned")
-    CHECK_IN = "check_in", _("check in")
-    CHECK_OUT = "check_out", _("check out")
-    CANCEL = "shift_cancel", _("cancel the shift")
-    RECEPTION = "reception", _("reception logged")
-
-
 class VisitKind(models.TextChoices):
     DOOR = "door", _("door-to-door visit")
     STAGGERED = "staggered", _("staggered visit (错时走访)")
@@ -66,23 +60,10 @@ class VisitStatus(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-class VisitEvent(models.TextChoices):
-    PLAN = "visit_plan", _("visit planned")
-    LOG = "visit_log", _("log the visit")
-    CANCEL = "visit_cancel", _("cancel the visit")
-    MATTER_TO_DEMAND = "matter_to_demand", _("matter made a demand")
-
-
 class ActivityStatus(models.TextChoices):
     SUBMITTED = "submitted", _("waiting for confirmation")
     CONFIRMED = "confirmed", _("confirmed")
     REJECTED = "rejected", _("not confirmed")
-
-
-class ActivityEvent(models.TextChoices):
-    SUBMIT = "activity_submit", _("activity entered")
-    CONFIRM = "activity_confirm", _("confirm")
-    REJECT = "activity_reject", _("do not confirm")
 
 
 VISIT_ACTIVITY = {
@@ -90,4 +71,3 @@ VISIT_ACTIVITY = {
     VisitKind.STAGGERED: Activity.STAGGERED_VISIT,
     VisitKind.EVENING: Activity.EVENING_VISIT,
 }
-EVENT_KINDS = [*ShiftEvent.values, *VisitEvent.values, *ActivityEvent.values]

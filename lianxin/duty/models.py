@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
-from lianxin.core.models import TownOwned
+from lianxin.core.models import EventRow, TownOwned
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.demands.models import Demand
 from lianxin.people.models import Deputy, Observer
 from lianxin.territory.models import GridCell, Station
 
+from .events import KINDS
 from .kinds import (
-    EVENT_KINDS,
     MANUAL,
     Activity,
     ActivityStatus,
@@ -227,7 +227,7 @@ class ManualActivity(TownOwned):
         return self.title
 
 
-class DutyEvent(TownOwned):
+class DutyEvent(EventRow):
     """Append-only: one row per move or step of a shift, a visit or a hand-entered activity."""
 
     shift = models.ForeignKey(Shift, on_delete=models.CASCADE, null=True, blank=True, related_name="events")
@@ -235,26 +235,13 @@ class DutyEvent(TownOwned):
     activity = models.ForeignKey(
         ManualActivity, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
     )
-    action = models.CharField(_("action"), max_length=24, choices=[(k, k) for k in EVENT_KINDS])
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    action = EventRow.kind_field(*KINDS)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         verbose_name = _("duty event")
         verbose_name_plural = _("duty events")
-        ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(action__in=EVENT_KINDS), name="duty_event_kind_valid"),
+            EventRow.kind_check(*KINDS, name="duty_event_kind_valid"),
             models.CheckConstraint(
                 condition=Q(shift__isnull=False, visit__isnull=True, activity__isnull=True)
                 | Q(shift__isnull=True, visit__isnull=False, activity__isnull=True)

@@ -31,6 +31,7 @@ DEFAULT_WEIGHTS: dict[str, Decimal] = {
     A.PROJECT_VOTE: Decimal("2"),
     A.INSPECTION: Decimal("3"),
     A.INQUIRY: Decimal("3"),
+    A.REPORT_HEARD: Decimal("3"),
     A.POLICY_TALK: Decimal("2"),
     A.TRAINING: Decimal("1"),
     A.ENTERPRISE_HELP: Decimal("3"),

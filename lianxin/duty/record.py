@@ -34,31 +34,35 @@ def source_of(row: object) -> str:
     return f"{meta.app_label}.{meta.model_name}"
 
 
-@subscribe(*KINDS)
-def record_duty(event: DomainEvent) -> None:
+def entries_for(event: DomainEvent) -> list[DutyEntry]:
+    """The entries one event makes (unsaved): the subscriber writes them, the rebuild compares them."""
     source = SOURCES[key(event.kind)]
     if event.row is None or (source.when is not None and not source.when(event)):
-        return
+        return []
     deputies = deputies_of(event)
     if not deputies:
-        return
+        return []
     subject = event.subject
     demand = subject if isinstance(subject, Demand) else getattr(subject, "demand", None)
     summary = f"{subject.code} {subject.title}" if isinstance(subject, Demand) else str(subject)
     kind = source.activity_of(event)
-    DutyEntry.objects.bulk_create(
-        [
-            DutyEntry(
-                town_id=event.town_id,
-                deputy_id=pk,
-                kind=kind,
-                at=event.at,
-                summary=summary[:160],
-                source=source_of(event.row),
-                source_id=event.row.pk,
-                demand=demand if isinstance(demand, Demand) else None,
-            )
-            for pk in deputies
-        ],
-        ignore_conflicts=True,
-    )
+    return [
+        DutyEntry(
+            town_id=event.town_id,
+            deputy_id=pk,
+            kind=kind,
+            at=event.at,
+            summary=summary[:160],
+            source=source_of(event.row),
+            source_id=event.row.pk,
+            demand=demand if isinstance(demand, Demand) else None,
+        )
+        for pk in deputies
+    ]
+
+
+@subscribe(*KINDS)
+def record_duty(event: DomainEvent) -> None:
+    entries = entries_for(event)
+    if entries:
+        DutyEntry.objects.bulk_create(entries, ignore_conflicts=True)

@@ -27,16 +27,8 @@ from lianxin.demands.services import demand_record
 from lianxin.people.models import Deputy, Observer
 from lianxin.territory.models import GridCell, Station
 
-from .kinds import (
-    MANUAL,
-    Activity,
-    ActivityEvent,
-    ShiftEvent,
-    ShiftStatus,
-    VisitEvent,
-    VisitKind,
-    VisitStatus,
-)
+from .events import ActivityEvent, ShiftEvent, VisitEvent
+from .kinds import MANUAL, Activity, ShiftStatus, VisitKind, VisitStatus
 from .models import DutyReport, ManualActivity, PointWeight, Reception, Shift, Visit, VisitMatter
 from .permissions import deputy_of
 

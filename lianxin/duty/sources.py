@@ -17,10 +17,19 @@ from lianxin.core.events import DomainEvent
 from lianxin.demands.events import Event as D
 from lianxin.disputes.events import Event as Dispute
 from lianxin.disputes.events import HearingEvent
-from lianxin.supervision.events import InquiryKind, ProjectKind, ThemeKind, VoteKind
+from lianxin.supervision.events import (
+    IndustryKind,
+    InquiryKind,
+    PlanItemKind,
+    ProjectKind,
+    SuggestionKind,
+    ThemeKind,
+    VoteKind,
+)
 from lianxin.tracking.events import TrackingEvent as T
 
-from .kinds import VISIT_ACTIVITY, Activity, ActivityEvent, ShiftEvent, VisitEvent
+from .events import ActivityEvent, ShiftEvent, VisitEvent
+from .kinds import VISIT_ACTIVITY, Activity
 
 A = Activity
 
@@ -70,6 +79,7 @@ TABLE: list[tuple[Any, Source]] = [
     (ProjectKind.RATE, Source(A.PROJECT_VOTE)),  # the deputies' satisfaction vote at completion
     (InquiryKind.HOLD, Source(A.INQUIRY)),  # every deputy present at the session
     (ThemeKind.INSPECT_THEME, Source(A.INSPECTION)),
+    (PlanItemKind.HEAR_REPORT, Source(A.REPORT_HEARD)),  # every deputy present when a report is heard
     # a tracked item (督办) checked by its supervising deputy
     (T.ACCEPT, Source(A.DEMAND_SUPERVISED, listed=False)),
     (T.RETURN, Source(A.DEMAND_SUPERVISED, listed=False)),
@@ -89,3 +99,23 @@ def key(kind: Any) -> tuple[type, str]:
 
 SOURCES: dict[tuple[type, str], Source] = {key(kind): source for kind, source in TABLE}
 KINDS: list[Any] = [kind for kind, _ in TABLE]
+
+# Kinds whose data names deputies but which are not duty done, each with the reason. The start-up check
+# (``checks.py``) refuses a kind that names deputies and is in neither table, so a new one is decided here.
+NOT_COUNTING: list[tuple[Any, str]] = [
+    (ProjectKind.START, "the project's deputies are named; their inspections and votes count"),
+    (SuggestionKind.DRAFT, "the suggestion counts once, when it is transferred upward (demands' transfer)"),
+    (SuggestionKind.SUBMIT, "as above"),
+    (SuggestionKind.REPLY, "the higher level's reply is not the deputy's work"),
+    (SuggestionKind.HANDLE, "the department's handling is not the deputy's work"),
+    (SuggestionKind.EVALUATE, "the suggestion counts once, when it is transferred upward"),
+    (InquiryKind.ASK, "names no one (an empty list); the session counts when it is held"),
+    (InquiryKind.ANSWER, "the session counts once, when it is held"),
+    (InquiryKind.CLOSE, "the session counts once, when it is held"),
+    (ThemeKind.BEGIN, "being chosen for a theme is not yet work done; its inspections count"),
+    (ThemeKind.FINISH, "the theme's inspections count, not its conclusion"),
+    (IndustryKind.RECORD_EVENT, "not part of the duty record today (the deputy may enter enterprise help)"),
+    (IndustryKind.RECORD_OUTCOME, "as above"),
+    (T.OPEN, "being named a tracked item's supervisor is not yet work done; its check counts"),
+]
+NOT_COUNTED: dict[tuple[type, str], str] = {key(kind): why for kind, why in NOT_COUNTING}

@@ -17,11 +17,11 @@ from lianxin.demands.serializers import NoInput
 from . import forms as f
 from . import permissions as p
 from . import services
-from .kinds import ActivityEvent as AE
+from .events import ActivityEvent as AE
+from .events import ShiftEvent as SE
+from .events import VisitEvent as VE
 from .kinds import ActivityStatus as AS
-from .kinds import ShiftEvent as SE
 from .kinds import ShiftStatus as SS
-from .kinds import VisitEvent as VE
 from .kinds import VisitStatus as VS
 from .models import DutyEvent, ManualActivity, Shift, Visit
 

@@ -393,7 +393,14 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
     )
     note = _("Imported from an old ledger.")
     DemandEvent.objects.create(
-        town=town, demand=demand, action=Event.RECORD, to_status=Status.RECORDED, note=note, at=received
+        town=town,
+        demand=demand,
+        action=Event.RECORD,
+        to_status=Status.RECORDED,
+        note=note,
+        at=received,
+        # imported, not published: nobody was told, and the duty record does not count it
+        data={DemandEvent.UNPUBLISHED: False},
     )
     if status == Status.CLOSED:
         if department is not None and getattr(actor, "pk", None):
@@ -417,6 +424,7 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
             to_status=status,
             note=note,
             at=closed,
+            data={DemandEvent.UNPUBLISHED: False},
         )
     elif status != Status.RECORDED:
         kind = Event.DECLINE if status == Status.DECLINED else Event.TRANSFER
@@ -428,6 +436,7 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
             to_status=status,
             note=note,
             at=received,
+            data={DemandEvent.UNPUBLISHED: False},
         )
     return str(status)
 

@@ -8,9 +8,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
-from lianxin.core.models import TownOwned
+from lianxin.core.models import EventRow, TownOwned
 from lianxin.demands.models import Category
 from lianxin.territory.models import GridCell
+
+from .events import WarningEventKind
 
 
 class WarningKind(models.TextChoices):
@@ -23,14 +25,6 @@ class WarningStatus(models.TextChoices):
     DISMISSED = "dismissed", _("dismissed")
     PROACTIVE = "proactive", _("turned into a proactive item")
     TOPIC = "topic", _("made a monthly topic")
-
-
-class WarningEventKind(models.TextChoices):
-    DETECT = "detect", _("detected")
-    REDETECT = "redetect", _("detected again")
-    DISMISS = "dismiss", _("dismiss")
-    MAKE_PROACTIVE = "make_proactive", _("turn into a proactive item")
-    MAKE_TOPIC = "make_topic", _("make a monthly topic")
 
 
 class EarlyWarning(TownOwned):
@@ -109,28 +103,16 @@ class EarlyWarning(TownOwned):
         return self.title
 
 
-class EarlyWarningEvent(TownOwned):
+class EarlyWarningEvent(EventRow):
     """Append-only: one row per detection and per decision on a warning."""
 
     warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=16, choices=WarningEventKind.choices)
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    action = EventRow.kind_field(WarningEventKind)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         verbose_name = _("warning event")
         verbose_name_plural = _("warning events")
-        ordering = ["at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=WarningEventKind.values), name="warning_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(WarningEventKind, name="warning_event_kind_valid")]
 
 
 class ReportStatus(models.TextChoices):

@@ -25,12 +25,12 @@ from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
 
 from . import detect, importer
+from .events import WarningEventKind
 from .jobs import LEDGER_IMPORT
 from .models import (
     EarlyWarning,
     MonthlyReport,
     ReportStatus,
-    WarningEventKind,
     WarningKind,
     WarningStatus,
 )

@@ -16,8 +16,8 @@ from . import forms as f
 from . import permissions as p
 from . import serializers as s
 from . import services
+from .events import WarningEventKind as E
 from .models import EarlyWarning, EarlyWarningEvent
-from .models import WarningEventKind as E
 from .models import WarningStatus as S
 
 # fmt: off

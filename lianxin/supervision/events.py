@@ -71,3 +71,28 @@ class PlanItemKind(models.TextChoices):
     HEAR_REPORT = "hear_report", _("record the report heard")
     MARK_DONE = "mark_done", _("mark done with the outcome")
     DROP_ITEM = "drop_item", _("drop the item")
+
+
+# The kinds whose published data names deputies (``data["deputies"]``): the duty app must count each one
+# or mark it as not counting (its start-up check refuses one it does not know).
+NAMES_DEPUTIES = (
+    VoteKind.CAST,
+    ProjectKind.START,
+    ProjectKind.INSPECT,
+    ProjectKind.RATE,
+    SuggestionKind.DRAFT,
+    SuggestionKind.SUBMIT,
+    SuggestionKind.REPLY,
+    SuggestionKind.HANDLE,
+    SuggestionKind.EVALUATE,
+    InquiryKind.ASK,
+    InquiryKind.HOLD,
+    InquiryKind.ANSWER,
+    InquiryKind.CLOSE,
+    ThemeKind.BEGIN,
+    ThemeKind.INSPECT_THEME,
+    ThemeKind.FINISH,
+    IndustryKind.RECORD_EVENT,
+    IndustryKind.RECORD_OUTCOME,
+    PlanItemKind.HEAR_REPORT,
+)

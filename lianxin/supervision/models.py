@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
 from lianxin.core.fields import EncryptedTextField
-from lianxin.core.models import TownOwned
+from lianxin.core.models import EventRow, TownOwned
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
@@ -292,53 +292,28 @@ class SatisfactionVote(TownOwned):
         ]
 
 
-class _EventRow(TownOwned):
-    from_status = models.CharField(_("from"), max_length=12, blank=True)
-    to_status = models.CharField(_("to"), max_length=12, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
-
-    class Meta:
-        abstract = True
-        ordering = ["at", "pk"]
-
-
-class ProjectEvent(_EventRow):
+class ProjectEvent(EventRow):
     """Append-only: one row per move or step of a project."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=ProjectKind.choices)
+    action = EventRow.kind_field(ProjectKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("project event")
         verbose_name_plural = _("project events")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=ProjectKind.values), name="project_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(ProjectKind, name="project_event_kind_valid")]
 
 
-class VoteEvent(_EventRow):
+class VoteEvent(EventRow):
     """Append-only: opening, each ballot, the count."""
 
     session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=VoteKind.choices)
+    action = EventRow.kind_field(VoteKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("vote event")
         verbose_name_plural = _("vote events")
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=VoteKind.values), name="vote_event_kind_valid")
-        ]
+        constraints = [EventRow.kind_check(VoteKind, name="vote_event_kind_valid")]
 
 
 # --- suggestions upward (代表建议) ------------------------------------------------------------------------
@@ -410,18 +385,14 @@ class SuggestionDemand(TownOwned):
         ]
 
 
-class SuggestionEvent(_EventRow):
+class SuggestionEvent(EventRow):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=SuggestionKind.choices)
+    action = EventRow.kind_field(SuggestionKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("suggestion event")
         verbose_name_plural = _("suggestion events")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=SuggestionKind.values), name="suggestion_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(SuggestionKind, name="suggestion_event_kind_valid")]
 
 
 # --- inquiry (问政) and departments in the station (机关进站) ------------------------------------------------
@@ -511,18 +482,14 @@ class Question(TownOwned):
         return self.text[:40]
 
 
-class InquiryEvent(_EventRow):
+class InquiryEvent(EventRow):
     session = models.ForeignKey(InquirySession, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=InquiryKind.choices)
+    action = EventRow.kind_field(InquiryKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("inquiry event")
         verbose_name_plural = _("inquiry events")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=InquiryKind.values), name="inquiry_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(InquiryKind, name="inquiry_event_kind_valid")]
 
 
 # --- themed supervision (专题督导) ----------------------------------------------------------------------------
@@ -578,16 +545,14 @@ class Theme(TownOwned):
         return (self.ends_on - self.starts_on).days + 1
 
 
-class ThemeEvent(_EventRow):
+class ThemeEvent(EventRow):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=ThemeKind.choices)
+    action = EventRow.kind_field(ThemeKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("themed supervision event")
         verbose_name_plural = _("themed supervision events")
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=ThemeKind.values), name="theme_event_kind_valid")
-        ]
+        constraints = [EventRow.kind_check(ThemeKind, name="theme_event_kind_valid")]
 
 
 # --- the industry station (产业代表联络站) ------------------------------------------------------------------
@@ -688,18 +653,14 @@ class StationEvent(TownOwned):
         return self.title
 
 
-class StationEventEvent(_EventRow):
+class StationEventEvent(EventRow):
     event = models.ForeignKey(StationEvent, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=IndustryKind.choices)
+    action = EventRow.kind_field(IndustryKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("industry station record")
         verbose_name_plural = _("industry station records")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=IndustryKind.values), name="industry_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(IndustryKind, name="industry_event_kind_valid")]
 
 
 # --- the year's supervision plan (年度监督计划) ------------------------------------------------------------
@@ -809,31 +770,25 @@ class PlanItem(TownOwned):
         return self.subject
 
 
-class PlanEvent(_EventRow):
+class PlanEvent(EventRow):
     """Append-only: drafting, each item added, adoption."""
 
     plan = models.ForeignKey(SupervisionPlan, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=PlanKind.choices)
+    action = EventRow.kind_field(PlanKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("supervision plan event")
         verbose_name_plural = _("supervision plan events")
-        constraints = [
-            models.CheckConstraint(condition=Q(action__in=PlanKind.values), name="plan_event_kind_valid")
-        ]
+        constraints = [EventRow.kind_check(PlanKind, name="plan_event_kind_valid")]
 
 
-class PlanItemEvent(_EventRow):
+class PlanItemEvent(EventRow):
     """Append-only: an item heard, done or dropped."""
 
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=24, choices=PlanItemKind.choices)
+    action = EventRow.kind_field(PlanItemKind)
 
-    class Meta(_EventRow.Meta):
+    class Meta(EventRow.Meta):
         verbose_name = _("plan item event")
         verbose_name_plural = _("plan item events")
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=PlanItemKind.values), name="plan_item_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(PlanItemKind, name="plan_item_event_kind_valid")]

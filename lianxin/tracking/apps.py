@@ -24,3 +24,8 @@ class TrackingConfig(AppConfig):
         kit(self.label).add("lights", TRACKED_ITEM_DEADLINES)
 
         kit(self.label).add("notices", notices.TABLE)
+
+        # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
+        from .events import NAMES_DEPUTIES
+
+        kit(self.label).add("deputy_kinds", *NAMES_DEPUTIES)

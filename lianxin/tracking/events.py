@@ -14,3 +14,8 @@ class TrackingEvent(models.TextChoices):
     CANCEL = "cancel", _("cancelled")
     YELLOW = "yellow", _("due soon (reminder)")
     RED = "red", _("overdue (escalated)")
+
+
+# The kinds whose published data names deputies (``data["deputies"]``): the duty app must count each one
+# or mark it as not counting (its start-up check refuses one it does not know).
+NAMES_DEPUTIES = (TrackingEvent.OPEN,)

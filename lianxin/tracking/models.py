@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.clock import now
 from lianxin.core.lights import Light
-from lianxin.core.models import TownOwned
+from lianxin.core.models import EventRow, TownOwned
 from lianxin.people.models import Department, Deputy
 
 from .events import TrackingEvent
@@ -119,30 +119,13 @@ class TrackedItem(TownOwned):
         return self.status in ON_THE_CLOCK
 
 
-class TrackedItemEvent(TownOwned):
+class TrackedItemEvent(EventRow):
     """Append-only: one row per move or step of a tracked item."""
 
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=12, choices=TrackingEvent.choices)
-    from_status = models.CharField(_("from"), max_length=10, blank=True)
-    to_status = models.CharField(_("to"), max_length=10, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    note = models.TextField(_("note"), blank=True)
-    at = models.DateTimeField(_("at"), default=now, db_index=True)
+    action = EventRow.kind_field(TrackingEvent)
 
-    class Meta:
+    class Meta(EventRow.Meta):
         verbose_name = _("tracked item event")
         verbose_name_plural = _("tracked item events")
-        ordering = ["at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=TrackingEvent.values), name="tracked_item_event_kind_valid"
-            )
-        ]
+        constraints = [EventRow.kind_check(TrackingEvent, name="tracked_item_event_kind_valid")]

@@ -13,8 +13,8 @@ from lianxin.core.events import DomainEvent, publish
 from lianxin.demands import services as ds
 from lianxin.demands.events import Event
 from lianxin.duty import record, services
+from lianxin.duty.events import ActivityEvent, ShiftEvent, VisitEvent
 from lianxin.duty.kinds import Activity as A
-from lianxin.duty.kinds import ActivityEvent, ShiftEvent, VisitEvent
 from lianxin.duty.models import DutyEntry
 from lianxin.duty.sources import KINDS, SOURCES, Source, key
 

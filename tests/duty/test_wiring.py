@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from lianxin.core import clock
 from lianxin.duty.models import DutyEntry
@@ -58,3 +59,27 @@ def test_a_mediation_session_reaches_the_deputy_on_the_supervision_seat(db):
     ledger.do("session", dispute, ledger.mediator)
     assert _kinds(ledger.deputy_user) == ["mediation"]
     assert _kinds(ledger.other_deputy_user) == []
+
+
+def test_a_report_heard_reaches_every_deputy_present(loop):
+    from lianxin.supervision import services as supervision
+
+    presidium = loop.presidium
+    plan = supervision.plan_draft(town=loop.town, actor=presidium, year=2026, title="2026年监督工作计划")
+    item = supervision.plan_add_item(
+        plan=plan, actor=presidium, kind="report", subject="听取教育工作报告", month=4,
+        department=loop.department,
+    )  # fmt: skip
+    supervision.plan_adopt(plan=plan, actor=presidium, adopted_on=dt.date(2026, 1, 8))
+    supervision.plan_item_hear_report(
+        item=item, actor=presidium, heard_on=dt.date(2026, 4, 24), opinions="建议限期办结",
+        deputies=[loop.deputy.deputy, loop.other_deputy.deputy],
+    )  # fmt: skip
+    assert _kinds(loop.deputy) == ["report_heard"]
+    assert _kinds(loop.other_deputy) == ["report_heard"]
+    entry = DutyEntry.objects.get(deputy=loop.deputy.deputy)
+    assert entry.source == "supervision.planitemevent"
+    with translation.override("en"):
+        assert entry.get_kind_display() == "report heard and deliberated"
+    with translation.override("zh-hans"):
+        assert entry.get_kind_display() == "听取审议报告"
