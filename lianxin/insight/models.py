@@ -109,10 +109,12 @@ class EarlyWarningEvent(EventRow):
     warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(WarningEventKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("warning event")
-        verbose_name_plural = _("warning events")
-        constraints = [EventRow.kind_check(WarningEventKind, name="warning_event_kind_valid")]
+    Meta = EventRow.meta(
+        WarningEventKind,
+        verbose=_("warning event"),
+        plural=_("warning events"),
+        check="warning_event_kind_valid",
+    )
 
 
 class ReportStatus(models.TextChoices):
