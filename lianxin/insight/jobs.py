@@ -24,5 +24,10 @@ def town_office(user: Any, job: Any) -> bool:
 
 
 LEDGER_IMPORT = JobKind(
-    kind="insight.ledger_import", label=_("ledger import"), run=_run, may_read=town_office, download=None
+    kind="insight.ledger_import",
+    label=_("ledger import"),
+    run=_run,
+    may_read=town_office,
+    download=None,
+    result="insight/_import_result.html",
 )

@@ -15,7 +15,6 @@ urlpatterns = [
     path("insight/map/", views.grid_map, name="map"),
     path("insight/imports/", views.imports, name="imports"),
     path("insight/imports/<int:pk>/", views.import_job, name="import"),
-    path("insight/imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("insight/reports/", views.reports, name="reports"),
     path("insight/reports/<int:pk>/", views.report, name="report"),
     path("insight/reports/<int:pk>/progress/", views.report_progress, name="report_progress"),

@@ -18,6 +18,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.core import media
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
+from lianxin.jobs import services as job_services
 from lianxin.jobs.models import Job
 
 from . import detect, geo, importer, selectors, services
@@ -260,21 +261,11 @@ def _job(request: HttpRequest, pk: int) -> Job:
 
 @capability_required(Capability.ACT_ON_INSIGHT)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "insight/import.html", {"job": _job(request, pk)})
-
-
-@capability_required(Capability.ACT_ON_INSIGHT)
-def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job(request, pk)
-    return JsonResponse(
-        {
-            "status": job.state,
-            "label": str(job.get_state_display()),
-            "total": job.total,
-            "processed": job.done,
-            "percent": job.percent,
-            "finished": job.finished_at is not None,
-        }
+    """The job app's progress box (htmx, ``/jobs/<pk>/progress/``) inside the insight pages."""
+    return render(
+        request,
+        "insight/import.html",
+        {"job": _job(request, pk), "kind": LEDGER_IMPORT, "keep_days": job_services.keep_days()},
     )
 
 
