@@ -17,7 +17,6 @@ urlpatterns = [
     path("insight/imports/<int:pk>/", views.import_job, name="import"),
     path("insight/reports/", views.reports, name="reports"),
     path("insight/reports/<int:pk>/", views.report, name="report"),
-    path("insight/reports/<int:pk>/progress/", views.report_progress, name="report_progress"),
     path("insight/reports/<int:pk>/<slug:fmt>/", views.report_file, name="report_file"),
     path("insight/warnings/", views.warning_list, name="warnings"),
     path("insight/warnings/<int:pk>/", views.warning_detail, name="warning"),

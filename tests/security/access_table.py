@@ -137,7 +137,6 @@ ROWS: list[Row] = [
     row("insight:import", OFFICE, pk=Ref("import")),
     row("insight:reports", INSIGHT),
     row("insight:report", INSIGHT, pk=Ref("report")),
-    row("insight:report_progress", INSIGHT, pk=Ref("report")),
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="pdf"),  # export
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="xlsx"),  # export
     row("insight:warnings", INSIGHT),
