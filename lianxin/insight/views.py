@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,11 +18,12 @@ from lianxin.accounts.roles import Capability
 from lianxin.core import media
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import TransitionError, workflow_of
-from lianxin.jobs.models import Job
+from lianxin.jobs import services as job_services
+from lianxin.jobs.models import Job, JobState
 
 from . import detect, geo, importer, selectors, services
 from .forms import ImportForm, PeriodForm, ReportForm
-from .jobs import LEDGER_IMPORT
+from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 from .models import EarlyWarning, WarningStatus
 
 PER_PAGE = 30
@@ -260,21 +261,11 @@ def _job(request: HttpRequest, pk: int) -> Job:
 
 @capability_required(Capability.ACT_ON_INSIGHT)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "insight/import.html", {"job": _job(request, pk)})
-
-
-@capability_required(Capability.ACT_ON_INSIGHT)
-def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job(request, pk)
-    return JsonResponse(
-        {
-            "status": job.state,
-            "label": str(job.get_state_display()),
-            "total": job.total,
-            "processed": job.done,
-            "percent": job.percent,
-            "finished": job.finished_at is not None,
-        }
+    """The job app's progress box (htmx, ``/jobs/<pk>/progress/``) inside the insight pages."""
+    return render(
+        request,
+        "insight/import.html",
+        {"job": _job(request, pk), "kind": LEDGER_IMPORT, "keep_days": job_services.keep_days()},
     )
 
 
@@ -302,39 +293,33 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "insight/reports.html", {"form": form, "reports": rows}, status=status)
 
 
-def _report(request: HttpRequest, pk: int) -> Any:
+def _report(request: HttpRequest, pk: int) -> Job:
     return get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
 
 
 @capability_required(Capability.VIEW_INSIGHT)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "insight/report_page.html", {"report": _report(request, pk)})
-
-
-@capability_required(Capability.VIEW_INSIGHT)
-def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    r = _report(request, pk)
-    return JsonResponse(
-        {
-            "status": r.status,
-            "label": str(r.get_status_display()),
-            "total": 100,
-            "processed": r.progress,
-            "percent": r.progress,
-            "finished": r.finished_at is not None,
-        }
+    """The job app's progress box (htmx), then the two downloads, inside the insight pages."""
+    return render(
+        request,
+        "insight/report_page.html",
+        {"job": _report(request, pk), "kind": MONTHLY_REPORT, "keep_days": job_services.keep_days()},
     )
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @capability_required(Capability.VIEW_INSIGHT)
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    r = _report(request, pk)
-    stored = {"pdf": r.pdf, "xlsx": r.xlsx}.get(fmt)
-    if not stored:
+    """The report's PDF (the job's file) or workbook (its second file), to the report's readers only."""
+    job = _report(request, pk)
+    stored = {"pdf": job.file, "xlsx": job.second_file}.get(fmt)
+    if job.state != JobState.DONE or not stored:
         raise Http404
-    place = r.town.name if r.town else r.county.name
-    types = {
-        "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    return media.file_response(request, stored, f"{place}-{r.month:%Y-%m}.{fmt}", mimetype=types[fmt])
+    return media.file_response(
+        request, stored, f"{job.title.replace(' · ', '-')}.{fmt}", mimetype=REPORT_TYPES[fmt]
+    )
