@@ -360,8 +360,7 @@ def warning_dismiss(*, warning: EarlyWarning, actor: Any, reason: str) -> EarlyW
     """Not a real subject (or already handled): say why; the scan will not raise the same episode again."""
     flow = _flow()
     flow.check(actor, WarningEventKind.DISMISS, warning)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why this warning is dismissed.")})
+    # a blank reason is refused by the table (requires_reason)
     return flow.transition(
         warning,
         WarningEventKind.DISMISS,

@@ -292,6 +292,7 @@ ROWS: list[Row] = [
         method="POST",
         pk=Ref("activity"),
         action="activity_reject",
+        ok=BAD,  # allowed through, the blank reason refused
         deny=HIDDEN,
         special={"deputy": DENIED, "county": DENIED},
     ),  # the deputy's own, the county reads it
