@@ -145,6 +145,27 @@ class EventRow(TownOwned):
         several workflows, as the duty app's shifts, visits and activities); the stored value is the kind's."""
         return models.CharField(_("action"), max_length=24, choices=[c for k in kinds for c in k.choices])
 
+    @classmethod
+    def meta(
+        cls,
+        *kinds: type[models.TextChoices],
+        verbose: Any,
+        plural: Any,
+        check: str,
+        constraints: tuple[models.BaseConstraint, ...] = (),
+    ) -> Any:
+        """An event table's ``Meta``: its names and the check that the database refuses an undeclared kind
+        (``Meta = EventRow.meta(Kinds, verbose=…, plural=…, check="<table>_kind_valid")``)."""
+        return type(
+            "Meta",
+            (cls.Meta,),
+            {
+                "verbose_name": verbose,
+                "verbose_name_plural": plural,
+                "constraints": [cls.kind_check(*kinds, name=check), *constraints],
+            },
+        )
+
     @staticmethod
     def kind_check(*kinds: type[models.TextChoices], name: str) -> models.CheckConstraint:
         """The database refuses a kind the table does not declare."""

@@ -9,7 +9,7 @@ and back to the page.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from typing import Any
+from typing import Any, Literal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -60,6 +60,7 @@ def act(
     refetch: Callable[[], Any],
     done: Callable[[], HttpResponse],
     hidden: Collection[str] = (),
+    on_conflict: Literal["page", "redirect"] = "page",
 ) -> HttpResponse:
     """Make one move of ``obj``'s table, posted from its page.
 
@@ -70,7 +71,13 @@ def act(
     4. The service makes the move: a ``TransitionError`` is a 409 with the page as it is now (``refetch``),
        any other ``ValidationError`` a 400 with its messages on the form.
     5. Done: a message, then ``done()`` (usually back to the page).
+
+    ``on_conflict="redirect"``: a refused move (409) is a message and ``done()`` instead of the page again,
+    for pages that list many subjects (or whose page is costly to draw), where the reader is better served
+    by the fresh page than by a 409 of the old one.
     """
+    if on_conflict not in ("page", "redirect"):
+        raise ValueError(f"on_conflict: {on_conflict!r} is neither 'page' nor 'redirect'")
     flow = workflow_of(type(obj))
     move = flow.moves.get(action)
     if move is None or action in hidden:
@@ -84,6 +91,9 @@ def act(
     try:
         move.service(**{flow.subject: obj}, actor=user, **form.cleaned_data)
     except TransitionError as error:
+        if on_conflict == "redirect":
+            messages.error(request, problem_of(error))
+            return done()
         return page(request, refetch(), problem=problem_of(error), status=409)
     except ValidationError as error:
         form_errors(form, error)
@@ -99,11 +109,12 @@ def act_urls(
     fetch: Callable[[HttpRequest, int], Any],
     name: str,
     page: Page | None = None,
+    on_conflict: Literal["page", "redirect"] = "page",
 ) -> list[URLPattern]:
     """The pages of a workflow generated from its table: ``<prefix><pk>/`` (the subject with its moves,
     named ``name``) and ``<prefix><pk>/<action>/`` (``act``, named ``name + "_act"``), both for signed-in
     users. ``fetch(request, pk)`` reads the subject in the reader's scope (404 outside it); ``page`` renders
-    it (by default ``moves_page``)."""
+    it (by default ``moves_page``); ``on_conflict`` is ``act``'s."""
     shown: Page = page or moves_page(act_url=f"{name}_act")
 
     @login_required
@@ -120,6 +131,7 @@ def act_urls(
             page=shown,
             refetch=lambda: fetch(request, pk),
             done=lambda: redirect(name, pk=pk),
+            on_conflict=on_conflict,
         )
 
     return [

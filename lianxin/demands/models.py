@@ -342,10 +342,9 @@ class DemandEvent(EventRow):
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(Event)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("demand event")
-        verbose_name_plural = _("demand events")
-        constraints = [EventRow.kind_check(Event, name="demand_event_kind_valid")]
+    Meta = EventRow.meta(
+        Event, verbose=_("demand event"), plural=_("demand events"), check="demand_event_kind_valid"
+    )
 
 
 class Attachment(TownOwned):

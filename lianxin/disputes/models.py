@@ -229,10 +229,9 @@ class DisputeEvent(EventRow):
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(Event)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("dispute event")
-        verbose_name_plural = _("dispute events")
-        constraints = [EventRow.kind_check(Event, name="dispute_event_kind_valid")]
+    Meta = EventRow.meta(
+        Event, verbose=_("dispute event"), plural=_("dispute events"), check="dispute_event_kind_valid"
+    )
 
 
 class SessionOutcome(models.TextChoices):
@@ -409,7 +408,6 @@ class HearingRecord(EventRow):
     hearing = models.ForeignKey(Hearing, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(HearingEvent)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("hearing event")
-        verbose_name_plural = _("hearing events")
-        constraints = [EventRow.kind_check(HearingEvent, name="hearing_event_kind_valid")]
+    Meta = EventRow.meta(
+        HearingEvent, verbose=_("hearing event"), plural=_("hearing events"), check="hearing_event_kind_valid"
+    )

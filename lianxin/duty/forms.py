@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.forms import ActionForm
 from lianxin.core.uploads import clean_attachment
 from lianxin.demands.models import Category
 from lianxin.people.models import Deputy, Observer
@@ -32,8 +33,13 @@ class ConfirmForm(forms.Form):
     pass
 
 
-class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, max_length=200)
+class NoteForm(ActionForm):
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Note")}),  # the list's inline form has no labels
+    )
 
 
 class VisitLogForm(forms.Form):

@@ -418,13 +418,11 @@ def activity_confirm(*, activity: ManualActivity, actor: Any, note: str = "") ->
 
 
 @transaction.atomic
-def activity_reject(*, activity: ManualActivity, actor: Any, note: str = "") -> ManualActivity:
-    flow = _flow(ManualActivity)
-    flow.check(actor, ActivityEvent.REJECT, activity)
-    if not note.strip():
-        raise ValidationError({"note": _("Tell the deputy why it is not confirmed.")})
-    return flow.transition(
-        activity, ActivityEvent.REJECT, actor, checked=True, note=note, decision_note=note.strip()[:200]
+def activity_reject(*, activity: ManualActivity, actor: Any, reason: str) -> ManualActivity:
+    # a blank reason is refused by the table (requires_reason)
+    reason = reason.strip()
+    return _flow(ManualActivity).transition(
+        activity, ActivityEvent.REJECT, actor, note=reason, decision_note=reason[:200]
     )
 
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
-from lianxin.core.forms import form_errors
+from lianxin.core.forms import ActionForm, form_errors
 from lianxin.core.ids import query_id
 from lianxin.core.media import file_response
 from lianxin.core.qr import render_qr
+from lianxin.core.views import act, move_forms
 from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
@@ -377,41 +378,64 @@ def activities(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Entered; it counts once the presidium confirms it."))
                 return redirect("duty:activities")
         status = 400
+    return _activities_page(request, form=form, status=status)
+
+
+def _activities_page(
+    request: HttpRequest,
+    *,
+    form: f.ActivityForm | None,
+    status: int,
+    bound_to: ManualActivity | None = None,
+    bound: ActionForm | None = None,
+) -> HttpResponse:
+    """The list with each activity's moves; the move posted on ``bound_to`` comes back with its errors."""
     rows = (
-        ManualActivity.objects.restrict(user)
+        ManualActivity.objects.restrict(request.user)
         .select_related("deputy")
         .order_by("status", "-happened_on")[:200]
     )
-    flow = workflow_of(ManualActivity)
     context = {
         "form": form,
-        "rows": [(a, flow.allowed(user, a)) for a in rows],
-        "note_form": f.NoteForm(),
+        "rows": [(a, move_forms(request, a, bound if a == bound_to else None)) for a in rows],
     }
     return render(request, "duty/activities.html", context, status=status)
 
 
+def _activity_page(
+    request: HttpRequest,
+    activity: ManualActivity,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    # the core act view's page of one activity: the list, where its moves are (``problem`` does not
+    # occur: a refused move is a message on the fresh list, see ``on_conflict`` below)
+    form = f.ActivityForm() if _keeper(request) else None
+    return _activities_page(request, form=form, status=status, bound_to=activity, bound=bound)
+
+
 def activity_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """One move of a hand-entered activity (the core's act view). The page is a list of many, so a
+    refused move is a message on the fresh list rather than a 409 of the old one."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if request.method != "POST":
         raise Http404
-    user: Any = request.user
-    flow = workflow_of(ManualActivity)
-    move = flow.moves.get(action)
-    obj = get_object_or_404(ManualActivity.objects.restrict(user), pk=pk)
-    if move is None:
-        raise Http404
-    try:
-        move.service(activity=obj, actor=user, note=request.POST.get("note", ""))
-    except TransitionError as error:
-        messages.error(request, _problem(error))
-        return redirect("duty:activities")
-    except ValidationError as error:
-        messages.error(request, _problem(error))
-        return redirect("duty:activities")
-    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
-    return redirect("duty:activities")
+
+    def fetch() -> ManualActivity:
+        return get_object_or_404(ManualActivity.objects.restrict(request.user), pk=pk)
+
+    return act(
+        request,
+        fetch(),
+        action,
+        page=_activity_page,
+        refetch=fetch,
+        done=lambda: redirect("duty:activities"),
+        on_conflict="redirect",
+    )
 
 
 def activity_evidence(request: HttpRequest, pk: int) -> HttpResponse:

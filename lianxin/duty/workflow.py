@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.forms import ConfirmForm
 from lianxin.core.workflow import Move, Step, Workflow
 from lianxin.demands.serializers import NoInput
 
@@ -55,8 +56,10 @@ ACTIVITIES = Workflow(
     moves=[
         Move(AE.CONFIRM, (AS.SUBMITTED,), AS.CONFIRMED, p.manages_duty, services.activity_confirm,
              f.NoteForm, NoInput, _("confirm"), _("Confirmed by the presidium")),
+        # its form has no field of its own: the core adds the required reason
         Move(AE.REJECT, (AS.SUBMITTED,), AS.REJECTED, p.manages_duty, services.activity_reject,
-             f.NoteForm, NoInput, _("do not confirm"), _("Not confirmed")),
+             ConfirmForm, NoInput, _("do not confirm"), _("Not confirmed"),
+             requires_reason=True, why=_("Tell the deputy why it is not confirmed.")),
     ],
     steps=[Step(AE.SUBMIT, _("Entered"))],
 )

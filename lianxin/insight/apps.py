@@ -16,6 +16,7 @@ class InsightConfig(AppConfig):
         same_town(m.EarlyWarning, "cell", "category", "tracked_item")
         same_town(m.EarlyWarningEvent, "warning")
         from . import scopes, workflow  # noqa: F401
-        from .jobs import LEDGER_IMPORT
+        from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 
         kit(self.label).add("jobs", LEDGER_IMPORT)
+        kit(self.label).add("jobs", MONTHLY_REPORT)

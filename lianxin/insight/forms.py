@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.forms import ActionForm
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.people.models import Department
 
@@ -33,13 +34,13 @@ class PeriodForm(forms.Form):
         return selectors.Period(start, end + selectors.dt.timedelta(days=1) if end else default.end)
 
 
-class WarningForm(forms.Form):
-    """Base of the warning's move forms: ``warning`` and ``user`` let a form offer the right choices."""
+class WarningForm(ActionForm):
+    """Base of the warning's move forms: the warning (``obj``) and ``user`` let a form offer the right
+    choices."""
 
-    def __init__(self, *args: Any, warning: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.warning = warning
-        self.user = user
+    @property
+    def warning(self) -> Any:
+        return self.obj
 
 
 class DismissForm(WarningForm):

@@ -1,4 +1,5 @@
-"""Insight's job kinds: the ledger import runs in the worker as a job of the job app (``lianxin.jobs``)."""
+"""Insight's job kinds, run in the worker as jobs of the job app (``lianxin.jobs``): the ledger import, and the
+monthly report (a PDF as the job's file, the workbook as its second file)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,12 @@ def _run(step: Any) -> None:
     import_job_write(step)
 
 
+def _make_report(step: Any) -> None:
+    from .services import report_write
+
+    report_write(step)
+
+
 def town_office(user: Any, job: Any) -> bool:
     """An import is the town's: its presidium reads it, whoever of them uploaded it; no other town does."""
     town_id = getattr(user, "town_id", None)
@@ -24,5 +31,30 @@ def town_office(user: Any, job: Any) -> bool:
 
 
 LEDGER_IMPORT = JobKind(
-    kind="insight.ledger_import", label=_("ledger import"), run=_run, may_read=town_office, download=None
+    kind="insight.ledger_import",
+    label=_("ledger import"),
+    run=_run,
+    may_read=town_office,
+    download=None,
+    result="insight/_import_result.html",
+)
+
+
+def report_reader(user: Any, job: Any) -> bool:
+    """A town's report is read by who reads the town's dashboards, a county's by its county viewers, whoever
+    asked for it (the schedule asks for most)."""
+    from .selectors import reports_for
+
+    return reports_for(user=user).filter(pk=job.pk).exists()
+
+
+MONTHLY_REPORT = JobKind(
+    kind="insight.monthly_report",
+    label=_("monthly report"),
+    run=_make_report,
+    may_read=report_reader,
+    mimetype="application/pdf",
+    download=None,  # two files: the report's own page links both (``insight:report_file``)
+    expires=False,
+    result="insight/_report_result.html",
 )

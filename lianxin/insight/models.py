@@ -109,54 +109,9 @@ class EarlyWarningEvent(EventRow):
     warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(WarningEventKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("warning event")
-        verbose_name_plural = _("warning events")
-        constraints = [EventRow.kind_check(WarningEventKind, name="warning_event_kind_valid")]
-
-
-class ReportStatus(models.TextChoices):
-    QUEUED = "queued", _("waiting for the worker")
-    RUNNING = "running", _("being made")
-    DONE = "done", _("ready")
-    FAILED = "failed", _("failed")
-
-
-class MonthlyReport(models.Model):
-    """A month's report of a town, or of a county (``town`` empty): a PDF and a workbook, kept."""
-
-    county = models.ForeignKey(
-        "core.County", verbose_name=_("county"), on_delete=models.PROTECT, related_name="+"
+    Meta = EventRow.meta(
+        WarningEventKind,
+        verbose=_("warning event"),
+        plural=_("warning events"),
+        check="warning_event_kind_valid",
     )
-    town = models.ForeignKey(
-        "core.Town", verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    month = models.DateField(_("month"))  # its first day
-    status = models.CharField(
-        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    # Stored files under MEDIA_ROOT/jobs/reports/, out only through core/media.py to the report's readers.
-    pdf = models.FileField(_("PDF"), upload_to="jobs/reports/", max_length=200, blank=True, editable=False)
-    xlsx = models.FileField(
-        _("workbook"), upload_to="jobs/reports/", max_length=200, blank=True, editable=False
-    )
-    message = models.TextField(_("message"), blank=True)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(_("requested at"), default=now)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("monthly report")
-        verbose_name_plural = _("monthly reports")
-        ordering = ["-month", "town", "-pk"]
-        constraints = [
-            models.CheckConstraint(condition=Q(status__in=ReportStatus.values), name="report_status_valid"),
-            models.CheckConstraint(condition=Q(progress__lte=100), name="report_progress_percent"),
-        ]
-        indexes = [models.Index(fields=["county", "town", "month"], name="report_county_town_month")]
-
-    def __str__(self) -> str:
-        return f"{self.month:%Y-%m}"

@@ -1,6 +1,6 @@
 """The monthly report of a town or a county: a PDF (WeasyPrint, Noto CJK embedded) and an Excel workbook.
 
-Made by the worker (``services.report_make``), which writes its progress on the row as it goes:
+Made by the worker as a job of the job app (``services.report_write``), its progress written as it goes:
 
 1. the figures: the dashboard's selectors for the month, read as the worker (every case) cut to the
    report's towns, and the twelve months to the report's month for the trend;
@@ -19,11 +19,31 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.principals import WORKER
-from lianxin.core.models import Town
+from lianxin.core.models import County, Town
 from lianxin.core.pdf import render_pdf
 
 from . import selectors
-from .models import MonthlyReport
+
+
+@dataclass
+class Subject:
+    """What a report is of: a town's month, or a county's (``town`` None)."""
+
+    county: County
+    town: Town | None
+    month: dt.date
+
+    @property
+    def town_id(self) -> int | None:
+        return self.town.pk if self.town else None
+
+    @property
+    def county_id(self) -> int:
+        return self.county.pk
+
+    @property
+    def place(self) -> str:
+        return self.town.name if self.town else self.county.name
 
 
 @dataclass
@@ -39,7 +59,7 @@ def month_period(month: dt.date) -> selectors.Period:
     return selectors.Period(start, end)
 
 
-def figures(report: MonthlyReport) -> Figures:
+def figures(report: Subject) -> Figures:
     towns = (
         [report.town_id]
         if report.town_id
@@ -53,8 +73,10 @@ def figures(report: MonthlyReport) -> Figures:
     trend = selectors.breakdown(
         selectors.cohort(WORKER, selectors.Period(year_start, period.end), towns), "month", at=d.at
     )
-    place = report.town.name if report.town else report.county.name
-    title = _("%(place)s · monthly report of %(month)s") % {"place": place, "month": f"{report.month:%Y-%m}"}
+    title = _("%(place)s · monthly report of %(month)s") % {
+        "place": report.place,
+        "month": f"{report.month:%Y-%m}",
+    }
     return Figures(title, d, trend)
 
 
@@ -94,7 +116,7 @@ def columns(rows: list[selectors.Row], *, height: int = 140) -> dict[str, Any]:
     return {"width": 40 + step * max(len(rows), 1), "height": height + 40, "base": height + 10, "rows": out}
 
 
-def pdf(report: MonthlyReport, f: Figures) -> bytes:
+def pdf(report: Subject, f: Figures) -> bytes:
     return render_pdf(
         "insight/report.html",
         {
@@ -113,7 +135,7 @@ def pdf(report: MonthlyReport, f: Figures) -> bytes:
     )
 
 
-def workbook(report: MonthlyReport, f: Figures) -> bytes:
+def workbook(report: Subject, f: Figures) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -195,7 +217,7 @@ def workbook(report: MonthlyReport, f: Figures) -> bytes:
     return buf.getvalue()
 
 
-def make(report: MonthlyReport, progress: Any) -> tuple[bytes, bytes]:
+def make(report: Subject, progress: Any) -> tuple[bytes, bytes]:
     """The two files, in Chinese (the report is read and printed in the town)."""
     with translation.override("zh-hans"):
         f = figures(report)

@@ -530,16 +530,22 @@ def topic_effect(*, warning: Any, months: int = 3) -> dict[str, Any] | None:
 
 
 def reports_for(*, user: Any) -> QuerySet[Any]:
-    """A town's reports for who reads the town's dashboards; a county's for its county viewers."""
+    """A town's reports for who reads the town's dashboards; a county's for its county viewers (report jobs of
+    the job app, newest month first)."""
     from lianxin.accounts.principals import can
     from lianxin.accounts.roles import Capability
     from lianxin.accounts.scoping import towns_visible_to
+    from lianxin.jobs.models import Job
 
-    from .models import MonthlyReport
+    from .jobs import MONTHLY_REPORT
 
     if not can(user, Capability.VIEW_INSIGHT):
-        return MonthlyReport.objects.none()
+        return Job.objects.none()
     q = Q(town__in=towns_visible_to(user))
     if can(user, Capability.VIEW_COUNTY) and getattr(user, "county_id", None):
-        q |= Q(town__isnull=True, county_id=user.county_id)
-    return MonthlyReport.objects.filter(q).select_related("town", "county")
+        q |= Q(town__isnull=True, params__county=user.county_id)
+    return (
+        Job.objects.filter(q, kind=MONTHLY_REPORT.kind)
+        .select_related("town")
+        .order_by("-params__month", "town", "-pk")
+    )

@@ -26,11 +26,9 @@ from lianxin.territory.models import GridCell
 
 from . import detect, importer
 from .events import WarningEventKind
-from .jobs import LEDGER_IMPORT
+from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 from .models import (
     EarlyWarning,
-    MonthlyReport,
-    ReportStatus,
     WarningKind,
     WarningStatus,
 )
@@ -362,8 +360,7 @@ def warning_dismiss(*, warning: EarlyWarning, actor: Any, reason: str) -> EarlyW
     """Not a real subject (or already handled): say why; the scan will not raise the same episode again."""
     flow = _flow()
     flow.check(actor, WarningEventKind.DISMISS, warning)
-    if not reason.strip():
-        raise ValidationError({"reason": _("Say why this warning is dismissed.")})
+    # a blank reason is refused by the table (requires_reason)
     return flow.transition(
         warning,
         WarningEventKind.DISMISS,
@@ -486,54 +483,54 @@ def import_job_run(*, job_id: int) -> Job:
 
 
 # --- monthly reports ------------------------------------------------------------------------------------
-def report_request(*, county: Any, town: Any, month: dt.date, actor: Any) -> MonthlyReport:
-    """Queue a month's report of a town (or of the county, ``town`` None) for the worker."""
-    from .tasks import make_report
-
+def report_request(*, county: Any, town: Any, month: dt.date, actor: Any) -> Job:
+    """Queue a month's report of a town (or of the county, ``town`` None) for the worker: a job of the job
+    app, its month and county in the job's parameters."""
     if town is not None and town.county_id != county.pk:
         raise ValidationError(_("This town is not of the county."))
-    report = MonthlyReport.objects.create(
-        county=county,
+    month = month.replace(day=1)
+    place = town.name if town is not None else county.name
+    return jobs.job_start(
+        kind=MONTHLY_REPORT.kind,
+        title=f"{place} · {month:%Y-%m}",
+        owner=actor,
         town=town,
-        month=month.replace(day=1),
-        requested_by=actor if getattr(actor, "pk", None) else None,
+        params={"county": county.pk, "month": month.isoformat()},
+        total=100,  # the report counts in percent, not rows
     )
-    transaction.on_commit(lambda: make_report(report.pk))
-    return report
 
 
-def report_make(*, report_id: int) -> MonthlyReport:
-    """The worker's part: the figures, the PDF and the workbook, with the progress written as it goes."""
+def report_subject(job: Job) -> Any:
+    """What a report job is of, read back from its row."""
+    from lianxin.core.models import County
+
+    from .reports import Subject
+
+    return Subject(
+        county=County.objects.get(pk=job.params["county"]),
+        town=job.town,
+        month=dt.date.fromisoformat(job.params["month"]),
+    )
+
+
+def report_write(step: Any) -> None:
+    """The worker's part: the figures, the PDF (the job's file) and the workbook (its second file)."""
     from . import reports
 
-    report = MonthlyReport.objects.select_related("town", "county").get(pk=report_id)
-    if report.status != ReportStatus.QUEUED:
-        return report
-    MonthlyReport.objects.filter(pk=report.pk).update(status=ReportStatus.RUNNING, progress=5)
-
-    def progress(percent: int) -> None:
-        MonthlyReport.objects.filter(pk=report.pk).update(progress=percent)
-
-    try:
-        pdf, xlsx = reports.make(report, progress)
-    except Exception as e:  # the row says what went wrong; the worker's log has the traceback
-        MonthlyReport.objects.filter(pk=report.pk).update(
-            status=ReportStatus.FAILED, message=str(e)[:500], finished_at=clock.now()
-        )
-        raise
-    MonthlyReport.objects.filter(pk=report.pk).update(
-        status=ReportStatus.DONE,
-        progress=100,
-        pdf=_stored("reports", "pdf", pdf),
-        xlsx=_stored("reports", "xlsx", xlsx),
-        finished_at=clock.now(),
-    )
-    return MonthlyReport.objects.get(pk=report.pk)
+    step.progress(5, 100)
+    pdf, xlsx = reports.make(report_subject(step.job), step.progress)
+    with open(step.path("pdf"), "wb") as out:
+        out.write(pdf)
+    with open(step.second_path("xlsx"), "wb") as out:
+        out.write(xlsx)
+    step.progress(100)
 
 
 def reports_monthly(*, at: dt.datetime | None = None) -> int:
-    """The monthly schedule: last month's report of every town and every county, unless already made."""
+    """The monthly schedule: last month's report of every town and every county, unless already made (or
+    being made: only a failed one is asked for again)."""
     from lianxin.core.models import County, Town
+    from lianxin.jobs.models import JobState
 
     today = timezone.localdate(at or clock.now())
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
@@ -542,9 +539,9 @@ def reports_monthly(*, at: dt.datetime | None = None) -> int:
         (c, None) for c in County.objects.all()
     ]
     for county, town in targets:
-        exists = MonthlyReport.objects.filter(county=county, town=town, month=month).exclude(
-            status=ReportStatus.FAILED
-        )
+        exists = Job.objects.filter(
+            kind=MONTHLY_REPORT.kind, town=town, params__county=county.pk, params__month=month.isoformat()
+        ).exclude(state=JobState.FAILED)
         if exists.exists():
             continue
         with transaction.atomic():

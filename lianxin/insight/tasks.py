@@ -1,20 +1,16 @@
-"""The worker's insight jobs: the daily early-warning scan."""
+"""The worker's insight schedules: the daily early-warning scan and the monthly reports (made as jobs of
+the job app, by its one task)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, lock_task
 
-from .services import report_make, reports_monthly, warnings_scan
+from .services import reports_monthly, warnings_scan
 
 
 @db_periodic_task(crontab(hour="6", minute="15"))
 @lock_task("lianxin-warnings-scan")
 def scan_warnings() -> dict[str, int]:
     return warnings_scan()
-
-
-@db_task()
-def make_report(report_id: int) -> None:
-    report_make(report_id=report_id)
 
 
 @db_periodic_task(crontab(day="1", hour="7", minute="0"))

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,13 +15,15 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import media
+from lianxin.core.forms import ActionForm
 from lianxin.core.routers import reads_from_replica
-from lianxin.core.workflow import TransitionError, workflow_of
-from lianxin.jobs.models import Job
+from lianxin.core.views import act, move_forms
+from lianxin.jobs import services as job_services
+from lianxin.jobs.models import Job, JobState
 
 from . import detect, geo, importer, selectors, services
 from .forms import ImportForm, PeriodForm, ReportForm
-from .jobs import LEDGER_IMPORT
+from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 from .models import EarlyWarning, WarningStatus
 
 PER_PAGE = 30
@@ -150,17 +151,14 @@ def _warning(request: HttpRequest, pk: int) -> EarlyWarning:
     return get_object_or_404(selectors.warnings_for(user=request.user, status=None), pk=pk)
 
 
-@capability_required(Capability.VIEW_INSIGHT)
-def warning_detail(
-    request: HttpRequest, pk: int, forms: dict[str, Any] | None = None, status: int = 200
+def _warning_page(
+    request: HttpRequest,
+    warning: EarlyWarning,
+    *,
+    bound: ActionForm | None = None,
+    problem: str = "",
+    status: int = 200,
 ) -> HttpResponse:
-    warning = _warning(request, pk)
-    flow = workflow_of(EarlyWarning)
-    moves = flow.allowed(request.user, warning)
-    forms = forms or {}
-    actions = [
-        (m, forms.get(m.action) or m.form(prefix=m.action, warning=warning, user=request.user)) for m in moves
-    ]
     return render(
         request,
         "insight/warning.html",
@@ -168,7 +166,9 @@ def warning_detail(
             "w": warning,
             "evidence": selectors.warning_evidence(user=request.user, warning=warning),
             "events": warning.events.select_related("actor"),
-            "actions": actions,
+            "action_forms": move_forms(request, warning, bound),
+            "open_action": bound.prefix if bound is not None else "",
+            "problem": problem,
             "effect": selectors.topic_effect(warning=warning),
             "parameters": detect.PARAMETERS,
             "daily_bars": _bars(warning.evidence.get("daily", {})),
@@ -176,6 +176,11 @@ def warning_detail(
         },
         status=status,
     )
+
+
+@capability_required(Capability.VIEW_INSIGHT)
+def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _warning_page(request, _warning(request, pk))
 
 
 def _bars(daily: dict[str, int]) -> list[dict[str, Any]]:
@@ -192,28 +197,18 @@ def _bars(daily: dict[str, int]) -> list[dict[str, Any]]:
 @require_POST
 @capability_required(Capability.VIEW_INSIGHT)
 def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Make one move of the warning's table with the move's form and service."""
-    warning = _warning(request, pk)
-    flow = workflow_of(EarlyWarning)
-    move = flow.moves.get(action)
-    if move is None:
-        raise Http404
-    if not request.user.has_perm(flow.permission(action), warning):
-        raise PermissionDenied
-    form = move.form(request.POST, prefix=action, warning=warning, user=request.user)
-    if not form.is_valid():
-        return warning_detail(request, pk, forms={action: form}, status=400)
-    try:
-        move.service(warning=warning, actor=request.user, **form.cleaned_data)
-    except TransitionError as e:
-        messages.error(request, " ".join(e.messages))
-        return redirect("insight:warning", pk=pk)
-    except ValidationError as e:
-        for field, errs in e.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-        return warning_detail(request, pk, forms={action: form}, status=400)
-    messages.success(request, _("Done: %(action)s.") % {"action": move.label})
-    return redirect("insight:warning", pk=pk)
+    """One move of the warning's table (the core's act view). A warning another reader has just decided is
+    said on its fresh page rather than a 409 of the old one: the page is the scan's evidence, costly to
+    draw twice."""
+    return act(
+        request,
+        _warning(request, pk),
+        action,
+        page=_warning_page,
+        refetch=lambda: _warning(request, pk),
+        done=lambda: redirect("insight:warning", pk=pk),
+        on_conflict="redirect",
+    )
 
 
 # --- importing old ledgers ------------------------------------------------------------------------------
@@ -260,21 +255,11 @@ def _job(request: HttpRequest, pk: int) -> Job:
 
 @capability_required(Capability.ACT_ON_INSIGHT)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "insight/import.html", {"job": _job(request, pk)})
-
-
-@capability_required(Capability.ACT_ON_INSIGHT)
-def import_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    job = _job(request, pk)
-    return JsonResponse(
-        {
-            "status": job.state,
-            "label": str(job.get_state_display()),
-            "total": job.total,
-            "processed": job.done,
-            "percent": job.percent,
-            "finished": job.finished_at is not None,
-        }
+    """The job app's progress box (htmx, ``/jobs/<pk>/progress/``) inside the insight pages."""
+    return render(
+        request,
+        "insight/import.html",
+        {"job": _job(request, pk), "kind": LEDGER_IMPORT, "keep_days": job_services.keep_days()},
     )
 
 
@@ -302,39 +287,33 @@ def reports(request: HttpRequest) -> HttpResponse:
     return render(request, "insight/reports.html", {"form": form, "reports": rows}, status=status)
 
 
-def _report(request: HttpRequest, pk: int) -> Any:
+def _report(request: HttpRequest, pk: int) -> Job:
     return get_object_or_404(selectors.reports_for(user=request.user), pk=pk)
 
 
 @capability_required(Capability.VIEW_INSIGHT)
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "insight/report_page.html", {"report": _report(request, pk)})
-
-
-@capability_required(Capability.VIEW_INSIGHT)
-def report_progress(request: HttpRequest, pk: int) -> JsonResponse:
-    r = _report(request, pk)
-    return JsonResponse(
-        {
-            "status": r.status,
-            "label": str(r.get_status_display()),
-            "total": 100,
-            "processed": r.progress,
-            "percent": r.progress,
-            "finished": r.finished_at is not None,
-        }
+    """The job app's progress box (htmx), then the two downloads, inside the insight pages."""
+    return render(
+        request,
+        "insight/report_page.html",
+        {"job": _report(request, pk), "kind": MONTHLY_REPORT, "keep_days": job_services.keep_days()},
     )
+
+
+REPORT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 @capability_required(Capability.VIEW_INSIGHT)
 def report_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    r = _report(request, pk)
-    stored = {"pdf": r.pdf, "xlsx": r.xlsx}.get(fmt)
-    if not stored:
+    """The report's PDF (the job's file) or workbook (its second file), to the report's readers only."""
+    job = _report(request, pk)
+    stored = {"pdf": job.file, "xlsx": job.second_file}.get(fmt)
+    if job.state != JobState.DONE or not stored:
         raise Http404
-    place = r.town.name if r.town else r.county.name
-    types = {
-        "pdf": "application/pdf",
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    }
-    return media.file_response(request, stored, f"{place}-{r.month:%Y-%m}.{fmt}", mimetype=types[fmt])
+    return media.file_response(
+        request, stored, f"{job.title.replace(' · ', '-')}.{fmt}", mimetype=REPORT_TYPES[fmt]
+    )

@@ -28,7 +28,8 @@ WORKFLOW = Workflow(
     kinds=E,
     moves=[
         Move(E.DISMISS, (S.OPEN,), S.DISMISSED, p.acts_on_insight, services.warning_dismiss,
-             f.DismissForm, s.DismissIn, _("dismiss"), _("Dismissed")),
+             f.DismissForm, s.DismissIn, _("dismiss"), _("Dismissed"),
+             requires_reason=True, why=_("Say why this warning is dismissed.")),
         Move(E.MAKE_PROACTIVE, (S.OPEN,), S.PROACTIVE, p.acts_on_insight, services.warning_make_proactive,
              f.ProactiveForm, s.ProactiveIn, _("turn into a proactive item"), _("Turned into a proactive item")),
         Move(E.MAKE_TOPIC, (S.OPEN,), S.TOPIC, p.acts_on_insight, services.warning_make_topic,

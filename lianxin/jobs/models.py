@@ -49,6 +49,9 @@ class Job(models.Model):
     # What the run reports besides its file (rows imported and skipped, the rows refused and why).
     result = models.JSONField(_("result"), default=dict, blank=True)
     file = models.FileField(_("file"), upload_to="jobs/", blank=True, max_length=200)
+    # The few kinds that make two files of one thing (a monthly report's workbook beside its PDF) keep the
+    # second here rather than as a second job, so both share one row, one state and one reader check.
+    second_file = models.FileField(_("second file"), upload_to="jobs/", blank=True, max_length=200)
     error = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("requested at"), default=now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)

@@ -42,6 +42,7 @@ class Step:
     def __init__(self, job: Job) -> None:
         self.job = job
         self.name = ""
+        self.second = ""
 
     def progress(self, done: int, total: int | None = None) -> None:
         """Rows (or parts) done; also the heartbeat the page and the sweep read."""
@@ -64,15 +65,29 @@ class Step:
 
     def path(self, ext: str) -> str:
         """The path to write the job's one file to: a random name under MEDIA_ROOT/jobs/YYYY/MM/."""
-        self.name = f"jobs/{clock.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
-        target = default_storage.path(self.name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        return target
+        self.name = _fresh(ext)
+        return _local(self.name)
+
+    def second_path(self, ext: str) -> str:
+        """The path of a second file, for the kinds that make two (``Job.second_file``)."""
+        self.second = _fresh(ext)
+        return _local(self.second)
 
     def discard(self) -> None:
-        if self.name and default_storage.exists(self.name):
-            default_storage.delete(self.name)
-        self.name = ""
+        for name in (self.name, self.second):
+            if name and default_storage.exists(name):
+                default_storage.delete(name)
+        self.name = self.second = ""
+
+
+def _fresh(ext: str) -> str:
+    return f"jobs/{clock.now():%Y/%m}/{uuid.uuid4().hex}.{ext}"
+
+
+def _local(name: str) -> str:
+    target = default_storage.path(name)
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    return target
 
 
 def job_start(
@@ -127,7 +142,11 @@ def job_run(*, job_id: int) -> Job:
         )
         raise
     Job.objects.filter(pk=job.pk).update(
-        state=JobState.DONE, file=step.name, finished_at=clock.now(), heartbeat_at=clock.now()
+        state=JobState.DONE,
+        file=step.name,
+        second_file=step.second,
+        finished_at=clock.now(),
+        heartbeat_at=clock.now(),
     )
     return Job.objects.get(pk=job.pk)
 
@@ -139,8 +158,9 @@ def jobs_clean(*, at: dt.datetime | None = None, kinds: list[str] | None = None)
     old = Job.objects.filter(created_at__lt=before).filter(~Q(state=JobState.EXPIRED))
     old = old.filter(kind__in=kinds if kinds is not None else [k.kind for k in all_kinds() if k.expires])
     removed = 0
-    for job in old.only("pk", "file"):
-        if job.file.name and default_storage.exists(job.file.name):
-            default_storage.delete(job.file.name)
-        removed += Job.objects.filter(pk=job.pk).update(state=JobState.EXPIRED, file="")
+    for job in old.only("pk", "file", "second_file"):
+        for stored in (job.file, job.second_file):
+            if stored.name and default_storage.exists(stored.name):
+                default_storage.delete(stored.name)
+        removed += Job.objects.filter(pk=job.pk).update(state=JobState.EXPIRED, file="", second_file="")
     return removed

@@ -298,10 +298,9 @@ class ProjectEvent(EventRow):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(ProjectKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("project event")
-        verbose_name_plural = _("project events")
-        constraints = [EventRow.kind_check(ProjectKind, name="project_event_kind_valid")]
+    Meta = EventRow.meta(
+        ProjectKind, verbose=_("project event"), plural=_("project events"), check="project_event_kind_valid"
+    )
 
 
 class VoteEvent(EventRow):
@@ -310,10 +309,9 @@ class VoteEvent(EventRow):
     session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(VoteKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("vote event")
-        verbose_name_plural = _("vote events")
-        constraints = [EventRow.kind_check(VoteKind, name="vote_event_kind_valid")]
+    Meta = EventRow.meta(
+        VoteKind, verbose=_("vote event"), plural=_("vote events"), check="vote_event_kind_valid"
+    )
 
 
 # --- suggestions upward (代表建议) ------------------------------------------------------------------------
@@ -389,10 +387,12 @@ class SuggestionEvent(EventRow):
     suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(SuggestionKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("suggestion event")
-        verbose_name_plural = _("suggestion events")
-        constraints = [EventRow.kind_check(SuggestionKind, name="suggestion_event_kind_valid")]
+    Meta = EventRow.meta(
+        SuggestionKind,
+        verbose=_("suggestion event"),
+        plural=_("suggestion events"),
+        check="suggestion_event_kind_valid",
+    )
 
 
 # --- inquiry (问政) and departments in the station (机关进站) ------------------------------------------------
@@ -486,10 +486,9 @@ class InquiryEvent(EventRow):
     session = models.ForeignKey(InquirySession, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(InquiryKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("inquiry event")
-        verbose_name_plural = _("inquiry events")
-        constraints = [EventRow.kind_check(InquiryKind, name="inquiry_event_kind_valid")]
+    Meta = EventRow.meta(
+        InquiryKind, verbose=_("inquiry event"), plural=_("inquiry events"), check="inquiry_event_kind_valid"
+    )
 
 
 # --- themed supervision (专题督导) ----------------------------------------------------------------------------
@@ -549,10 +548,12 @@ class ThemeEvent(EventRow):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(ThemeKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("themed supervision event")
-        verbose_name_plural = _("themed supervision events")
-        constraints = [EventRow.kind_check(ThemeKind, name="theme_event_kind_valid")]
+    Meta = EventRow.meta(
+        ThemeKind,
+        verbose=_("themed supervision event"),
+        plural=_("themed supervision events"),
+        check="theme_event_kind_valid",
+    )
 
 
 # --- the industry station (产业代表联络站) ------------------------------------------------------------------
@@ -657,10 +658,12 @@ class StationEventEvent(EventRow):
     event = models.ForeignKey(StationEvent, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(IndustryKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("industry station record")
-        verbose_name_plural = _("industry station records")
-        constraints = [EventRow.kind_check(IndustryKind, name="industry_event_kind_valid")]
+    Meta = EventRow.meta(
+        IndustryKind,
+        verbose=_("industry station record"),
+        plural=_("industry station records"),
+        check="industry_event_kind_valid",
+    )
 
 
 # --- the year's supervision plan (年度监督计划) ------------------------------------------------------------
@@ -776,10 +779,12 @@ class PlanEvent(EventRow):
     plan = models.ForeignKey(SupervisionPlan, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(PlanKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("supervision plan event")
-        verbose_name_plural = _("supervision plan events")
-        constraints = [EventRow.kind_check(PlanKind, name="plan_event_kind_valid")]
+    Meta = EventRow.meta(
+        PlanKind,
+        verbose=_("supervision plan event"),
+        plural=_("supervision plan events"),
+        check="plan_event_kind_valid",
+    )
 
 
 class PlanItemEvent(EventRow):
@@ -788,7 +793,9 @@ class PlanItemEvent(EventRow):
     item = models.ForeignKey(PlanItem, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(PlanItemKind)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("plan item event")
-        verbose_name_plural = _("plan item events")
-        constraints = [EventRow.kind_check(PlanItemKind, name="plan_item_event_kind_valid")]
+    Meta = EventRow.meta(
+        PlanItemKind,
+        verbose=_("plan item event"),
+        plural=_("plan item events"),
+        check="plan_item_event_kind_valid",
+    )

@@ -125,7 +125,9 @@ class TrackedItemEvent(EventRow):
     item = models.ForeignKey(TrackedItem, on_delete=models.CASCADE, related_name="events")
     action = EventRow.kind_field(TrackingEvent)
 
-    class Meta(EventRow.Meta):
-        verbose_name = _("tracked item event")
-        verbose_name_plural = _("tracked item events")
-        constraints = [EventRow.kind_check(TrackingEvent, name="tracked_item_event_kind_valid")]
+    Meta = EventRow.meta(
+        TrackingEvent,
+        verbose=_("tracked item event"),
+        plural=_("tracked item events"),
+        check="tracked_item_event_kind_valid",
+    )

@@ -14,6 +14,7 @@ import pytest
 import rules
 from django import forms
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.db import connection, models, transaction
 from django.urls import include, path
 from rest_framework import mixins, routers, viewsets
@@ -25,7 +26,7 @@ from lianxin.api.moves import add_move_actions
 from lianxin.core import clock, scopes
 from lianxin.core.forms import ActionForm, ConfirmForm
 from lianxin.core.models import EventRow, TownOwned
-from lianxin.core.views import act_urls, scoped
+from lianxin.core.views import act, act_urls, scoped
 from lianxin.core.workflow import Move, Workflow, workflow_of
 
 
@@ -148,6 +149,8 @@ router.register("toys", ToyViewSet, basename="toy")
 
 urlpatterns = [
     *act_urls(TOY, prefix="toys/", fetch=scoped(ToyItem), name="toy"),
+    # the same pages, a refused move answered with a message on the fresh page (on_conflict="redirect")
+    *act_urls(TOY, prefix="listed/", fetch=scoped(ToyItem), name="toy_listed", on_conflict="redirect"),
     path("api/toy/", include(router.urls)),
     *__import__("config.urls", fromlist=["urlpatterns"]).urlpatterns,  # base.html's links
 ]
@@ -222,6 +225,28 @@ def test_the_page_walks_the_toy_through_its_moves(client, cast):
         ("start", "new", "working", owner.pk, ""),
         ("finish", "working", "done", owner.pk, "换了灯泡"),
     ]
+
+
+def test_a_page_that_redirects_on_conflict_says_the_refusal_on_the_fresh_page(client, cast):
+    item, owner = cast["item"], cast["owner"]
+    client.force_login(owner)
+    assert client.post(f"/listed/{item.pk}/start/").status_code == 302
+    response = client.post(f"/listed/{item.pk}/start/")  # the state forbids it now
+    assert response.status_code == 302 and response["Location"] == f"/listed/{item.pk}/"
+    said = [(m.level_tag, str(m)) for m in get_messages(response.wsgi_request)]
+    assert said[-1][0] == "error" and "working" in said[-1][1] and "start" in said[-1][1]
+    # bad input is still the page again with the form and its errors, not a redirect
+    response = client.post(f"/listed/{item.pk}/drop/", {"drop-reason": " "})
+    assert response.status_code == 400 and response.context["open_action"] == "drop"
+    item.refresh_from_db()
+    assert item.status == ToyStatus.WORKING and [e[0] for e in _events(item)] == ["start"]
+
+
+def test_act_refuses_an_unknown_conflict_answer(rf, cast):
+    request = rf.post("/")
+    request.user = cast["owner"]
+    with pytest.raises(ValueError, match="on_conflict"):
+        act(request, cast["item"], "start", page=None, refetch=None, done=None, on_conflict="shrug")  # type: ignore[arg-type]
 
 
 def test_the_page_refuses_who_may_not_and_what_is_not_a_move(client, cast, outsider):

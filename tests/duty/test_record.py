@@ -180,7 +180,7 @@ def test_rejected_activity_and_unsatisfied_evaluation_do_not_count(duty):
         happened_on=dt.date(2026, 3, 1),
         evidence_note="证书",
     )
-    services.activity_reject(activity=a, actor=duty.loop.presidium, note="没有签到")
+    services.activity_reject(activity=a, actor=duty.loop.presidium, reason="没有签到")
     duty.loop.returned()
     assert not DutyEntry.objects.filter(kind__in=[A.TRAINING, A.DEMAND_EVALUATED]).exists()
 

@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from lianxin.core.workflow import TransitionError
 from lianxin.duty import selectors, services
-from lianxin.duty.kinds import Activity, VisitStatus
+from lianxin.duty.kinds import Activity, ActivityStatus, VisitStatus
 from lianxin.duty.models import DutyEntry, ManualActivity
 
 from ..factories import CategoryFactory, GridCellFactory
@@ -126,6 +127,31 @@ def test_hand_entered_activity_needs_evidence_and_counts_once_confirmed(duty, cl
     client.force_login(duty.loop.presidium)
     client.post(reverse("duty:activity_act", args=[activity.pk, "activity_confirm"]), {"note": "属实"})
     assert DutyEntry.objects.get().kind == Activity.POLICY_TALK
+
+
+def test_an_activity_not_confirmed_needs_a_reason_and_a_second_decision_is_said_on_the_list(duty, client):
+    activity = services.activity_submit(
+        actor=duty.loop.deputy,
+        kind="policy_talk",
+        title="宣讲",
+        happened_on=dt.date(2026, 3, 1),
+        evidence_note="照片两张",
+    )
+    client.force_login(duty.loop.presidium)
+    url = reverse("duty:activity_act", args=[activity.pk, "activity_reject"])
+    blank = client.post(url, {"activity_reject-reason": " "})
+    assert blank.status_code == 400
+    assert "请告诉代表不予确认的原因。" in blank.content.decode()  # the move's own words, translated
+    activity.refresh_from_db()
+    assert activity.status == ActivityStatus.SUBMITTED
+    assert client.post(url, {"activity_reject-reason": "没有签到"}).status_code == 302
+    activity.refresh_from_db()
+    assert (activity.status, activity.decision_note) == (ActivityStatus.REJECTED, "没有签到")
+    again = client.post(reverse("duty:activity_act", args=[activity.pk, "activity_confirm"]))
+    assert again.status_code == 302 and again["Location"] == reverse("duty:activities")
+    said = [(m.level_tag, str(m)) for m in get_messages(again.wsgi_request)]
+    assert said[-1][0] == "error", said
+    assert not DutyEntry.objects.exists()
 
 
 def test_pages_answer_for_deputy_and_presidium_and_refuse_outsiders(duty, client, outsider):

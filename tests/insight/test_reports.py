@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from lianxin.accounts.roles import Role
 from lianxin.insight import services
-from lianxin.insight.models import MonthlyReport
+from lianxin.jobs.models import Job
 
 from ..factories import UserFactory
 from .factories import NOW, rates_dataset
@@ -33,10 +33,13 @@ def test_the_report_is_made_by_the_worker_kept_and_downloadable(client, django_c
     assert client.post(reverse("insight:reports"), {"month": "2026/13"}).status_code == 400
     with time_machine.travel(NOW, tick=False), django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("insight:reports"), {"month": "2026-11"})
-    report = MonthlyReport.objects.get()
+    report = Job.objects.get(kind="insight.monthly_report")
     assert response["Location"] == reverse("insight:report", args=[report.pk])
-    progress = client.get(reverse("insight:report_progress", args=[report.pk])).json()
-    assert (progress["status"], progress["percent"], progress["finished"]) == ("done", 100, True)
+    # the job app's one progress box, polled by htmx from the report's page: done, 100%, no more polling
+    progress = client.get(reverse("jobs:progress", args=[report.pk])).content.decode()
+    assert 'data-status="done"' in progress and "<span data-percent>100%</span>" in progress
+    assert "hx-get" not in progress and report.finished_at is not None
+    assert reverse("insight:report_file", args=[report.pk, "xlsx"]) in progress
 
     pdf = client.get(reverse("insight:report_file", args=[report.pk, "pdf"]))
     assert pdf["Content-Type"] == "application/pdf"
@@ -63,8 +66,9 @@ def test_the_monthly_schedule_queues_last_month_once(django_capture_on_commit_ca
     at = dt.datetime(2026, 12, 1, 7, tzinfo=dt.UTC)
     made = services.reports_monthly(at=at)  # callbacks not run: only queued
     assert made == 2  # the town and its county
-    assert set(MonthlyReport.objects.values_list("month", "town")) == {
-        (dt.date(2026, 11, 1), loop.town.pk),
-        (dt.date(2026, 11, 1), None),
+    reports = Job.objects.filter(kind="insight.monthly_report")
+    assert {(job.params["month"], job.town_id) for job in reports} == {
+        ("2026-11-01", loop.town.pk),
+        ("2026-11-01", None),
     }
     assert services.reports_monthly(at=at) == 0

@@ -7,8 +7,11 @@ import datetime as dt
 import io
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from lianxin.accounts.roles import Role
 from lianxin.insight import detect, services
@@ -144,6 +147,32 @@ def test_dismiss_with_a_reason_and_the_scan_keeps_it_dismissed(client, town):
     client.force_login(viewer)
     assert client.get(reverse("insight:warning", args=[w.pk])).status_code == 200
     assert client.post(reverse("insight:warning_act", args=[w.pk, "make_topic"]), {}).status_code == 403
+
+
+def test_a_warning_decided_meanwhile_is_said_on_its_fresh_page_and_a_blank_reason_in_the_moves_words(
+    client, town
+):
+    rising_history(town)
+    services.warnings_scan(at=AT)
+    w = EarlyWarning.objects.get()
+    client.force_login(UserFactory(role=Role.PRESIDIUM, town=town))
+    url = reverse("insight:warning_act", args=[w.pk, "dismiss"])
+    blank = client.post(url, {"dismiss-reason": "  "})
+    assert blank.status_code == 400 and blank.context["open_action"] == "dismiss"
+    assert "请说明排除该预警的理由。" in blank.content.decode()  # the move's own words, translated
+    with translation.override("en"):  # the table holds a caller without the page too
+        with pytest.raises(ValidationError) as refused:
+            services.warning_dismiss(warning=w, actor=blank.wsgi_request.user, reason=" ")
+        assert refused.value.message_dict == {"reason": ["Say why this warning is dismissed."]}
+    assert client.post(url, {"dismiss-reason": "已整治"}).status_code == 302
+    again = client.post(
+        reverse("insight:warning_act", args=[w.pk, "make_topic"]), {"make_topic-month": "2026-11-05"}
+    )
+    assert again.status_code == 302 and again["Location"] == reverse("insight:warning", args=[w.pk])
+    said = [(m.level_tag, str(m)) for m in get_messages(again.wsgi_request)]
+    assert said[-1][0] == "error", said
+    w.refresh_from_db()
+    assert (w.status, w.topic_month) == (WarningStatus.DISMISSED, None)
 
 
 def test_a_monthly_topic_shows_the_volume_before_and_after(client, town):

@@ -76,3 +76,39 @@ def test_rows_are_carried_over(back_then):
     for stored, data in ((report.pdf, b"%PDF-1.4 old"), (report.xlsx, b"PK old")):
         with default_storage.open(stored.name, "rb") as f:
             assert stored.name.startswith("jobs/reports/") and f.read() == data
+
+
+def test_monthly_reports_become_jobs_with_two_files(back_then):
+    town = TownFactory()
+    county = town.county
+    user = UserFactory(town=town)
+    old = migrate(AFTER)  # monthly reports as stored files, still their own table
+    default_storage.save("jobs/reports/2026/11/r.pdf", ContentFile(b"%PDF-1.4 town"))
+    default_storage.save("jobs/reports/2026/11/r.xlsx", ContentFile(b"PK town"))
+    now = timezone.now()
+    Report = old.get_model("insight", "MonthlyReport")
+    Report.objects.create(
+        county_id=county.pk, town_id=town.pk, month=dt.date(2026, 10, 1), status="done", progress=100,
+        pdf="jobs/reports/2026/11/r.pdf", xlsx="jobs/reports/2026/11/r.xlsx", requested_by_id=user.pk,
+        finished_at=now,
+    )  # fmt: skip
+    Report.objects.create(county_id=county.pk, town_id=None, month=dt.date(2026, 9, 1), progress=40)
+
+    new = migrate([("insight", "0007_monthly_reports_to_jobs")])
+    Job = new.get_model("jobs", "Job")
+    made = Job.objects.get(kind="insight.monthly_report", town_id=town.pk)
+    assert (made.owner_id, made.state, made.done, made.total) == (user.pk, "done", 100, 100)
+    assert made.params == {"county": county.pk, "month": "2026-10-01"} and made.finished_at == now
+    assert made.title == f"{town.name} · 2026-10"
+    for stored, data in ((made.file, b"%PDF-1.4 town"), (made.second_file, b"PK town")):
+        with default_storage.open(stored.name, "rb") as f:
+            assert f.read() == data
+    county_wide = Job.objects.get(kind="insight.monthly_report", town_id=None)
+    assert (county_wide.state, county_wide.done, county_wide.params["month"]) == ("queued", 40, "2026-09-01")
+    assert county_wide.title == f"{county.name} · 2026-09" and not county_wide.file
+    with pytest.raises(LookupError):  # the old table is gone
+        new.get_model("insight", "MonthlyReport")
+
+    back = migrate(AFTER)  # and back again: the rows return to their own table
+    assert back.get_model("insight", "MonthlyReport").objects.filter(county_id=county.pk).count() == 2
+    assert not back.get_model("jobs", "Job").objects.filter(kind="insight.monthly_report").exists()

@@ -135,10 +135,8 @@ ROWS: list[Row] = [
     row("insight:map", INSIGHT),
     row("insight:imports", OFFICE),
     row("insight:import", OFFICE, pk=Ref("import")),
-    row("insight:import_progress", OFFICE, pk=Ref("import")),
     row("insight:reports", INSIGHT),
     row("insight:report", INSIGHT, pk=Ref("report")),
-    row("insight:report_progress", INSIGHT, pk=Ref("report")),
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="pdf"),  # export
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="xlsx"),  # export
     row("insight:warnings", INSIGHT),
@@ -294,6 +292,7 @@ ROWS: list[Row] = [
         method="POST",
         pk=Ref("activity"),
         action="activity_reject",
+        ok=BAD,  # allowed through, the blank reason refused
         deny=HIDDEN,
         special={"deputy": DENIED, "county": DENIED},
     ),  # the deputy's own, the county reads it

@@ -23,7 +23,7 @@ from lianxin.disputes import services as disputes
 from lianxin.disputes.models import Hearing
 from lianxin.duty import services as duty
 from lianxin.exports import services as exports
-from lianxin.insight.models import EarlyWarning, MonthlyReport
+from lianxin.insight.models import EarlyWarning
 from lianxin.jobs.models import Job
 from lianxin.supervision import services as supervision
 from lianxin.tracking import services as tracking
@@ -130,10 +130,11 @@ class Place:
             kind="insight.ledger_import", title="old.csv", town=town, owner=loop.presidium,
             params={"filename": "old.csv", "fmt": "csv", "dry_run": False, "upload": ""},
         )  # fmt: skip
-        report = MonthlyReport.objects.create(
-            county=town.county, town=town, month=dt.date(2026, 10, 1), status="done", progress=100,
-            pdf=ContentFile(b"%PDF-1.4 matrix", name="m.pdf"), xlsx=ContentFile(b"PK matrix", name="m.xlsx"),
-            requested_by=loop.presidium, finished_at=now,
+        report = Job.objects.create(
+            kind="insight.monthly_report", title="月报", town=town, owner=loop.presidium, state="done",
+            params={"county": town.county_id, "month": "2026-10-01"}, total=100, done=100,
+            file=ContentFile(b"%PDF-1.4 matrix", name="m.pdf"),
+            second_file=ContentFile(b"PK matrix", name="m.xlsx"), finished_at=now,
         )  # fmt: skip
         tracked = tracking.tracked_item_open(
             town=town, origin="manual", title="清理排水沟", due_at=now + dt.timedelta(days=7),
