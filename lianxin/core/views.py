@@ -102,6 +102,36 @@ def act(
     return done()
 
 
+def act_view(
+    *,
+    fetch: Callable[[HttpRequest, Any], Any],
+    page: Page,
+    done: str,
+    key: str = "pk",
+    hidden: Collection[str] = (),
+    on_conflict: Literal["page", "redirect"] = "page",
+) -> Callable[..., HttpResponse]:
+    """A view making any move of one kind of subject, posted to ``…/<key>/<action>/``: ``fetch(request,
+    <key>)`` reads the subject in the reader's scope (a 404 outside it), ``page`` draws it again on a 400 or
+    409, and a move made goes back to the URL named ``done`` (given ``<key>``). The caller adds the sign-in
+    or capability and POST decorators its app uses."""
+
+    def view(request: HttpRequest, action: str, **url: Any) -> HttpResponse:
+        value = url[key]
+        return act(
+            request,
+            fetch(request, value),
+            action,
+            page=page,
+            refetch=lambda: fetch(request, value),
+            done=lambda: redirect(done, **{key: value}),
+            hidden=hidden,
+            on_conflict=on_conflict,
+        )
+
+    return view
+
+
 def act_urls(
     flow: Workflow,
     *,
@@ -121,18 +151,7 @@ def act_urls(
     def detail(request: HttpRequest, pk: int) -> HttpResponse:
         return shown(request, fetch(request, pk))
 
-    @login_required
-    @require_POST
-    def make(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-        return act(
-            request,
-            fetch(request, pk),
-            action,
-            page=shown,
-            refetch=lambda: fetch(request, pk),
-            done=lambda: redirect(name, pk=pk),
-            on_conflict=on_conflict,
-        )
+    make = login_required(require_POST(act_view(fetch=fetch, page=shown, done=name, on_conflict=on_conflict)))
 
     return [
         path(f"{prefix}<int:pk>/", detail, name=name),

@@ -30,8 +30,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.core import clock
 from lianxin.core.forms import form_errors
 from lianxin.core.routers import reads_from_replica
-from lianxin.core.views import act as core_act
-from lianxin.core.views import move_forms
+from lianxin.core.views import act_view, move_forms
 from lianxin.demands.models import Demand
 
 from . import analysis, exports, pdf, selectors, services
@@ -187,30 +186,11 @@ def hearing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render(request, _fetch_hearing(request, pk))
 
 
-@login_required
-@require_POST
-def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    return core_act(
-        request,
-        _fetch(request, code),
-        action,
-        page=_render,
-        refetch=lambda: _fetch(request, code),
-        done=lambda: redirect("disputes:detail", code=code),
-    )
-
-
-@login_required
-@require_POST
-def hearing_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    return core_act(
-        request,
-        _fetch_hearing(request, pk),
-        action,
-        page=_render,
-        refetch=lambda: _fetch_hearing(request, pk),
-        done=lambda: redirect("disputes:hearing", pk=pk),
-    )
+# One move of a dispute's or a hearing's table, through the core's act view.
+act = login_required(require_POST(act_view(fetch=_fetch, page=_render, done="disputes:detail", key="code")))
+hearing_act = login_required(
+    require_POST(act_view(fetch=_fetch_hearing, page=_render, done="disputes:hearing"))
+)
 
 
 @login_required

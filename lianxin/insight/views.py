@@ -17,7 +17,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.core import media
 from lianxin.core.forms import ActionForm
 from lianxin.core.routers import reads_from_replica
-from lianxin.core.views import act, move_forms
+from lianxin.core.views import act_view, move_forms
 from lianxin.jobs import services as job_services
 from lianxin.jobs.models import Job, JobState
 
@@ -194,21 +194,13 @@ def _bars(daily: dict[str, int]) -> list[dict[str, Any]]:
     ]
 
 
-@require_POST
-@capability_required(Capability.VIEW_INSIGHT)
-def warning_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """One move of the warning's table (the core's act view). A warning another reader has just decided is
-    said on its fresh page rather than a 409 of the old one: the page is the scan's evidence, costly to
-    draw twice."""
-    return act(
-        request,
-        _warning(request, pk),
-        action,
-        page=_warning_page,
-        refetch=lambda: _warning(request, pk),
-        done=lambda: redirect("insight:warning", pk=pk),
-        on_conflict="redirect",
+# One move of the warning's table (the core's act view). A warning another reader has just decided is said
+# on its fresh page rather than a 409 of the old one: the page is the scan's evidence, costly to draw twice.
+warning_act = require_POST(
+    capability_required(Capability.VIEW_INSIGHT)(
+        act_view(fetch=_warning, page=_warning_page, done="insight:warning", on_conflict="redirect")
     )
+)
 
 
 # --- importing old ledgers ------------------------------------------------------------------------------
