@@ -41,11 +41,13 @@ from lianxin.supervision import services
 from lianxin.supervision.models import (
     Enterprise,
     InquirySession,
+    PlanItemStatus,
     Project,
     Suggestion,
     SuggestionStatus,
     SupervisionPlan,
     Theme,
+    ThemeStatus,
     VoteSession,
 )
 from lianxin.territory.models import Station, StationKind
@@ -642,11 +644,11 @@ def _plan(town: Town, departments: dict[str, Department], deputies: list[Deputy]
                 )
             else:
                 services.plan_item_mark_done(item=item, actor=presidium, done_on=when, outcome=text)
-    if theme is not None and theme.status == "concluded":
+    if theme is not None and theme.status == ThemeStatus.CONCLUDED:
         # The theme concluded before this plan was replayed: its item is done with the theme's outcome.
         item = items[2]
         item.refresh_from_db()
-        if item.status == "planned":
+        if item.status == PlanItemStatus.PLANNED:
             with clock.at(_local(theme.ends_on, 18)):
                 services.plan_item_mark_done(
                     item=item, actor=presidium, done_on=theme.ends_on, outcome=theme.outcome

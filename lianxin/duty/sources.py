@@ -15,6 +15,7 @@ from typing import Any
 
 from lianxin.core.events import DomainEvent
 from lianxin.demands.events import Event as D
+from lianxin.demands.states import Status as DemandStatus
 from lianxin.disputes.events import Event as Dispute
 from lianxin.disputes.events import HearingEvent
 from lianxin.supervision.events import (
@@ -47,7 +48,7 @@ class Source:
 
 
 def _evaluated(e: DomainEvent) -> bool:
-    return e.after == "evaluated"
+    return e.after == DemandStatus.EVALUATED
 
 
 def _subject_kind(e: DomainEvent) -> str:
