@@ -29,10 +29,6 @@ WEEKDAYS = [
 LOCAL = {"type": "datetime-local"}
 
 
-class ConfirmForm(forms.Form):
-    pass
-
-
 class NoteForm(ActionForm):
     note = forms.CharField(
         label=_("Note"),

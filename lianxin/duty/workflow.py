@@ -31,11 +31,11 @@ SHIFTS = Workflow(
     model=Shift, events=DutyEvent, subject="shift", kinds=SE,
     moves=[
         Move(SE.CHECK_IN, (SS.SCHEDULED,), SS.ON_DUTY, p.is_own, services.shift_check_in_move,
-             f.ConfirmForm, NoInput, _("check in"), _("Checked in")),
+             ConfirmForm, NoInput, _("check in"), _("Checked in")),
         Move(SE.CHECK_OUT, (SS.ON_DUTY,), SS.DONE, p.is_own | p.manages_duty, services.shift_check_out,
-             f.ConfirmForm, NoInput, _("check out"), _("Checked out")),
+             ConfirmForm, NoInput, _("check out"), _("Checked out")),
         Move(SE.CANCEL, (SS.SCHEDULED,), SS.CANCELLED, p.manages_duty, services.shift_cancel,
-             f.ConfirmForm, NoInput, _("cancel the shift"), _("Cancelled")),
+             ConfirmForm, NoInput, _("cancel the shift"), _("Cancelled")),
     ],
     steps=[Step(SE.PLAN, _("Planned")), Step(SE.RECEPTION, _("Reception logged"))],
 )
@@ -46,7 +46,7 @@ VISITS = Workflow(
         Move(VE.LOG, (VS.PLANNED,), VS.DONE, p.is_own, services.visit_log,
              f.VisitLogForm, NoInput, _("log the visit"), _("Visited")),
         Move(VE.CANCEL, (VS.PLANNED,), VS.CANCELLED, p.is_own | p.manages_duty, services.visit_cancel,
-             f.ConfirmForm, NoInput, _("cancel the visit"), _("Cancelled")),
+             ConfirmForm, NoInput, _("cancel the visit"), _("Cancelled")),
     ],
     steps=[Step(VE.PLAN, _("Planned")), Step(VE.MATTER_TO_DEMAND, _("A matter raised became a demand"))],
 )

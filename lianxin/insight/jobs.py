@@ -56,5 +56,6 @@ MONTHLY_REPORT = JobKind(
     mimetype="application/pdf",
     download=None,  # two files: the report's own page links both (``insight:report_file``)
     expires=False,
+    counts=False,  # a report counts percent, not rows
     result="insight/_report_result.html",
 )

@@ -28,6 +28,9 @@ class JobKind:
     mimetype: str = "application/octet-stream"
     download: Any = None  # the download button's words; None for a job that leaves no file
     expires: bool = True  # its file is removed after JOB_KEEP_DAYS (a monthly report is kept)
+    counts: bool = (
+        True  # its progress counts rows (an export, an import); False: only the share done (a report)
+    )
     # A template the progress box includes once the job is finished, for what the run reported besides its
     # file (an import's counts and refused rows), so the owning app's page needs no progress page of its own.
     result: str = ""

@@ -38,6 +38,7 @@ def test_the_report_is_made_by_the_worker_kept_and_downloadable(client, django_c
     # the job app's one progress box, polled by htmx from the report's page: done, 100%, no more polling
     progress = client.get(reverse("jobs:progress", args=[report.pk])).content.decode()
     assert 'data-status="done"' in progress and "<span data-percent>100%</span>" in progress
+    assert "data-count" not in progress  # a report counts percent, not rows
     assert "hx-get" not in progress and report.finished_at is not None
     assert reverse("insight:report_file", args=[report.pk, "xlsx"]) in progress
 
