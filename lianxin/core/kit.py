@@ -1,7 +1,7 @@
 """One registry per app: what an app adds to the shared kit, filled in its ``AppConfig.ready()``.
 
 Each app owns one ``AppKit`` (``kit("demands")``). Its slots are plain lists of what the app contributes:
-move tables, notice tables, duty sources, panels it shows on another app's page, API routes, exports,
+move tables, notice tables, the kinds that name deputies, panels it shows on another app's page, API routes, exports,
 retention rules, jobs. The readers (the notice engine, the duty record, the demand page, the API router,
 privacy, the job app) iterate ``everywhere(slot)`` and never import the contributing app, so the import
 graph runs from the domain apps down to ``core`` and the engines, never back up.
@@ -26,7 +26,6 @@ SLOTS = (
     "workflows",  # core.workflow.Workflow tables
     "scopes",  # (model, action) pairs whose core.scopes rule this app registered
     "notices",  # notify's notice tables (event kind → audience → words)
-    "duty_sources",  # (event kind, duty Source) lines
     "deputy_kinds",  # event kinds whose data["deputies"] names deputies (each needs a duty source)
     "panels",  # core.kit.Panel: a fragment this app shows on another app's detail page
     "suggesters",  # what a host's forms ask of an adviser app (intake: the recording form, the department)
@@ -48,7 +47,6 @@ class AppKit:
     workflows: list[Any] = field(default_factory=list)
     scopes: list[Any] = field(default_factory=list)
     notices: list[Any] = field(default_factory=list)
-    duty_sources: list[Any] = field(default_factory=list)
     deputy_kinds: list[Any] = field(default_factory=list)
     panels: list[Any] = field(default_factory=list)
     suggesters: list[Any] = field(default_factory=list)

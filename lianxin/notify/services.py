@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
 
 from lianxin.core.clock import now
 from lianxin.core.transactions import on_commit_once
@@ -22,19 +19,6 @@ from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 MAX_ATTEMPTS = PEOPLE.max_attempts
 LEASE = dt.timedelta(seconds=60)  # a claimed row is another worker's again if its sender died
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def in_town_language(compose: F) -> F:
-    """Compose a notice in the town's language (settings.LANGUAGE_CODE), whatever the language of the person
-    whose action it follows: a move made on an English page must not text a citizen in English (nor leave the
-    texts to depend on which page the thread served last)."""
-
-    @functools.wraps(compose)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with translation.override(settings.LANGUAGE_CODE):
-            return compose(*args, **kwargs)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def notify(
