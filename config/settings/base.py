@@ -294,6 +294,11 @@ DEMAND_RETENTION_DAYS = env.int("DEMAND_RETENTION_DAYS", default=730)
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 
+# --- personal data ---------------------------------------------------------------------------
+# Names, phones and ID numbers are masked for every reader; one who needs them gives a reason and sees
+# them once (a reveal, written to the audit trail). Reveals per account, counted on the default cache.
+PERSONAL_REVEAL_RATE = env.str("PERSONAL_REVEAL_RATE", default="30/h")
+
 # --- citizen portal -------------------------------------------------------------------------
 # Anonymous submissions and tracking guesses are limited per address and per phone (django-ratelimit on
 # the default cache, shared by every worker under `lianxin serve`: the database, or Redis with CACHE_URL).

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lianxin.accounts.roles import Capability
 from lianxin.accounts.services import clean_mobile
 from lianxin.core.ids import MAX_ID
 from lianxin.core.masking import mask_name, mask_phone
@@ -141,6 +140,15 @@ class DemandIn(serializers.Serializer[Any]):
         return attrs
 
 
+class RequesterOut(serializers.Serializer[Any]):
+    """A demand's requester in full: the answer to a reveal, recorded in the audit trail."""
+
+    code = serializers.CharField()
+    requester_name = serializers.CharField()
+    requester_phone = serializers.CharField()
+    requester_id_number = serializers.CharField()
+
+
 class EventOut(serializers.ModelSerializer[DemandEvent]):
     actor = serializers.SerializerMethodField()
 
@@ -210,9 +218,7 @@ class DeputyOut(serializers.ModelSerializer[Deputy]):
         fields = ["id", "town", "name", "gender", "level", "occupation", "is_entrepreneur", "phone", "cells"]
 
     def get_phone(self, deputy: Deputy) -> str:
-        if _user(self).can(Capability.VIEW_PERSONAL_DATA):
-            return deputy.phone
-        return mask_phone(deputy.phone)
+        return mask_phone(deputy.phone)  # masked for every reader (docs/security.md, "Personal data")
 
     def get_cells(self, deputy: Deputy) -> list[str]:
         return [link.cell.code for link in deputy.cell_links.all()]

@@ -19,11 +19,13 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianxin.accounts.roles import Capability
-from lianxin.core.api import ERRORS, READ_ERRORS, Pages
+from lianxin.audit.reveal import RevealLimited
+from lianxin.core.api import ERRORS, READ_ERRORS, REVEAL_ERRORS, Pages, RevealIn
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import workflow_of
 from lianxin.demands import services
@@ -108,6 +110,24 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         )
         fresh = self.get_queryset().filter(pk=demand.pk).first() or demand
         return Response(s.DemandOut(fresh, context={"request": request}).data, status=http.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The requester in full (a reveal: with a reason, audited, rate-limited)",
+        request=RevealIn,
+        responses={200: s.RequesterOut, **REVEAL_ERRORS},
+    )
+    @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
+    def reveal(self, request: Request, code: str | None = None) -> Response:
+        demand = self.get_object()
+        data = RevealIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            shown = services.requester_reveal(
+                demand=demand, actor=request.user, reason=data.validated_data["reason"], request=request
+            )
+        except RevealLimited as exc:
+            raise Throttled(detail=str(exc.message)) from exc
+        return Response({"code": demand.code, **{f"requester_{k}": v for k, v in shown.items()}})
 
     @extend_schema(summary="The demand's history", responses={200: s.EventOut(many=True), **READ_ERRORS})
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])

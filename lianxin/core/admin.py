@@ -8,8 +8,10 @@ from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
 
 from .access import Capability, towns_visible_to
+from .masking import mask_name, mask_phone
 from .models import CalendarDay, County, Town, TownOwned
 
 
@@ -30,11 +32,45 @@ def _without_personal_data(request: HttpRequest, fields: Any) -> bool:
     return bool(fields) and not request.user.can(Capability.VIEW_PERSONAL_DATA)  # type: ignore[union-attr]
 
 
+def _write_only(form_class: Any, fields: tuple[str, ...]) -> Any:
+    """The admin's form with ``fields`` write-only on an existing row: the input starts empty (the stored
+    value is never sent to the browser, where it would be shown in full without a reveal), its help says
+    what is stored, masked; left empty, the stored value is kept; typed in, it replaces it."""
+
+    class WriteOnly(form_class):  # type: ignore[misc, valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is None:
+                return
+            for name in fields:
+                field = self.fields.get(name)
+                if field is None:
+                    continue
+                self.initial[name] = ""
+                field.required = False
+                stored = getattr(self.instance, name, "") or ""
+                shown = mask_phone(stored) if "phone" in name else mask_name(stored)
+                field.help_text = _(
+                    "Stored: %(masked)s. Leave empty to keep it; type a new value to replace it."
+                ) % {"masked": shown or "—"}
+
+        def clean(self) -> Any:
+            data = super().clean()
+            if self.instance.pk is not None:
+                for name in fields:
+                    if name in self.fields and not (data or {}).get(name):
+                        data[name] = getattr(self.instance, name)
+            return data
+
+    return WriteOnly
+
+
 class TownScopedAdmin(admin.ModelAdmin):
     """Lists only the rows the signed-in user may read (the model's scope), and offers only their towns.
 
     ``personal_fields`` (phones and the like) are left out of the form for anyone who may not see
-    personal data unmasked; inlines inherit ``TownScopedInline`` and take the parent's town.
+    personal data unmasked, and are write-only for those who may (an existing value is never shown: the
+    admin has no reveal); inlines inherit ``TownScopedInline`` and take the parent's town.
     """
 
     personal_fields: tuple[str, ...] = ()
@@ -50,6 +86,10 @@ class TownScopedAdmin(admin.ModelAdmin):
         return _scope_foreign_key(
             super().formfield_for_foreignkey(db_field, request, **kwargs), db_field, request
         )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return _write_only(form, self.personal_fields) if self.personal_fields else form
 
     def get_exclude(self, request: HttpRequest, obj: Any = None) -> Any:
         exclude = list(super().get_exclude(request, obj) or [])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
@@ -43,3 +44,14 @@ ERRORS = {
     422: OpenApiResponse(ErrorOut, description="Idempotency-Key reused for another request"),
 }
 READ_ERRORS = {k: ERRORS[k] for k in (401, 403, 404)}
+# A reveal of personal data (lianxin/audit/reveal.py): refused, out of scope, or over the account's rate.
+REVEAL_ERRORS = {
+    **{k: ERRORS[k] for k in (400, 401, 403, 404)},
+    429: OpenApiResponse(ErrorOut, description="too many reveals by this account: try again later"),
+}
+
+
+class RevealIn(serializers.Serializer[Any]):
+    """Why the full details are needed; written to the audit trail with who, when and from where."""
+
+    reason = serializers.CharField(max_length=200, help_text=_("why the full details are needed"))

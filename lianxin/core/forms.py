@@ -45,3 +45,14 @@ def form_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class RevealForm(forms.Form):
+    """Why the full name, phone or ID number is needed: the reason goes to the audit trail with who and when."""
+
+    reason = forms.CharField(
+        label=_("Why do you need the full details?"),
+        max_length=200,
+        error_messages={"required": _("Say why you need the full details.")},
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. to call and agree a time to inspect the site")}),
+    )

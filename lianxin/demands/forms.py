@@ -276,16 +276,6 @@ class ExtendForm(ActionForm):
     reason = _text(_("Reason"), rows=2)
 
 
-class RevealPhoneForm(forms.Form):
-    """Why the requester's phone is needed (回访): recorded with who and when."""
-
-    reason = forms.CharField(
-        label=_("Why do you need to call?"),
-        max_length=500,
-        widget=forms.TextInput(attrs={"placeholder": _("e.g. to agree a time to inspect the site")}),
-    )
-
-
 class YearForm(forms.Form):
     """The year of a year's export (of the county's demands for a county viewer)."""
 

@@ -401,6 +401,7 @@ class PersonalDataAccess(TownOwned):
 
     class Field(models.TextChoices):
         PHONE = "phone", _("phone number")
+        REQUESTER = "requester", _("name, phone and ID number")
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="personal_data_accesses")
     user = models.ForeignKey(
@@ -415,7 +416,9 @@ class PersonalDataAccess(TownOwned):
         verbose_name_plural = _("accesses to personal data")
         ordering = ["at", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(field__in=["phone"]), name="personal_data_access_field_valid"),
+            models.CheckConstraint(
+                condition=Q(field__in=["phone", "requester"]), name="personal_data_access_field_valid"
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="personal_data_access_reason_given"),
         ]
 

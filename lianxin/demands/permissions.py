@@ -117,18 +117,32 @@ supervises = is_presidium | is_claiming_deputy
 involved = supervises | handles_it
 
 
+def _has_requester_details(demand: Demand) -> bool:
+    return bool(demand.requester_name or demand.requester_phone or demand.requester_id_number)
+
+
 @rules.predicate
 def may_call_back(user: Any, demand: Demand) -> bool:
     """回访: the claiming deputy while the demand is open, the lead department while it is on its clock."""
     from .states import ON_THE_CLOCK, TERMINAL
 
-    if demand.status in TERMINAL or not demand.requester_phone:
+    if demand.status in TERMINAL or not _has_requester_details(demand):
         return False
     return bool(
         is_claiming_deputy(user, demand) or (handles_it(user, demand) and demand.status in ON_THE_CLOCK)
     )
 
 
+def may_reveal(user: Any, demand: Demand) -> bool:
+    """Who may ask, with a reason, for the requester's name, phone and ID number in full (a reveal, audited):
+    the presidium of the town (``view_personal_data``), and those who call back while they hold it."""
+    if not getattr(user, "is_authenticated", False) or not _has_requester_details(demand):
+        return False
+    presidium = can(user, Capability.VIEW_PERSONAL_DATA) and _same_town(user, demand)
+    return bool(presidium or may_call_back(user, demand))
+
+
 def may_see_personal_data(user: Any, demand: Demand) -> bool:
-    """Unmasked requester details: the presidium of the town, and the requester themself."""
-    return bool(user.is_authenticated and (is_presidium(user, demand) or is_requester(user, demand)))
+    """Unmasked without a reveal: only the requester themself, whose details they are. Everyone else, the
+    presidium included, sees them masked until they reveal them (``may_reveal``)."""
+    return bool(user.is_authenticated and is_requester(user, demand))

@@ -17,11 +17,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.audit.reveal import RevealLimited
 from lianxin.core import masking
-from lianxin.core.forms import form_errors
+from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.kit import everywhere
 from lianxin.core.paging import CappedPaginator
 from lianxin.core.routers import reads_from_replica
@@ -31,9 +31,9 @@ from lianxin.exports.views import answer as export_answer
 
 from . import exports, selectors, services
 from .filters import DemandFilter
-from .forms import ActionForm, RecordForm, RevealPhoneForm, YearForm
+from .forms import ActionForm, RecordForm, YearForm
 from .models import Demand
-from .permissions import may_call_back, may_see_personal_data
+from .permissions import may_reveal, may_see_personal_data
 
 PER_PAGE = 25
 
@@ -243,12 +243,12 @@ def _fetch(request: HttpRequest, code: str) -> Demand:
     return get_object_or_404(selectors.demand_detail(user=request.user, code=code))
 
 
-def _requester(request: HttpRequest, demand: Demand) -> dict[str, str]:
-    user: Any = request.user
-    if may_see_personal_data(user, demand):
-        if demand.requester_name or demand.requester_phone or demand.requester_id_number:
-            # shown in full without a reveal: who looked is written to the audit trail all the same
-            audit.record(audit.REVEAL, request=request, obj=demand, action="requester_shown")
+def _requester(request: HttpRequest, demand: Demand, revealed: dict[str, str] | None) -> dict[str, str]:
+    """The requester as this answer shows them: in full to the requester themself and in the answer to a
+    reveal (already recorded), masked for everyone else, the presidium included."""
+    if revealed is not None:
+        return revealed
+    if may_see_personal_data(request.user, demand):
         return {
             "name": demand.requester_name,
             "phone": demand.requester_phone,
@@ -268,17 +268,17 @@ def _render_detail(
     bound: ActionForm | None = None,
     problem: str = "",
     status: int = 200,
-    revealed_phone: str = "",
-    reveal_form: RevealPhoneForm | None = None,
+    revealed: dict[str, str] | None = None,
+    reveal_form: RevealForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
     context = {
         "demand": demand,
         "assignment": selectors.assignment_of(demand),
-        "requester": _requester(request, demand),
-        "may_call_back": may_call_back(user, demand) and not may_see_personal_data(user, demand),
-        "revealed_phone": revealed_phone,
-        "reveal_form": reveal_form or RevealPhoneForm(),
+        "requester": _requester(request, demand, revealed),
+        "revealed": revealed is not None,
+        "may_reveal": may_reveal(user, demand) and not may_see_personal_data(user, demand),
+        "reveal_form": reveal_form or RevealForm(),
         "phone_accesses": selectors.phone_accesses(user=user, demand=demand),
         "timeline": selectors.timeline(demand),
         "pending_extension": selectors.pending_extension(demand),
@@ -314,14 +314,20 @@ def act(request: HttpRequest, code: str, action: str) -> HttpResponse:
 @login_required
 @require_POST
 def reveal_phone(request: HttpRequest, code: str) -> HttpResponse:
-    """回访: the claiming deputy or the lead department sees the requester's phone once, with a reason
-    that is logged; everyone else keeps the masked number (403)."""
+    """The requester in full, once, with a reason that is recorded: the presidium, and the deputy or the
+    department holding the demand (回访); everyone else keeps the masked details (403)."""
     user: Any = request.user
     demand = _fetch(request, code)
-    if not may_call_back(user, demand):
+    if not may_reveal(user, demand):
         raise PermissionDenied
-    form = RevealPhoneForm(request.POST)
+    form = RevealForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, demand, reveal_form=form, status=400)
-    phone = services.requester_phone_reveal(demand=demand, actor=user, reason=form.cleaned_data["reason"])
-    return _render_detail(request, _fetch(request, code), revealed_phone=phone)
+    try:
+        shown = services.requester_reveal(
+            demand=demand, actor=user, reason=form.cleaned_data["reason"], request=request
+        )
+    except RevealLimited as exc:
+        form.add_error(None, exc.message)
+        return _render_detail(request, demand, reveal_form=form, status=429)
+    return _render_detail(request, _fetch(request, code), revealed=shown)

@@ -1,5 +1,6 @@
 """/api/v1/disputes/ and /api/v1/mediation-sessions/: read-only, through the same scopes as the pages;
-parties masked unless the reader may see personal data."""
+parties masked for every reader; ``POST /api/v1/disputes/<code>/reveal/`` with a reason answers them in full
+to the presidium and the dispute's mediator (audited, rate-limited)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,16 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import Throttled
+from rest_framework.request import Request
+from rest_framework.response import Response
 
-from lianxin.core.api import READ_ERRORS, Pages
+from lianxin.audit.reveal import RevealLimited
+from lianxin.core.api import READ_ERRORS, REVEAL_ERRORS, Pages, RevealIn
 
 from . import serializers as s
+from . import services
 from .models import Dispute, Session
 from .selectors import disputes_for
 
@@ -34,6 +41,25 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet[Dispute]):
 
     def get_queryset(self) -> QuerySet[Dispute]:
         return disputes_for(self.request.user).prefetch_related("parties").order_by("-created_at", "pk")
+
+    @extend_schema(
+        summary="The parties in full (a reveal: with a reason, audited, rate-limited)",
+        request=RevealIn,
+        responses={200: s.PartyOut(many=True), **REVEAL_ERRORS},
+    )
+    @action(detail=True, methods=["post"], pagination_class=None)
+    def reveal(self, request: Request, code: str | None = None) -> Response:
+        dispute = self.get_object()
+        data = RevealIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.parties_reveal(
+                dispute=dispute, actor=request.user, reason=data.validated_data["reason"], request=request
+            )
+        except RevealLimited as exc:
+            raise Throttled(detail=str(exc.message)) from exc
+        context = {"request": request, "revealed": True}
+        return Response(s.PartyOut(dispute.parties.all(), many=True, context=context).data)
 
 
 @extend_schema_view(

@@ -48,6 +48,11 @@ def may_tune_rule(user: Any) -> bool:
     return can(user, Capability.SUPERVISE) and getattr(user, "town_id", None) is not None
 
 
-def may_see_personal_data(user: Any, obj: Any) -> bool:
-    """Unmasked parties: who may see personal data, in the dispute's own town."""
-    return bool(can(user, Capability.VIEW_PERSONAL_DATA) and _same_town(user, obj))
+def may_reveal(user: Any, dispute: Any) -> bool:
+    """Who may ask, with a reason, for the parties' names, phones and ID numbers in full (a reveal, audited):
+    the presidium of the town (``view_personal_data``) and the mediator handling the dispute, who phones the
+    parties and prints the agreement they sign. Everyone else reads them masked, always."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    presidium = can(user, Capability.VIEW_PERSONAL_DATA) and _same_town(user, dispute)
+    return bool(presidium or is_its_mediator(user, dispute))

@@ -27,7 +27,6 @@ from .models import (
     Session,
     Status,
 )
-from .permissions import may_see_personal_data
 
 
 def disputes_for(user: Any) -> QuerySet[Dispute]:
@@ -66,15 +65,14 @@ class PartyView:
     accepts: bool | None
 
 
-def parties_for(user: Any, dispute: Dispute) -> list[PartyView]:
-    """The parties as this reader may see them: unmasked only with ``view_personal_data``."""
-    plain = may_see_personal_data(user, dispute)
+def parties_for(dispute: Dispute, *, revealed: bool = False) -> list[PartyView]:
+    """The parties, masked; in full only in the answer to a reveal (``revealed``: already recorded)."""
     return [
         PartyView(
             side=p.get_side_display(),
-            name=p.name if plain else masking.mask_name(p.name),
-            phone=p.phone if plain else masking.mask_phone(p.phone),
-            id_number=p.id_number if plain else masking.mask_id_number(p.id_number),
+            name=p.name if revealed else masking.mask_name(p.name),
+            phone=p.phone if revealed else masking.mask_phone(p.phone),
+            id_number=p.id_number if revealed else masking.mask_id_number(p.id_number),
             accepts=p.accepts_agreement,
         )
         for p in dispute.parties.all()

@@ -1,5 +1,5 @@
-"""Shapes of the dispute ledger in the REST API (read-only). Parties leave masked unless the reader may see
-them; the move tables name an input serializer per move, for an API that makes moves later."""
+"""Shapes of the dispute ledger in the REST API (read-only). Parties leave masked for every reader; the
+full values only answer a reveal (``POST …/reveal/``, audited); the move tables name an input serializer per move, for an API that makes moves later."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from lianxin.core.masking import mask_id_number, mask_name, mask_phone
 
 from . import risk
 from .models import Dispute, Party, ReferredTo, Session
-from .permissions import may_see_personal_data
 
 
 class PartyOut(serializers.ModelSerializer[Party]):
@@ -24,8 +23,7 @@ class PartyOut(serializers.ModelSerializer[Party]):
         fields = ["side", "name", "phone", "id_number", "accepts_agreement"]
 
     def _plain(self, party: Party) -> bool:
-        request = self.context.get("request")
-        return request is not None and may_see_personal_data(request.user, party)
+        return bool(self.context.get("revealed"))  # set only by the reveal action, after it was recorded
 
     def get_name(self, party: Party) -> str:
         return party.name if self._plain(party) else mask_name(party.name)

@@ -597,3 +597,22 @@ def hearing_dismiss(*, hearing: Hearing, actor: Any, reason: str) -> Hearing:
         note=reason.strip(),
         dismissed_reason=reason.strip(),
     )
+
+
+def parties_reveal(
+    *, dispute: Dispute, actor: Any, reason: str, request: Any, action: str = "parties"
+) -> None:
+    """The parties in full for one who needs them (the presidium, the dispute's mediator): counted against
+    the reveal rate and written to the audit trail before anything is shown; ``RevealLimited`` when over."""
+    from lianxin.audit.reveal import reveal
+
+    from .permissions import may_reveal
+
+    if not may_reveal(actor, dispute):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why you need the full details.")})
+    shown = {
+        field for p in dispute.parties.all() for field in ("name", "phone", "id_number") if getattr(p, field)
+    }
+    reveal(request=request, obj=dispute, reason=reason[:500], details=shown, action=action)

@@ -15,5 +15,6 @@ urlpatterns = [
     path("hearings/<int:pk>/<slug:action>/", views.hearing_act, name="hearing_act"),
     path("<str:code>/", views.detail, name="detail"),
     path("<str:code>/agreement.pdf", views.agreement, name="agreement"),
+    path("<str:code>/reveal/", views.reveal, name="reveal"),
     path("<str:code>/<slug:action>/", views.act, name="act"),
 ]

@@ -16,19 +16,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianxin import audit
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
+from lianxin.audit.reveal import RevealLimited
 from lianxin.core import clock
-from lianxin.core.forms import form_errors
+from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.views import act_view, move_forms
 from lianxin.demands.models import Demand
@@ -37,7 +37,7 @@ from . import analysis, exports, pdf, selectors, services
 from .filters import BothLedgersFilter, DisputeFilter
 from .forms import FromDemandForm, RegisterForm, RiskRuleForm
 from .models import Dispute, Hearing, Party
-from .permissions import may_register, may_see_personal_data, may_tune_rule
+from .permissions import may_register, may_reveal, may_tune_rule
 from .risk import rule_of
 
 PER_PAGE = 25
@@ -150,7 +150,14 @@ def _fetch_hearing(request: HttpRequest, pk: int) -> Hearing:
 
 
 def _render(
-    request: HttpRequest, obj: Any, *, bound: Form | None = None, problem: str = "", status: int = 200
+    request: HttpRequest,
+    obj: Any,
+    *,
+    bound: Form | None = None,
+    problem: str = "",
+    status: int = 200,
+    revealed: bool = False,
+    reveal_form: RevealForm | None = None,
 ) -> HttpResponse:
     user: Any = request.user
     context: dict[str, Any] = {
@@ -162,12 +169,12 @@ def _render(
     if isinstance(obj, Hearing):
         context.update(hearing=obj)
         return render(request, "disputes/hearing.html", context, status=status)
-    if may_see_personal_data(user, obj) and obj.parties.exists():
-        # the parties shown in full without a reveal: who looked goes to the audit trail
-        audit.record(audit.REVEAL, request=request, obj=obj, action="parties_shown")
     context.update(
         dispute=obj,
-        parties=selectors.parties_for(user, obj),
+        parties=selectors.parties_for(obj, revealed=revealed),
+        revealed=revealed,
+        may_reveal=may_reveal(user, obj) and obj.parties.exists(),
+        reveal_form=reveal_form or RevealForm(),
         reasons=selectors.risk_reasons(obj),
         agreement=selectors.agreement_of(obj),
         demands=selectors.demands_linked(user=user, dispute=obj),
@@ -179,6 +186,39 @@ def _render(
 @login_required
 def detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render(request, _fetch(request, code))
+
+
+def _revealed(request: HttpRequest, dispute: Dispute, *, action: str) -> RevealForm | HttpResponse:
+    """Check and record a reveal of the parties: the valid form, or the page answering why not (400, 429).
+    Anyone who may not reveal gets 403 (the dispute itself is in their scope, or ``_fetch`` gave a 404)."""
+    if not may_reveal(request.user, dispute):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _render(request, dispute, reveal_form=form, status=400)
+    try:
+        services.parties_reveal(
+            dispute=dispute,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+            request=request,
+            action=action,
+        )
+    except RevealLimited as exc:
+        form.add_error(None, exc.message)
+        return _render(request, dispute, reveal_form=form, status=429)
+    return form
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, code: str) -> HttpResponse:
+    """The parties in full on the dispute's page, once, with a recorded reason."""
+    dispute = _fetch(request, code)
+    answer = _revealed(request, dispute, action="parties")
+    if isinstance(answer, HttpResponse):
+        return answer
+    return _render(request, dispute, revealed=True)
 
 
 @login_required
@@ -195,22 +235,32 @@ hearing_act = login_required(
 
 @login_required
 def agreement(request: HttpRequest, code: str) -> HttpResponse:
-    """人民调解协议书 as a PDF, parties shown as this reader may see them."""
+    """人民调解协议书 as a PDF. A GET prints the parties masked (a copy to file or show); the mediator or the
+    presidium POSTs a reason to print the copy the parties sign, with their names and numbers in full."""
     dispute = _fetch(request, code)
     found = selectors.agreement_of(dispute)
     if found is None:
         raise Http404
+    revealed = False
+    if request.method == "POST":
+        answer = _revealed(request, dispute, action="agreement_printed")
+        if isinstance(answer, HttpResponse):
+            return answer
+        revealed = True
+    elif request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
     context = {
         "dispute": dispute,
         "agreement": found,
-        "parties": selectors.parties_for(request.user, dispute),
+        "parties": selectors.parties_for(dispute, revealed=revealed),
         "sessions": list(dispute.sessions.all()),
         "printed": timezone.localtime(clock.now()),
     }
     response = HttpResponse(pdf.agreement_pdf(context), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(  # type: ignore[assignment]
-        as_attachment=False, filename=f"{dispute.code}.pdf"
+        as_attachment=revealed, filename=f"{dispute.code}.pdf"
     )
+    response["Cache-Control"] = "no-store"
     return response
 
 

@@ -1,9 +1,15 @@
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.audit.reveal import RevealLimited, reveal
+from lianxin.core import masking
+from lianxin.core.forms import RevealForm
 
 from . import selectors
 from .models import DeputyLevel, ObserverKind
@@ -20,7 +26,13 @@ def deputy_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/deputy_list.html",
-        {"page": page, "level": level, "levels": DeputyLevel.choices, "on_duty": on_duty},
+        {
+            "page": page,
+            "level": level,
+            "levels": DeputyLevel.choices,
+            "on_duty": on_duty,
+            "may_reveal": _may_reveal(request.user),
+        },
     )
 
 
@@ -31,5 +43,47 @@ def observer_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     return render(
-        request, "people/observer_list.html", {"page": page, "kind": kind, "kinds": ObserverKind.choices}
+        request,
+        "people/observer_list.html",
+        {"page": page, "kind": kind, "kinds": ObserverKind.choices, "may_reveal": _may_reveal(request.user)},
     )
+
+
+def _may_reveal(user: Any) -> bool:
+    """The presidium (``view_personal_data``) may ask for a deputy's or an observer's phone in full; the lists
+    show every phone masked, to the presidium as well."""
+    return bool(user.can(Capability.VIEW_PERSONAL_DATA) and user.town_id is not None)
+
+
+CONTACTS = {"deputy": selectors.deputies_visible_to, "observer": selectors.observers_visible_to}
+
+
+@capability_required(Capability.VIEW_TOWN)
+def contact(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """One deputy's or observer's phone: masked, with a form asking why; in full once the reason is given
+    (a reveal, written to the audit trail and counted against the account's rate)."""
+    if kind not in CONTACTS:
+        raise Http404
+    person = get_object_or_404(CONTACTS[kind](request.user), pk=pk)
+    if not _may_reveal(request.user) or person.town_id != request.user.town_id:  # type: ignore[union-attr]
+        raise PermissionDenied
+    form = RevealForm(request.POST or None)
+    revealed, status = False, 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                reveal(request=request, obj=person, reason=form.cleaned_data["reason"], details=["phone"])
+            except RevealLimited as exc:
+                form.add_error(None, exc.message)
+                status = 429
+            else:
+                revealed, status = True, 200
+    context = {
+        "person": person,
+        "kind": kind,
+        "phone": person.phone if revealed else masking.mask_phone(person.phone),
+        "revealed": revealed,
+        "form": form,
+    }
+    return render(request, "people/contact.html", context, status=status)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("industry/", views.industry, name="industry"),
     path("industry/enterprises/new/", views.register_enterprise, name="register_enterprise"),
     path("industry/enterprises/<int:pk>/", views.enterprise, name="enterprise"),
+    path("industry/enterprises/<int:pk>/reveal/", views.enterprise_reveal, name="enterprise_reveal"),
     path("industry/events/new/", views.record_station_event, name="record_station_event"),
     path("industry/events/<int:pk>/", views.station_event, name="station_event"),
     path("industry/events/<int:pk>/<slug:action>/", views.station_event_act, name="station_event_act"),

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.audit.reveal import RevealLimited, reveal
 from lianxin.core import clock, masking
-from lianxin.core.forms import form_errors
+from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.media import file_response
 from lianxin.core.models import Town
 from lianxin.core.views import act as core_act
@@ -304,13 +305,20 @@ def theme_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 
 # --- the industry station -------------------------------------------------------------------------------
-def _contact(user: Any, enterprise: Enterprise) -> dict[str, str]:
-    if user.can(Capability.VIEW_PERSONAL_DATA):
+def _contact(enterprise: Enterprise, *, revealed: bool) -> dict[str, str]:
+    """The enterprise's contact person, masked for every reader but in the answer to a reveal."""
+    if revealed:
         return {"name": enterprise.contact_name, "phone": enterprise.contact_phone}
     return {
         "name": masking.mask_name(enterprise.contact_name),
         "phone": masking.mask_phone(enterprise.contact_phone),
     }
+
+
+def _may_reveal_contact(user: Any, enterprise: Enterprise) -> bool:
+    """The presidium of the enterprise's town (``view_personal_data``) may ask for the contact in full."""
+    has_contact = bool(enterprise.contact_name or enterprise.contact_phone)
+    return has_contact and user.can(Capability.VIEW_PERSONAL_DATA) and user.town_id == enterprise.town_id
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -337,8 +345,6 @@ def register_enterprise(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.VIEW_TOWN)
 def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
     """An enterprise, its demands (in the reader's scope) and, for who records, the form for a new one."""
-    from lianxin.demands.models import Demand
-
     user: Any = request.user
     item = _get(request, Enterprise, pk)
     may_record = user.can(Capability.RECORD_FOR_OTHERS)
@@ -356,15 +362,54 @@ def enterprise(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("Recorded as %(code)s.") % {"code": demand.code})
                 return redirect("supervision:enterprise", pk=pk)
         status = 400
+    return _enterprise_page(request, item, form=form, status=status)
+
+
+def _enterprise_page(
+    request: HttpRequest,
+    item: Enterprise,
+    *,
+    form: Any = None,
+    status: int = 200,
+    revealed: bool = False,
+    reveal_form: RevealForm | None = None,
+) -> HttpResponse:
+    from lianxin.demands.models import Demand
+
+    user: Any = request.user
+    if form is None and user.can(Capability.RECORD_FOR_OTHERS):
+        form = EnterpriseDemandForm(town=item.town)
     context = {
         "enterprise": item,
-        "contact": _contact(user, item),
+        "contact": _contact(item, revealed=revealed),
+        "revealed": revealed,
+        "may_reveal": _may_reveal_contact(user, item),
+        "reveal_form": reveal_form or RevealForm(),
         "demands": Demand.objects.restrict(user)
         .filter(enterprise_link__enterprise=item)
         .order_by("-created_at"),
         "form": form,
     }
     return render(request, "supervision/enterprise.html", context, status=status)
+
+
+@capability_required(Capability.VIEW_TOWN)
+@require_POST
+def enterprise_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The contact person in full, once, with a reason that goes to the audit trail."""
+    user: Any = request.user
+    item = _get(request, Enterprise, pk)
+    if not _may_reveal_contact(user, item):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _enterprise_page(request, item, reveal_form=form, status=400)
+    try:
+        reveal(request=request, obj=item, reason=form.cleaned_data["reason"], details=["name", "phone"])
+    except RevealLimited as exc:
+        form.add_error(None, exc.message)
+        return _enterprise_page(request, item, reveal_form=form, status=429)
+    return _enterprise_page(request, item, revealed=True)
 
 
 @capability_required(Capability.SUPERVISE)

@@ -1,4 +1,4 @@
-"""Template helpers shared by every app: masking personal data by the viewer's capability, and the panels
+"""Template helpers shared by every app: masking personal data (for every reader), and the panels
 other apps add to a page (core/kit.py)."""
 
 from __future__ import annotations
@@ -10,26 +10,22 @@ from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
 from lianxin.core import masking
-from lianxin.core.access import Capability, can
 from lianxin.core.kit import panels_for
 
 register = template.Library()
 
 
-def _may_see(user: Any) -> bool:
-    return can(user, Capability.VIEW_PERSONAL_DATA)
+@register.simple_tag
+def phone(value: str | None) -> str:
+    """A phone number masked, for every reader: a page that shows one in full does so only in the answer to
+    a reveal (lianxin/audit/reveal.py), never through this tag."""
+    return masking.mask_phone(value)
 
 
-@register.simple_tag(takes_context=True)
-def phone(context: dict[str, Any], value: str | None) -> str:
-    """The phone number in full for those who need it, masked for everyone else."""
-    return (value or "") if _may_see(context.get("user")) else masking.mask_phone(value)
-
-
-@register.simple_tag(takes_context=True)
-def person(context: dict[str, Any], value: str | None) -> str:
-    """A private person's name in full for those who need it, masked for everyone else."""
-    return (value or "") if _may_see(context.get("user")) else masking.mask_name(value)
+@register.simple_tag
+def person(value: str | None) -> str:
+    """A private person's name masked, for every reader (see ``phone``)."""
+    return masking.mask_name(value)
 
 
 # A page shows its panels in two places: those ordered below this above its own actions ("head"), the
