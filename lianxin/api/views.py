@@ -30,6 +30,7 @@ from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import workflow_of
 from lianxin.demands import services
 from lianxin.demands.models import Channel, Demand
+from lianxin.demands.permissions import may_reveal
 from lianxin.people.models import DeputyCell
 from lianxin.people.selectors import departments_visible_to, deputies_visible_to
 from lianxin.territory.selectors import cells_visible_to, stations_visible_to
@@ -119,6 +120,8 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @action(detail=True, methods=["post"], pagination_class=None, filter_backends=[])
     def reveal(self, request: Request, code: str | None = None) -> Response:
         demand = self.get_object()
+        if not may_reveal(request.user, demand):  # the right first, then the input
+            raise PermissionDenied(_("Your role does not allow this."))
         data = RevealIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -37,7 +37,7 @@ def _write_only(form_class: Any, fields: tuple[str, ...]) -> Any:
     value is never sent to the browser, where it would be shown in full without a reveal), its help says
     what is stored, masked; left empty, the stored value is kept; typed in, it replaces it."""
 
-    class WriteOnly(form_class):  # type: ignore[misc, valid-type]
+    class WriteOnly(form_class):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             if self.instance.pk is None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
@@ -20,6 +22,7 @@ from lianxin.core.api import READ_ERRORS, REVEAL_ERRORS, Pages, RevealIn
 from . import serializers as s
 from . import services
 from .models import Dispute, Session
+from .permissions import may_reveal
 from .selectors import disputes_for
 
 
@@ -50,6 +53,8 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet[Dispute]):
     @action(detail=True, methods=["post"], pagination_class=None)
     def reveal(self, request: Request, code: str | None = None) -> Response:
         dispute = self.get_object()
+        if not may_reveal(request.user, dispute):  # the right first, then the input
+            raise PermissionDenied(_("Your role does not allow this."))
         data = RevealIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:

@@ -55,7 +55,7 @@ def _may_reveal(user: Any) -> bool:
     return bool(user.can(Capability.VIEW_PERSONAL_DATA) and user.town_id is not None)
 
 
-CONTACTS = {"deputy": selectors.deputies_visible_to, "observer": selectors.observers_visible_to}
+CONTACTS: dict[str, Any] = {"deputy": selectors.deputies_visible_to, "observer": selectors.observers_visible_to}
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -64,7 +64,7 @@ def contact(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     (a reveal, written to the audit trail and counted against the account's rate)."""
     if kind not in CONTACTS:
         raise Http404
-    person = get_object_or_404(CONTACTS[kind](request.user), pk=pk)
+    person: Any = get_object_or_404(CONTACTS[kind](request.user), pk=pk)
     if not _may_reveal(request.user) or person.town_id != request.user.town_id:  # type: ignore[union-attr]
         raise PermissionDenied
     form = RevealForm(request.POST or None)

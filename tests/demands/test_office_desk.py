@@ -104,7 +104,7 @@ def test_the_claiming_deputy_reveals_the_phone_with_a_reason_and_it_is_logged(cl
     assert (access.user, access.demand, access.field, access.reason) == (
         loop.deputy,
         demand,
-        "phone",
+        "requester",
         "约时间现场查看",
     )
     assert "13900001234" not in client.get(detail_url(demand)).content.decode(), "shown once, not kept"

@@ -301,16 +301,49 @@ def test_only_the_moves_the_user_may_make_now_are_offered(client, loop):
     assert offered == {"complete", "request_extension", "note", "progress"}
 
 
-@pytest.mark.parametrize(("role", "masked"), [("presidium", False), ("deputy", True), ("staff", True)])
-def test_personal_data_is_shown_only_to_those_who_may_see_it(client, loop, role, masked):
+@pytest.mark.parametrize("role", ["presidium", "deputy", "staff"])
+def test_personal_data_is_masked_for_every_reader(client, loop, role):
     demand = loop.assigned(requester_id_number="410724199001011234")
     client.force_login(getattr(loop, role))
     html = client.get(detail_url(demand)).content.decode()
-    if masked:
-        assert "李小花" not in html and "13900001234" not in html and "410724199001011234" not in html
-        assert "李**" in html and "139****1234" in html and "410724********1234" in html
-    else:
-        assert "李小花" in html and "13900001234" in html and "410724199001011234" in html
+    assert "李小花" not in html and "13900001234" not in html and "410724199001011234" not in html
+    assert "李**" in html and "139****1234" in html and "410724********1234" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "may"), [("presidium", True), ("deputy", True), ("staff", True), ("other_staff", False)]
+)
+def test_who_may_reveal_the_requester_sees_them_once_with_an_audit_entry(client, loop, role, may):
+    from lianxin.audit.models import AuditEntry
+
+    demand = loop.assigned(requester_id_number="410724199001011234")
+    user = getattr(loop, role)
+    client.force_login(user)
+    response = client.post(reverse("demands:reveal_phone", args=[demand.code]), {"reason": "回访核实"})
+    if not may:
+        assert response.status_code in (403, 404) and not AuditEntry.objects.filter(kind="reveal").exists()
+        return
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "李小花" in html and "13900001234" in html and "410724199001011234" in html
+    (entry,) = AuditEntry.objects.filter(kind="reveal")
+    assert (entry.user_id, entry.object_id, entry.reason) == (user.pk, str(demand.pk), "回访核实")
+    assert sorted(entry.details["fields"]) == ["id_number", "name", "phone"]
+    assert "13900001234" not in client.get(detail_url(demand)).content.decode(), "shown once, not kept"
+
+
+def test_reveals_are_limited_per_account(client, loop, settings):
+    from lianxin.audit.models import AuditEntry
+
+    settings.PERSONAL_REVEAL_RATE = "2/h"
+    demand = loop.assigned()
+    client.force_login(loop.presidium)
+    url = reverse("demands:reveal_phone", args=[demand.code])
+    answers = [client.post(url, {"reason": f"第{i}次"}) for i in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert "13900001234" not in answers[2].content.decode()
+    assert "过多" in answers[2].content.decode() or "too many" in answers[2].content.decode()
+    assert AuditEntry.objects.filter(kind="reveal").count() == 2
 
 
 # --- moves ---------------------------------------------------------------------------------------------

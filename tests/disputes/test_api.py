@@ -33,12 +33,33 @@ def test_a_system_key_reads_its_towns_disputes_masked(ledger):
     assert [(s["dispute"], s["supervisor"]) for s in sessions] == [(dispute.code, "王代表")]
 
 
-def test_the_presidium_reads_parties_unmasked_and_others_read_their_scope(ledger):
+def test_parties_are_masked_for_every_reader_and_others_read_their_scope(ledger):
     dispute = ledger.registered()
     body = _client(ledger.presidium).get(f"/api/v1/disputes/{dispute.code}/").json()
-    assert body["parties"][0]["name"] == "张建国"
+    assert body["parties"][0]["name"] == "张**"
+    listed = _client(ledger.presidium).get("/api/v1/disputes/").json()["results"]
+    assert all("*" in p["name"] for d in listed for p in d["parties"])
     assert _client(ledger.outsider).get(f"/api/v1/disputes/{dispute.code}/").status_code == 404
     assert _client(ledger.other_deputy_user).get("/api/v1/disputes/").json()["count"] == 0
     assert _client(ledger.deputy_user).get("/api/v1/disputes/").json()["count"] == 1
     assert _client(ledger.citizen).get("/api/v1/mediation-sessions/").json()["count"] == 0
     assert APIClient().get("/api/v1/disputes/").status_code in (401, 403)
+
+
+@pytest.mark.parametrize(("who", "status"), [("presidium", 200), ("mediator", 200), ("other_mediator", 403)])
+def test_the_parties_in_full_answer_a_reveal_with_a_reason_and_an_audit_entry(ledger, who, status):
+    from lianxin.audit.models import AuditEntry
+
+    dispute = ledger.at("mediating")
+    client = _client(getattr(ledger, who))
+    url = f"/api/v1/disputes/{dispute.code}/reveal/"
+    assert client.post(url, {}, format="json").status_code == (400 if status == 200 else status)
+    answer = client.post(url, {"reason": "通知当事人到场"}, format="json")
+    assert answer.status_code == status
+    entries = AuditEntry.objects.filter(kind="reveal", object_id=str(dispute.pk))
+    if status != 200:
+        assert not entries.exists()
+        return
+    assert answer.json()[0]["name"] == "张建国"
+    (entry,) = entries
+    assert (entry.user_id, entry.reason) == (getattr(ledger, who).pk, "通知当事人到场")

@@ -38,16 +38,36 @@ def test_who_may_not_register_is_refused(client, ledger, who):
     assert client.get(reverse("disputes:register")).status_code == 403
 
 
-def test_parties_are_masked_for_the_mediator_and_shown_to_the_presidium(client, ledger):
-    dispute = ledger.registered()
+@pytest.mark.parametrize("who", ["mediator", "presidium"])
+def test_parties_are_masked_for_every_reader_until_revealed(client, ledger, who):
+    from lianxin.audit.models import AuditEntry
+
+    dispute = ledger.at(Status.MEDIATING)  # the mediator's own
     url = reverse("disputes:detail", args=[dispute.code])
-    client.force_login(ledger.mediator)
+    client.force_login(getattr(ledger, who))
     page = client.get(url).content.decode()
     assert "张**" in page and "138****5678" in page and "410724********1234" in page
     assert "张建国" not in page and "13812345678" not in page
-    client.force_login(ledger.presidium)
-    page = client.get(url).content.decode()
-    assert "张建国" in page and "13812345678" in page
+    assert not AuditEntry.objects.filter(kind="reveal").exists()
+    reveal = reverse("disputes:reveal", args=[dispute.code])
+    blank = client.post(reveal, {"reason": "  "})
+    assert blank.status_code == 400 and "张建国" not in blank.content.decode()
+    shown = client.post(reveal, {"reason": "电话通知调解时间"}).content.decode()
+    assert "张建国" in shown and "13812345678" in shown
+    (entry,) = AuditEntry.objects.filter(kind="reveal")
+    assert (entry.user_id, entry.object_id, entry.reason) == (
+        getattr(ledger, who).pk,
+        str(dispute.pk),
+        "电话通知调解时间",
+    )
+    assert "张建国" not in client.get(url).content.decode(), "shown once, not kept"
+
+
+def test_another_mediator_may_not_reveal_the_parties(client, ledger):
+    dispute = ledger.at(Status.MEDIATING)
+    client.force_login(ledger.other_mediator)
+    answer = client.post(reverse("disputes:reveal", args=[dispute.code]), {"reason": "看看"})
+    assert answer.status_code in (403, 404) and "张建国" not in answer.content.decode()
 
 
 def test_a_dispute_outside_the_scope_is_a_404(client, ledger):
@@ -99,7 +119,19 @@ def test_the_agreement_pdf_carries_its_chinese_text(client, ledger):
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "人民调解协议书" in text
     assert "李家清理排水沟" in text
-    assert "张**" in text and "张建国" not in text  # the mediator's copy is masked
+    assert "张**" in text and "张建国" not in text  # a GET prints the parties masked
+    from lianxin.audit.models import AuditEntry
+
+    signed = client.post(reverse("disputes:agreement", args=[dispute.code]), {"reason": "当事人签字"})
+    assert signed.status_code == 200 and signed["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(signed.content)).pages)
+    assert "张建国" in text, "the copy the parties sign carries their names"
+    (entry,) = AuditEntry.objects.filter(kind="reveal")
+    assert (entry.user_id, entry.action, entry.reason) == (
+        ledger.mediator.pk,
+        "agreement_printed",
+        "当事人签字",
+    )
 
 
 def test_both_ledgers_export_side_by_side_in_one_workbook(client, ledger):

@@ -87,7 +87,7 @@ def test_lists_are_scoped_to_the_town(client, persona, town, other_town):
     assert mine.name in html and "外镇代表" not in html
 
 
-def test_phones_are_masked_except_for_the_presidium(client, persona, town):
+def test_phones_are_masked_for_every_reader_and_the_presidium_reveals_one(client, persona, town):
     deputy = DeputyFactory(town=town, phone="13912345678")
     ObserverFactory(town=town, deputy=deputy, phone="13800001111")
     StationDutyFactory(town=town, deputy=deputy)
@@ -97,8 +97,19 @@ def test_phones_are_masked_except_for_the_presidium(client, persona, town):
     )
     assert "13912345678" not in html and "139****5678" in html
     assert "13800001111" not in html
-    client.force_login(persona(Role.PRESIDIUM))
-    assert "13912345678" in client.get("/people/deputies/").content.decode()
+    assert client.post(f"/people/deputy/{deputy.pk}/contact/", {"reason": "x"}).status_code == 403
+    presidium = persona(Role.PRESIDIUM)
+    client.force_login(presidium)
+    listed = client.get("/people/deputies/").content.decode()
+    assert "13912345678" not in listed and f"/people/deputy/{deputy.pk}/contact/" in listed
+    assert "13912345678" not in client.get(f"/people/deputy/{deputy.pk}/contact/").content.decode()
+    assert client.post(f"/people/deputy/{deputy.pk}/contact/", {"reason": ""}).status_code == 400
+    shown = client.post(f"/people/deputy/{deputy.pk}/contact/", {"reason": "通知开会"})
+    assert shown.status_code == 200 and "13912345678" in shown.content.decode()
+    from lianxin.audit.models import AuditEntry
+
+    (entry,) = AuditEntry.objects.filter(kind="reveal")
+    assert (entry.user_id, entry.object_id, entry.reason) == (presidium.pk, str(deputy.pk), "通知开会")
 
 
 def test_county_viewer_sees_every_town_of_the_county(client, persona, town):

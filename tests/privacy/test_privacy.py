@@ -218,17 +218,18 @@ def test_anonymising_removes_the_citizens_photos_and_keeps_the_evidence(
     assert services.personal_data_anonymise() == 0
 
 
-def test_the_presidium_sees_personal_data_in_full_and_the_look_is_audited(client, loop):
+def test_the_presidium_sees_personal_data_in_full_only_through_an_audited_reveal(client, loop):
     demand = loop.claimed()
-    client.force_login(loop.deputy)  # masked for the deputy: nothing to record
-    assert client.get(reverse("demands:detail", args=[demand.code])).status_code == 200
-    assert not AuditEntry.objects.filter(kind=Kind.REVEAL).exists()
     client.force_login(loop.presidium)
     r = client.get(reverse("demands:detail", args=[demand.code]))
+    assert "13900001234" not in r.content.decode(), "masked by default, for the presidium too"
+    assert not AuditEntry.objects.filter(kind=Kind.REVEAL).exists()
+    r = client.post(reverse("demands:reveal_phone", args=[demand.code]), {"reason": "核实诉求"})
     assert "13900001234" in r.content.decode()
     [entry] = AuditEntry.objects.filter(kind=Kind.REVEAL)
-    assert (entry.action, entry.object_id, entry.user_id) == (
-        "requester_shown",
+    assert (entry.action, entry.object_id, entry.user_id, entry.reason) == (
+        "reveal",
         str(demand.pk),
         loop.presidium.pk,
+        "核实诉求",
     )

@@ -70,8 +70,11 @@ def rows(f: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
             "all refused, 0 stored",
         ),
         (
-            "Responses scanned for unmasked phones and ID numbers",
-            (f"{scan['responses']} responses for {scan['roles']} roles, {scan['leaks']} leaks")
+            "Responses scanned for names, phones and ID numbers shown in full without a recorded reveal",
+            (
+                f"{scan['responses']} responses and {scan.get('reveals', 0)} reveals for {scan['roles']} "
+                f"principals, {scan['leaks']} leaks"
+            )
             if scan
             else "not run",
             "0 leaks",

@@ -67,6 +67,8 @@ ROWS: list[Row] = [
     row("territory:stations", STAFF),
     row("people:deputies", STAFF),
     row("people:observers", STAFF),
+    # one deputy's phone in full: the presidium, after a reason; the town's other staff 403
+    row("people:contact", OFFICE, kind="deputy", pk=Ref("deputy")),
     # --- demands -----------------------------------------------------------------------------------------
     row("demands:index", STAFF | {"observer", "agent"}),
     row("demands:record", {"observer", "agent", "deputy", "mediator", "presidium"}),
@@ -88,15 +90,16 @@ ROWS: list[Row] = [
     row("jobs:progress", OFFICE, pk=Ref("export"), deny=HIDDEN),
     row("jobs:file", OFFICE, pk=Ref("export"), deny=HIDDEN),  # export
     row("demands:detail", DEMAND_READERS, code=DEMAND, deny=HIDDEN),
-    # the call-back: the claiming deputy and the lead department while they hold it (a reason is required)
+    # the reveal (call-back): the presidium, the claiming deputy and the lead department while they hold it
+    # (a reason is required: the empty POST is a 400); the requester and the county read it masked (403)
     row(
         "demands:reveal_phone",
-        {"deputy", "staff"},
+        {"deputy", "staff", "presidium"},
         method="POST",
         code=DEMAND,
         ok=BAD,
         deny=HIDDEN,
-        special={"citizen": DENIED, "presidium": DENIED, "county": DENIED},
+        special={"citizen": DENIED, "county": DENIED},
     ),
     row(
         "demands:act",
@@ -159,6 +162,14 @@ ROWS: list[Row] = [
     ),  # SUBMIT_DEMAND
     api("api:demand-detail", DEMAND_READERS | {"apikey"}, code=DEMAND),
     api("api:demand-events", DEMAND_READERS | {"apikey"}, code=DEMAND),
+    api(
+        "api:demand-reveal",
+        {"deputy", "staff", "presidium"},
+        method="POST",
+        code=DEMAND,
+        ok=BAD,
+        special={"citizen": DENIED, "county": DENIED, "apikey": DENIED},
+    ),
     # the moves of the demand's table, an empty body: whoever may make the move passes the check (and is
     # refused the empty input, 400, or the state, 409, or makes it); the demand's other readers get 403
     *[
@@ -216,6 +227,14 @@ ROWS: list[Row] = [
     ],
     api("api:dispute-list", SIGNED_IN | {"apikey"}),
     api("api:dispute-detail", DISPUTE_READERS | {"apikey"}, code=Ref("dispute", "code")),
+    api(
+        "api:dispute-reveal",
+        {"mediator", "presidium"},
+        method="POST",
+        code=Ref("dispute", "code"),
+        ok=BAD,
+        special={"deputy": DENIED, "county": DENIED, "apikey": DENIED},
+    ),
     api("api:mediation-session-list", SIGNED_IN | {"apikey"}),
     api("api:mediation-session-detail", DISPUTE_READERS | {"apikey"}, pk=Ref("session")),
     # the suggestion for whoever records demands (RECORD_FOR_OTHERS / SUBMIT with a desk)
@@ -340,6 +359,7 @@ ROWS: list[Row] = [
     row("supervision:industry", STAFF),
     row("supervision:register_enterprise", OFFICE),
     row("supervision:enterprise", STAFF, pk=Ref("enterprise")),
+    row("supervision:enterprise_reveal", OFFICE, method="POST", pk=Ref("enterprise"), ok=BAD),
     row("supervision:record_station_event", OFFICE),
     row("supervision:station_event", STAFF, pk=Ref("station_event")),
     row(
@@ -394,6 +414,16 @@ ROWS: list[Row] = [
         special={p: DENIED for p in DISPUTE_READERS - OFFICE},
     ),
     row("disputes:detail", DISPUTE_READERS, code=Ref("dispute", "code"), deny=HIDDEN),
+    # the parties in full: the presidium and the dispute's mediator, with a reason (the empty POST: 400)
+    row(
+        "disputes:reveal",
+        {"mediator", "presidium"},
+        method="POST",
+        code=Ref("dispute", "code"),
+        ok=BAD,
+        deny=HIDDEN,
+        special={"deputy": DENIED, "county": DENIED},
+    ),
     # no agreement yet (the dispute is being mediated): 404 for all
     row("disputes:agreement", set(), code=Ref("dispute", "code"), deny=HIDDEN),
     row(

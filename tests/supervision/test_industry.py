@@ -47,8 +47,20 @@ def test_an_enterprise_demand_goes_on_the_industry_channel(loop, park, client):
     client.force_login(loop.deputy)  # the deputy reads the contact masked
     page = client.get(f"/supervision/industry/enterprises/{company.pk}/").content.decode()
     assert demand.code in page and "13912340001" not in page and "王建国" not in page
-    client.force_login(loop.presidium)
-    assert "13912340001" in client.get(f"/supervision/industry/enterprises/{company.pk}/").content.decode()
+    assert (
+        client.post(f"/supervision/industry/enterprises/{company.pk}/reveal/", {"reason": "x"}).status_code
+        == 403
+    )
+    client.force_login(loop.presidium)  # masked for the presidium too, until it gives a reason
+    assert (
+        "13912340001" not in client.get(f"/supervision/industry/enterprises/{company.pk}/").content.decode()
+    )
+    shown = client.post(f"/supervision/industry/enterprises/{company.pk}/reveal/", {"reason": "联系企业"})
+    assert shown.status_code == 200 and "13912340001" in shown.content.decode()
+    from lianxin.audit.models import AuditEntry
+
+    (entry,) = AuditEntry.objects.filter(kind="reveal", object_id=str(company.pk))
+    assert (entry.user_id, entry.reason) == (loop.presidium.pk, "联系企业")
 
 
 def test_the_enterprise_page_records_a_demand_and_keeps_bad_input(loop, park, client):
