@@ -55,7 +55,10 @@ def _may_reveal(user: Any) -> bool:
     return bool(user.can(Capability.VIEW_PERSONAL_DATA) and user.town_id is not None)
 
 
-CONTACTS: dict[str, Any] = {"deputy": selectors.deputies_visible_to, "observer": selectors.observers_visible_to}
+CONTACTS: dict[str, Any] = {
+    "deputy": selectors.deputies_visible_to,
+    "observer": selectors.observers_visible_to,
+}
 
 
 @capability_required(Capability.VIEW_TOWN)
