@@ -375,6 +375,11 @@ MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 # A cell with demands in this many days and no deputy contact in them is a coverage gap.
 INSIGHT_CONTACT_DAYS = env.int("INSIGHT_CONTACT_DAYS", default=30)
 
+# --- duty (lianxin/duty) ----------------------------------------------------------------------
+# A station's check-in code changes every this many local days (7: a sheet printed weekly, from Monday); the
+# code of the period before stays good, for a shift across midnight.
+DUTY_CHECKIN_PERIOD_DAYS = env.int("DUTY_CHECKIN_PERIOD_DAYS", default=1)
+
 # Exports (lianxin/exports): a list of up to EXPORT_DIRECT_ROWS rows downloads at once, a longer one is a worker
 # job read in keyset batches of EXPORT_BATCH rows. A job's file (lianxin/jobs) is removed after JOB_KEEP_DAYS days
 # (EXPORT_KEEP_DAYS, its name before the job app, still sets it).
