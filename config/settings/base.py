@@ -281,6 +281,9 @@ SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERG
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# The key that signs the intake's trained models (lianxin/intake/sealing.py); empty: derived from SECRET_KEY.
+# Never kept in the database: a model row whose signature this key does not confirm is never unpickled.
+INTAKE_MODEL_KEY = env.str("INTAKE_MODEL_KEY", default="")
 
 # The audit trail (lianxin/audit) keeps every entry at least this long; the database refuses to delete a
 # younger one (never fewer than 180 days, whatever is set).
