@@ -281,6 +281,9 @@ SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERG
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# The key that signs the intake's trained models (lianxin/intake/sealing.py); empty: derived from SECRET_KEY.
+# Never kept in the database: a model row whose signature this key does not confirm is never unpickled.
+INTAKE_MODEL_KEY = env.str("INTAKE_MODEL_KEY", default="")
 
 # The audit trail (lianxin/audit) keeps every entry at least this long; the database refuses to delete a
 # younger one (never fewer than 180 days, whatever is set).
@@ -379,6 +382,11 @@ MAP_TIANDITU_KEY = env.str("MAP_TIANDITU_KEY", default="")
 MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
 # A cell with demands in this many days and no deputy contact in them is a coverage gap.
 INSIGHT_CONTACT_DAYS = env.int("INSIGHT_CONTACT_DAYS", default=30)
+
+# --- duty (lianxin/duty) ----------------------------------------------------------------------
+# A station's check-in code changes every this many local days (7: a sheet printed weekly, from Monday); the
+# code of the period before stays good, for a shift across midnight.
+DUTY_CHECKIN_PERIOD_DAYS = env.int("DUTY_CHECKIN_PERIOD_DAYS", default=1)
 
 # Exports (lianxin/exports): a list of up to EXPORT_DIRECT_ROWS rows downloads at once, a longer one is a worker
 # job read in keyset batches of EXPORT_BATCH rows. A job's file (lianxin/jobs) is removed after JOB_KEEP_DAYS days

@@ -9,11 +9,9 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.principals import can
@@ -27,6 +25,7 @@ from lianxin.demands.services import demand_record
 from lianxin.people.models import Deputy, Observer
 from lianxin.territory.models import GridCell, Station
 
+from . import codes
 from .events import ActivityEvent, ShiftEvent, VisitEvent
 from .kinds import MANUAL, Activity, ShiftStatus, VisitKind, VisitStatus
 from .models import DutyReport, ManualActivity, PointWeight, Reception, Shift, Visit, VisitMatter
@@ -59,11 +58,6 @@ def _own_deputy(actor: Any) -> Deputy:
 
 
 # --- the station rota -------------------------------------------------------------------------------
-def checkin_token(station: Station) -> str:
-    """The secret the station's check-in QR code carries: only someone at the station has it."""
-    return signing.Signer(salt="lianxin.duty.checkin").signature(str(station.pk))
-
-
 @transaction.atomic
 def shift_plan(
     *, station: Station, deputy: Deputy, starts_at: dt.datetime, ends_at: dt.datetime, actor: Any
@@ -124,10 +118,11 @@ def _flow(model: type) -> Workflow:
 
 
 @transaction.atomic
-def shift_check_in(*, station: Station, actor: Any, token: str) -> Shift:
+def shift_check_in(*, station: Station, actor: Any, code: str) -> Shift:
     """Check in at the station whose QR code was scanned: only inside one's own shift there.
 
-    1. The token must be this station's (the code on its wall), else the scan is refused.
+    1. The code must be this station's of the current period or the one before (``codes.py``: the code
+       on its screen today, or the sheet printed for the week), else the scan is refused.
     2. The actor's scheduled shift at this station that covers now (from ``CHECK_IN_EARLY`` before its
        start to its end) is the one checked in; without one the check-in is refused, saying when the next
        shift here is.
@@ -135,10 +130,7 @@ def shift_check_in(*, station: Station, actor: Any, token: str) -> Shift:
        the station day in the duty record.
     """
     deputy = _own_deputy(actor)
-    if not constant_time_compare(token or "", checkin_token(station)):
-        raise ValidationError(
-            _("This is not the check-in code of this station. Scan the code at the station.")
-        )
+    codes.check(station, code)
     now = clock.now()
     mine = Shift.objects.filter(deputy=deputy, station=station)
     shift = (

@@ -11,6 +11,7 @@ urlpatterns = [
     path("rankings/", views.rankings, name="rankings"),
     path("weights/", views.weights, name="weights"),
     path("rota/", views.rota, name="rota"),
+    path("rota/stations/<int:pk>/screen/", views.station_screen, name="station_screen"),
     path("rota/stations/<int:pk>/qr.svg", views.station_qr, name="station_qr"),
     path("check-in/<int:station_pk>/", views.check_in, name="check_in"),
     path("visits/", views.visits, name="visits"),

@@ -25,8 +25,8 @@ from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
 
+from . import codes, selectors, services
 from . import forms as f
-from . import selectors, services
 from .kinds import Activity, ShiftStatus
 from .models import ManualActivity, Shift, Visit, VisitMatter
 from .permissions import deputy_of, may_read_record
@@ -182,12 +182,27 @@ def rota(request: HttpRequest) -> HttpResponse:
 
 
 @capability_required(C.MANAGE_DUTY)
-def station_qr(request: HttpRequest, pk: int) -> HttpResponse:
-    """The check-in code to put on the station's wall (only the presidium prints it)."""
+def station_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The page for the station's screen (or to print for the week): this period's QR code and the code
+    to type. It reloads itself, so the screen shows the new code when the period turns."""
     station = get_object_or_404(Station.objects.restrict(request.user), pk=pk)
-    path = reverse("duty:check_in", args=[station.pk]) + f"?t={services.checkin_token(station)}"
+    response = render(
+        request, "duty/station_screen.html", {"station": station, "code": codes.current(station)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@capability_required(C.MANAGE_DUTY)
+def station_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """This period's check-in QR code: the check-in page's address with the code, valid until the next
+    period ends (``codes.py``); the address of this image carries no code."""
+    station = get_object_or_404(Station.objects.restrict(request.user), pk=pk)
+    path = reverse("duty:check_in", args=[station.pk]) + f"?code={codes.current(station).code}"
     body, content_type = render_qr(request.build_absolute_uri(path), "svg")
-    return HttpResponse(body, content_type=content_type)
+    response = HttpResponse(body, content_type=content_type)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def check_in(request: HttpRequest, station_pk: int) -> HttpResponse:
@@ -199,7 +214,9 @@ def check_in(request: HttpRequest, station_pk: int) -> HttpResponse:
     if deputy is None:
         raise PermissionDenied
     station = get_object_or_404(Station.objects.restrict(user), pk=station_pk)
-    token = request.POST.get("t") or request.GET.get("t", "")
+    # The code comes in the QR's address (scanned) or typed into the form; a refusal shows what was typed.
+    code = (request.POST.get("code") if request.method == "POST" else None) or request.GET.get("code", "")
+    code = code.strip()[:40]
     problem, status = "", 200
     reception = f.ReceptionForm(town_id=station.town_id)
     if request.method == "POST":
@@ -209,7 +226,7 @@ def check_in(request: HttpRequest, station_pk: int) -> HttpResponse:
         ).first()
         try:
             if action == "check_in":
-                services.shift_check_in(station=station, actor=user, token=token)
+                services.shift_check_in(station=station, actor=user, code=code)
                 messages.success(request, _("Checked in. Thank you for being on duty."))
             elif action == "check_out" and shift is not None:
                 services.shift_check_out(shift=shift, actor=user)
@@ -229,10 +246,10 @@ def check_in(request: HttpRequest, station_pk: int) -> HttpResponse:
                 form_errors(reception, error)
             problem, status = _problem(error), 400
         else:
-            return redirect(f"{reverse('duty:check_in', args=[station.pk])}?t={token}")
+            return redirect(reverse("duty:check_in", args=[station.pk]))
     context = {
         "station": station,
-        "token": token,
+        "code": code,
         "shift": selectors.shift_at(deputy=deputy, station=station),
         "reception": reception,
         "problem": problem,

@@ -82,6 +82,7 @@ class Bundle:
 
     @staticmethod
     def loads(data: bytes) -> Bundle:
+        """Unpickle (which runs code): only bytes whose seal ``sealing.unseal`` has confirmed."""
         bundle = joblib.load(io.BytesIO(data))
         if not isinstance(bundle, Bundle):
             raise TypeError("not an intake model")

@@ -20,7 +20,8 @@ class Method(models.TextChoices):
 
 
 class IntakeModel(TownOwned):
-    """One trained version of a town's classifier: its metrics and the pickled pipeline (joblib)."""
+    """One trained version of a town's classifier: its metrics and the pickled pipeline (joblib), sealed
+    with an HMAC whose key is not in the database (``sealing.py``)."""
 
     version = models.PositiveIntegerField(_("version"))
     trained_at = models.DateTimeField(_("trained at"), default=now)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,11 +15,12 @@ from lianxin.people.models import Department
 from lianxin.territory.models import GridCell
 from lianxin.territory.selectors import cell_at
 
-from . import classifier, duplicates, rules
+from . import classifier, duplicates, rules, sealing
 from .gazetteer import Gazetteer
 from .models import IntakeDecision, IntakeModel, Method
 
-_cache: dict[int, tuple[tuple[int, Any], classifier.Bundle]] = {}
+logger = logging.getLogger(__name__)
+_cache: dict[int, tuple[tuple[int, Any], classifier.Bundle | None]] = {}
 _lock = threading.Lock()
 
 
@@ -48,15 +50,29 @@ def active_model(town_id: int) -> IntakeModel | None:
     return IntakeModel.objects.filter(town_id=town_id, active=True).defer("pipeline").first()
 
 
-def bundle_of(model: IntakeModel) -> classifier.Bundle:
-    """The model's pipeline, unpickled once per process and version."""
+def bundle_of(model: IntakeModel) -> classifier.Bundle | None:
+    """The model's pipeline, unpickled once per process and version, and only once its seal holds
+    (``sealing.py``). A row without a good seal is never unpickled: None, a warning in the log, and the
+    town's suggestions come from the keyword rules until the model is trained again."""
     key = (model.pk, model.trained_at)
     with _lock:
         cached = _cache.get(model.town_id)
         if cached is not None and cached[0] == key:
             return cached[1]
     data = IntakeModel.objects.values_list("pipeline", flat=True).get(pk=model.pk)
-    bundle = classifier.Bundle.loads(bytes(data))
+    bundle: classifier.Bundle | None = None
+    try:
+        payload = sealing.unseal(bytes(data), town_id=model.town_id, version=model.version)
+    except sealing.Refused as refused:
+        logger.warning(
+            "intake model v%s of town %s refused, not unpickled (%s); keyword rules until "
+            "`lianxin manage intake_train` makes a new one",
+            model.version,
+            model.town_id,
+            refused,
+        )
+    else:
+        bundle = classifier.Bundle.loads(payload)
     with _lock:
         _cache[model.town_id] = (key, bundle)
     return bundle
@@ -120,12 +136,13 @@ def suggest_many(
     gazetteer, cells, model = ref.gazetteer, ref.cells, ref.model
     texts = [str(i.get("text") or "") for i in items]
     guesses: list[tuple[classifier.Guess | None, classifier.Guess | None]]
-    if model is not None:
-        bundle = bundle_of(model)
+    bundle = bundle_of(model) if model is not None else None
+    if bundle is not None:
         guesses = list(
             classifier.guesses(bundle, texts, allowed_categories=by_cat, allowed_departments=by_dept)
         )
     else:
+        model = None  # none in use, or its seal refused: the keyword rules answer
         guesses = [(None, None)] * len(items)
     out = []
     for item, content, (cat_guess, dept_guess) in zip(items, texts, guesses, strict=True):

@@ -12,7 +12,7 @@ from lianxin.core.models import Town
 from lianxin.demands.models import Demand
 from lianxin.people.models import Department
 
-from . import classifier
+from . import classifier, sealing
 from .gazetteer import Gazetteer
 from .models import IntakeDecision, IntakeModel
 from .selectors import demand_text, department_label, suggest
@@ -65,7 +65,7 @@ def model_train(
             shipped_examples=len(train),
             town_examples=len(own),
             metrics=metrics,
-            pipeline=bundle.dumps(),
+            pipeline=sealing.seal(bundle.dumps(), town_id=town.pk, version=version),
             active=True,
         )
 

@@ -12,7 +12,7 @@ from lianxin.core import events as core_events
 from lianxin.core.events import DomainEvent, publish
 from lianxin.demands import services as ds
 from lianxin.demands.events import Event
-from lianxin.duty import record, services
+from lianxin.duty import codes, record, services
 from lianxin.duty.events import ActivityEvent, ShiftEvent, VisitEvent
 from lianxin.duty.kinds import Activity as A
 from lianxin.duty.models import DutyEntry
@@ -86,9 +86,7 @@ def close(t):
 def check_in(t):
     t.shift(local(2026, 3, 10, 9))
     with time_machine.travel(local(2026, 3, 10, 9, 5), tick=False):
-        services.shift_check_in(
-            station=t.station, actor=t.loop.deputy, token=services.checkin_token(t.station)
-        )
+        services.shift_check_in(station=t.station, actor=t.loop.deputy, code=codes.current(t.station).code)
 
 
 def reception(t):

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from lianxin.core.workflow import TransitionError
-from lianxin.duty import selectors, services
+from lianxin.duty import codes, selectors, services
 from lianxin.duty.kinds import Activity, ShiftStatus
 from lianxin.duty.models import DutyEntry, Shift
 
@@ -21,11 +21,11 @@ from .factories import local
 pytestmark = pytest.mark.django_db
 
 
-def _check_in(duty, at, station=None, user=None, token=None):
+def _check_in(duty, at, station=None, user=None, code=None):
     station = station or duty.station
     with time_machine.travel(at, tick=False):
         return services.shift_check_in(
-            station=station, actor=user or duty.loop.deputy, token=token or services.checkin_token(station)
+            station=station, actor=user or duty.loop.deputy, code=code or codes.current(station).code
         )
 
 
@@ -56,7 +56,7 @@ def test_check_in_at_another_station_or_with_a_wrong_code_or_not_a_deputy_is_ref
     with pytest.raises(ValidationError):
         _check_in(duty, local(2026, 3, 10, 9, 30), station=elsewhere)
     with pytest.raises(ValidationError):
-        _check_in(duty, local(2026, 3, 10, 9, 30), token="forged")
+        _check_in(duty, local(2026, 3, 10, 9, 30), code="forged")
     with pytest.raises(PermissionDenied):
         _check_in(duty, local(2026, 3, 10, 9, 30), user=duty.loop.presidium)
     with pytest.raises(ValidationError):  # the other deputy has no shift here
@@ -112,16 +112,17 @@ def test_opening_hours_on_the_public_stations_page_come_from_the_rota(duty, clie
 
 def test_the_check_in_page_on_the_phone(duty, client):
     duty.shift(local(2026, 3, 10, 9))
-    url = reverse("duty:check_in", args=[duty.station.pk]) + f"?t={services.checkin_token(duty.station)}"
+    url = reverse("duty:check_in", args=[duty.station.pk])
     client.force_login(duty.loop.deputy)
     with time_machine.travel(local(2026, 3, 10, 7), tick=False):
-        refused = client.post(url, {"action": "check_in", "t": services.checkin_token(duty.station)})
+        code = codes.current(duty.station).code
+        refused = client.post(url, {"action": "check_in", "code": code})
     assert refused.status_code == 400
     assert "没有" in refused.content.decode() or "no shift" in refused.content.decode()
     with time_machine.travel(local(2026, 3, 10, 9, 10), tick=False):
         client.logout()  # two hours on, the idle staff session has ended (issue 16): a new sign-in
         client.force_login(duty.loop.deputy)
-        done = client.post(url, {"action": "check_in", "t": services.checkin_token(duty.station)})
+        done = client.post(f"{url}?code={code}", {"action": "check_in", "code": code})
     assert done.status_code == 302, done
     assert Shift.objects.get().status == ShiftStatus.ON_DUTY, done["Location"]
 

@@ -17,7 +17,7 @@ from lianxin.api.services import api_key_create
 from lianxin.demands.models import Category
 from lianxin.demo.data import DEPARTMENTS
 from lianxin.demo.demand_texts import CATEGORIES
-from lianxin.intake import classifier
+from lianxin.intake import classifier, sealing
 from lianxin.intake.models import IntakeModel
 from lianxin.people.models import Department
 
@@ -100,8 +100,10 @@ def _shipped_model() -> tuple[bytes, dict[str, Any]]:
 
 @pytest.fixture
 def trained(itown) -> IntakeModel:
-    """The town's model in use: trained once per session on the shipped data's training part."""
+    """The town's model in use: trained once per session on the shipped data's training part, sealed for
+    the town as training seals it."""
     pipeline, metrics = _shipped_model()
+    sealed = sealing.seal(pipeline, town_id=itown.town.pk, version=1)
     return IntakeModel.objects.create(
-        town=itown.town, version=1, pipeline=pipeline, metrics=metrics, shipped_examples=356, active=True
+        town=itown.town, version=1, pipeline=sealed, metrics=metrics, shipped_examples=356, active=True
     )

@@ -296,6 +296,7 @@ ROWS: list[Row] = [
     row("duty:rankings", OFFICE),
     row("duty:weights", OFFICE),
     row("duty:rota", OFFICE),
+    row("duty:station_screen", OFFICE, pk=Ref("station")),
     row("duty:station_qr", OFFICE, pk=Ref("station")),
     row("duty:check_in", {"deputy"}, station_pk=Ref("station")),
     row("duty:visits", DUTY),

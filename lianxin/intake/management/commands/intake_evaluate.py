@@ -33,7 +33,14 @@ class Command(BaseCommand):
                     f"{town} ({town.code}): no model; suggestions use keyword rules (method: rules)"
                 )
                 continue
-            metrics = classifier.evaluate(bundle_of(model), held)
+            bundle = bundle_of(model)
+            if bundle is None:
+                self.stdout.write(
+                    f"{town} ({town.code}): model v{model.version} refused (not signed with this "
+                    "installation's key); suggestions use keyword rules until intake_train makes a new one"
+                )
+                continue
+            metrics = classifier.evaluate(bundle, held)
             self.stdout.write(f"{town} ({town.code}): model v{model.version}")
             for line in lines(metrics):
                 self.stdout.write(line)
