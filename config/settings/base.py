@@ -279,6 +279,10 @@ SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERG
 # Rate limits and throttles count in the default cache, so every worker must see the same one: `lianxin serve`
 # sets CACHE_URL to the database cache (dbcache://lianxin_cache, made at start) unless one is given (redis://…).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
+# The limits decide by the count an atomic increment returns; Django's database cache increments by a read and
+# a write, so a database cache is ours, which holds the row while it counts (lianxin/core/cache.py).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"]["BACKEND"] = "lianxin.core.cache.DatabaseCache"
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # The key that signs the intake's trained models (lianxin/intake/sealing.py); empty: derived from SECRET_KEY.
@@ -303,8 +307,9 @@ IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 PERSONAL_REVEAL_RATE = env.str("PERSONAL_REVEAL_RATE", default="30/h")
 
 # --- citizen portal -------------------------------------------------------------------------
-# Anonymous submissions and tracking guesses are limited per address and per phone (django-ratelimit on
-# the default cache, shared by every worker under `lianxin serve`: the database, or Redis with CACHE_URL).
+# Anonymous submissions, tracking guesses and sign-in texts are limited per address and per phone or code
+# (lianxin/portal/limits.py: counted in the default cache, shared by every worker under `lianxin serve`: the
+# database, or Redis with CACHE_URL).
 PORTAL_SUBMIT_RATE_IP = env.str("PORTAL_SUBMIT_RATE_IP", default="20/h")
 PORTAL_SUBMIT_RATE_PHONE = env.str("PORTAL_SUBMIT_RATE_PHONE", default="5/h")
 PORTAL_TRACK_FAIL_RATE = env.str("PORTAL_TRACK_FAIL_RATE", default="5/15m")

@@ -40,7 +40,7 @@ from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
 from lianxin.territory.selectors import cell_at
 
-from . import limits, qr, selectors
+from . import limits, qr, selectors, services
 from .forms import CitizenDemandForm, CodeForm, EvaluateForm, PhoneForm, TrackForm
 
 TRACKED = "portal_tracked"
@@ -204,9 +204,12 @@ def photo(request: HttpRequest, town_code: str, code: str, pk: int) -> HttpRespo
 
 
 def track(request: HttpRequest, town_code: str) -> HttpResponse:
-    """Code + last four digits of the phone; wrong guesses are counted per address and per code.
+    """Code + last four digits of the phone (or the PIN on the slip); wrong answers are counted per address
+    and per code.
 
-    Past the limit an address may try nothing; past the limit at a code, only a wrong answer is refused.
+    The try takes its place in both counts before the answer is compared: past the limit at either, right
+    and wrong answers get the same refusal until the window passes, and the try that locks a code has its
+    owner told. A right answer gives its places back.
     """
     town = _town(town_code)
     form = TrackForm(request.POST or None)
@@ -215,9 +218,11 @@ def track(request: HttpRequest, town_code: str) -> HttpResponse:
         status = 400
         if form.is_valid():
             code, last4 = form.cleaned_data["code"], form.cleaned_data["last4"]
-            blocked = _("Too many wrong tries. Please wait 15 minutes and try again.")
-            if limits.tracking_address_blocked(request):
-                return too_many(request, blocked)
+            attempt = limits.tracking_try(request, town_code=town.code, code=code)
+            if attempt.refused:
+                if attempt.locked_now and (owner := selectors.demand_by_code(town=town, code=code)):
+                    services.tracking_lock_notify(demand=owner)
+                return too_many(request, _("Too many wrong tries. Please wait 15 minutes and try again."))
             demand = selectors.demand_by_code(town=town, code=code)
             # Compare in constant time, and do the same work for an unknown code as for a known one.
             expected = (
@@ -228,13 +233,9 @@ def track(request: HttpRequest, town_code: str) -> HttpResponse:
                 # No phone: the four digits are the PIN on the person's slip.
                 expected, given = demand.tracking_pin_hash, codes.pin_hash(demand.code, last4)
             if demand is not None and hmac.compare_digest(expected.encode(), given.encode()):
-                # The right digits pass even when the code is locked: strangers' wrong tries fill that count.
+                limits.tracking_passed(attempt)
                 _remember(request, demand)
                 return redirect("portal:tracked", town.code, demand.code)
-            code_blocked = limits.tracking_code_blocked(request, code=code)
-            limits.tracking_failed(request, code=code)
-            if code_blocked:
-                return too_many(request, blocked)
             form.add_error(None, _("No demand matches this code and these digits. Check both and try again."))
     return render(request, "portal/track.html", {"town": town, "form": form}, status=status)
 
