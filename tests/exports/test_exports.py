@@ -259,3 +259,17 @@ def test_the_database_refuses_an_unknown_status(loop):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Job.objects.create(kind="demands.list", title="x", owner=loop.presidium, state="lost")
+
+
+def test_the_one_writer_keeps_every_formula_start_as_text():
+    """Issue 23, item 5: whatever sheet of whatever workbook, text that opens like a formula stays text."""
+    book = writer.Book()
+    starts = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "普通\x0b文字"]
+    book.sheet("自由").append(starts)
+    book.table("表", headers=["=标题"], batches=[[[s] for s in starts]])
+    loaded = load_workbook(io.BytesIO(book.to_bytes()))
+    free, table = loaded.worksheets
+    cells = [*free[1], *(row[0] for row in table.iter_rows())]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in free[1]][:6] == ["'" + s for s in starts[:6]]
+    assert table["A1"].value == "'=标题" and "\x0b" not in free["G1"].value
