@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
+from lianxin.accounts.roles import Capability
 from lianxin.exports.registry import Export, register
 
 from .models import AuditEntry, Kind
@@ -81,4 +82,6 @@ def admin_rows(user: Any, params: dict[str, Any]) -> QuerySet[AuditEntry]:
     return model_admin.get_changelist_instance(request).get_queryset(request).select_related("town")
 
 
-register(Export("audit.entries", admin_rows, AuditSheet, order=("-at", "-pk")))
+register(
+    Export("audit.entries", admin_rows, AuditSheet, order=("-at", "-pk"), capability=Capability.READ_AUDIT)
+)

@@ -51,6 +51,20 @@ class Capability(models.TextChoices):
     ACT_ON_INSIGHT = "act_on_insight", _("act on warnings, import ledgers and make reports")
 
 
+# The capabilities that decide which rows a principal reads: how far into case files, across which towns, and
+# whether personal data shows unmasked. A file read under them (an export) is only as good as they still are.
+READING = (
+    Capability.READ_TOWN_CASES,
+    Capability.READ_CELL_CASES,
+    Capability.READ_ASSIGNED_CASES,
+    Capability.READ_OWN_CASES,
+    Capability.READ_ALL_TOWNS,
+    Capability.VIEW_COUNTY,
+    Capability.VIEW_PERSONAL_DATA,
+    Capability.READ_AUDIT,
+)
+
+
 def can(principal: Any, capability: str) -> bool:
     """Whether any principal, the anonymous visitor included, has ``capability``."""
     check = getattr(principal, "can", None)

@@ -19,10 +19,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from import_export import fields, resources
 
+from lianxin.accounts.roles import Capability
 from lianxin.core.masking import mask_name
 from lianxin.exports import services as export_services
 from lianxin.exports.registry import Export, register
 from lianxin.exports.writer import XLSX_CONTENT_TYPE
+from lianxin.people.acting import acting_scope
 
 from . import selectors
 from .models import Channel, Demand, Evaluation, EvaluatorRole, Outcome, Verdict
@@ -227,5 +229,6 @@ def year_rows(user: Any, params: dict[str, Any]) -> QuerySet[Demand]:
     return prepare(Demand.objects.restrict(user).filter(created_at__gte=start, created_at__lt=end))
 
 
-register(Export("demands.list", list_rows, DemandSheet))
-register(Export("demands.year", year_rows, YearSheet))
+# Both read what the asker reads (``Demand.objects.restrict``): their deputy's cells, their department.
+register(Export("demands.list", list_rows, DemandSheet, capability=Capability.VIEW_TOWN, scope=acting_scope))
+register(Export("demands.year", year_rows, YearSheet, capability=Capability.VIEW_TOWN, scope=acting_scope))

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import tablib
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +16,8 @@ from import_export import fields, resources
 from lianxin.core.masking import mask_name
 from lianxin.demands.exports import DemandSheet
 from lianxin.demands.models import Demand
+from lianxin.exports.registry import columns
+from lianxin.exports.writer import Book
 
 from . import risk
 from .analysis import Row
@@ -120,31 +121,49 @@ class DisputeSheet(resources.Resource):
         return str(d.get_status_display())
 
 
-def _sheet(dataset: tablib.Dataset, title: str) -> tablib.Dataset:
-    dataset.title = title[:31]
-    return dataset
+def _table(book: Book, title: str, sheet: Any, rows: Any) -> None:
+    headers, row = columns(sheet)
+    book.table(title, headers=headers, batches=[[row(obj) for obj in rows]])
 
 
 def ledgers_xlsx(demands: QuerySet[Demand], disputes: QuerySet[Dispute]) -> bytes:
-    """Both ledgers (already scoped and filtered), one sheet each, in one workbook."""
-    book = tablib.Databook(
-        [
-            _sheet(DemandSheet().export(queryset=demands), _("Demand ledger")),
-            _sheet(DisputeSheet().export(queryset=disputes.prefetch_related("parties")), _("Dispute ledger")),
-        ]
-    )
-    data: bytes = book.export("xlsx")
-    return data
+    """Both ledgers (already scoped and filtered), one sheet each, in one workbook of the one writer (what
+    people typed goes in as text, never as a formula)."""
+    book = Book()
+    _table(book, _("Demand ledger"), DemandSheet(), demands)
+    _table(book, _("Dispute ledger"), DisputeSheet(), disputes.prefetch_related("parties"))
+    return book.to_bytes()
 
 
 def analysis_xlsx(rows: list[Row], months: list[str]) -> bytes:
-    headers = [_("Ledger"), _("Town"), _("Grid cell"), _("Subject"), *months, _("Change on last month"),
-               _("Average of earlier months"), _("Share resolved")]  # fmt: skip
-    dataset = tablib.Dataset(headers=headers, title=str(_("High-frequency analysis"))[:31])
-    for r in rows:
-        share = f"{r.share_resolved:.0%}" if r.share_resolved is not None else ""
-        dataset.append(
-            [r.ledger_label, r.town, r.cell, r.subject, *r.counts, r.change, r.earlier_average, share]
-        )
-    data: bytes = dataset.export("xlsx")
-    return data
+    headers = [
+        _("Ledger"),
+        _("Town"),
+        _("Grid cell"),
+        _("Subject"),
+        *months,
+        _("Change on last month"),
+        _("Average of earlier months"),
+        _("Share resolved"),
+    ]
+    book = Book()
+    book.table(
+        _("High-frequency analysis"),
+        headers=headers,
+        batches=[
+            [
+                [
+                    r.ledger_label,
+                    r.town,
+                    r.cell,
+                    r.subject,
+                    *r.counts,
+                    r.change,
+                    r.earlier_average,
+                    f"{r.share_resolved:.0%}" if r.share_resolved is not None else "",
+                ]
+                for r in rows
+            ]
+        ],
+    )
+    return book.to_bytes()

@@ -5,6 +5,8 @@ An export names the rows (``rows(user, params)``: a queryset already cut to the 
 ``select_related``/annotations: no prefetch, which would force offsets), the columns (``sheet()``: a
 django-import-export ``Resource`` whose fields and ``dehydrate_*`` methods make a row) and a unique order for
 the keyset. The same export answers a small list at once and a long one through the worker (``services``).
+It also names the capability it needs and what of the asker its rows' scope reads: a long export's file is
+downloaded only while the asker still holds both (``lianxin.jobs.kinds.may_open``).
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ class Export:
     rows: Callable[[Any, dict[str, Any]], QuerySet[Any]]
     sheet: Callable[[], Any]
     order: Sequence[str] = ("-created_at", "-pk")
+    # The capability needed to export (and, later, to download the job's file), and what else the rows' scope
+    # rule reads of the asker (``jobs.kinds.JobKind.scope``): a long export is downloaded only while both hold.
+    capability: str = ""
+    scope: Callable[[Any], dict[str, Any]] | None = None
 
 
 EXPORTS: dict[str, Export] = {}
@@ -54,6 +60,9 @@ def register(export: Export) -> Export:
             run=_run,
             mimetype=XLSX_CONTENT_TYPE,
             download=_("Download the workbook"),
+            capability=export.capability,
+            follows_owner=True,  # the worker reads the rows as the asker: the file is only as good as that
+            scope=export.scope,
         ),
     )
     return export

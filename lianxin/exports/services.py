@@ -49,10 +49,12 @@ def sheet_bytes(kind: str, rows: QuerySet[Any], *, title: Any) -> bytes:
 
 
 def export_start(*, kind: str, params: dict[str, Any], title: str, actor: Any, total: int = 0) -> Job:
-    """Queue an export for the worker (after the commit); the headers will be in the asker's language."""
+    """Queue an export for the worker (after the commit); the headers will be in the asker's language. The job
+    is of the asker's town (none for a county viewer), and keeps the standing its rows are read under."""
     if kind not in EXPORTS:
         raise ValueError(f"no export {kind!r}")
-    return jobs.job_start(kind=kind, title=title, owner=actor, params=params, total=total)
+    town = getattr(actor, "town", None)
+    return jobs.job_start(kind=kind, title=title, owner=actor, params=params, town=town, total=total)
 
 
 def export_write(step: jobs.Step) -> None:

@@ -3,17 +3,22 @@ workbook (openpyxl keeps one row in memory, not the sheet), so time grows with t
 
 ``keyset`` reads ``ORDER BY <key> LIMIT n`` and then ``WHERE (<key>) after <the last row's>``: every batch is
 one index range, however deep into the list, where ``OFFSET`` would read and drop every row before it.
+
+``Book`` is the one workbook writer of the product (the lists, the ledgers, the analysis, the monthly report):
+whatever a user typed goes in as text, never as a formula, and without the characters XML refuses.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -81,9 +86,102 @@ def sheet_title(title: Any) -> str:
 
 
 def _clean(value: Any) -> Any:
+    if isinstance(value, Promise):  # a lazy translation: its words in the active language
+        value = str(value)
     if isinstance(value, str):
         return text(value) if value else None
     return value
+
+
+class Book:
+    """Every workbook the product writes: one or more sheets, each value a user typed made safe on its way in
+    (``text``: no formula, no character XML refuses), in a write-only openpyxl workbook (one row in memory).
+
+    ``table`` writes a list as an office prints it; ``sheet`` gives a free-form sheet (a report's figures) whose
+    rows go through the same escaping. Sheets are written one after the other, then ``save``."""
+
+    def __init__(self) -> None:
+        self._book = Workbook(write_only=True)
+
+    def sheet(self, title: Any) -> Sheet:
+        return Sheet(self._book.create_sheet(title=sheet_title(title)))
+
+    def table(
+        self,
+        title: Any,
+        *,
+        headers: Sequence[Any],
+        batches: Iterable[Sequence[Sequence[Any]]],
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
+        """One list on its own sheet: the title on the tab, a frozen bold header repeated on every printed
+        page, widths that fit Chinese text (measured on the header and the first batch), numbers as numbers,
+        times as dates, user text escaped and wrapped. Returns the rows written; ``progress(rows so far)`` is
+        called after each batch."""
+        sheet = self.sheet(title)
+        batches = iter(batches)
+        first = [[_clean(v) for v in row] for row in next(batches, [])]
+        for index, header in enumerate(headers):
+            widest = max([width(header), *(width(row[index]) for row in first)])
+            sheet.raw.column_dimensions[get_column_letter(index + 1)].width = max(6, min(widest + 2, 40))
+        sheet.raw.freeze_panes = "A2"  # the header stays on screen
+        sheet.raw.print_title_rows = "1:1"  # and prints on every page
+        sheet.append(headers, bold=True)
+        written = 0
+        for rows in _chain(first, batches):
+            for row in rows:
+                sheet.append_clean(row)
+            written += len(rows)
+            if progress is not None:
+                progress(written)
+        return written
+
+    def save(self, target: str | IO[bytes]) -> None:
+        self._book.save(target)
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        self.save(out)
+        return out.getvalue()
+
+
+class Sheet:
+    """A sheet of a ``Book``: rows appended in order, every value escaped."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self._top = Alignment(vertical="top", wrap_text=True)
+
+    def append(self, values: Iterable[Any], *, bold: bool = False, size: float | None = None) -> None:
+        """One row; ``bold`` (and a font ``size``) for a heading or a header."""
+        if not bold:
+            self.append_clean([_clean(v) for v in values])
+            return
+        font = Font(bold=True, size=size) if size else Font(bold=True)
+        cells = []
+        for value in values:
+            cell = WriteOnlyCell(self.raw, _clean(value if value is None else str(value)))
+            cell.font = font
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+            cells.append(cell)
+        self.raw.append(cells)
+
+    def append_clean(self, values: Iterable[Any]) -> None:
+        self.raw.append([self._styled(v) for v in values])
+
+    def _styled(self, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            cell = WriteOnlyCell(self.raw, value)
+            cell.number_format = "yyyy-mm-dd hh:mm"
+            return cell
+        if isinstance(value, str):
+            # Written as a string cell, never left to openpyxl's guess (a text starting with "=" is a formula).
+            cell = WriteOnlyCell(self.raw, value)
+            cell.data_type = "s"
+            if "\n" in value or len(value) > 20:
+                cell.alignment = self._top
+            return cell
+        return value
 
 
 def write_xlsx(
@@ -94,46 +192,9 @@ def write_xlsx(
     batches: Iterable[Sequence[Sequence[Any]]],
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Write one sheet to ``target`` (a path or a binary file) as an office prints it: the title on the tab, a
-    frozen bold header repeated on every printed page, widths that fit Chinese text (measured on the header
-    and the first batch), numbers as numbers, times as dates, user text escaped and wrapped. Returns the
-    number of rows written; ``progress(rows so far)`` is called after each batch."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=sheet_title(title))
-    batches = iter(batches)
-    first = [[_clean(v) for v in row] for row in next(batches, [])]
-    for index, header in enumerate(headers):
-        widest = max([width(header), *(width(row[index]) for row in first)])
-        sheet.column_dimensions[get_column_letter(index + 1)].width = max(6, min(widest + 2, 40))
-    sheet.freeze_panes = "A2"  # the header stays on screen
-    sheet.print_title_rows = "1:1"  # and prints on every page
-    bold, top = Font(bold=True), Alignment(vertical="top", wrap_text=True)
-    head = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, str(header))
-        cell.font = bold
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        head.append(cell)
-    sheet.append(head)
-
-    def styled(value: Any) -> Any:
-        if isinstance(value, dt.datetime):
-            cell = WriteOnlyCell(sheet, value)
-            cell.number_format = "yyyy-mm-dd hh:mm"
-            return cell
-        if isinstance(value, str) and ("\n" in value or len(value) > 20):
-            cell = WriteOnlyCell(sheet, value)
-            cell.alignment = top
-            return cell
-        return value
-
-    written = 0
-    for rows in _chain(first, batches):
-        for row in rows:
-            sheet.append([styled(v) for v in row])
-        written += len(rows)
-        if progress is not None:
-            progress(written)
+    """One list as a one-sheet workbook written to ``target`` (a path or a binary file): ``Book.table``."""
+    book = Book()
+    written = book.table(title, headers=headers, batches=batches, progress=progress)
     book.save(target)
     return written
 

@@ -35,6 +35,7 @@ LEDGER_IMPORT = JobKind(
     label=_("ledger import"),
     run=_run,
     may_read=town_office,
+    capability=Capability.ACT_ON_INSIGHT,
     download=None,
     result="insight/_import_result.html",
 )
@@ -53,6 +54,7 @@ MONTHLY_REPORT = JobKind(
     label=_("monthly report"),
     run=_make_report,
     may_read=report_reader,
+    capability=Capability.VIEW_INSIGHT,
     mimetype="application/pdf",
     download=None,  # two files: the report's own page links both (``insight:report_file``)
     expires=False,

@@ -11,7 +11,6 @@ Made by the worker as a job of the job app (``services.report_write``), its prog
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,16 +135,15 @@ def pdf(report: Subject, f: Figures) -> bytes:
 
 
 def workbook(report: Subject, f: Figures) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The figures as sheets of the one workbook writer (``exports.writer.Book``): category, cell, department
+    and town names are what people typed, so they go in as text, never as formulas."""
+    from lianxin.exports.writer import Book
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Rates")[:31]
-    ws.append([f.title])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append([])
-    ws.append([_("Rate"), _("Value (%)"), _("Numerator"), _("Denominator"), _("Definition")])
+    book = Book()
+    rates = book.sheet(_("Rates"))
+    rates.append([f.title], bold=True, size=14)
+    rates.append([])
+    rates.append([_("Rate"), _("Value (%)"), _("Numerator"), _("Denominator"), _("Definition")])
     r = f.d.rates
     defs = f.d.rate_defs
     for key, value, num, den in [
@@ -154,15 +152,15 @@ def workbook(report: Subject, f: Figures) -> bytes:
         ("satisfaction", r.satisfaction, r.satisfied, r.evaluations),
         ("on_time", r.on_time_rate, r.on_time, r.on_time + r.late),
     ]:
-        ws.append([str(defs[key].label), value, num, den, defs[key].definition])
-    ws.append([])
+        rates.append([str(defs[key].label), value, num, den, defs[key].definition])
+    rates.append([])
     for key, label in [
         ("problem", _("Problem list")),
         ("assignment", _("Assignment list")),
         ("completion", _("Completion list")),
         ("overdue", _("Overdue")),
     ]:
-        ws.append([label, f.d.lists[key]])
+        rates.append([label, f.d.lists[key]])
     header = [
         _("Name"),
         _("received"),
@@ -173,48 +171,53 @@ def workbook(report: Subject, f: Figures) -> bytes:
         _("Resolution rate"),
     ]
     for name, (_k, _l, heading) in selectors.BREAKDOWNS.items():
-        sheet = wb.create_sheet(str(heading)[:31])
-        sheet.append(header)
         rows = f.trend if name == "month" else f.d.breakdowns[name]
-        for row in rows:
-            sheet.append(
+        book.table(
+            heading,
+            headers=header,
+            batches=[
                 [
-                    row.label,
-                    row.received,
-                    row.completed,
-                    row.resolved,
-                    row.overdue,
-                    row.response,
-                    row.resolution,
+                    [
+                        row.label,
+                        row.received,
+                        row.completed,
+                        row.resolved,
+                        row.overdue,
+                        row.response,
+                        row.resolution,
+                    ]
+                    for row in rows
                 ]
-            )
-    sheet = wb.create_sheet(_("Departments")[:31])
-    sheet.append([_("Department"), _("assignments"), _("on time"), _("late"), str(defs["on_time"].label)])
-    for d in f.d.departments:
-        sheet.append([d["label"], d["total"], d["on_time"], d["late"], d["rate"]])
+            ],
+        )
+    book.table(
+        _("Departments"),
+        headers=[_("Department"), _("assignments"), _("on time"), _("late"), str(defs["on_time"].label)],
+        batches=[[[d["label"], d["total"], d["on_time"], d["late"], d["rate"]] for d in f.d.departments]],
+    )
     if f.d.towns:
-        sheet = wb.create_sheet(_("Towns")[:31])
-        sheet.append(
-            [
+        book.table(
+            _("Towns"),
+            headers=[
                 _("Town"),
                 _("received"),
                 *(str(defs[k].label) for k in ("response", "resolution", "satisfaction", "on_time")),
-            ]
-        )
-        for name, rates in f.d.towns:
-            sheet.append(
+            ],
+            batches=[
                 [
-                    name,
-                    rates.received,
-                    rates.response,
-                    rates.resolution,
-                    rates.satisfaction,
-                    rates.on_time_rate,
+                    [
+                        name,
+                        rates_.received,
+                        rates_.response,
+                        rates_.resolution,
+                        rates_.satisfaction,
+                        rates_.on_time_rate,
+                    ]
+                    for name, rates_ in f.d.towns
                 ]
-            )
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            ],
+        )
+    return book.to_bytes()
 
 
 def make(report: Subject, progress: Any) -> tuple[bytes, bytes]:

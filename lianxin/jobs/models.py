@@ -43,6 +43,9 @@ class Job(models.Model):
         "core.Town", verbose_name=_("town"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     params = models.JSONField(_("parameters"), default=dict, blank=True)
+    # What the owner's rows were read under when a kind that follows its owner started (``kinds.standing``):
+    # compared again at every download (``kinds.may_open``).
+    scope = models.JSONField(_("scope it was made under"), default=dict, blank=True)
     state = models.CharField(_("status"), max_length=8, choices=JobState.choices, default=JobState.QUEUED)
     total = models.PositiveIntegerField(_("rows"), default=0)
     done = models.PositiveIntegerField(_("rows written"), default=0)

@@ -14,6 +14,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
@@ -21,7 +22,7 @@ from django.utils import translation
 
 from lianxin.core import clock
 
-from .kinds import all_kinds, kind_of
+from .kinds import all_kinds, kind_of, may_make, standing
 from .models import Job, JobState
 
 KEEP_DAYS = 7
@@ -99,12 +100,16 @@ def job_start(
     town: Any = None,
     total: int = 0,
 ) -> Job:
-    """Queue a job of a registered kind for the worker (after the commit); it runs in the asker's language."""
+    """Queue a job of a registered kind for the worker (after the commit); it runs in the asker's language.
+    The asker must hold the kind's capability; a kind whose rows follow the asker keeps their standing."""
     from .tasks import run_job
 
-    kind_of(kind)  # an unknown kind fails here, in the request, not later in the worker
+    spec = kind_of(kind)  # an unknown kind fails here, in the request, not later in the worker
+    if not may_make(spec, owner):
+        raise PermissionDenied
     job = Job.objects.create(
         kind=kind,
+        scope=standing(spec, owner) if spec.follows_owner else {},
         title=str(title)[:200],
         params=params or {},
         owner=owner if getattr(owner, "pk", None) else None,

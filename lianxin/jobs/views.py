@@ -1,5 +1,6 @@
 """/jobs/: the asker's jobs, one job's page (its progress polled with htmx, then the download), and the file
-through ``core/media.py``. A job is read by its owner (or whom its kind allows): anyone else gets a 404."""
+through ``core/media.py``. A job is read by its owner (or whom its kind allows) while they still hold the right
+and the scope it was made under (``kinds.may_open``, asked on every request): anyone else gets a 404."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from lianxin.core import media
 
 from . import services
-from .kinds import JobKind, kind_of
+from .kinds import JobKind, kind_of, may_open
 from .models import Job, JobState
 
 
@@ -29,7 +30,7 @@ def readable(request: HttpRequest, pk: int) -> tuple[Job, JobKind | None]:
         kind: JobKind | None = kind_of(job.kind)
     except KeyError:  # a kind no longer registered: its owner still sees what became of it
         kind = None
-    allowed = kind.may_read(request.user, job) if kind else job.owner_id == request.user.pk
+    allowed = may_open(kind, request.user, job) if kind else job.owner_id == request.user.pk
     if not allowed:
         raise Http404
     return job, kind

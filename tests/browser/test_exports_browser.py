@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import Browser, expect
 
 from lianxin.exports import services
+from lianxin.jobs.kinds import kind_of, standing
 from lianxin.jobs.models import Job
 from tests.browser.axe import axe_clean
 from tests.loop import Loop
@@ -31,6 +32,8 @@ def test_the_export_page_follows_the_job_then_offers_the_file(
         params={"list": "problem", "filters": {}},
         title="问题清单",
         owner=loop.presidium,
+        town=loop.town,
+        scope=standing(kind_of("demands.list"), loop.presidium),  # as export_start records it
     )
     page = browser.new_context(viewport=PHONE, accept_downloads=True).new_page()
     page.goto(f"{live_server.url}/accounts/login/")

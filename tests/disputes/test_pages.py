@@ -149,6 +149,22 @@ def test_both_ledgers_export_side_by_side_in_one_workbook(client, ledger):
     assert demands.max_row == 2
 
 
+def test_the_ledgers_workbook_writes_typed_text_never_as_a_formula(client, ledger):
+    """Issue 23, item 5: the ledgers go through the one workbook writer, which escapes what people typed."""
+    formula = '=HYPERLINK("http://x","y")'
+    ledger.registered(summary=formula, description="")
+    DemandFactory(
+        town=ledger.town, cell=ledger.cell, category=ledger.category, title="@SUM(1)", description=""
+    )
+    client.force_login(ledger.presidium)
+    response = client.get(reverse("disputes:ledgers"), {"format": "xlsx", "cell": ledger.cell.pk})
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    shown = {c.value for c in cells}
+    assert {"'" + formula, "'@SUM(1)"} <= shown
+
+
 def test_the_demand_page_turns_a_demand_into_a_dispute_and_each_page_shows_the_other(client, ledger):
     demand = DemandFactory(
         town=ledger.town, cell=ledger.cell, category=ledger.category, recorded_by=ledger.mediator

@@ -15,6 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from lianxin.accounts.roles import Role
+from lianxin.audit import exports as exports_audit
 from lianxin.audit.models import AuditEntry, Kind
 from lianxin.demands.exports import prepare
 from lianxin.demands.models import Demand
@@ -247,11 +248,13 @@ def test_the_audit_trail_exports_through_a_job_for_the_auditor_alone(
     body = downloaded(client, job)[1:]
     signed_in = AuditEntry.objects.filter(kind=Kind.SIGN_IN)
     assert len(body) == signed_in.count() == job.total and {r[4] for r in body} == {"登录"}
-    # the same kind of job asked by anyone else reads nothing
-    other = services.export_run(
-        job_id=services.export_start(kind="audit.entries", params={}, title="audit", actor=deputy).pk
-    )
-    assert other.state == JobState.DONE and other.total == 0
+    # anyone else may not even ask for it (issue 23: the kind names the capability it needs)
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.export_start(kind="audit.entries", params={}, title="audit", actor=deputy)
+    # and the audit's own rows function reads nothing for them
+    assert not exports_audit.admin_rows(deputy, {}).exists()
 
 
 def test_the_database_refuses_an_unknown_status(loop):
@@ -259,3 +262,17 @@ def test_the_database_refuses_an_unknown_status(loop):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         Job.objects.create(kind="demands.list", title="x", owner=loop.presidium, state="lost")
+
+
+def test_the_one_writer_keeps_every_formula_start_as_text():
+    """Issue 23, item 5: whatever sheet of whatever workbook, text that opens like a formula stays text."""
+    book = writer.Book()
+    starts = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "普通\x0b文字"]
+    book.sheet("自由").append(starts)
+    book.table("表", headers=["=标题"], batches=[[[s] for s in starts]])
+    loaded = load_workbook(io.BytesIO(book.to_bytes()))
+    free, table = loaded.worksheets
+    cells = [*free[1], *(row[0] for row in table.iter_rows())]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.value for c in free[1]][:6] == ["'" + s for s in starts[:6]]
+    assert table["A1"].value == "'=标题" and "\x0b" not in free["G1"].value

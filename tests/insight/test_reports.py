@@ -73,3 +73,22 @@ def test_the_monthly_schedule_queues_last_month_once(django_capture_on_commit_ca
         ("2026-11-01", None),
     }
     assert services.reports_monthly(at=at) == 0
+
+
+def test_the_workbook_writes_names_as_text_never_as_formulas():
+    """Issue 23, item 5: a category or a department named like a formula comes out as the text it is."""
+    from lianxin.insight import reports
+
+    loop, _want = rates_dataset()
+    category, department = '=HYPERLINK("http://x","y")', "+1+1"
+    type(loop.category).objects.filter(pk=loop.category.pk).update(name=category)
+    type(loop.department).objects.filter(pk=loop.department.pk).update(name=department + "\x07")
+    subject = reports.Subject(county=loop.town.county, town=loop.town, month=dt.date(2026, 11, 1))
+    with time_machine.travel(NOW, tick=False):
+        data = reports.workbook(subject, reports.figures(subject))
+    wb = load_workbook(io.BytesIO(data))
+    cells = [cell for sheet in wb.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"], "no cell is a formula"
+    shown = {c.value for c in cells if isinstance(c.value, str)}
+    assert f"'{category}" in shown and category not in shown
+    assert any(v.startswith(f"'{department}") and "\x07" not in v for v in shown), "escaped, no control chars"
