@@ -60,9 +60,7 @@ def normalise_id_number(value: str) -> str:
 
 def validate_phone(value: str) -> None:
     if value and not PHONE.match(value):
-        raise ValidationError(
-            _("Enter a phone number of digits only (a + and dashes are allowed)."), code="invalid_phone"
-        )
+        raise ValidationError(_("Enter a phone number of digits only."), code="invalid_phone")
 
 
 def validate_id_number(value: str) -> None:
