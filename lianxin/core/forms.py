@@ -81,7 +81,7 @@ class _FoldedField(forms.CharField):
         return validators.fold(value)
 
     def to_python(self, value: Any) -> str:
-        return self.fold(super().to_python(value))
+        return self.fold(super().to_python(value) or "")
 
 
 class PhoneField(_FoldedField):
