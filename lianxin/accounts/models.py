@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.fields import EncryptedTextField, lookup_hash
+from lianxin.core import limits
+from lianxin.core.fields import EncryptedPhoneField, lookup_hash
 from lianxin.core.models import County, Town
+from lianxin.core.validators import validate_person_name
 
 from .roles import TOWN_ROLES, Role, capabilities_of
 
@@ -51,9 +53,11 @@ class User(AbstractUser):
         blank=True,
         related_name="users",
     )
-    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    display_name = models.CharField(
+        _("display name"), max_length=50, blank=True, validators=[validate_person_name]
+    )
     # Encrypted at rest (PIPL); found by its keyed hash (the SMS sign-in looks the citizen up by phone).
-    phone = EncryptedTextField(_("mobile phone"), blank=True)
+    phone = EncryptedPhoneField(_("mobile phone"), blank=True, max_length=limits.PHONE)
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     # The language notices reach this person in; blank means the town's (settings.LANGUAGE_CODE).
     language = models.CharField(

@@ -33,10 +33,11 @@ from rest_framework.views import APIView
 
 from lianxin.accounts.services import clean_mobile
 from lianxin.board.scopes import PUBLIC
-from lianxin.core import clock
+from lianxin.core import clock, limits
 from lianxin.core.ids import parse_id
 from lianxin.core.models import Town
 from lianxin.core.routers import reads_from_replica
+from lianxin.core.validators import validate_person_name
 from lianxin.demands import codes
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Demand, DemandEvent, Urgency
@@ -59,6 +60,16 @@ class Open311Error(APIException):
     def __init__(self, status_code: int, description: str) -> None:
         self.status_code = status_code
         super().__init__(description)
+
+
+def _field(d: Any, key: str, limit: int) -> str:
+    """A text field of the request, trimmed; longer than ``limit`` is a 400 (never cut and stored)."""
+    value = str(d.get(key) or "").strip()
+    if len(value) > limit:
+        raise Open311Error(
+            400, _("%(field)s is longer than %(limit)d characters.") % {"field": key, "limit": limit}
+        )
+    return value
 
 
 # --- mapping --------------------------------------------------------------------------------------
@@ -387,25 +398,31 @@ class RequestListView(Open311View):
                 400,
                 _("attribute[urgency] must be one of %(values)s.") % {"values": ", ".join(Urgency.values)},
             )
-        description = str(d.get("description") or "").strip() or category.name
+        description = _field(d, "description", limits.TEXT) or category.name
         if media := str(d.get("media_url") or "").strip():
-            description += f"\nmedia_url: {media[:300]}"
+            description = f"{description}\nmedia_url: {media[:300]}"[: limits.TEXT]
         title = str(attrs.get("title") or "").strip() or description.splitlines()[0]
         phone = str(d.get("phone") or "").strip()
         phone = clean_mobile(phone) if phone else ""  # a mainland mobile, as the citizen page takes it
+        name = _field(d, "last_name", limits.NAME) + _field(d, "first_name", limits.NAME)
+        if len(name) > limits.NAME:
+            raise Open311Error(
+                400, _("The name is longer than %(limit)d characters.") % {"limit": limits.NAME}
+            )
+        validate_person_name(name)  # a ValidationError: 400 with its message
         demand = demand_services.demand_record(
             town=town,
             recorded_by=key.account,
             channel=key.channel,
             category=category,
             title=title[:80],
-            description=description[:4000],
+            description=description,
             urgency=urgency,
             cell=cell,
             lat=lat,
             lng=lng,
-            address=str(d.get("address_string") or "").strip()[:120],
-            requester_name=(str(d.get("last_name") or "") + str(d.get("first_name") or "")).strip()[:60],
+            address=_field(d, "address_string", 120),
+            requester_name=name,
             requester_phone=phone,
             intake_key=getattr(request, "intake_key", ""),
         )

@@ -9,8 +9,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lianxin.accounts.services import clean_mobile
+from lianxin.core import limits
 from lianxin.core.ids import MAX_ID
 from lianxin.core.masking import mask_name, mask_phone
+from lianxin.core.validators import validate_person_name
 from lianxin.demands.models import Channel, Demand, DemandEvent, Urgency
 from lianxin.demands.permissions import may_see_personal_data
 from lianxin.people.models import Department, Deputy
@@ -114,7 +116,9 @@ class DemandIn(serializers.Serializer[Any]):
     lat = serializers.FloatField(required=False, allow_null=True, min_value=-90, max_value=90)
     lng = serializers.FloatField(required=False, allow_null=True, min_value=-180, max_value=180)
     address = serializers.CharField(max_length=120, required=False, allow_blank=True)
-    requester_name = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    requester_name = serializers.CharField(
+        max_length=limits.NAME, required=False, allow_blank=True, validators=[validate_person_name]
+    )
     requester_phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
 
     def validate_requester_phone(self, value: str) -> str:

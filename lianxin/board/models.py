@@ -6,7 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import limits
 from lianxin.core.clock import now
+from lianxin.core.fields import BoundedTextField
 from lianxin.core.models import TownOwned
 from lianxin.demands.models import Demand
 
@@ -21,8 +23,8 @@ class Publication(TownOwned):
         Demand, verbose_name=_("demand"), on_delete=models.CASCADE, related_name="publication"
     )
     title = models.CharField(_("public summary"), max_length=80)
-    text = models.TextField(_("public text"))
-    result = models.TextField(_("public result"), blank=True)
+    text = BoundedTextField(_("public text"), max_length=limits.TEXT)
+    result = BoundedTextField(_("public result"), blank=True, max_length=limits.TEXT)
     published = models.BooleanField(_("published"), default=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     edited_by = models.ForeignKey(

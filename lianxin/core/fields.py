@@ -13,8 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+
+from . import forms as core_forms
+from . import validators
 
 
 @lru_cache(maxsize=1)
@@ -33,7 +38,17 @@ def lookup_hash(value: str) -> str:
     return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+class BoundedTextField(models.TextField):
+    """A text column whose ``max_length`` (see ``core.limits``) the model checks too, as a CharField's: Django
+    hands a TextField's ``max_length`` to forms and DRF only. The database column stays ``text``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(MaxLengthValidator(self.max_length))
+
+
+class EncryptedTextField(BoundedTextField):
     """Stores ``gAAAA…`` ciphertext; Python code sees the plain string."""
 
     def get_prep_value(self, value: Any) -> Any:
@@ -49,6 +64,36 @@ class EncryptedTextField(models.TextField):
             return _fernet().decrypt(value.encode()).decode()
         except InvalidToken:
             return ""  # a key that is gone: show nothing rather than ciphertext
+
+
+class _Folded(EncryptedTextField):
+    """An encrypted number folded to ASCII whenever it is cleaned or saved (``fold`` below), and checked."""
+
+    fold: Any = staticmethod(validators.fold)
+    form_class: Any = None  # the form field that folds the same way (set below)
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return self.fold(value) if value else value
+
+    def formfield(self, **kwargs: Any) -> Any:
+        return super().formfield(**{"form_class": self.form_class, "widget": forms.TextInput, **kwargs})
+
+
+class EncryptedPhoneField(_Folded):
+    """A phone number, encrypted; full-width digits are folded to ASCII before it is checked or stored."""
+
+    default_validators = [validators.validate_phone]
+    fold = staticmethod(validators.normalise_phone)
+    form_class = core_forms.PhoneField
+
+
+class EncryptedIdNumberField(_Folded):
+    """A resident ID number, encrypted; folded to ASCII (``ｘ`` → ``X``, no spaces) before it is checked."""
+
+    default_validators = [validators.validate_id_number]
+    fold = staticmethod(validators.normalise_id_number)
+    form_class = core_forms.IdNumberField
 
 
 def is_ciphertext(value: str) -> bool:

@@ -8,6 +8,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import limits, validators
+
 
 class ActionForm(forms.Form):
     """Base of the move forms; ``obj`` (the subject) and ``user`` let a form offer the right choices."""
@@ -30,7 +32,7 @@ def move_form(move: Any, *, obj: Any, user: Any, data: Any = None, files: Any = 
         field = form.fields.get("reason")
         if field is None:
             field = form.fields["reason"] = forms.CharField(
-                label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Reason"), max_length=limits.REASON, widget=forms.Textarea(attrs={"rows": 2})
             )
         field.required = True
         if move.why:
@@ -56,3 +58,62 @@ class RevealForm(forms.Form):
         error_messages={"required": _("Say why you need the full details.")},
         widget=forms.TextInput(attrs={"placeholder": _("e.g. to call and agree a time to inspect the site")}),
     )
+
+
+# --- fields for what people type: bounded, names without hidden characters, numbers folded to ASCII ---------
+def text_field(
+    label: Any, *, required: bool = True, rows: int = 3, max_length: int = limits.TEXT, **kwargs: Any
+) -> forms.CharField:
+    """A multi-line free text, bounded (``core.limits``): a description, minutes, a note."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        **kwargs,
+    )
+
+
+class NameField(forms.CharField):
+    """A person's name: at most ``limits.NAME`` characters, no invisible control characters."""
+
+    default_validators = [validators.validate_person_name]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", limits.NAME)
+        super().__init__(**kwargs)
+
+
+class _FoldedField(forms.CharField):
+    """A number typed perhaps in full-width forms: folded to ASCII before it is checked, so the message
+    speaks of the number, not of how it was typed."""
+
+    def fold(self, value: str) -> str:
+        return validators.fold(value)
+
+    def to_python(self, value: Any) -> str:
+        return self.fold(super().to_python(value) or "")
+
+
+class PhoneField(_FoldedField):
+    default_validators = [validators.validate_phone]
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", limits.PHONE)
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "tel"}))
+        super().__init__(**kwargs)
+
+    def fold(self, value: str) -> str:
+        return validators.normalise_phone(value)
+
+
+class IdNumberField(_FoldedField):
+    default_validators = [validators.validate_id_number]
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Room for the spaces people group the number with; the folded number is checked for 18 exactly.
+        kwargs.setdefault("max_length", limits.ID_NUMBER + 6)
+        super().__init__(**kwargs)
+
+    def fold(self, value: str) -> str:
+        return validators.normalise_id_number(value)

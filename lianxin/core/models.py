@@ -12,7 +12,9 @@ from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .clock import now
+from .fields import BoundedTextField
 from .scopes import TownManager
 
 
@@ -121,7 +123,7 @@ class EventRow(TownOwned):
         blank=True,
         related_name="+",
     )
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.TEXT)
     at = models.DateTimeField(_("at"), default=now, db_index=True)
     # What the publisher told the readers (deputies who took part, the department…), so a reader can be
     # replayed from the table (the duty record's rebuild) without the service that wrote it.

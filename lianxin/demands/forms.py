@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core import forms as core_forms
+from lianxin.core import limits
 from lianxin.core.kit import everywhere
 from lianxin.core.uploads import AttachmentsField
 from lianxin.people.models import Department, Deputy, DeputyLevel
@@ -29,7 +30,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
 
 def _text(
-    label: Any, *, required: bool = True, rows: int = 3, max_length: int | None = None
+    label: Any, *, required: bool = True, rows: int = 3, max_length: int = limits.TEXT
 ) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -53,19 +54,9 @@ class RecordForm(forms.Form):
     lat = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
     lng = forms.FloatField(label=_("Longitude"), required=False, min_value=-180, max_value=180)
     address = forms.CharField(label=_("Address"), max_length=120, required=False)
-    requester_name = forms.CharField(label=_("Requester's name"), max_length=50, required=False)
-    requester_phone = forms.RegexField(
-        label=_("Requester's phone"),
-        regex=r"^[0-9+\- ]{5,20}$",
-        required=False,
-        error_messages={"invalid": _("Enter a phone number of digits only.")},
-    )
-    requester_id_number = forms.RegexField(
-        label=_("Requester's ID number"),
-        regex=r"^[0-9]{17}[0-9Xx]$",
-        required=False,
-        error_messages={"invalid": _("An ID number has 18 characters: 17 digits and a digit or X.")},
-    )
+    requester_name = core_forms.NameField(label=_("Requester's name"), required=False)
+    requester_phone = core_forms.PhoneField(label=_("Requester's phone"), required=False)
+    requester_id_number = core_forms.IdNumberField(label=_("Requester's ID number"), required=False)
     attachments = AttachmentsField(label=_("Photos or documents"))
     consent = forms.BooleanField(
         label=_("The person agreed that I record this for them"),
@@ -143,7 +134,7 @@ def _suggested_department_id(user: Any, demand: Demand) -> int | None:
 
 
 class ReasonForm(ActionForm):
-    reason = _text(_("Reason"))
+    reason = _text(_("Reason"), max_length=limits.REASON)
 
 
 class CompleteForm(ActionForm):
@@ -156,7 +147,7 @@ class EvaluateForm(ActionForm):
     verdict = forms.ChoiceField(
         label=_("Citizen's verdict"), choices=Verdict.choices, widget=forms.RadioSelect
     )
-    comment = _text(_("Comment"), required=False, rows=2)
+    comment = _text(_("Comment"), required=False, rows=2, max_length=limits.REASON)
 
 
 YES_NO = [("yes", _("Passed")), ("no", _("Not done"))]
@@ -169,20 +160,20 @@ class CheckForm(ActionForm):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
-    comment = _text(_("Comment"), required=False, rows=2)
+    comment = _text(_("Comment"), required=False, rows=2, max_length=limits.REASON)
 
 
 class NoteForm(ActionForm):
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
 
 class RemindForm(ActionForm):
-    note = _text(_("What the department must hurry"), rows=2)
+    note = _text(_("What the department must hurry"), rows=2, max_length=limits.REASON)
 
 
 class MergeForm(ActionForm):
     into = forms.CharField(label=_("Tracking code of the demand to merge into"), max_length=20)
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
     def clean_into(self) -> Demand:
         code = self.cleaned_data["into"].strip()
@@ -201,12 +192,12 @@ LEVELS = [
 
 class TransferForm(ActionForm):
     to_level = forms.ChoiceField(label=_("Higher level"), choices=LEVELS)
-    note = _text(_("The suggestion to the higher level"))
+    note = _text(_("The suggestion to the higher level"), max_length=limits.REASON)
 
 
 class RequestExtensionForm(ActionForm):
     due_at = forms.DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
-    reason = _text(_("Why more time is needed"))
+    reason = _text(_("Why more time is needed"), max_length=limits.REASON)
 
 
 class DecideExtensionForm(ActionForm):
@@ -216,12 +207,12 @@ class DecideExtensionForm(ActionForm):
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
     )
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
 
 # --- the office's desk (issue 10) ---------------------------------------------------------------------
 class InternalNoteForm(ActionForm):
-    note = _text(_("Internal note (staff only; never sent to the citizen)"), rows=2)
+    note = _text(_("Internal note (staff only; never sent to the citizen)"), rows=2, max_length=limits.REASON)
 
 
 class ProgressForm(ActionForm):
@@ -232,7 +223,7 @@ class RelocateForm(ActionForm):
     cell = forms.ModelChoiceField(
         label=_("Village or community (grid cell)"), queryset=GridCell.objects.none()
     )
-    reason = _text(_("Reason"), rows=2)
+    reason = _text(_("Reason"), rows=2, max_length=limits.REASON)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -242,7 +233,7 @@ class RelocateForm(ActionForm):
 
 class AppointForm(ActionForm):
     deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
-    reason = _text(_("Reason"), required=False, rows=2)
+    reason = _text(_("Reason"), required=False, rows=2, max_length=limits.REASON)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -252,7 +243,7 @@ class AppointForm(ActionForm):
 
 class ReassignForm(ActionForm):
     department = forms.ModelChoiceField(label=_("New lead department"), queryset=Department.objects.none())
-    reason = _text(_("Reason"), rows=2)
+    reason = _text(_("Reason"), rows=2, max_length=limits.REASON)
     due_at = forms.DateTimeField(
         label=_("Deadline"),
         required=False,
@@ -273,7 +264,7 @@ class ReassignForm(ActionForm):
 
 class ExtendForm(ActionForm):
     due_at = forms.DateTimeField(label=_("New deadline"), widget=DateTimeLocalInput())
-    reason = _text(_("Reason"), rows=2)
+    reason = _text(_("Reason"), rows=2, max_length=limits.REASON)
 
 
 class YearForm(forms.Form):

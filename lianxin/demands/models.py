@@ -8,11 +8,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from lianxin.core import limits
 from lianxin.core.clock import now
-from lianxin.core.fields import EncryptedTextField
+from lianxin.core.fields import (
+    BoundedTextField,
+    EncryptedIdNumberField,
+    EncryptedPhoneField,
+    EncryptedTextField,
+)
 from lianxin.core.lights import Light
 from lianxin.core.models import EventRow, Town, TownOwned, english_name_field, localized
 from lianxin.core.uploads import CheckedFileField, RandomName
+from lianxin.core.validators import validate_person_name
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
@@ -94,7 +101,7 @@ class Demand(TownOwned):
     )
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.GENERAL)
     title = models.CharField(_("summary"), max_length=80)
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"), max_length=limits.TEXT)
     cell = models.ForeignKey(
         GridCell,
         verbose_name=_("grid cell"),
@@ -115,10 +122,14 @@ class Demand(TownOwned):
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=120, blank=True)
     # Personal data: encrypted at rest, shown masked to every role without view_personal_data.
-    requester_name = EncryptedTextField(_("requester's name"), blank=True)
-    requester_phone = EncryptedTextField(_("requester's phone"), blank=True)
+    requester_name = EncryptedTextField(
+        _("requester's name"), blank=True, max_length=limits.NAME, validators=[validate_person_name]
+    )
+    requester_phone = EncryptedPhoneField(_("requester's phone"), blank=True, max_length=limits.PHONE)
     requester_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
-    requester_id_number = EncryptedTextField(_("requester's ID number"), blank=True)
+    requester_id_number = EncryptedIdNumberField(
+        _("requester's ID number"), blank=True, max_length=limits.ID_NUMBER
+    )
     # For a person with no phone: the hash of the four-digit PIN printed on their slip (see ``codes.pin_hash``).
     tracking_pin_hash = models.CharField(max_length=64, blank=True, editable=False)
     requester = models.ForeignKey(
@@ -170,7 +181,7 @@ class Demand(TownOwned):
         blank=True,
         related_name="merged",
     )
-    closing_note = models.TextField(_("reason shown to the citizen"), blank=True)
+    closing_note = BoundedTextField(_("reason shown to the citizen"), blank=True, max_length=limits.REASON)
     # A client-chosen key (a form's hidden token, an API Idempotency-Key): a retried submission finds the
     # demand the first attempt made instead of making a second one.
     intake_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
@@ -235,8 +246,8 @@ class Assignment(TownOwned):
     co_departments = models.ManyToManyField(
         Department, verbose_name=_("co-handling departments"), blank=True, related_name="co_assignments"
     )
-    matter = models.TextField(_("matter to handle"))
-    standard = models.TextField(_("standard of completion"))
+    matter = BoundedTextField(_("matter to handle"), max_length=limits.TEXT)
+    standard = BoundedTextField(_("standard of completion"), max_length=limits.TEXT)
     due_at = models.DateTimeField(_("deadline"), db_index=True)
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("assigned by"), on_delete=models.PROTECT, related_name="+"
@@ -244,7 +255,7 @@ class Assignment(TownOwned):
     assigned_at = models.DateTimeField(_("assigned at"), default=now)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    result = models.TextField(_("result report"), blank=True)
+    result = BoundedTextField(_("result report"), blank=True, max_length=limits.TEXT)
     returns = models.PositiveSmallIntegerField(_("times returned"), default=0)
     light = models.CharField(_("supervision light"), max_length=6, choices=Light.choices, default=Light.GREEN)
     escalated_at = models.DateTimeField(_("escalated to the presidium at"), null=True, blank=True)
@@ -274,7 +285,7 @@ class Extension(TownOwned):
         Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="extensions"
     )
     requested_due_at = models.DateTimeField(_("requested deadline"))
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"), max_length=limits.REASON)
     status = models.CharField(
         _("status"), max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING
     )
@@ -284,7 +295,7 @@ class Extension(TownOwned):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("decision note"), blank=True)
+    decision_note = BoundedTextField(_("decision note"), blank=True, max_length=limits.REASON)
 
     class Meta:
         verbose_name = _("extension request")
@@ -320,7 +331,7 @@ class Evaluation(TownOwned):
     )
     role = models.CharField(_("evaluated as"), max_length=10, choices=EvaluatorRole.choices)
     verdict = models.CharField(_("verdict"), max_length=12, choices=Verdict.choices)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = BoundedTextField(_("comment"), blank=True, max_length=limits.REASON)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -384,7 +395,7 @@ class Reminder(TownOwned):
 
     assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="reminders")
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = BoundedTextField(_("note"), blank=True, max_length=limits.REASON)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -408,7 +419,7 @@ class PersonalDataAccess(TownOwned):
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
     )
     field = models.CharField(_("detail"), max_length=10, choices=Field.choices)
-    reason = models.TextField(_("reason"))
+    reason = BoundedTextField(_("reason"), max_length=limits.REASON)
     at = models.DateTimeField(_("at"), default=now, db_index=True)
 
     class Meta:

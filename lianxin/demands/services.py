@@ -23,6 +23,7 @@ from lianxin.core.fields import lookup_hash
 from lianxin.core.lights import Light
 from lianxin.core.models import Town
 from lianxin.core.sweep import Deadlines, sweep
+from lianxin.core.validators import normalise_id_number, normalise_phone
 from lianxin.core.workflow import TransitionError, Workflow, workflow_of
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
@@ -146,6 +147,7 @@ def demand_record(
     if cell is None and lat is not None and lng is not None:
         cell = cell_at(town_id=town.pk, lat=lat, lng=lng)
     code = code or new_code(town)
+    requester_phone = normalise_phone(requester_phone)  # ASCII before hashing: one number, one hash
     # Someone recorded for a person with no phone and no account: a PIN on a printed slip lets them track it.
     pin = codes.new_pin() if not requester_phone.strip() and requester is None else ""
     at = clock.now()
@@ -167,9 +169,9 @@ def demand_record(
                 lng=lng,
                 address=address,
                 requester_name=requester_name.strip(),
-                requester_phone=requester_phone.strip(),
-                requester_phone_hash=lookup_hash(requester_phone) if requester_phone.strip() else "",
-                requester_id_number=requester_id_number.strip(),
+                requester_phone=requester_phone,
+                requester_phone_hash=lookup_hash(requester_phone) if requester_phone else "",
+                requester_id_number=normalise_id_number(requester_id_number),
                 requester=requester,
                 recorded_by=recorded_by,
                 intake_key=intake_key,

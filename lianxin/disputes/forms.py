@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.core import forms as core_forms
+from lianxin.core import limits
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.demands.models import Category
 from lianxin.people.models import Department, Deputy
@@ -17,12 +18,11 @@ from lianxin.territory.models import GridCell, Station, StationKind
 
 from .models import Kind, Party, ReferredTo, RiskRule, Session, Source
 
-PHONE = r"^[0-9+\- ]{5,20}$"
-ID_NUMBER = r"^[0-9]{17}[0-9Xx]$"
 
-
-def _text(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+def _text(
+    label: Any, *, required: bool = True, rows: int = 3, max_length: int = limits.TEXT
+) -> forms.CharField:
+    return core_forms.text_field(label, required=required, rows=rows, max_length=max_length)
 
 
 class DateInput(forms.DateInput):
@@ -51,26 +51,11 @@ class RegisterForm(forms.Form):
     amount = forms.IntegerField(label=_("Amount at stake (yuan)"), min_value=0, initial=0)
     repeat_contacts = forms.IntegerField(label=_("Repeated contacts"), min_value=0, max_value=99, initial=0)
     threats = forms.BooleanField(label=_("Threats or extreme words"), required=False)
-    applicant_name = forms.CharField(label=_("Applicant's name"), max_length=50)
-    applicant_phone = forms.RegexField(
-        label=_("Applicant's phone"),
-        regex=PHONE,
-        required=False,
-        error_messages={"invalid": _("Enter a phone number of digits only.")},
-    )
-    applicant_id_number = forms.RegexField(
-        label=_("Applicant's ID number"),
-        regex=ID_NUMBER,
-        required=False,
-        error_messages={"invalid": _("An ID number has 18 characters.")},
-    )
-    respondent_name = forms.CharField(label=_("Respondent's name"), max_length=50, required=False)
-    respondent_phone = forms.RegexField(
-        label=_("Respondent's phone"),
-        regex=PHONE,
-        required=False,
-        error_messages={"invalid": _("Enter a phone number of digits only.")},
-    )
+    applicant_name = core_forms.NameField(label=_("Applicant's name"))
+    applicant_phone = core_forms.PhoneField(label=_("Applicant's phone"), required=False)
+    applicant_id_number = core_forms.IdNumberField(label=_("Applicant's ID number"), required=False)
+    respondent_name = core_forms.NameField(label=_("Respondent's name"), required=False)
+    respondent_phone = core_forms.PhoneField(label=_("Respondent's phone"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,7 +87,7 @@ class RegisterForm(forms.Form):
 
 class FromDemandForm(forms.Form):
     kind = forms.ChoiceField(label=_("Type of dispute"), choices=Kind.choices)
-    respondent_name = forms.CharField(label=_("Respondent's name"), max_length=50, required=False)
+    respondent_name = core_forms.NameField(label=_("Respondent's name"), required=False)
     amount = forms.IntegerField(label=_("Amount at stake (yuan)"), min_value=0, initial=0)
 
 
@@ -157,11 +142,11 @@ ConfirmForm = core_forms.ConfirmForm
 
 
 class NoteForm(ActionForm):
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
 
 class ReasonForm(ActionForm):
-    reason = _text(_("Reason"), rows=2)
+    reason = _text(_("Reason"), rows=2, max_length=limits.REASON)
 
 
 class AcceptForm(ActionForm):
@@ -171,7 +156,7 @@ class AcceptForm(ActionForm):
         required=False,
         help_text=_("Leave empty to take it yourself."),
     )
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -214,7 +199,7 @@ class AgreeForm(ActionForm):
 
 class ReferForm(ActionForm):
     to = forms.ChoiceField(label=_("Referred to"), choices=ReferredTo.choices)
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -235,7 +220,7 @@ class ReassessForm(ActionForm):
     amount = forms.IntegerField(label=_("Amount at stake (yuan)"), min_value=0)
     repeat_contacts = forms.IntegerField(label=_("Repeated contacts"), min_value=0, max_value=99)
     threats = forms.BooleanField(label=_("Threats or extreme words"), required=False)
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -7,9 +7,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import limits
 from lianxin.core.clock import now
-from lianxin.core.fields import EncryptedTextField
+from lianxin.core.fields import (
+    BoundedTextField,
+    EncryptedIdNumberField,
+    EncryptedPhoneField,
+    EncryptedTextField,
+)
 from lianxin.core.models import EventRow, TownOwned
+from lianxin.core.validators import validate_person_name
 from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Deputy
 from lianxin.territory.models import GridCell, Station
@@ -125,7 +132,7 @@ class Dispute(TownOwned):
     kind = models.CharField(_("type"), max_length=12, choices=Kind.choices)
     source = models.CharField(_("source"), max_length=14, choices=Source.choices)
     summary = models.CharField(_("summary"), max_length=80)
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"), max_length=limits.TEXT)
     cell = models.ForeignKey(
         GridCell,
         verbose_name=_("grid cell"),
@@ -166,7 +173,7 @@ class Dispute(TownOwned):
         related_name="disputes_mediated",
     )
     referred_to = models.CharField(_("referred to"), max_length=12, choices=ReferredTo.choices, blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = BoundedTextField(_("result"), blank=True, max_length=limits.TEXT)
     created_at = models.DateTimeField(_("registered at"), default=now, db_index=True)
     resolved_at = models.DateTimeField(_("agreement reached at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -208,9 +215,9 @@ class Party(TownOwned):
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="parties")
     side = models.CharField(_("side"), max_length=10, choices=Side.choices)
-    name = EncryptedTextField(_("name"))
-    phone = EncryptedTextField(_("phone"), blank=True)
-    id_number = EncryptedTextField(_("ID number"), blank=True)
+    name = EncryptedTextField(_("name"), max_length=limits.NAME, validators=[validate_person_name])
+    phone = EncryptedPhoneField(_("phone"), blank=True, max_length=limits.PHONE)
+    id_number = EncryptedIdNumberField(_("ID number"), blank=True, max_length=limits.ID_NUMBER)
     accepts_agreement = models.BooleanField(_("accepts the agreement"), null=True, blank=True)
 
     class Meta:
@@ -262,8 +269,8 @@ class Session(TownOwned):
         blank=True,
         related_name="supervised_sessions",
     )
-    supervisor_remarks = models.TextField(_("the deputy's remarks"), blank=True)
-    minutes = models.TextField(_("minutes"))
+    supervisor_remarks = BoundedTextField(_("the deputy's remarks"), blank=True, max_length=limits.TEXT)
+    minutes = BoundedTextField(_("minutes"), max_length=limits.TEXT)
     outcome = models.CharField(_("outcome"), max_length=14, choices=Outcome.choices)
 
     class Meta:
@@ -284,10 +291,10 @@ class Agreement(TownOwned):
     """The mediation agreement (人民调解协议书): its terms, the follow-up date and the follow-up's result."""
 
     dispute = models.OneToOneField(Dispute, on_delete=models.CASCADE, related_name="agreement")
-    terms = models.TextField(_("terms"))
+    terms = BoundedTextField(_("terms"), max_length=limits.TEXT)
     signed_at = models.DateTimeField(_("signed at"), default=now)
     follow_up_due = models.DateField(_("follow-up due"))
-    follow_up_result = models.TextField(_("follow-up result"), blank=True)
+    follow_up_result = BoundedTextField(_("follow-up result"), blank=True, max_length=limits.TEXT)
     followed_up_at = models.DateTimeField(_("followed up at"), null=True, blank=True)
     kept = models.BooleanField(_("agreement kept"), null=True, blank=True)
 
@@ -344,7 +351,7 @@ class Hearing(TownOwned):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
     basis = models.CharField(_("basis"), max_length=8, choices=Basis.choices)
     title = models.CharField(_("subject"), max_length=120)
-    reason = models.TextField(_("why it is proposed"))
+    reason = BoundedTextField(_("why it is proposed"), max_length=limits.REASON)
     dispute = models.ForeignKey(
         Dispute,
         verbose_name=_("dispute"),
@@ -375,10 +382,10 @@ class Hearing(TownOwned):
     deputies = models.ManyToManyField(
         Deputy, verbose_name=_("deputies present"), blank=True, related_name="hearings"
     )
-    participants = models.TextField(_("participants"), blank=True)
-    positions = models.TextField(_("positions"), blank=True)
-    conclusion = models.TextField(_("conclusion"), blank=True)
-    dismissed_reason = models.TextField(_("why it was dismissed"), blank=True)
+    participants = BoundedTextField(_("participants"), blank=True, max_length=limits.TEXT)
+    positions = BoundedTextField(_("positions"), blank=True, max_length=limits.TEXT)
+    conclusion = BoundedTextField(_("conclusion"), blank=True, max_length=limits.TEXT)
+    dismissed_reason = BoundedTextField(_("why it was dismissed"), blank=True, max_length=limits.REASON)
 
     class Meta:
         verbose_name = _("hearing")

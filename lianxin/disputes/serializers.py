@@ -7,6 +7,7 @@ from typing import Any
 
 from rest_framework import serializers
 
+from lianxin.core import limits
 from lianxin.core.masking import mask_id_number, mask_name, mask_phone
 
 from . import risk
@@ -78,11 +79,11 @@ class NoInput(serializers.Serializer[Any]):
 
 
 class NoteIn(serializers.Serializer[Any]):
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(max_length=limits.REASON, required=False, allow_blank=True)
 
 
 class ReasonIn(serializers.Serializer[Any]):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=limits.REASON)
 
 
 class AcceptIn(NoteIn):
@@ -93,13 +94,13 @@ class SessionIn(serializers.Serializer[Any]):
     held_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=80)
     supervisor = serializers.IntegerField(required=False)
-    supervisor_remarks = serializers.CharField(required=False, allow_blank=True)
-    minutes = serializers.CharField()
+    supervisor_remarks = serializers.CharField(max_length=limits.TEXT, required=False, allow_blank=True)
+    minutes = serializers.CharField(max_length=limits.TEXT)
     outcome = serializers.ChoiceField(choices=Session.Outcome.choices)
 
 
 class AgreeIn(serializers.Serializer[Any]):
-    terms = serializers.CharField()
+    terms = serializers.CharField(max_length=limits.TEXT)
     follow_up_due = serializers.DateField()
     accepted = serializers.ListField(child=serializers.IntegerField())
 
@@ -109,7 +110,7 @@ class ReferIn(NoteIn):
 
 
 class FollowUpIn(serializers.Serializer[Any]):
-    result = serializers.CharField()
+    result = serializers.CharField(max_length=limits.TEXT)
     kept = serializers.BooleanField(default=True)
 
 
@@ -122,16 +123,16 @@ class ReassessIn(NoteIn):
 class RaiseDemandIn(serializers.Serializer[Any]):
     category = serializers.IntegerField()
     title = serializers.CharField(max_length=80)
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=limits.TEXT)
 
 
 class HoldIn(serializers.Serializer[Any]):
     held_at = serializers.DateTimeField()
     place = serializers.CharField(max_length=80)
     deputies = serializers.ListField(child=serializers.IntegerField(), required=False)
-    participants = serializers.CharField()
-    positions = serializers.CharField()
-    conclusion = serializers.CharField()
+    participants = serializers.CharField(max_length=limits.TEXT)
+    positions = serializers.CharField(max_length=limits.TEXT)
+    conclusion = serializers.CharField(max_length=limits.TEXT)
 
 
 class TaskIn(serializers.Serializer[Any]):
@@ -139,4 +140,4 @@ class TaskIn(serializers.Serializer[Any]):
     department = serializers.IntegerField()
     due_at = serializers.DateTimeField()
     supervisor = serializers.IntegerField(required=False)
-    details = serializers.CharField(required=False, allow_blank=True)
+    details = serializers.CharField(max_length=limits.TEXT, required=False, allow_blank=True)

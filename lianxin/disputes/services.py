@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.core import clock
 from lianxin.core.models import Town
+from lianxin.core.validators import normalise_id_number, normalise_phone
 from lianxin.core.workflow import Workflow, workflow_of
 from lianxin.demands import services as demand_services
 from lianxin.demands.models import Category, Channel, Demand
@@ -134,8 +135,8 @@ def dispute_register(
             dispute=dispute,
             side=p.get("side") or Party.Side.APPLICANT,
             name=p["name"].strip(),
-            phone=(p.get("phone") or "").strip(),
-            id_number=(p.get("id_number") or "").strip(),
+            phone=normalise_phone(p.get("phone") or ""),
+            id_number=normalise_id_number(p.get("id_number") or ""),
         )
     found = _apply_assessment(dispute)
     if found.petition_risk:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import forms as core_forms
 from lianxin.core.forms import ActionForm
 from lianxin.core.uploads import clean_attachment
 from lianxin.demands.models import Category
@@ -41,14 +42,8 @@ class NoteForm(ActionForm):
 class VisitLogForm(forms.Form):
     households = forms.IntegerField(label=_("Households visited"), min_value=1, max_value=500)
     places = forms.CharField(label=_("Where (groups, buildings)"), required=False, max_length=200)
-    heard = forms.CharField(
-        label=_("What was heard"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    matters = forms.CharField(
-        label=_("Matters raised, one per line (none is fine)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    heard = core_forms.text_field(_("What was heard"), required=False)
+    matters = core_forms.text_field(_("Matters raised, one per line (none is fine)"), required=False)
 
     def clean_matters(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["matters"].splitlines() if line.strip()]
@@ -85,8 +80,10 @@ class VisitPlanForm(forms.Form):
 
 class ToDemandForm(forms.Form):
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.none())
-    requester_name = forms.CharField(label=_("Name of the person (optional)"), required=False, max_length=30)
-    requester_phone = forms.CharField(label=_("Their phone (optional)"), required=False, max_length=20)
+    requester_name = core_forms.NameField(
+        label=_("Name of the person (optional)"), required=False, max_length=30
+    )
+    requester_phone = core_forms.PhoneField(label=_("Their phone (optional)"), required=False)
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -101,8 +98,10 @@ class ReceptionForm(forms.Form):
         queryset=Category.objects.none(),
         required=False,
     )
-    requester_name = forms.CharField(label=_("Name of the person (optional)"), required=False, max_length=30)
-    requester_phone = forms.CharField(label=_("Their phone (optional)"), required=False, max_length=20)
+    requester_name = core_forms.NameField(
+        label=_("Name of the person (optional)"), required=False, max_length=30
+    )
+    requester_phone = core_forms.PhoneField(label=_("Their phone (optional)"), required=False)
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,7 +9,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import limits
 from lianxin.core.clock import now
+from lianxin.core.fields import BoundedTextField
 from lianxin.core.models import EventRow, TownOwned
 from lianxin.core.uploads import CheckedFileField, RandomName
 from lianxin.demands.models import Demand
@@ -152,7 +154,7 @@ class Visit(TownOwned):
     done_at = models.DateTimeField(_("visited at"), null=True, blank=True, db_index=True)
     households = models.PositiveSmallIntegerField(_("households visited"), default=0)
     places = models.CharField(_("where (groups, buildings)"), max_length=200, blank=True)
-    heard = models.TextField(_("what was heard"), blank=True)
+    heard = BoundedTextField(_("what was heard"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         verbose_name = _("visit")
@@ -258,7 +260,7 @@ class DutyReport(TownOwned):
         Deputy, verbose_name=_("deputy"), on_delete=models.CASCADE, related_name="reports"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    own_text = models.TextField(_("in the deputy's own words"), blank=True)
+    own_text = BoundedTextField(_("in the deputy's own words"), blank=True, max_length=limits.TEXT)
     updated_at = models.DateTimeField(default=now)
 
     class Meta:

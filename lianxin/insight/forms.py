@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import forms as core_forms
 from lianxin.core.forms import ActionForm
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.people.models import Department
@@ -59,7 +60,7 @@ class ProactiveForm(WarningForm):
     """未诉先办: who does what by when; the item is then tracked under the lights (lianxin/tracking)."""
 
     title = forms.CharField(label=_("What is to be done"), max_length=200)
-    plan = forms.CharField(label=_("Plan of action"), widget=forms.Textarea(attrs={"rows": 3}))
+    plan = core_forms.text_field(_("Plan of action"))
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
     due_at = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
 
@@ -100,6 +101,7 @@ class ImportForm(forms.Form):
 class ReportForm(forms.Form):
     month = forms.CharField(
         label=_("Month"),
+        max_length=7,
         widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
         help_text=_("Year and month, e.g. 2026-10."),
     )

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from lianxin.core import clock
+from lianxin.core import clock, limits
 from lianxin.core.models import Town
 from lianxin.demands import counters
 from lianxin.demands.events import Event
@@ -92,6 +92,10 @@ OUTCOMES = {
     "解释": Outcome.EXPLAINED,
     "已解释": Outcome.EXPLAINED,
 }
+# The longest a cell may be, by column (the demand's own bounds); a longer cell is an error of its row, never
+# cut and stored. Columns not named here hold a name, a code or a time: OTHER_CELL is plenty.
+CELL_LIMITS = {"text": limits.TEXT, "title": 80, "place": 120}
+OTHER_CELL = 200
 FORMATS = ("xlsx", "csv", "jsonl")
 CHUNK = 25
 
@@ -290,6 +294,11 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
     def bad(name: str, message: str) -> None:
         errors.append(RowError(number, name, message))
 
+    for name, value in row.items():
+        if len(value) > (limit := CELL_LIMITS.get(name, OTHER_CELL)):
+            bad(name, _("Longer than %(limit)d characters: shorten it.") % {"limit": limit})
+    if errors:
+        return {}, errors
     values: dict[str, Any] = {}
     received = _moment(row.get("received_at", ""))
     if received is None:

@@ -7,7 +7,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import limits
 from lianxin.core.clock import now
+from lianxin.core.fields import BoundedTextField
 from lianxin.core.models import EventRow, TownOwned
 from lianxin.demands.models import Category
 from lianxin.territory.models import GridCell
@@ -62,7 +64,7 @@ class EarlyWarning(TownOwned):
     p_value = models.FloatField(_("p-value"), null=True, blank=True)
     evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     demand_ids = models.JSONField(_("evidence demands"), default=list, blank=True)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = BoundedTextField(_("reason"), blank=True, max_length=limits.REASON)
     topic_month = models.DateField(_("topic month"), null=True, blank=True)
     tracked_item = models.ForeignKey(
         "tracking.TrackedItem",

@@ -7,6 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from lianxin.core import limits
+
 from .models import EarlyWarning
 
 
@@ -50,7 +52,7 @@ class WarningOut(serializers.ModelSerializer[EarlyWarning]):
 
 
 class DismissIn(serializers.Serializer[Any]):
-    reason = serializers.CharField(label=_("reason"))
+    reason = serializers.CharField(label=_("reason"), max_length=500)
 
 
 class TopicIn(serializers.Serializer[Any]):
@@ -59,6 +61,6 @@ class TopicIn(serializers.Serializer[Any]):
 
 class ProactiveIn(serializers.Serializer[Any]):
     title = serializers.CharField(label=_("what is to be done"), max_length=200)
-    plan = serializers.CharField(label=_("plan"))
+    plan = serializers.CharField(label=_("plan"), max_length=limits.TEXT)
     department = serializers.IntegerField(label=_("responsible department"))
     due_at = serializers.DateTimeField(label=_("deadline"))

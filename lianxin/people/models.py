@@ -8,8 +8,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from lianxin.core.fields import EncryptedTextField
+from lianxin.core import limits
+from lianxin.core.fields import BoundedTextField, EncryptedPhoneField
 from lianxin.core.models import TownOwned, english_name_field, localized
+from lianxin.core.validators import validate_person_name
 from lianxin.territory.models import GridCell, Station
 
 
@@ -31,7 +33,7 @@ class Department(TownOwned):
     kind = models.CharField(
         _("kind"), max_length=20, choices=DepartmentKind.choices, default=DepartmentKind.GOVERNMENT
     )
-    duties = models.TextField(_("duties"), blank=True)
+    duties = BoundedTextField(_("duties"), blank=True, max_length=limits.TEXT)
     contact_phone = models.CharField(_("office phone"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -85,12 +87,13 @@ class Gender(models.TextChoices):
 class Deputy(TownOwned):
     """A people's-congress deputy placed on the town's map, serving cells and sitting in stations."""
 
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("name"), max_length=30, validators=[validate_person_name])
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     level = models.CharField(_("level"), max_length=10, choices=DeputyLevel.choices)
     occupation = models.CharField(_("occupation"), max_length=60, blank=True)
     is_entrepreneur = models.BooleanField(_("entrepreneur deputy"), default=False)
-    phone = EncryptedTextField(_("mobile phone"), blank=True)  # personal data: encrypted at rest
+    # personal data: encrypted at rest
+    phone = EncryptedPhoneField(_("mobile phone"), blank=True, max_length=limits.PHONE)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lng = models.FloatField(_("longitude"), null=True, blank=True)
     user = models.OneToOneField(
@@ -178,7 +181,7 @@ class ObserverKind(models.TextChoices):
 class Observer(TownOwned):
     """A 民情观察员 paired (结对) with a deputy, reporting what they see in their cell."""
 
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("name"), max_length=30, validators=[validate_person_name])
     kind = models.CharField(_("kind"), max_length=30, choices=ObserverKind.choices)
     deputy = models.ForeignKey(
         Deputy, verbose_name=_("paired deputy"), on_delete=models.PROTECT, related_name="observers"
@@ -186,7 +189,8 @@ class Observer(TownOwned):
     cell = models.ForeignKey(
         GridCell, verbose_name=_("grid cell"), on_delete=models.PROTECT, related_name="observers"
     )
-    phone = EncryptedTextField(_("mobile phone"), blank=True)  # personal data: encrypted at rest
+    # personal data: encrypted at rest
+    phone = EncryptedPhoneField(_("mobile phone"), blank=True, max_length=limits.PHONE)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),
@@ -212,7 +216,7 @@ class Observer(TownOwned):
 class Agent(TownOwned):
     """A 民情代办员: the person in charge of a collection point who records for elderly people."""
 
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("name"), max_length=30, validators=[validate_person_name])
     station = models.ForeignKey(
         Station,
         verbose_name=_("collection point"),
@@ -220,7 +224,8 @@ class Agent(TownOwned):
         related_name="agents",
         limit_choices_to={"kind": "collection_point"},
     )
-    phone = EncryptedTextField(_("mobile phone"), blank=True)  # personal data: encrypted at rest
+    # personal data: encrypted at rest
+    phone = EncryptedPhoneField(_("mobile phone"), blank=True, max_length=limits.PHONE)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("account"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.services import clean_mobile
+from lianxin.core.forms import NameField
 from lianxin.core.uploads import PhotosField
 from lianxin.demands import codes
 from lianxin.demands.models import Category, Urgency, Verdict
@@ -113,7 +114,7 @@ class DemandFields(forms.Form):
 class CitizenDemandForm(DemandFields):
     """The town's mobile page: a citizen's own demand, with a phone to track it by."""
 
-    name = forms.CharField(
+    name = NameField(
         label=gettext_lazy("Your name"),
         max_length=30,
         error_messages={"required": gettext_lazy("Tell us how to address you (a surname is enough).")},
@@ -134,7 +135,7 @@ class CitizenDemandForm(DemandFields):
 class AgentDemandForm(DemandFields):
     """An agent at a collection point records for an elderly person, who must agree to it."""
 
-    name = forms.CharField(
+    name = NameField(
         label=gettext_lazy("Name of the person"),
         max_length=30,
         error_messages={"required": gettext_lazy("Write the name of the person you record for.")},

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
 from lianxin.core import forms as core_forms
+from lianxin.core import limits
 from lianxin.core.uploads import PhotosField
 from lianxin.demands.models import Category, Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
@@ -34,8 +35,10 @@ from .models import (
 )
 
 
-def _text(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharField:
-    return forms.CharField(label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}))
+def _text(
+    label: Any, *, required: bool = True, rows: int = 3, max_length: int = limits.TEXT
+) -> forms.CharField:
+    return core_forms.text_field(label, required=required, rows=rows, max_length=max_length)
 
 
 class DateInput(forms.DateInput):
@@ -110,11 +113,11 @@ class RateForm(ActionForm):
 
 
 class NoteForm(ActionForm):
-    note = _text(_("Note"), required=False, rows=2)
+    note = _text(_("Note"), required=False, rows=2, max_length=limits.REASON)
 
 
 class ReasonForm(ActionForm):
-    reason = _text(_("Reason"))
+    reason = _text(_("Reason"), max_length=limits.REASON)
 
 
 class BallotForm(ActionForm):
@@ -167,7 +170,7 @@ class EvaluateForm(ActionForm):
     verdict = forms.ChoiceField(
         label=_("Satisfaction"), choices=Satisfaction.choices, widget=forms.RadioSelect
     )
-    comment = _text(_("Comment"), required=False, rows=2)
+    comment = _text(_("Comment"), required=False, rows=2, max_length=limits.REASON)
 
 
 # --- not moves -------------------------------------------------------------------------------------------
@@ -349,8 +352,8 @@ class EnterpriseForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=80)
     sector = forms.CharField(label=_("Sector"), max_length=40)
     cell = forms.ModelChoiceField(label=_("Grid cell"), queryset=GridCell.objects.none(), required=False)
-    contact_name = forms.CharField(label=_("Contact person"), max_length=30, required=False)
-    contact_phone = forms.CharField(label=_("Contact phone"), max_length=20, required=False)
+    contact_name = core_forms.NameField(label=_("Contact person"), max_length=30, required=False)
+    contact_phone = core_forms.PhoneField(label=_("Contact phone"), required=False)
 
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,10 +8,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import limits
 from lianxin.core.clock import now
-from lianxin.core.fields import EncryptedTextField
+from lianxin.core.fields import BoundedTextField, EncryptedPhoneField, EncryptedTextField
 from lianxin.core.models import EventRow, TownOwned
 from lianxin.core.uploads import CheckedFileField, RandomName
+from lianxin.core.validators import validate_person_name
 from lianxin.demands.models import Demand
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
@@ -113,7 +115,7 @@ class Project(TownOwned):
 
     year = models.PositiveSmallIntegerField(_("year"))
     title = models.CharField(_("title"), max_length=80)
-    description = models.TextField(_("description"))
+    description = BoundedTextField(_("description"), max_length=limits.TEXT)
     source = models.CharField(_("source"), max_length=10, choices=ProjectSource.choices)
     demand = models.ForeignKey(
         Demand,
@@ -151,7 +153,7 @@ class Project(TownOwned):
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     carried_from = models.PositiveSmallIntegerField(_("carried over from year"), null=True, blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = BoundedTextField(_("result"), blank=True, max_length=limits.TEXT)
     created_at = models.DateTimeField(_("proposed at"), default=now)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
@@ -217,7 +219,7 @@ class Milestone(TownOwned):
     title = models.CharField(_("milestone"), max_length=80)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    evidence = models.TextField(_("evidence"), blank=True)
+    evidence = BoundedTextField(_("evidence"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         verbose_name = _("milestone")
@@ -244,7 +246,7 @@ class Inspection(TownOwned):
     lead = models.ForeignKey(Deputy, verbose_name=_("led by"), on_delete=models.PROTECT, related_name="+")
     deputies = models.ManyToManyField(Deputy, verbose_name=_("deputies present"), related_name="+")
     on = models.DateField(_("date"))
-    findings = models.TextField(_("findings"))
+    findings = BoundedTextField(_("findings"), max_length=limits.TEXT)
 
     class Meta:
         verbose_name = _("inspection")
@@ -330,7 +332,7 @@ class Suggestion(TownOwned):
     """A matter beyond the town carried to the county, city or provincial congress, with its demands."""
 
     title = models.CharField(_("title"), max_length=80)
-    body = models.TextField(_("suggestion"))
+    body = BoundedTextField(_("suggestion"), max_length=limits.TEXT)
     to_level = models.CharField(
         _("to the congress of"), max_length=10, choices=[(v, DeputyLevel(v).label) for v in UPWARD_LEVELS]
     )
@@ -343,9 +345,9 @@ class Suggestion(TownOwned):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     reference = models.CharField(_("higher level's reference number"), max_length=40, blank=True)
     reply_from = models.CharField(_("replied by"), max_length=80, blank=True)
-    reply = models.TextField(_("reply"), blank=True)
+    reply = BoundedTextField(_("reply"), blank=True, max_length=limits.TEXT)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
-    handling = models.TextField(_("how it was handled"), blank=True)
+    handling = BoundedTextField(_("how it was handled"), blank=True, max_length=limits.TEXT)
     verdict = models.CharField(
         _("deputy's satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
     )
@@ -426,7 +428,7 @@ class InquirySession(TownOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=InquiryStatus.choices, default=InquiryStatus.PLANNED
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = BoundedTextField(_("summary"), blank=True, max_length=limits.TEXT)
     households = models.PositiveIntegerField(_("households served"), default=0)
     certificates = models.PositiveIntegerField(_("certificates issued"), default=0)
     employers = models.PositiveIntegerField(_("employers"), default=0)
@@ -455,7 +457,7 @@ class Question(TownOwned):
     A commitment made in the answer is a tracked item (``lianxin.tracking``) whose source is the question."""
 
     session = models.ForeignKey(InquirySession, on_delete=models.CASCADE, related_name="questions")
-    text = models.TextField(_("question"))
+    text = BoundedTextField(_("question"), max_length=limits.TEXT)
     department = models.ForeignKey(
         Department, verbose_name=_("addressed to"), on_delete=models.PROTECT, related_name="+"
     )
@@ -470,7 +472,7 @@ class Question(TownOwned):
         blank=True,
         related_name="+",
     )
-    answer = models.TextField(_("answer"), blank=True)
+    answer = BoundedTextField(_("answer"), blank=True, max_length=limits.TEXT)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
 
     class Meta:
@@ -513,12 +515,12 @@ class Theme(TownOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=ThemeStatus.choices, default=ThemeStatus.PLANNED
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = BoundedTextField(_("outcome"), blank=True, max_length=limits.TEXT)
     tonnes_cleared = models.DecimalField(
         _("refuse cleared (tonnes)"), max_digits=8, decimal_places=1, default=0
     )
     problems_solved = models.PositiveIntegerField(_("problems solved"), default=0)
-    mechanism = models.TextField(_("standing mechanism agreed"), blank=True)
+    mechanism = BoundedTextField(_("standing mechanism agreed"), blank=True, max_length=limits.TEXT)
 
     class Meta:
         verbose_name = _("themed supervision")
@@ -570,8 +572,10 @@ class Enterprise(TownOwned):
         blank=True,
         related_name="+",
     )
-    contact_name = EncryptedTextField(_("contact person"), blank=True)
-    contact_phone = EncryptedTextField(_("contact phone"), blank=True)
+    contact_name = EncryptedTextField(
+        _("contact person"), blank=True, max_length=limits.NAME, validators=[validate_person_name]
+    )
+    contact_phone = EncryptedPhoneField(_("contact phone"), blank=True, max_length=limits.PHONE)
     demands = models.ManyToManyField(
         Demand, verbose_name=_("demands raised"), through="EnterpriseDemand", related_name="+"
     )
@@ -632,7 +636,7 @@ class StationEvent(TownOwned):
     status = models.CharField(
         _("status"), max_length=10, choices=StationEventStatus.choices, default=StationEventStatus.HELD
     )
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = BoundedTextField(_("outcome"), blank=True, max_length=limits.TEXT)
     vacancies = models.PositiveIntegerField(_("vacancies posted"), default=0)
     jobs_added = models.PositiveIntegerField(_("jobs added"), default=0)
     donation_yuan = models.PositiveIntegerField(_("donations (yuan)"), default=0)
@@ -743,9 +747,9 @@ class PlanItem(TownOwned):
         _("status"), max_length=10, choices=PlanItemStatus.choices, default=PlanItemStatus.PLANNED
     )
     done_on = models.DateField(_("done on"), null=True, blank=True)
-    outcome = models.TextField(_("outcome"), blank=True)
-    opinions = models.TextField(_("deliberation opinions"), blank=True)
-    drop_reason = models.TextField(_("why dropped"), blank=True)
+    outcome = BoundedTextField(_("outcome"), blank=True, max_length=limits.TEXT)
+    opinions = BoundedTextField(_("deliberation opinions"), blank=True, max_length=limits.TEXT)
+    drop_reason = BoundedTextField(_("why dropped"), blank=True, max_length=limits.REASON)
 
     class Meta:
         verbose_name = _("plan item")

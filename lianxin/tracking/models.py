@@ -15,7 +15,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import limits
 from lianxin.core.clock import now
+from lianxin.core.fields import BoundedTextField
 from lianxin.core.lights import Light
 from lianxin.core.models import EventRow, TownOwned
 from lianxin.people.models import Department, Deputy
@@ -42,7 +44,7 @@ class TrackedItem(TownOwned):
     source_id = models.PositiveBigIntegerField(null=True, blank=True)
     source = GenericForeignKey("source_type", "source_id")
     title = models.CharField(_("what is to be done"), max_length=200)
-    details = models.TextField(_("details"), blank=True)
+    details = BoundedTextField(_("details"), blank=True, max_length=limits.TEXT)
     department = models.ForeignKey(
         Department,
         verbose_name=_("responsible department"),
@@ -73,7 +75,7 @@ class TrackedItem(TownOwned):
     due_at = models.DateTimeField(_("deadline"))
     light = models.CharField(_("light"), max_length=6, choices=Light.choices, default=Light.GREEN)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True)
-    result = models.TextField(_("result report"), blank=True)
+    result = BoundedTextField(_("result report"), blank=True, max_length=limits.TEXT)
     reported_at = models.DateTimeField(_("reported at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     returns = models.PositiveSmallIntegerField(_("times returned"), default=0)

@@ -180,3 +180,15 @@ def test_the_upload_page_imports_through_the_worker_with_progress(
     # a deputy may not import, and another town's presidium does not see the job
     client.force_login(loop.deputy)
     assert client.get(reverse("insight:imports")).status_code == 403
+
+
+def test_an_over_long_cell_is_an_error_of_its_row_and_nothing_of_it_is_stored(ledger):
+    loop, rows = ledger
+    long_row = {"编号": "2023-009", "收到时间": "2023-06-01 09:00", "内容": "长" * 10_000, "类别": loop.category.name,
+                "网格": loop.cell.name}  # fmt: skip
+    report = importer.import_rows(
+        town=loop.town, rows=importer.read_rows(as_csv([rows[1], long_row]), "csv"), actor=loop.presidium
+    )
+    assert (report.created, [(e.row, e.field) for e in report.errors]) == (1, [(3, "text")])
+    assert "5000" in report.errors[0].message
+    assert not Demand.objects.filter(intake_key="import:2023-009").exists()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0003_town_tracking_prefix"),
-        ("demands", "0010_event_rows_keep_data"),
+        ("demands", "0011_bounded_text"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
