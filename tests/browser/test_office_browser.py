@@ -95,8 +95,8 @@ def test_the_deputy_and_the_department_work_from_their_inbox(browser: Browser, d
 
     # A call-back: the number appears once a reason is given.
     staff.locator(".call-back summary").click()
-    staff.get_by_label("为什么需要回访？").fill("约定更换时间")
-    staff.get_by_role("button", name="显示号码").click()
+    staff.get_by_label("为什么需要查看完整信息？").fill("约定更换时间")
+    staff.get_by_role("button", name="显示完整信息").click()
     expect(staff.locator("[data-revealed]")).to_have_text("13900001234")
     shot(staff, artifacts_dir, "department-demand", size)
 
