@@ -7,6 +7,7 @@ SQLite file, e-mail and SMS to the console. Production sets ``DATABASE_URL``, ``
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 
@@ -361,6 +362,16 @@ BAD_INPUT_RESPONSES = {
     "/open311/": "lianxin.api.open311.bad_input_response",
     "/api/": "lianxin.api.exceptions.bad_input_response",
 }
+
+# Outbound calls (webhooks; SMS gateways and group robots too): https only unless OUTBOUND_ALLOW_HTTP, and never to
+# a loopback, private, link-local or other non-public address unless it lies in one of OUTBOUND_ALLOWED_NETWORKS
+# (comma-separated CIDRs, e.g. a town's own intranet receiver 10.20.0.0/16; a typo stops the start). The rule:
+# lianxin/core/outbound.py, docs/security.md.
+OUTBOUND_ALLOW_HTTP = env.bool("OUTBOUND_ALLOW_HTTP", default=False)
+OUTBOUND_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(cidr, strict=False))
+    for cidr in env.list("OUTBOUND_ALLOWED_NETWORKS", default=[])
+]
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
 EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import outbound
 from lianxin.core.admin import TownScopedAdmin
 
 from .models import ApiKey, DeliveryStatus, WebhookDelivery, WebhookSubscription
@@ -35,10 +38,22 @@ class ApiKeyAdmin(TownScopedAdmin):
         self.message_user(request, _("Revoked."), messages.SUCCESS)
 
 
+class WebhookSubscriptionForm(forms.ModelForm):
+    def clean_url(self) -> str:
+        url = self.cleaned_data["url"]
+        # The outbound rule (docs/security.md) for a new URL; a subscription whose address the rule refuses now
+        # can still be paused. Each delivery checks the address again anyway.
+        if "url" in self.changed_data:
+            outbound.validate_url(url)
+        return url
+
+
 @admin.register(WebhookSubscription)
 class WebhookSubscriptionAdmin(TownScopedAdmin):
     """Create with ``lianxin manage create_webhook TOWN NAME URL`` (prints the signing secret once)."""
 
+    form = WebhookSubscriptionForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a URL typed without one is https
     list_display = ("name", "town", "url", "channel", "active", "created_at")
     list_filter = ("town", "active")
     fields = ("town", "name", "url", "channel", "active", "created_at")
@@ -107,7 +122,8 @@ class WebhookDeliveryAdmin(TownScopedAdmin):
 
     @admin.display(description=_("last error"))
     def last_error(self, obj: WebhookDelivery) -> str:
-        return obj.last_error
+        # generic (core/outbound.py): the detail is in the worker's log
+        return outbound.error_text(obj.last_error)
 
     @admin.display(description=_("next attempt"), ordering="message__next_attempt_at")
     def next_attempt_at(self, obj: WebhookDelivery) -> Any:

@@ -4,6 +4,8 @@ A channel has a name (the outbox row's ``channel``), says how it reaches an acco
 outbox row (``deliver``, raising ``DeliveryError`` to be tried again) and how it is retried (``retry``). Apps
 register theirs with ``kit(label).add("channels", …)``: notify the in-app bell, SMS and e-mail; the API its
 webhooks. An SMS gateway is a class with ``send`` named by ``SMS_BACKEND``; a group robot is one more channel.
+Whatever calls another system over HTTP does it through ``lianxin.core.outbound.post`` (public https addresses
+only, no redirects, one generic error text): the outbox stores that text and logs the detail.
 
 Defaults need no service: SMS goes to a file (``var/sms.log``, one JSON line a message) and e-mail to
 Django's console backend.
@@ -89,7 +91,8 @@ class Channel(Protocol):
         ...
 
     def deliver(self, msg: Any) -> None:
-        """Deliver one outbox row; raise ``DeliveryError`` (or ``OSError``) to be tried again."""
+        """Deliver one outbox row; raise ``DeliveryError`` (or ``OSError``, or the ``OutboundError`` of a call
+        through ``core/outbound.py``, which every call to another system makes) to be tried again."""
         ...
 
 

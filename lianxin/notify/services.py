@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable
 from contextlib import nullcontext
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from lianxin.core.clock import now
+from lianxin.core.outbound import OutboundError
 from lianxin.core.transactions import on_commit_once
 
 from .channels import PEOPLE, DeliveryError, channel
@@ -19,6 +21,7 @@ from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 MAX_ATTEMPTS = PEOPLE.max_attempts
 LEASE = dt.timedelta(seconds=60)  # a claimed row is another worker's again if its sender died
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 
 def notify(
@@ -174,7 +177,9 @@ def _deliver_one(pk: int, at: Any, attempts: int) -> bool | None:
         with transaction.atomic() if getattr(way, "atomic", True) else nullcontext():
             way.deliver(msg)
             OutboxMessage.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now(), last_error="")
-    except (DeliveryError, OSError) as exc:
+    except (DeliveryError, OutboundError, OSError) as exc:
+        if isinstance(exc, OutboundError):  # its text is generic, for the lists; what happened is the log's
+            log.warning("outbox %s (%s) not delivered: %s", pk, msg.channel, exc.detail)
         changes: dict[str, Any] = {"last_error": str(exc)[:500] or exc.__class__.__name__}
         if way.retry.max_attempts is not None and msg.attempts >= way.retry.max_attempts:
             changes["status"] = OutboxStatus.FAILED

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("town", help="the town's code or name")
         parser.add_argument("name", help="what the receiver is, e.g. '12345 write-back'")
-        parser.add_argument("url", help="http(s) URL that receives signed JSON POSTs")
+        parser.add_argument(
+            "url", help="https URL that receives signed JSON POSTs (http too with OUTBOUND_ALLOW_HTTP)"
+        )
         parser.add_argument("--channel", default=Channel.HOTLINE, choices=Channel.values)
 
     def handle(self, *args: Any, **options: Any) -> None:
