@@ -85,7 +85,7 @@ def _text(content: bytes, ctype: str) -> str:
 
 def _links(body: str, base: str) -> list[str]:
     out = []
-    for href in re.findall(r'(?:href|src|action|data-url|data-href)="([^"#]+)', body) + re.findall(
+    for href in re.findall(r'(?:href|src|action|data-url|data-href|hx-get)="([^"#]+)', body) + re.findall(
         r'"(?:url|next|link|href)"\s*:\s*"([^"]+)"', body
     ):
         href = href.replace("&amp;", "&")
