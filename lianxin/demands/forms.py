@@ -29,15 +29,7 @@ class DateTimeLocalInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-def _text(
-    label: Any, *, required: bool = True, rows: int = 3, max_length: int = limits.TEXT
-) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        widget=forms.Textarea(attrs={"rows": rows}),
-    )
+_text = core_forms.text_field  # the core's bounded multi-line text
 
 
 class RecordForm(forms.Form):
