@@ -1,6 +1,6 @@
 """A dispute walked in Debian's Chromium at phone size (360 px), by the mediator: a walk-in registered at the
 mediation station → accepted → mediating → a session with a deputy on the supervision seat → agreement
-(printable) → follow-up → closed."""
+(printable) → follow-up → closed. Parties are masked for the mediator too until it gives a reason to see them."""
 
 from __future__ import annotations
 
@@ -93,6 +93,16 @@ def test_a_walk_in_from_registration_to_closed_follow_up(page: Page, live_server
     expect(page.locator("[data-supervisor]")).to_contain_text("王代表")
     shot(page, artifacts_dir, "2-session")
 
+    # The mediator must phone the parties: a reason shows them in full, on this page only.
+    page.locator("details:has(form[data-reveal]) summary").click()
+    page.get_by_label("为什么需要查看完整信息？").fill("电话通知双方到场勘界")
+    page.get_by_role("button", name="显示完整信息").click()
+    expect(page.locator("[data-parties]")).to_contain_text("赵大山")
+    expect(page.locator("[data-parties]")).to_contain_text("13700001111")
+    expect(page.locator("[data-reveal-note]")).to_be_visible()
+    fits_the_phone(page)
+    shot(page, artifacts_dir, "2b-revealed")
+
     # 4. The agreement, every party accepting; it can be printed.
     box = open_action(page, "agree")
     box.get_by_label("协议内容").fill("由村委会重新勘测界址，双方按结果执行")
@@ -102,6 +112,8 @@ def test_a_walk_in_from_registration_to_closed_follow_up(page: Page, live_server
     box.get_by_role("button", name="记录调解协议").click()
     status_is(page, "调解成功")
     expect(page.locator("[data-pdf]")).to_be_visible()
+    expect(page.locator("[data-parties]")).to_contain_text("赵**")  # masked again after the reveal
+    expect(page.locator("form[data-print-signed]")).to_be_attached()
 
     # 5. Followed up and closed.
     box = open_action(page, "follow_up")
