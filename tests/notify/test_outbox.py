@@ -137,3 +137,17 @@ def test_a_backlog_longer_than_a_batch_is_delivered_in_one_run(town, persona):
         notify(town_id=town.pk, users=[user], subject=f"s{i}", body="b")
     assert outbox_deliver(batch=3) == 7
     assert Notification.objects.filter(user=user).count() == 7
+
+
+def test_the_outbox_admin_shows_a_texts_phone_masked_to_the_presidium(client, loop):
+    """The presidium reads the outbox (a case file) in the admin; the number a text went to stays masked."""
+    from lianxin.notify.models import OutboxMessage
+
+    msg = OutboxMessage.objects.create(
+        town=loop.town, channel="sms", address="13912345678", subject="诉求已受理", body="您的诉求已受理"
+    )
+    client.force_login(loop.presidium)
+    page = client.get(f"/admin/notify/outboxmessage/{msg.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "13912345678" not in html and "139****5678" in html
