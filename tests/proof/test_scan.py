@@ -203,6 +203,8 @@ def test_no_role_sees_a_number_it_may_not(settings):
         "/api/v1/deputies/", "/api/v1/warnings/", f"/open311/v2/requests.json?jurisdiction_id={town.code}",
         f"/open311/v2/servicerequestupdates.json?jurisdiction_id={town.code}",
         "/people/deputies/", "/people/observers/", f"/supervision/industry/enterprises/{company.pk}/",
+        "/admin/notify/outboxmessage/", "/admin/people/deputy/", "/admin/people/observer/",
+        "/admin/supervision/enterprise/",
         *[f"/demands/lists/{k}/?format=xlsx" for k in ("problems", "tasks", "outcomes")],
         *[f"/demands/{c}/" for c in codes], *[f"/api/v1/demands/{c}/" for c in codes],
         *[f"/api/v1/demands/{c}/events/" for c in codes],
