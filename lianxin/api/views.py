@@ -19,12 +19,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework import status as http
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lianxin.accounts.roles import Capability
-from lianxin.audit.reveal import RevealLimited
+from lianxin.audit.reveal import reveal_in_api
 from lianxin.core.api import ERRORS, READ_ERRORS, REVEAL_ERRORS, Pages, RevealIn
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.workflow import workflow_of
@@ -122,14 +121,12 @@ class DemandViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         demand = self.get_object()
         if not may_reveal(request.user, demand):  # the right first, then the input
             raise PermissionDenied(_("Your role does not allow this."))
-        data = RevealIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            shown = services.requester_reveal(
-                demand=demand, actor=request.user, reason=data.validated_data["reason"], request=request
-            )
-        except RevealLimited as exc:
-            raise Throttled(detail=str(exc.message)) from exc
+        shown = reveal_in_api(
+            request,
+            lambda reason: services.requester_reveal(
+                demand=demand, actor=request.user, reason=reason, request=request
+            ),
+        )
         return Response({"code": demand.code, **{f"requester_{k}": v for k, v in shown.items()}})
 
     @extend_schema(summary="The demand's history", responses={200: s.EventOut(many=True), **READ_ERRORS})

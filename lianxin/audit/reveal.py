@@ -10,16 +10,21 @@ rule (``may_reveal`` in its ``permissions.py``); this module only counts and rec
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.core import is_ratelimited
+from rest_framework.exceptions import Throttled
+
+from lianxin.core.api import RevealIn
+from lianxin.core.forms import RevealForm
 
 from . import REVEAL, record
 
 GROUP = "personal.reveal"
+T = TypeVar("T")
 
 
 class RevealLimited(Exception):
@@ -47,3 +52,28 @@ def reveal(*, request: Any, obj: Any, reason: str, details: Iterable[str], actio
         reason=reason.strip(),
         details={"fields": sorted(set(details))},
     )
+
+
+def reveal_on_page(request: Any, record_it: Callable[[str], T]) -> tuple[RevealForm, int, T | None]:
+    """A page's reveal: the reason read from the POST, then ``record_it(reason)`` (which checks, counts and
+    records it). Answers the form to show again, the status (200 revealed; 400 no reason given; 429 over the
+    account's rate, told on the form) and what ``record_it`` gave."""
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return form, 400, None
+    try:
+        return form, 200, record_it(form.cleaned_data["reason"])
+    except RevealLimited as exc:
+        form.add_error(None, exc.message)
+        return form, 429, None
+
+
+def reveal_in_api(request: Any, record_it: Callable[[str], T]) -> T:
+    """An API reveal: the reason from the body (400 without one), then ``record_it(reason)``; over the
+    account's rate, a 429 with the message."""
+    data = RevealIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    try:
+        return record_it(data.validated_data["reason"])
+    except RevealLimited as exc:
+        raise Throttled(detail=str(exc.message)) from exc

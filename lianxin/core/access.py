@@ -71,6 +71,15 @@ def can(principal: Any, capability: str) -> bool:
     return bool(check is not None and getattr(principal, "is_authenticated", False) and check(capability))
 
 
+def may_reveal_in_town(principal: Any, obj: Any) -> bool:
+    """The holder of ``view_personal_data`` in ``obj``'s town (the presidium) may ask for any of the town's
+    people in full (a reveal, lianxin/audit/reveal.py); each app adds who else may, for its own objects."""
+    town_id = getattr(principal, "town_id", None)
+    return bool(
+        can(principal, Capability.VIEW_PERSONAL_DATA) and town_id is not None and town_id == obj.town_id
+    )
+
+
 def is_signed_in(principal: Any) -> bool:
     return bool(getattr(principal, "is_authenticated", False) and getattr(principal, "is_active", False))
 

@@ -12,6 +12,7 @@ import rules
 
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
+from lianxin.core.access import may_reveal_in_town
 from lianxin.people.acting import department_id_of, deputy_of
 
 from .models import Demand
@@ -138,8 +139,7 @@ def may_reveal(user: Any, demand: Demand) -> bool:
     the presidium of the town (``view_personal_data``), and those who call back while they hold it."""
     if not getattr(user, "is_authenticated", False) or not _has_requester_details(demand):
         return False
-    presidium = can(user, Capability.VIEW_PERSONAL_DATA) and _same_town(user, demand)
-    return bool(presidium or may_call_back(user, demand))
+    return bool(may_reveal_in_town(user, demand) or may_call_back(user, demand))
 
 
 def may_see_personal_data(user: Any, demand: Demand) -> bool:

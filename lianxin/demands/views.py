@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
-from lianxin.audit.reveal import RevealLimited
+from lianxin.audit.reveal import reveal_on_page
 from lianxin.core import masking
 from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.kit import everywhere
@@ -320,14 +320,10 @@ def reveal_phone(request: HttpRequest, code: str) -> HttpResponse:
     demand = _fetch(request, code)
     if not may_reveal(user, demand):
         raise PermissionDenied
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, demand, reveal_form=form, status=400)
-    try:
-        shown = services.requester_reveal(
-            demand=demand, actor=user, reason=form.cleaned_data["reason"], request=request
-        )
-    except RevealLimited as exc:
-        form.add_error(None, exc.message)
-        return _render_detail(request, demand, reveal_form=form, status=429)
+    form, status, shown = reveal_on_page(
+        request,
+        lambda reason: services.requester_reveal(demand=demand, actor=user, reason=reason, request=request),
+    )
+    if shown is None:
+        return _render_detail(request, demand, reveal_form=form, status=status)
     return _render_detail(request, _fetch(request, code), revealed=shown)

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import Throttled
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from lianxin.audit.reveal import RevealLimited
+from lianxin.audit.reveal import reveal_in_api
 from lianxin.core.api import READ_ERRORS, REVEAL_ERRORS, Pages, RevealIn
 
 from . import serializers as s
@@ -55,14 +54,12 @@ class DisputeViewSet(viewsets.ReadOnlyModelViewSet[Dispute]):
         dispute = self.get_object()
         if not may_reveal(request.user, dispute):  # the right first, then the input
             raise PermissionDenied(_("Your role does not allow this."))
-        data = RevealIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            services.parties_reveal(
-                dispute=dispute, actor=request.user, reason=data.validated_data["reason"], request=request
-            )
-        except RevealLimited as exc:
-            raise Throttled(detail=str(exc.message)) from exc
+        reveal_in_api(
+            request,
+            lambda reason: services.parties_reveal(
+                dispute=dispute, actor=request.user, reason=reason, request=request
+            ),
+        )
         context = {"request": request, "revealed": True}
         return Response(s.PartyOut(dispute.parties.all(), many=True, context=context).data)
 

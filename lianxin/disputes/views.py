@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
-from lianxin.audit.reveal import RevealLimited
+from lianxin.audit.reveal import reveal_on_page
 from lianxin.core import clock
 from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.routers import reads_from_replica
@@ -193,21 +193,13 @@ def _revealed(request: HttpRequest, dispute: Dispute, *, action: str) -> RevealF
     Anyone who may not reveal gets 403 (the dispute itself is in their scope, or ``_fetch`` gave a 404)."""
     if not may_reveal(request.user, dispute):
         raise PermissionDenied
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return _render(request, dispute, reveal_form=form, status=400)
-    try:
-        services.parties_reveal(
-            dispute=dispute,
-            actor=request.user,
-            reason=form.cleaned_data["reason"],
-            request=request,
-            action=action,
-        )
-    except RevealLimited as exc:
-        form.add_error(None, exc.message)
-        return _render(request, dispute, reveal_form=form, status=429)
-    return form
+    form, status, _done = reveal_on_page(
+        request,
+        lambda reason: services.parties_reveal(
+            dispute=dispute, actor=request.user, reason=reason, request=request, action=action
+        ),
+    )
+    return form if status == 200 else _render(request, dispute, reveal_form=form, status=status)
 
 
 @login_required

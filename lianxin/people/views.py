@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404, render
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
-from lianxin.audit.reveal import RevealLimited, reveal
+from lianxin.audit.reveal import reveal, reveal_on_page
 from lianxin.core import masking
+from lianxin.core.access import may_reveal_in_town
 from lianxin.core.forms import RevealForm
 
 from . import selectors
@@ -68,20 +69,14 @@ def contact(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind not in CONTACTS:
         raise Http404
     person: Any = get_object_or_404(CONTACTS[kind](request.user), pk=pk)
-    if not _may_reveal(request.user) or person.town_id != request.user.town_id:  # type: ignore[union-attr]
+    if not may_reveal_in_town(request.user, person):
         raise PermissionDenied
-    form = RevealForm(request.POST or None)
-    revealed, status = False, 200
+    form, status = RevealForm(), 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                reveal(request=request, obj=person, reason=form.cleaned_data["reason"], details=["phone"])
-            except RevealLimited as exc:
-                form.add_error(None, exc.message)
-                status = 429
-            else:
-                revealed, status = True, 200
+        form, status, _done = reveal_on_page(
+            request, lambda reason: reveal(request=request, obj=person, reason=reason, details=["phone"])
+        )
+    revealed = request.method == "POST" and status == 200
     context = {
         "person": person,
         "kind": kind,

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
-from lianxin.audit.reveal import RevealLimited, reveal
+from lianxin.audit.reveal import reveal, reveal_on_page
 from lianxin.core import clock, masking
+from lianxin.core.access import may_reveal_in_town
 from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.media import file_response
 from lianxin.core.models import Town
@@ -318,7 +319,7 @@ def _contact(enterprise: Enterprise, *, revealed: bool) -> dict[str, str]:
 def _may_reveal_contact(user: Any, enterprise: Enterprise) -> bool:
     """The presidium of the enterprise's town (``view_personal_data``) may ask for the contact in full."""
     has_contact = bool(enterprise.contact_name or enterprise.contact_phone)
-    return has_contact and user.can(Capability.VIEW_PERSONAL_DATA) and user.town_id == enterprise.town_id
+    return has_contact and may_reveal_in_town(user, enterprise)
 
 
 @capability_required(Capability.VIEW_TOWN)
@@ -401,15 +402,10 @@ def enterprise_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     item = _get(request, Enterprise, pk)
     if not _may_reveal_contact(user, item):
         raise PermissionDenied
-    form = RevealForm(request.POST)
-    if not form.is_valid():
-        return _enterprise_page(request, item, reveal_form=form, status=400)
-    try:
-        reveal(request=request, obj=item, reason=form.cleaned_data["reason"], details=["name", "phone"])
-    except RevealLimited as exc:
-        form.add_error(None, exc.message)
-        return _enterprise_page(request, item, reveal_form=form, status=429)
-    return _enterprise_page(request, item, revealed=True)
+    form, status, _done = reveal_on_page(
+        request, lambda reason: reveal(request=request, obj=item, reason=reason, details=["name", "phone"])
+    )
+    return _enterprise_page(request, item, revealed=status == 200, reveal_form=form, status=status)
 
 
 @capability_required(Capability.SUPERVISE)
