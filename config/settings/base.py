@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "lianxin.exports",
     "lianxin.insight",
     "lianxin.disputes",
+    "lianxin.ops",
     "lianxin.demo",
 ]
 
