@@ -43,7 +43,15 @@ class Probe(HealthCheck):
     timeout = dt.timedelta(seconds=30)
 
     async def run(self) -> None:
-        await sync_to_async(self.probe, thread_sensitive=True)()
+        await sync_to_async(self._probe, thread_sensitive=True)()
+
+    def _probe(self) -> None:
+        """A database that refuses (down, locked, a table missing before the first migrate) fails the check
+        with its one-line reason, not the library's "unknown error" and a traceback in the log."""
+        try:
+            self.probe()
+        except DatabaseError as exc:
+            raise ServiceUnavailable(_("the database refused: %(error)s") % {"error": exc}) from exc
 
     def probe(self) -> None:
         raise NotImplementedError
@@ -65,8 +73,6 @@ class DatabaseReadWrite(Probe):
                 raise _RolledBack
         except _RolledBack:
             pass
-        except DatabaseError as exc:
-            raise ServiceUnavailable(_("the database refused: %(error)s") % {"error": exc}) from exc
 
 
 @dataclasses.dataclass
@@ -74,11 +80,8 @@ class Migrations(Probe):
     """Every migration of this release is applied (the plan to the newest state is empty)."""
 
     def probe(self) -> None:
-        try:
-            executor = MigrationExecutor(connection)
-            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-        except DatabaseError as exc:
-            raise ServiceUnavailable(_("the database refused: %(error)s") % {"error": exc}) from exc
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
         self.figures["unapplied"] = len(plan)
         if plan:
             names = ", ".join(f"{m.app_label}.{m.name}" for m, _backwards in plan[:5])

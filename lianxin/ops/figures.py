@@ -63,9 +63,10 @@ def jobs_by_state() -> dict[str, int]:
 def jobs_failed_since(since: dt.datetime) -> int:
     """Jobs that failed since then (by the time they finished, or were asked for if they never started)."""
     failed = Job.objects.filter(state=JobState.FAILED)
-    return failed.filter(finished_at__gte=since).count() + failed.filter(
-        finished_at__isnull=True, created_at__gte=since
-    ).count()
+    return (
+        failed.filter(finished_at__gte=since).count()
+        + failed.filter(finished_at__isnull=True, created_at__gte=since).count()
+    )
 
 
 def town_codes() -> dict[int, str]:

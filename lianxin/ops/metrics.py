@@ -58,7 +58,10 @@ class DomainCollector(Collector):
         )
         for status, help_text in (
             (OutboxStatus.PENDING, "Outbox messages waiting to be delivered, per channel"),
-            (OutboxStatus.FAILED, "Outbox messages given up after their last retry, per channel (SMS, webhook…)"),
+            (
+                OutboxStatus.FAILED,
+                "Outbox messages given up after their last retry, per channel (SMS, webhook…)",
+            ),
         ):
             counts = figures.outbox_by_channel(status)
             family = GaugeMetricFamily(f"lianxin_outbox_{status}", help_text, labels=["channel"])
@@ -72,7 +75,9 @@ class DomainCollector(Collector):
         )
 
     def _jobs(self, at: dt.datetime) -> Iterator[GaugeMetricFamily]:
-        jobs = GaugeMetricFamily("lianxin_jobs", "Jobs (exports, imports, reports) per state", labels=["state"])
+        jobs = GaugeMetricFamily(
+            "lianxin_jobs", "Jobs (exports, imports, reports) per state", labels=["state"]
+        )
         for state, n in figures.jobs_by_state().items():
             jobs.add_metric([state], n)
         yield jobs
@@ -90,7 +95,9 @@ class DomainCollector(Collector):
             value=min(beats.values(), default=-1.0),
         )
         per_worker = GaugeMetricFamily(
-            "lianxin_worker_last_beat_age_seconds", "Seconds since each worker was last heard of", labels=["worker"]
+            "lianxin_worker_last_beat_age_seconds",
+            "Seconds since each worker was last heard of",
+            labels=["worker"],
         )
         for name, age in beats.items():
             per_worker.add_metric([name], age)

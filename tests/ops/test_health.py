@@ -20,7 +20,9 @@ from lianxin.ops.models import WorkerBeat
 
 KEYS = [entry.key for entry in CHECKS]
 TOKEN = "monitor-token-for-tests-only"
-DEAD_REDIS = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}}
+DEAD_REDIS = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+}
 
 
 def ready(client, **headers):
@@ -144,7 +146,9 @@ def test_a_job_failed_today_degrades_one_failed_two_days_ago_does_not(client, be
     Job.objects.create(kind="x", title="new", state="failed", finished_at=now - dt.timedelta(hours=3))
     code, body = monitor(client)
     assert code == 200 and body["status"] == "degraded"
-    assert body["checks"]["jobs"]["status"] == "warn" and body["checks"]["jobs"]["figures"] == {"failed_last_day": 1}
+    assert body["checks"]["jobs"]["status"] == "warn" and body["checks"]["jobs"]["figures"] == {
+        "failed_last_day": 1
+    }
 
 
 def test_free_disk_warns_then_fails_below_its_thresholds(client, beating, settings, token):

@@ -66,7 +66,11 @@ def test_the_gauges_count_what_is_there(client, loop, other_town, token):
     Assignment.objects.filter(demand=late).update(due_at=now - dt.timedelta(hours=2))
     Assignment.objects.filter(demand=on_time).update(due_at=now + dt.timedelta(days=2))
     item = tracking.tracked_item_open(
-        town=town, origin="manual", title="清理排水沟", department=loop.department, due_at=now + dt.timedelta(days=1)
+        town=town,
+        origin="manual",
+        title="清理排水沟",
+        department=loop.department,
+        due_at=now + dt.timedelta(days=1),
     )
     type(item).objects.filter(pk=item.pk).update(due_at=now - dt.timedelta(days=1))
     # The outbox: what the loop queued, plus two texts and a webhook given up on.
@@ -74,7 +78,9 @@ def test_the_gauges_count_what_is_there(client, loop, other_town, token):
     OutboxMessage.objects.create(town=town, channel="sms", address="13912345678", subject="s", body="b")
     old = OutboxMessage.objects.create(town=town, channel="sms", address="13912345678", subject="s", body="b")
     OutboxMessage.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(minutes=30))
-    OutboxMessage.objects.create(town=town, channel="sms", address="1391", subject="s", body="b", status="failed")
+    OutboxMessage.objects.create(
+        town=town, channel="sms", address="1391", subject="s", body="b", status="failed"
+    )
     OutboxMessage.objects.create(town=town, channel="webhook", subject="s", body="b", status="failed")
     # Jobs: one running, one failed today, one failed long ago.
     Job.objects.create(kind="x", title="r", state="running", started_at=now)

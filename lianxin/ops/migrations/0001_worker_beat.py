@@ -5,27 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='WorkerBeat',
+            name="WorkerBeat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='worker')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='last beat')),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started at')),
-                ('pid', models.PositiveIntegerField(default=0, verbose_name='process id')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="worker")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="last beat")),
+                (
+                    "started_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="started at"),
+                ),
+                ("pid", models.PositiveIntegerField(default=0, verbose_name="process id")),
             ],
             options={
-                'verbose_name': 'worker heartbeat',
-                'verbose_name_plural': 'worker heartbeats',
-                'ordering': ['-at'],
-                'indexes': [models.Index(fields=['-at'], name='workerbeat_newest')],
+                "verbose_name": "worker heartbeat",
+                "verbose_name_plural": "worker heartbeats",
+                "ordering": ["-at"],
+                "indexes": [models.Index(fields=["-at"], name="workerbeat_newest")],
             },
         ),
     ]
