@@ -10,6 +10,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("lianxin.ops.urls")),  # /healthz, /readyz, /metrics
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("lianxin.accounts.urls")),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",  # first and last: times the whole request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +103,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "lianxin.audit.context.AuditContextMiddleware",
     "lianxin.core.routers.ReadYourWritesMiddleware",  # with a replica: who just wrote reads the primary
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -387,7 +389,12 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # Django's own console handler (DEBUG only) would write each of its records a second time beside the root's.
-    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # django-health-check logs each failing check with its traceback at WARNING: a load balancer asking
+        # every few seconds would bury the log. /readyz says what failed; its unexpected errors stay (ERROR).
+        "health_check": {"level": "ERROR"},
+    },
 }
 
 LIANXIN_VERBOSE_NAME = _("Lianxin")
@@ -412,3 +419,24 @@ EXPORT_DIRECT_ROWS = env.int("EXPORT_DIRECT_ROWS", default=2000)
 EXPORT_BATCH = env.int("EXPORT_BATCH", default=2000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=EXPORT_KEEP_DAYS)
+
+# --- health and monitoring (lianxin/ops, docs/operations.md "Health and monitoring") ----------------------------
+# /readyz fails (503) when no worker beat within this many seconds; HEALTH_WORKER_REQUIRED=false makes a silent
+# worker a warning only (200, "degraded"), for a load balancer that should keep the web nodes in service.
+HEALTH_WORKER_MAX_AGE = env.int("HEALTH_WORKER_MAX_AGE", default=120)
+HEALTH_WORKER_REQUIRED = env.bool("HEALTH_WORKER_REQUIRED", default=True)
+# Warnings ("degraded", still 200): the oldest undelivered message older than this many seconds; this many jobs
+# failed in the last day; less free disk than this under VAR_DIR and MEDIA_ROOT (below HEALTH_DISK_FAIL_MB: 503).
+HEALTH_OUTBOX_MAX_AGE = env.int("HEALTH_OUTBOX_MAX_AGE", default=900)
+HEALTH_FAILED_JOBS_WARN = env.int("HEALTH_FAILED_JOBS_WARN", default=1)
+HEALTH_DISK_WARN_MB = env.int("HEALTH_DISK_WARN_MB", default=2048)
+HEALTH_DISK_FAIL_MB = env.int("HEALTH_DISK_FAIL_MB", default=200)
+# /metrics, and the details of /readyz, for a bearer of METRICS_TOKEN (Authorization: Bearer …) or a visitor
+# from METRICS_ALLOWED_NETWORKS (CIDRs; the address as lianxin/accounts/client_ip.py reads it). Neither set:
+# /metrics answers 404 to everyone.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = [
+    str(ipaddress.ip_network(cidr, strict=False)) for cidr in env.list("METRICS_ALLOWED_NETWORKS", default=[])
+]
+# The name a worker's heartbeat is kept under (one row each); empty: the host's name.
+WORKER_NAME = env.str("WORKER_NAME", default="")

@@ -62,6 +62,13 @@ ROWS: list[Row] = [
     row("portal:home", SIGNED_IN),  # the visitor is sent to sign in
     row("portal:town", SIGNED_IN),  # the town at a glance; others a welcome with their admin tools
     row("portal:favicon", PUBLIC, once=True),
+    # --- health and monitoring (lianxin/ops) ---------------------------------------------------------------
+    # Open to everyone, a load balancer included. /readyz: 503 to all in this world, where no worker has beaten
+    # (never a sign-in page or a 403); its details need the metrics token, which no principal here holds.
+    row("ops:healthz", PUBLIC, other=None),
+    row("ops:readyz", PUBLIC, ok="503", other=None),
+    # Only for the monitor (METRICS_TOKEN or METRICS_ALLOWED_NETWORKS): every principal gets the site's 404.
+    row("ops:metrics", set(), anon=HIDDEN, key=HIDDEN, deny=HIDDEN, other=None),
     # --- reference lists -------------------------------------------------------------------------------
     row("territory:cells", STAFF),
     row("territory:stations", STAFF),
