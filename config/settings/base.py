@@ -412,3 +412,7 @@ EXPORT_DIRECT_ROWS = env.int("EXPORT_DIRECT_ROWS", default=2000)
 EXPORT_BATCH = env.int("EXPORT_BATCH", default=2000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 JOB_KEEP_DAYS = env.int("JOB_KEEP_DAYS", default=EXPORT_KEEP_DAYS)
+# Jobs that cannot hang (lianxin/jobs, the sweep every five minutes): a running job not heard from for
+# JOB_STALE_MINUTES, or a queued one no worker took in JOB_QUEUE_LIMIT_MINUTES, is failed with a retry for its owner.
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=15)
+JOB_QUEUE_LIMIT_MINUTES = env.int("JOB_QUEUE_LIMIT_MINUTES", default=240)

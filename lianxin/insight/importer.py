@@ -35,8 +35,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lianxin.core import clock, limits
-from lianxin.core.validators import control_characters
 from lianxin.core.models import Town
+from lianxin.core.validators import control_characters
 from lianxin.demands import counters
 from lianxin.demands.events import Event
 from lianxin.demands.models import (

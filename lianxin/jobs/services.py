@@ -221,9 +221,9 @@ def jobs_sweep(*, at: dt.datetime | None = None) -> int:
                 "The background job was interrupted: its worker has not been heard from for %(minutes)d "
                 "minutes. Nothing of it was kept; press Retry to start it again."
             ) % {"minutes": stale_minutes()}
-        failed += Job.objects.filter(
-            pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at
-        ).update(state=JobState.FAILED, error=message, finished_at=at)
+        failed += Job.objects.filter(pk=job.pk, state=JobState.RUNNING, heartbeat_at=job.heartbeat_at).update(
+            state=JobState.FAILED, error=message, finished_at=at
+        )
     for job in queued.only("pk", "language"):
         with translation.override(job.language):
             message = _(
@@ -272,7 +272,9 @@ def jobs_clean(*, at: dt.datetime | None = None, kinds: list[str] | None = None)
     before = (at or clock.now()) - dt.timedelta(days=keep_days())
     old = Job.objects.filter(created_at__lt=before).filter(~Q(state=JobState.EXPIRED))
     specs = {k.kind: k for k in all_kinds()}
-    old = old.filter(kind__in=kinds if kinds is not None else [k for k, spec in specs.items() if spec.expires])
+    old = old.filter(
+        kind__in=kinds if kinds is not None else [k for k, spec in specs.items() if spec.expires]
+    )
     removed = 0
     for job in old.only("pk", "kind", "file", "second_file", "params", "result"):
         spec = specs.get(job.kind)

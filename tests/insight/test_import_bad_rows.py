@@ -39,7 +39,9 @@ def row(loop: Loop, ref: str, text: str, **more: str) -> dict[str, str]:
 
 
 def imported() -> list[str]:
-    return sorted(Demand.objects.filter(intake_key__startswith="import:").values_list("intake_key", flat=True))
+    return sorted(
+        Demand.objects.filter(intake_key__startswith="import:").values_list("intake_key", flat=True)
+    )
 
 
 def run_import(loop: Loop, name: str, data: bytes, capture) -> Job:
@@ -73,7 +75,7 @@ def test_nul_and_control_characters_in_json_lines_are_refused_by_row(
     assert "控制字符" in by_row[3] and "JSON" in by_row[5]
     client.force_login(loop.presidium)
     page = client.get(reverse("insight:import", args=[job.pk])).content.decode()
-    assert '<dd data-refused>5</dd>' in page and "U+0000" in page
+    assert "<dd data-refused>5</dd>" in page and "U+0000" in page
 
 
 def test_control_characters_in_a_csv_are_refused_by_row(loop, django_capture_on_commit_callbacks):
@@ -107,7 +109,11 @@ def test_the_command_refuses_bad_rows_and_keeps_the_good(loop, tmp_path):
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("import_demands", str(path), "--town", loop.town.code, stdout=out)
-    assert "row 2: text:" in out.getvalue() and "imported 1" in out.getvalue() and "1 with errors" in out.getvalue()
+    assert (
+        "row 2: text:" in out.getvalue()
+        and "imported 1" in out.getvalue()
+        and "1 with errors" in out.getvalue()
+    )
     assert imported() == ["import:b"]
 
 
@@ -125,4 +131,6 @@ def test_an_import_is_cleaned_after_the_keep_days_and_keeps_its_counts(
     assert (job.result["created"], job.result["refused"], "errors" in job.result) == (1, 1, False)
     client.force_login(loop.presidium)
     page = client.get(reverse("insight:import", args=[job.pk])).content.decode()
-    assert "<dd data-created>1</dd>" in page and "<dd data-refused>1</dd>" in page and "没有这个类别" not in page
+    assert (
+        "<dd data-created>1</dd>" in page and "<dd data-refused>1</dd>" in page and "没有这个类别" not in page
+    )

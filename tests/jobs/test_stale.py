@@ -58,7 +58,9 @@ def kinds(settings, tmp_path):
     toy = kit("jobs_toy")
     toy.add(
         "jobs",
-        JobKind(kind="toy.lines", label="lines", run=three_lines, download="Download", capability="view_town"),
+        JobKind(
+            kind="toy.lines", label="lines", run=three_lines, download="Download", capability="view_town"
+        ),
         JobKind(kind="toy.stalls", label="stalls", run=stalls_then_beats, download="Download"),
         JobKind(kind="toy.late", label="late", run=stalls_at_the_end, download="Download"),
         JobKind(
@@ -86,7 +88,9 @@ def files(root) -> list[str]:
     return [f for _root, _dirs, names in os.walk(root) for f in names]
 
 
-def test_a_running_job_whose_worker_stopped_beating_is_failed_with_a_message_in_its_owners_language(loop, kinds):
+def test_a_running_job_whose_worker_stopped_beating_is_failed_with_a_message_in_its_owners_language(
+    loop, kinds
+):
     zh = running("toy.lines", loop.presidium)
     with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
         en = running("toy.lines", loop.deputy, at=START + dt.timedelta(minutes=5), params={})
@@ -151,7 +155,9 @@ def test_the_owner_retries_a_failed_job_and_nobody_else_can(client, loop, kinds,
     client.force_login(loop.presidium)
     assert client.get(reverse("jobs:retry", args=[job.pk])).status_code == 405
     for name in ("jobs:job", "jobs:progress", "jobs:mine"):
-        shown = client.get(reverse(name, **({} if name == "jobs:mine" else {"args": [job.pk]}))).content.decode()
+        shown = client.get(
+            reverse(name, **({} if name == "jobs:mine" else {"args": [job.pk]}))
+        ).content.decode()
         assert "data-retry" in shown and reverse("jobs:retry", args=[job.pk]) in shown, name
     response = client.post(reverse("jobs:retry", args=[job.pk]))
     again = Job.objects.exclude(pk=job.pk).get()
