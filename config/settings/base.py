@@ -440,3 +440,7 @@ METRICS_ALLOWED_NETWORKS = [
 ]
 # The name a worker's heartbeat is kept under (one row each); empty: the host's name.
 WORKER_NAME = env.str("WORKER_NAME", default="")
+# Jobs that cannot hang (lianxin/jobs, the sweep every five minutes): a running job not heard from for
+# JOB_STALE_MINUTES, or a queued one no worker took in JOB_QUEUE_LIMIT_MINUTES, is failed with a retry for its owner.
+JOB_STALE_MINUTES = env.int("JOB_STALE_MINUTES", default=15)
+JOB_QUEUE_LIMIT_MINUTES = env.int("JOB_QUEUE_LIMIT_MINUTES", default=240)

@@ -14,6 +14,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from .validators import TEXT_CONTROL
+
 
 class ChineseFirstMiddleware:
     """Drops the browser's Accept-Language unless the user chose a language (cookie).
@@ -31,9 +33,9 @@ class ChineseFirstMiddleware:
         return self.get_response(request)
 
 
-# C0 controls and DEL. Paths may hold none; queries, bodies and headers keep tab, line feed and carriage return.
+# C0 controls and DEL. Paths may hold none; queries, bodies and headers keep tab, line feed and carriage return
+# (``validators.TEXT_CONTROL``, the rule the importers apply to each cell too).
 PATH_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 

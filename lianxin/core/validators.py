@@ -20,6 +20,16 @@ PHONE = re.compile(r"^[0-9+\- ]{5,20}$")  # a mainland mobile or a landline with
 ID_NUMBER = re.compile(r"^[0-9]{17}[0-9X]$")
 
 
+# C0 controls and DEL, but tab, line feed and carriage return: what no text a person writes holds (PostgreSQL
+# stores no NUL at all). The control-character middleware refuses requests by this rule; importers, rows.
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_characters(value: str) -> list[str]:
+    """The control characters of ``value`` by ``TEXT_CONTROL``, as ``U+XXXX``, each once."""
+    return list(dict.fromkeys(f"U+{ord(ch):04X}" for ch in TEXT_CONTROL.findall(value or "")))
+
+
 def hidden_characters(value: str) -> list[str]:
     """The control and format characters of ``value`` (Unicode categories Cc and Cf, line and paragraph
     separators), the bidi overrides and isolates among them, as ``U+XXXX``; the zero-width joiner is let be."""

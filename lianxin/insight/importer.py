@@ -5,10 +5,13 @@ The columns (English or Chinese headers; see docs/insight.md) are read row by ro
 1. parse the file into rows of strings (XLSX: the first sheet, headers on row 1; CSV: UTF-8, with or
    without BOM; JSON Lines: one object a line);
 2. check each row and resolve its references in the town (category, cell or place or coordinates,
-   department, deputy); a bad row is reported with its number, field and message, and skipped;
+   department, deputy); a bad row is reported with its number, field and message, and skipped. A cell with
+   NUL or another control character (``validators.TEXT_CONTROL``) is such a row, as is a JSON line that does
+   not parse: one bad row never refuses the file;
 3. write each good row in its own savepoint: the demand, its record (and close) events, and for a closed
-   one its assignment, all at the ledger's own times. No domain event is published, so nobody is notified
-   and no webhook fires: this is history, not a new case.
+   one its assignment, all at the ledger's own times. A row the database still refuses is rolled back to its
+   savepoint and reported like a bad one; the rows before and after it are kept. No domain event is
+   published, so nobody is notified and no webhook fires: this is history, not a new case.
 
 Idempotent: each row gets a key (``import:`` + the row's ``ref`` column, or a digest of its time, text and
 place), stored as the demand's ``intake_key``; a row whose key exists is skipped, so a re-import adds nothing.
@@ -26,12 +29,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lianxin.core import clock, limits
 from lianxin.core.models import Town
+from lianxin.core.validators import control_characters
 from lianxin.demands import counters
 from lianxin.demands.events import Event
 from lianxin.demands.models import (
@@ -98,6 +103,10 @@ CELL_LIMITS = {"text": limits.TEXT, "title": 80, "place": 120}
 OTHER_CELL = 200
 FORMATS = ("xlsx", "csv", "jsonl")
 CHUNK = 25
+# Keys a row carries besides its columns: its number in the file, and why it could not be read at all.
+NUMBER, UNREADABLE = "#row", "#unreadable"
+BEAT_ROWS = 1000  # reading a large workbook says it is alive this often (``read_rows(beat=…)``)
+KEPT_ERRORS = 1000  # a job keeps this many row errors for its page; the counts count them all
 
 
 class FileError(ValueError):
@@ -144,24 +153,50 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_rows(data: bytes, fmt: str) -> list[dict[str, str]]:
-    """The file's rows as {column: text}; unknown headers are ignored, a file without a text or time column
-    is refused as a whole."""
+def _json_lines(text: str) -> list[dict[str, Any]]:
+    """One object a line; a line that is not one is kept as an unreadable row, refused on its own."""
+    raw: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            parsed = json.loads(line)
+        except json.JSONDecodeError as e:
+            parsed = {UNREADABLE: _("This line is not JSON: %(error)s") % {"error": e.msg}}
+        if not isinstance(parsed, dict):
+            parsed = {UNREADABLE: _("Each line must be one JSON object.")}
+        raw.append(parsed)
+    return raw
+
+
+def _sheet(data: bytes, beat: Callable[[], None] | None) -> list[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+    raw: list[dict[str, Any]] = []
+    headers: list[str] | None = None
+    for n, values in enumerate(sheet.iter_rows(values_only=True)):
+        if headers is None:
+            headers = [_text(h) for h in values]
+        else:
+            raw.append(dict(zip(headers, values, strict=False)))
+        if beat is not None and n and n % BEAT_ROWS == 0:
+            beat()
+    return raw
+
+
+def read_rows(data: bytes, fmt: str, *, beat: Callable[[], None] | None = None) -> list[dict[str, str]]:
+    """The file's rows as {column: text}, each with its number (``NUMBER``: as in the sheet, the header being
+    row 1); unknown headers are ignored, a file without a text or time column is refused as a whole. ``beat``
+    is called every ``BEAT_ROWS`` rows of a workbook, the one format slow to read."""
     raw: list[dict[str, Any]]
     try:
         if fmt == "xlsx":
-            from openpyxl import load_workbook
-
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-            values = list(sheet.iter_rows(values_only=True))
-            headers = [_text(h) for h in (values[0] if values else [])]
-            raw = [dict(zip(headers, row, strict=False)) for row in values[1:]]
+            raw = _sheet(data, beat)
         elif fmt == "csv":
             raw = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         else:
-            raw = [json.loads(line) for line in data.decode("utf-8-sig").splitlines() if line.strip()]
-            if any(not isinstance(r, dict) for r in raw):
-                raise FileError(_("Each line must be one JSON object."))
+            raw = _json_lines(data.decode("utf-8-sig"))
     except FileError:
         raise
     except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
@@ -169,10 +204,17 @@ def read_rows(data: bytes, fmt: str) -> list[dict[str, str]]:
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise FileError(_("The file cannot be read as a workbook.")) from e
     rows = []
-    for r in raw:
-        row = {HEADER[k.strip().lower()]: _text(v) for k, v in r.items() if k and k.strip().lower() in HEADER}
+    for number, r in enumerate(raw, start=2):
+        if UNREADABLE in r:
+            rows.append({NUMBER: str(number), UNREADABLE: str(r[UNREADABLE])})
+            continue
+        row = {
+            HEADER[str(k).strip().lower()]: _text(v)
+            for k, v in r.items()
+            if k and str(k).strip().lower() in HEADER
+        }
         if any(row.values()):
-            rows.append(row)
+            rows.append({**row, NUMBER: str(number)})
     if raw and not any("text" in r for r in rows):
         raise FileError(_("No text column: name one of %(names)s.") % {"names": "、".join(COLUMNS["text"])})
     if raw and not any("received_at" in r for r in rows):
@@ -281,10 +323,19 @@ class TownNames:
 
 
 def _key(town: Town, row: dict[str, str]) -> str:
-    if row.get("ref"):
+    """The row's key; a ref with a character no query may carry (NUL) gets a digest: the row is refused anyway,
+    and the lookup of the file's keys must not fail the whole import."""
+    if row.get("ref") and not _bad_characters(row["ref"]):
         return f"import:{row['ref']}"[:64]
-    basis = "|".join(row.get(k, "") for k in ("received_at", "text", "cell", "place", "lat", "lng"))
-    return "import:" + hashlib.sha256(basis.encode()).hexdigest()[:40]
+    basis = "|".join(row.get(k, "") for k in ("ref", "received_at", "text", "cell", "place", "lat", "lng"))
+    return "import:" + hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _bad_characters(value: str) -> dict[str, str]:
+    """What in a cell no ledger holds: control characters (NUL above all) and lone surrogates (a ``\\ud800``
+    escape in JSON), as ``{"chars": "U+0000, …"}``, or nothing."""
+    found = control_characters(value) + [f"U+{ord(c):04X}" for c in value if 0xD800 <= ord(c) <= 0xDFFF]
+    return {"chars": ", ".join(dict.fromkeys(found))} if found else {}
 
 
 def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str, Any], list[RowError]]:
@@ -294,8 +345,15 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
     def bad(name: str, message: str) -> None:
         errors.append(RowError(number, name, message))
 
+    if UNREADABLE in row:
+        return {}, [RowError(number, "", row[UNREADABLE])]
     for name, value in row.items():
-        if len(value) > (limit := CELL_LIMITS.get(name, OTHER_CELL)):
+        if name == NUMBER:
+            continue
+        if found := _bad_characters(value):
+            # the message never quotes the value: PostgreSQL would refuse the report as it refused the row
+            bad(name, _("Contains a control character (%(chars)s) that is not allowed: remove it.") % found)
+        elif len(value) > (limit := CELL_LIMITS.get(name, OTHER_CELL)):
             bad(name, _("Longer than %(limit)d characters: shorten it.") % {"limit": limit})
     if errors:
         return {}, errors
@@ -450,6 +508,19 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
     return str(status)
 
 
+def _write_alone(town: Town, values: dict[str, Any], key: str, actor: Any) -> str | RowError:
+    """Write one row in its own savepoint: what the database refuses of it (a value no check foresaw) rolls
+    back that row alone and comes back as its error. A lost connection is no row's fault: it fails the import."""
+    try:
+        with transaction.atomic():
+            return _write(town, values, key, actor)
+    except (OperationalError, InterfaceError):
+        raise
+    except (DatabaseError, ValidationError, ValueError, TypeError) as e:
+        reason = str(e).replace("\x00", "").splitlines()[0][:200] if str(e) else type(e).__name__
+        return RowError(0, "", _("The database refused this row: %(error)s") % {"error": reason})
+
+
 def import_rows(
     *,
     town: Town,
@@ -464,7 +535,10 @@ def import_rows(
     keys = [_key(town, r) for r in rows]
     existing = set(Demand.objects.filter(town=town, intake_key__in=keys).values_list("intake_key", flat=True))
     seen: set[str] = set()
-    numbered = list(enumerate(zip(rows, keys, strict=True), start=2))
+    numbered = [
+        (int(row.get(NUMBER) or position), (row, key))
+        for position, (row, key) in enumerate(zip(rows, keys, strict=True), start=2)
+    ]
     # In chunks, each its own transaction, so that the progress written between them is seen by the page
     # that polls it; a dry run rolls each chunk back.
     for start in range(0, len(numbered), CHUNK):
@@ -478,8 +552,11 @@ def import_rows(
                 if errors:
                     report.errors.extend(errors)
                     continue
-                with transaction.atomic():
-                    written[_write(town, values, key, actor)] += 1
+                status = _write_alone(town, values, key, actor)
+                if isinstance(status, RowError):
+                    report.errors.append(RowError(i, status.field, status.message))
+                    continue
+                written[status] += 1
                 report.created += 1
                 seen.add(key)
             counters.add(town.pk, written)

@@ -38,6 +38,8 @@ LEDGER_IMPORT = JobKind(
     capability=Capability.ACT_ON_INSIGHT,
     download=None,
     result="insight/_import_result.html",
+    stored_params=("upload",),  # the uploaded ledger goes after the keep days, like an export's file
+    result_rows=("errors",),  # the refused rows quote the ledger; their count stays
 )
 
 

@@ -460,21 +460,29 @@ def import_job_write(step: jobs.Step) -> None:
     job = step.job
     try:
         with default_storage.open(job.params["upload"], "rb") as f:
-            rows = importer.read_rows(f.read(), job.params["fmt"])
+            rows = importer.read_rows(f.read(), job.params["fmt"], beat=step.beat)
+    except OSError as e:  # removed after the keep days: a retry this late has nothing to read
+        raise jobs.Refused(_("The uploaded file is no longer kept: upload it again.")) from e
     except importer.FileError as e:
         raise jobs.Refused(str(e)) from e
     step.progress(0, len(rows))
 
     def progress(done: int, report: importer.Report) -> None:
         step.progress(done)
-        step.report(created=report.created, skipped=report.skipped)
+        step.report(created=report.created, skipped=report.skipped, refused=report.failed)
 
     assert job.town is not None  # an import is always one town's (job_start was given it)
     report = importer.import_rows(
         town=job.town, rows=rows, actor=job.owner, dry_run=job.params["dry_run"], progress=progress
     )
     step.progress(report.total, max(report.total, job.total))
-    step.report(created=report.created, skipped=report.skipped, errors=[e.as_dict() for e in report.errors])
+    step.report(
+        created=report.created,
+        skipped=report.skipped,
+        refused=report.failed,
+        errors=[e.as_dict() for e in report.errors[: importer.KEPT_ERRORS]],
+        errors_left_off=max(0, len(report.errors) - importer.KEPT_ERRORS),
+    )
 
 
 def import_job_run(*, job_id: int) -> Job:

@@ -49,6 +49,11 @@ class JobKind:
     # capabilities and the town (the department one works in, the cells one serves), as plain values.
     follows_owner: bool = False
     scope: Callable[[Any], dict[str, Any]] | None = None
+    # What ``jobs_clean`` removes besides the job's own files when it expires (an import's upload): the keys
+    # of ``params`` that name a stored file, and the keys of ``result`` that hold the rows' own words (the
+    # refused rows quoted); the counts the page shows stay.
+    stored_params: tuple[str, ...] = ()
+    result_rows: tuple[str, ...] = ()
 
     def __hash__(self) -> int:
         return hash(self.kind)

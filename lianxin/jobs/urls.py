@@ -8,4 +8,5 @@ urlpatterns = [
     path("<int:pk>/", views.job_page, name="job"),
     path("<int:pk>/progress/", views.job_progress, name="progress"),
     path("<int:pk>/file/", views.job_file, name="file"),
+    path("<int:pk>/retry/", views.job_retry, name="retry"),
 ]

@@ -7,15 +7,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from lianxin.core import media
 
 from . import services
-from .kinds import JobKind, kind_of, may_open
+from .kinds import JobKind, kind_of, may_make, may_open
 from .models import Job, JobState
 
 
@@ -65,3 +67,24 @@ def job_file(request: HttpRequest, pk: int) -> HttpResponse:
     ext = (job.file.name or "").rsplit(".", 1)[-1]
     label = f"{job.title}-{timezone.localtime(job.finished_at or job.created_at):%Y%m%d}.{ext}"
     return media.file_response(request, job.file, label, mimetype=kind.mimetype)
+
+
+@require_POST
+@login_required
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """The owner starts a failed job again (a new job of the same kind and parameters) and is taken to it.
+    Another user's job is a 404; an owner who no longer holds the kind's right a 403; a job that did not fail
+    a 409 on its own page."""
+    job = get_object_or_404(mine(request), pk=pk)
+    try:
+        kind = kind_of(job.kind)
+    except KeyError:
+        raise Http404 from None
+    if not may_make(kind, request.user):
+        raise PermissionDenied
+    try:
+        again = services.job_retry(job=job, actor=request.user)
+    except services.Refused as refused:
+        context = {"job": job, "kind": kind, "keep_days": services.keep_days(), "refused": str(refused)}
+        return render(request, "jobs/job.html", context, status=409)
+    return redirect("jobs:job", pk=again.pk)

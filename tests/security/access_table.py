@@ -96,6 +96,7 @@ ROWS: list[Row] = [
     row("jobs:job", OFFICE, pk=Ref("export"), deny=HIDDEN),
     row("jobs:progress", OFFICE, pk=Ref("export"), deny=HIDDEN),
     row("jobs:file", OFFICE, pk=Ref("export"), deny=HIDDEN),  # export
+    row("jobs:retry", OFFICE, method="POST", pk=Ref("failed_job"), deny=HIDDEN),  # a new job, to its page
     row("demands:detail", DEMAND_READERS, code=DEMAND, deny=HIDDEN),
     # the reveal (call-back): the presidium, the claiming deputy and the lead department while they hold it
     # (a reason is required: the empty POST is a 400); the requester and the county read it masked (403)

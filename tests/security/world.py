@@ -145,6 +145,10 @@ class Place:
             actor=loop.presidium,
         )  # fmt: skip
         exports.export_run(job_id=export.pk)
+        failed_job = Job.objects.create(  # its worker died: the sweep failed it, its owner may retry it
+            kind="demands.list", title="问题清单", town=town, owner=loop.presidium, state="failed",
+            params={"list": "problem", "filters": {}}, error="后台任务中断", finished_at=now,
+        )  # fmt: skip
         place.objects = {
             "town_code": town.code,
             "demand": demand,
@@ -174,6 +178,7 @@ class Place:
             "report": report,
             "tracked": tracked,
             "export": export,
+            "failed_job": failed_job,
         }
         return place
 
