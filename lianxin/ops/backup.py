@@ -275,9 +275,7 @@ def check_restorable(manifest: dict[str, Any], *, using: str = "default", force:
     needs, an empty database and an empty file store (or ``force``). Raises ``Refused`` naming what is wrong."""
     connection = connections[using]
     if manifest["vendor"] != connection.vendor:
-        raise Refused(
-            f"the archive is of a {manifest['vendor']} database; this one is {connection.vendor}"
-        )
+        raise Refused(f"the archive is of a {manifest['vendor']} database; this one is {connection.vendor}")
     if gone := keys.missing(manifest.get("keys", {})):
         raise Refused(
             "the configured keys do not match the backup's; missing: "

@@ -90,7 +90,9 @@ def instance_env(url: str, var: Path, settings: Any, **override: str) -> dict[st
 
 
 def run(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN), *argv], env=env, capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [str(BIN), *argv], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def photo() -> Any:
@@ -233,8 +235,13 @@ def test_restore_with_a_wrong_key_names_it_and_writes_nothing(settings, tmp_path
         assert "SECRET_KEY (fingerprint " + made.manifest["keys"]["SECRET_KEY"] in done.stderr
         assert "the field key derived from SECRET_KEY" in done.stderr
         assert "nothing written" in done.stderr
-        tables = run(env, "manage", "shell", "-c", "from django.db import connection as c; "
-                     "print('TABLES', len(c.introspection.table_names()))")
+        tables = run(
+            env,
+            "manage",
+            "shell",
+            "-c",
+            "from django.db import connection as c; print('TABLES', len(c.introspection.table_names()))",
+        )
     assert "TABLES 0" in tables.stdout, tables.stderr
     assert not any(p.is_file() for p in (var / "media").rglob("*"))
 

@@ -20,7 +20,9 @@ class Command(BaseCommand):
         )
         reports = keys.check()
         for r in reports:
-            self.stdout.write(f"{r.table}.{r.column}: {r.rows} rows, {r.decrypted} decrypted, {r.failed} failed")
+            self.stdout.write(
+                f"{r.table}.{r.column}: {r.rows} rows, {r.decrypted} decrypted, {r.failed} failed"
+            )
         failed = sum(r.failed for r in reports)
         if failed:
             raise CommandError(f"{failed} values do not decrypt with the configured keys")
