@@ -107,7 +107,7 @@ def _raw_values(using: str, table: str, column: str, pk: str) -> Iterator[str]:
         with connection.cursor() as cursor:
             cursor.execute(sql, [last] if last is not None else [])
             rows = cursor.fetchall()
-        for key, value in rows:
+        for _key, value in rows:
             if value not in (None, ""):
                 yield str(value)
         if len(rows) < BATCH:

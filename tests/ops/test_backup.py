@@ -14,6 +14,7 @@ import hashlib
 import io
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -74,6 +75,21 @@ def new_database(tmp_path: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(_url(server).replace("postgres://", "postgresql://"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def tables_in(url: str) -> int:
+    """How many tables the database at ``url`` holds, asked without Django (a missing SQLite file: none)."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            return 0
+        with sqlite3.connect(path) as db:
+            return int(db.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0])
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://")) as db:
+        row = db.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+        return int(row[0]) if row else 0
 
 
 def instance_env(url: str, var: Path, settings: Any, **override: str) -> dict[str, str]:
@@ -235,14 +251,7 @@ def test_restore_with_a_wrong_key_names_it_and_writes_nothing(settings, tmp_path
         assert "SECRET_KEY (fingerprint " + made.manifest["keys"]["SECRET_KEY"] in done.stderr
         assert "the field key derived from SECRET_KEY" in done.stderr
         assert "nothing written" in done.stderr
-        tables = run(
-            env,
-            "manage",
-            "shell",
-            "-c",
-            "from django.db import connection as c; print('TABLES', len(c.introspection.table_names()))",
-        )
-    assert "TABLES 0" in tables.stdout, tables.stderr
+        assert tables_in(url) == 0
     assert not any(p.is_file() for p in (var / "media").rglob("*"))
 
 

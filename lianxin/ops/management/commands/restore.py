@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             raise CommandError(f"no archive at {archive}")
         if backup.use_owner_connection():
             self.stdout.write("connecting as the owner (DATABASE_OWNER_URL)")
+        started = time.monotonic()
         try:
             done = backup.restore(archive, force=force, say=self.stdout.write)
         except backup.Refused as refused:
@@ -34,4 +36,6 @@ class Command(BaseCommand):
             self.stderr.write(f"{table}: {expected} rows in the manifest, {found} restored")
         if done.differences:
             raise CommandError(f"{len(done.differences)} tables differ from the manifest")
-        self.stdout.write("restored: every table's count equals the manifest's")
+        self.stdout.write(
+            f"restored in {time.monotonic() - started:.1f} s: every table's count equals the manifest's"
+        )
