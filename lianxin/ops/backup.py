@@ -270,9 +270,22 @@ def _media_files(root: Path) -> bool:
     return root.is_dir() and any(p.is_file() for p in root.rglob("*"))
 
 
+def _unknown_migrations(manifest: dict[str, Any]) -> list[str]:
+    """Migrations the archive's database had that this code does not have (its tables would not match)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    return [
+        f"{app}.{name}"
+        for app, names in sorted(manifest.get("migrations", {}).items())
+        for name in names
+        if (app, name) not in known
+    ]
+
+
 def check_restorable(manifest: dict[str, Any], *, using: str = "default", force: bool = False) -> None:
     """Everything that must hold before a byte is written: the same kind of database, every key the backup
-    needs, an empty database and an empty file store (or ``force``). Raises ``Refused`` naming what is wrong."""
+    needs, no migration this release does not know, an empty database and an empty file store (or ``force``). Raises ``Refused`` naming what is wrong."""
     connection = connections[using]
     if manifest["vendor"] != connection.vendor:
         raise Refused(f"the archive is of a {manifest['vendor']} database; this one is {connection.vendor}")
@@ -281,6 +294,11 @@ def check_restorable(manifest: dict[str, Any], *, using: str = "default", force:
             "the configured keys do not match the backup's; missing: "
             + "; ".join(gone)
             + ". Set the keys the backup was made with (SECRET_KEY, FIELD_ENCRYPTION_KEYS) and run again."
+        )
+    if unknown := _unknown_migrations(manifest):
+        raise Refused(
+            f"the archive is from a newer release: {len(unknown)} of its migrations are unknown to this one "
+            f"(e.g. {unknown[0]}); install release {manifest.get('version')} or newer, then restore"
         )
     if force:
         return

@@ -283,3 +283,15 @@ def test_the_manifest_names_keys_only_by_fingerprint(settings, tmp_path):
     settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # the second one lost
     lost = made.manifest["keys"]["FIELD_ENCRYPTION_KEYS"][1]
     assert keys.missing(made.manifest["keys"]) == [f"FIELD_ENCRYPTION_KEYS entry 2 (fingerprint {lost})"]
+
+
+def test_restore_refuses_an_archive_of_a_newer_release(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    made = backup.backup(tmp_path / "out")
+    backup.check_restorable(made.manifest, force=True)  # this release's own archive passes
+    newer = {
+        **made.manifest,
+        "migrations": {**made.manifest["migrations"], "demands": ["9999_from_the_future"]},
+    }
+    with pytest.raises(backup.Refused, match=r"newer release.*demands\.9999_from_the_future"):
+        backup.check_restorable(newer, force=True)
