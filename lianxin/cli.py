@@ -3,6 +3,8 @@
 lianxin demo [--port P] [--no-serve] [--scale N]
 lianxin serve [--bind HOST:PORT] [--workers N]
 lianxin worker
+lianxin backup [--out DIR]
+lianxin restore ARCHIVE [--force]
 lianxin manage <command> [...]
 """
 
@@ -162,6 +164,16 @@ def worker(_: argparse.Namespace) -> int:
     return 0
 
 
+def backup(args: argparse.Namespace) -> int:
+    """One archive of the database, the stored files and a manifest (``lianxin manage backup``)."""
+    return manage(["backup", *(["--out", args.out] if args.out else [])])
+
+
+def restore(args: argparse.Namespace) -> int:
+    """An archive back into an empty database and file store (``lianxin manage restore``)."""
+    return manage(["restore", args.archive, *(["--force"] if args.force else [])])
+
+
 def manage(rest: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
     from django.core.management import execute_from_command_line
@@ -189,6 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.set_defaults(func=serve)
     p = sub.add_parser("worker", help="background worker (huey)")
     p.set_defaults(func=worker)
+    p = sub.add_parser("backup", help="one archive of the database and the stored files, while serving")
+    p.add_argument("--out", help="directory for the archive (default: var/backups or LIANXIN_BACKUP_DIR)")
+    p.set_defaults(func=backup)
+    p = sub.add_parser("restore", help="an archive into an empty database and file store, then verified")
+    p.add_argument("archive")
+    p.add_argument("--force", action="store_true", help="replace a database or file store that is not empty")
+    p.set_defaults(func=restore)
     sub.add_parser("manage", help="any Django management command")
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -42,6 +42,22 @@ def _run(*argv: str | Path) -> str:
     return done.stdout
 
 
+def initdb(data: Path) -> None:
+    """A new cluster in ``data`` (its parent must belong to the server's user)."""
+    _run(
+        BIN / "initdb",
+        "-D",
+        data,
+        "-U",
+        "postgres",
+        "--auth=trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )
+
+
 @dataclass
 class Server:
     data: Path
@@ -110,18 +126,7 @@ class ReplicatedCluster:
         self.root.mkdir(parents=True)
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
-        _run(
-            BIN / "initdb",
-            "-D",
-            self.primary.data,
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--locale=C.UTF-8",
-            "--no-sync",
-        )
+        initdb(self.primary.data)
         self.primary.start()
         _run(
             BIN / "pg_basebackup",

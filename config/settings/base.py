@@ -289,6 +289,8 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
     CACHES["default"]["BACKEND"] = "lianxin.core.cache.DatabaseCache"
 
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+# Where `lianxin backup` writes its archives unless told (--out); keep them off this machine too (docs/operations.md).
+BACKUP_DIR = Path(env.str("LIANXIN_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 # The key that signs the intake's trained models (lianxin/intake/sealing.py); empty: derived from SECRET_KEY.
 # Never kept in the database: a model row whose signature this key does not confirm is never unpickled.
 INTAKE_MODEL_KEY = env.str("INTAKE_MODEL_KEY", default="")
