@@ -116,16 +116,19 @@ def not_ready(using: str = "default") -> list[str]:
     return problems
 
 
+# True when the role owns the audit table or is a superuser: the triggers do not bind it.
+OWNS_SQL = (
+    "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c, pg_roles r "
+    f"WHERE c.oid = to_regclass('{AUDIT_TABLE}') AND r.rolname = current_user"
+)
+
+
 def owns_tables(using: str = "default") -> bool:
-    """Whether the connection's role owns the audit table (or is a superuser): true when no app role is in use."""
+    """Whether the connection's role can switch the audit trail's protection off (serve and worker warn)."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c, pg_roles r "
-            "WHERE c.oid = to_regclass(%s) AND r.rolname = current_user",
-            [AUDIT_TABLE],
-        )
+        cursor.execute(OWNS_SQL)
         row = cursor.fetchone()
     return bool(row and row[0])
