@@ -118,7 +118,7 @@ def not_ready(using: str = "default") -> list[str]:
 
 # True when the role owns the audit table or is a superuser: the triggers do not bind it.
 OWNS_SQL = (
-    "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c, pg_roles r "
+    "SELECT r.rolsuper OR pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c, pg_roles r "  # noqa: S608 - a constant table name
     f"WHERE c.oid = to_regclass('{AUDIT_TABLE}') AND r.rolname = current_user"
 )
 

@@ -116,7 +116,9 @@ def check(
 ) -> tuple[list[str], list[Breach]]:
     """Return the new migrations and every breach of the rule among them (empty: the upgrade is safe)."""
     if connections[using].vendor != "postgresql":
-        raise RuntimeError("the migration rule reads PostgreSQL's SQL: run it with DATABASE_URL on PostgreSQL")
+        raise RuntimeError(
+            "the migration rule reads PostgreSQL's SQL: run it with DATABASE_URL on PostgreSQL"
+        )
     released = set(read_list(released_path))
     on_disk = disk_migrations(using)
     allowed, breaches = read_allowed(allowed_path)

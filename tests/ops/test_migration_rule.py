@@ -46,7 +46,10 @@ BAD = {
     "delete-model": ('migrations.DeleteModel("planted")', "DROP_TABLE"),
     "rename-model": ('migrations.RenameModel("Planted", "Sown")', "RENAME_TABLE"),
     "rename-table": ('migrations.AlterModelTable("planted", "ops_sown")', "RENAME_TABLE"),
-    "alter-to-not-null": ('migrations.AlterField("planted", "note", models.TextField(default=""))', "NOT_NULL"),
+    "alter-to-not-null": (
+        'migrations.AlterField("planted", "note", models.TextField(default=""))',
+        "NOT_NULL",
+    ),
     "add-not-null": ('migrations.AddField("planted", "size", models.IntegerField(default=0))', "NOT_NULL"),
 }
 GOOD = {
@@ -71,7 +74,9 @@ def plant(tmp_path, settings, monkeypatch):
         (tmp_path / package).mkdir()
         (tmp_path / package / "__init__.py").write_text("")
         (tmp_path / package / "0001_initial.py").write_text(textwrap.dedent(INITIAL))
-        (tmp_path / package / "0002_change.py").write_text(textwrap.dedent(CHANGE.format(operation=operation)))
+        (tmp_path / package / "0002_change.py").write_text(
+            textwrap.dedent(CHANGE.format(operation=operation))
+        )
         monkeypatch.syspath_prepend(str(tmp_path))
         settings.MIGRATION_MODULES = {"ops": package}
         released = tmp_path / "released.txt"
