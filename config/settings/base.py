@@ -285,7 +285,7 @@ SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)
 SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERGENCY", default=30)
 
 # Rate limits and throttles count in the default cache, so every worker must see the same one: `lianxin serve`
-# sets CACHE_URL to the database cache (dbcache://lianxin_cache, made at start) unless one is given (redis://…).
+# sets CACHE_URL to the database cache (dbcache://lianxin_cache, made by `lianxin migrate`) unless one is given.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 # The limits decide by the count an atomic increment returns; Django's database cache increments by a read and
 # a write, so a database cache is ours, which holds the row while it counts (lianxin/core/cache.py).
