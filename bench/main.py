@@ -20,6 +20,7 @@ import json
 import os
 import platform
 import re
+import secrets
 import signal
 import socket
 import statistics
@@ -64,7 +65,20 @@ class Dataset:
             PORTAL_SUBMIT_RATE_PHONE="1000000/h",
             PYTHONPATH=str(ROOT),
         )
-        return env
+        return env | self.keys()
+
+    def keys(self) -> dict[str, str]:
+        """Explicit keys, as `lianxin serve` requires: the dataset's own key file (a dataset built before keys were
+        required keeps reading its personal data) and the field key derived from it, as show_derived_keys prints."""
+        from lianxin.core.fields import derived_field_key
+
+        path = self.var / "secret_key"
+        if not path.exists():
+            self.var.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(50))
+            path.chmod(0o600)
+        secret = path.read_text().strip()
+        return {"SECRET_KEY": secret, "FIELD_ENCRYPTION_KEYS": derived_field_key(secret)}
 
     def inproc(self, *args: str) -> dict[str, Any]:
         self.var.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,12 @@
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_asgi_application()
+
+if not settings.ALLOW_DERIVED_KEYS:  # as config/wsgi.py
+    from lianxin.ops.startkeys import require_explicit_keys
+
+    require_explicit_keys("web (ASGI)")

@@ -1,6 +1,7 @@
 """The ``lianxin`` command: demo, serve, worker, and any management command.
 
 lianxin demo [--port P] [--no-serve] [--scale N]
+lianxin migrate
 lianxin serve [--bind HOST:PORT] [--workers N]
 lianxin worker
 lianxin backup [--out DIR]
@@ -38,6 +39,8 @@ def demo(args: argparse.Namespace) -> int:
     # The demo's accounts and password are printed for anyone to try: no second factor unless asked for
     # (OTP_REQUIRED=true; the demo accounts' authenticator key is in the README).
     os.environ.setdefault("OTP_REQUIRED", "false")
+    # The demo may run on keys it made itself (var/secret_key); serve and worker never do (lianxin/ops/startkeys.py).
+    os.environ.setdefault("LIANXIN_ALLOW_DERIVED_KEYS", "true")
     _setup()
     from django.core.management import call_command
 
@@ -137,18 +140,51 @@ def _announce_when_listening(port: int, url: str, timeout: float = 60.0) -> None
 SHARED_CACHE = "dbcache://lianxin_cache"
 
 
+def migrate(_: argparse.Namespace) -> int:
+    """Schema changes as the owner (DATABASE_OWNER_URL, else DATABASE_URL), then the grants to the application
+    role: the one command that changes the database's shape (lianxin/ops/database.py)."""
+    os.environ["LIANXIN_AS_OWNER"] = "true"
+    os.environ.setdefault("CACHE_URL", SHARED_CACHE)  # the table `lianxin serve` will count rate limits in
+    _setup()
+    from lianxin.ops.database import migrate_as_owner
+
+    migrate_as_owner(print)
+    return 0
+
+
+def _refuse_unless_ready(what: str) -> None:
+    """Exit (status 2) when the database needs `lianxin migrate`: serve and worker never change its shape."""
+    from lianxin.ops.database import not_ready, owns_tables
+
+    if problems := not_ready():
+        lines = [f"lianxin {what}: the database is not ready:", *(f"  - {p}" for p in problems[:20])]
+        if len(problems) > 20:
+            lines.append(f"  … and {len(problems) - 20} more")
+        lines.append("Run `lianxin migrate` first (as the owner: DATABASE_OWNER_URL), then start again.")
+        print("\n".join(lines), file=sys.stderr, flush=True)
+        raise SystemExit(2)
+    if owns_tables():
+        print(
+            f"lianxin {what}: WARNING: DATABASE_URL's role owns the tables (or is a superuser), so the audit "
+            "trail's triggers do not bind it; see docs/operations.md, Database roles.",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def serve(args: argparse.Namespace) -> int:
-    """Production: migrate, make the cache table, collect static files, then hand the process to gunicorn.
+    """Production: refuse without explicit keys or with a migration not applied, collect static files, then
+    hand the process to gunicorn. It never migrates: that is `lianxin migrate`, as the owner.
 
     Rate limits count in the default cache, which every gunicorn worker must share: without CACHE_URL the
     workers (which inherit this environment) use the database cache instead of a memory of their own.
     """
+    from lianxin.ops.startkeys import require_explicit_keys
+
+    require_explicit_keys("serve")
     os.environ.setdefault("CACHE_URL", SHARED_CACHE)
     _setup()
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=1)
-    call_command("createcachetable", verbosity=0)
+    _refuse_unless_ready("serve")
     _collect_static()
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", args.bind]
     gunicorn += ["--workers", str(args.workers), "--access-logfile", "-"]
@@ -157,7 +193,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def worker(_: argparse.Namespace) -> int:
+    from lianxin.ops.startkeys import require_explicit_keys
+
+    require_explicit_keys("worker")
     _setup()
+    _refuse_unless_ready("worker")
     from django.core.management import call_command
 
     call_command("run_huey")
@@ -195,6 +235,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--no-serve", action="store_true", help="stop once the data is in place")
     p.add_argument("--scale", type=int, default=1, help="towns to generate (benchmarks)")
     p.set_defaults(func=demo)
+    p = sub.add_parser("migrate", help="apply migrations as the owner, then grant the application role")
+    p.set_defaults(func=migrate)
     p = sub.add_parser("serve", help="production server (gunicorn)")
     p.add_argument("--bind", default=os.environ.get("LIANXIN_BIND", "127.0.0.1:8000"))
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))

@@ -32,7 +32,8 @@ def _clear_cache() -> Iterator[None]:
 def private_env(var: Any) -> dict[str, str]:
     """The environment for a ``lianxin`` process with a private var/ and SQLite database, so that these runs
     never touch the developer's demo (nor inherit the test run's settings or secret key)."""
-    dropped = ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY")
+    dropped = ("DJANGO_SETTINGS_MODULE", "HUEY_IMMEDIATE", "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEYS")
+    dropped += ("LIANXIN_ALLOW_DERIVED_KEYS", "DATABASE_OWNER_URL", "DATABASE_APP_ROLE", "LIANXIN_AS_OWNER")
     e = {k: v for k, v in os.environ.items() if k not in dropped}
     e.update(LIANXIN_VAR_DIR=str(var), DATABASE_URL=f"sqlite:///{var}/db.sqlite3", PYTHONUNBUFFERED="1")
     return e

@@ -56,6 +56,20 @@ def built_env(built_var, tmp_path):
     return private_env(var)
 
 
+def run(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([BIN, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def with_keys(env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the keys set explicitly, as production must: the ones the demo derived (show_derived_keys),
+    so that its personal data still decrypts."""
+    shown = run(env, "manage", "show_derived_keys", timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    lines = dict(line.split("=", 1) for line in shown.stdout.splitlines() if "=" in line)
+    assert set(lines) == {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS"}, shown.stdout
+    return env | lines
+
+
 def wait_http(url: str, proc: subprocess.Popen, seconds: float = 90) -> str:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -165,7 +179,7 @@ COUNT_NOTIFICATIONS = "from lianxin.notify.models import Notification; print(Not
 
 
 def test_worker_command_answers_and_delivers_the_outbox(built_env):
-    env = built_env  # what `lianxin demo --no-serve` left
+    env = with_keys(built_env)  # what `lianxin demo --no-serve` left, its keys set as production sets them
     worker = subprocess.Popen(
         [BIN, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -196,10 +210,12 @@ def test_demo_no_serve_is_idempotent_and_serve_runs_gunicorn(built_env):
     env = built_env  # the first run, from an empty database, is built_var's
     second = subprocess.run([BIN, "demo", "--no-serve"], env=env, capture_output=True, text=True, timeout=300)
     assert "0 rows created, 0 updated" in second.stdout
+    migrated = run(env, "migrate")  # production's order: migrate (the cache table too), then serve
+    assert migrated.returncode == 0, migrated.stderr
     port = free_port()
     server = subprocess.Popen(
         [BIN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-        env=env,
+        env=with_keys(env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -217,7 +233,8 @@ def test_demo_no_serve_is_idempotent_and_serve_runs_gunicorn(built_env):
 def test_serve_shares_rate_limit_counters_between_workers(built_env):
     """Two gunicorn workers, ten wrong tracking guesses: the limit of five holds across both."""
     env = {k: v for k, v in built_env.items() if k not in ("CACHE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")}
-    env |= {"DEBUG": "false", "PORTAL_TRACK_FAIL_RATE": "5/15m"}
+    env = with_keys(env) | {"DEBUG": "false", "PORTAL_TRACK_FAIL_RATE": "5/15m"}
+    assert run(env, "migrate").returncode == 0  # makes the database cache's table the workers share
     port = free_port()
     server = subprocess.Popen(
         [BIN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
@@ -243,6 +260,74 @@ def test_serve_shares_rate_limit_counters_between_workers(built_env):
         assert statuses[:5] == [400] * 5 and statuses[5:] == [429] * 5, statuses
     finally:
         stop(server)
+
+
+def test_serve_and_worker_refuse_to_start_without_explicit_keys(built_env):
+    """Production never runs on keys it made up: not on var/secret_key, not on a key derived from it."""
+    for command in (["serve", "--bind", f"127.0.0.1:{free_port()}"], ["worker"]):
+        refused = run(built_env, *command, timeout=120)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert (
+            "SECRET_KEY is not set" in refused.stderr and "FIELD_ENCRYPTION_KEYS is not set" in refused.stderr
+        )
+        assert "lianxin manage make_keys" in refused.stderr and "show_derived_keys" in refused.stderr
+    bad = with_keys(built_env) | {"FIELD_ENCRYPTION_KEYS": "not-a-key"}
+    refused = run(bad, "serve", "--bind", f"127.0.0.1:{free_port()}", timeout=120)
+    assert refused.returncode == 2 and "key 1 is not a Fernet key" in refused.stderr, refused.stderr
+
+
+READ_A_PHONE = (
+    "from lianxin.demands.models import Demand; "
+    "print('phone:' + Demand.objects.exclude(requester_phone='').order_by('pk').first().requester_phone)"
+)
+
+
+def phone(env: dict[str, str]) -> str:
+    shown = run(env, "manage", "shell", "-c", READ_A_PHONE)
+    return next(line for line in shown.stdout.splitlines() if line.startswith("phone:"))
+
+
+def test_a_town_on_derived_keys_moves_to_explicit_ones(built_env):
+    """show_derived_keys prints what the town runs on; with those set, the key file can go and the personal
+    data still decrypts; with fresh keys (make_keys) it does not: the printed keys are the ones that matter."""
+    var = Path(built_env["LIANXIN_VAR_DIR"])
+    before = phone(built_env)
+    assert before.removeprefix("phone:").isdigit(), before
+    explicit = with_keys(built_env)
+    (var / "secret_key").unlink()
+    assert phone(explicit) == before
+    made = run(explicit, "manage", "make_keys")
+    fresh = explicit | dict(line.split("=", 1) for line in made.stdout.splitlines() if "=" in line)
+    assert fresh["FIELD_ENCRYPTION_KEYS"] != explicit["FIELD_ENCRYPTION_KEYS"]
+    assert phone(fresh) == "phone:", "another key reads nothing"
+
+
+def test_serve_never_migrates_it_asks_for_lianxin_migrate(built_env):
+    """A migration not applied: serve and worker refuse and name `lianxin migrate`, which applies it."""
+    env = with_keys(built_env)
+    back = run(env, "manage", "migrate", "board", "0002_publication_board_order")
+    assert back.returncode == 0, back.stderr
+    for command in (["serve", "--bind", f"127.0.0.1:{free_port()}"], ["worker"]):
+        refused = run(env, *command, timeout=120)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "migration not applied: board.0003_bounded_text" in refused.stderr
+        assert "Run `lianxin migrate`" in refused.stderr
+    migrated = run(env, "migrate")
+    assert migrated.returncode == 0, migrated.stderr
+    assert "Applying board.0003_bounded_text" in migrated.stdout
+    port = free_port()
+    server = subprocess.Popen(
+        [BIN, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert "登录" in wait_http(f"http://127.0.0.1:{port}/accounts/login/", server)
+    finally:
+        out = stop(server)
+    assert "Applying" not in out, "serve itself migrated nothing"
 
 
 def test_static_files_are_collected_again_only_when_a_source_changed(tmp_path, settings, monkeypatch):

@@ -129,6 +129,12 @@ TEMPLATES = [
 
 # --- database -------------------------------------------------------------------------------
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'lianxin.sqlite3'}")}
+# PostgreSQL roles (docs/operations.md, Database roles): the web and the worker connect as DATABASE_URL's role,
+# which owns no table; `lianxin migrate` connects as DATABASE_OWNER_URL's (it sets LIANXIN_AS_OWNER) and grants
+# the application role, DATABASE_APP_ROLE or else DATABASE_URL's user, what it needs.
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="") or str(DATABASES["default"].get("USER") or "")
+if env.bool("LIANXIN_AS_OWNER", default=False) and env.str("DATABASE_OWNER_URL", default=""):
+    DATABASES["default"] = env.db("DATABASE_OWNER_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so that
     # concurrent writers wait for the busy timeout instead of failing half-way with "locked".
@@ -281,7 +287,7 @@ SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)
 SUPERVISION_YELLOW_MINUTES_EMERGENCY = env.int("SUPERVISION_YELLOW_MINUTES_EMERGENCY", default=30)
 
 # Rate limits and throttles count in the default cache, so every worker must see the same one: `lianxin serve`
-# sets CACHE_URL to the database cache (dbcache://lianxin_cache, made at start) unless one is given (redis://…).
+# sets CACHE_URL to the database cache (dbcache://lianxin_cache, made by `lianxin migrate`) unless one is given.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://lianxin")}
 # The limits decide by the count an atomic increment returns; Django's database cache increments by a read and
 # a write, so a database cache is ours, which holds the row while it counts (lianxin/core/cache.py).
@@ -291,6 +297,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
 # Where `lianxin backup` writes its archives unless told (--out); keep them off this machine too (docs/operations.md).
 BACKUP_DIR = Path(env.str("LIANXIN_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# The WSGI entry point (gunicorn, however started) refuses to start without SECRET_KEY and FIELD_ENCRYPTION_KEYS
+# in the environment (lianxin/ops/startkeys.py) unless this is on: `lianxin demo` and the test suite turn it on.
+ALLOW_DERIVED_KEYS = env.bool("LIANXIN_ALLOW_DERIVED_KEYS", default=False)
 # The key that signs the intake's trained models (lianxin/intake/sealing.py); empty: derived from SECRET_KEY.
 # Never kept in the database: a model row whose signature this key does not confirm is never unpickled.
 INTAKE_MODEL_KEY = env.str("INTAKE_MODEL_KEY", default="")

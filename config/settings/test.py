@@ -45,6 +45,7 @@ from .base import STORAGES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
+ALLOW_DERIVED_KEYS = True  # the schema and fuzz tests load config.wsgi; their keys need not be explicit
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as in production (WAL, IMMEDIATE, busy timeout), not Django's shared-cache memory database,

@@ -22,18 +22,25 @@ from . import forms as core_forms
 from . import validators
 
 
+def derived_field_key(secret_key: str) -> str:
+    """The Fernet key used when FIELD_ENCRYPTION_KEYS is unset (the demo, the tests, a town set up before keys
+    were required): ``lianxin manage show_derived_keys`` prints it so such a town can set it explicitly."""
+    digest = hashlib.sha256(f"lianxin-field:{secret_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()
+
+
 @lru_cache(maxsize=1)
 def _fernet() -> MultiFernet:
     """First key encrypts; every key decrypts, so keys can be rotated (FIELD_ENCRYPTION_KEYS)."""
-    keys = list(getattr(settings, "FIELD_ENCRYPTION_KEYS", []) or [])
-    if not keys:
-        digest = hashlib.sha256(f"lianxin-field:{settings.SECRET_KEY}".encode()).digest()
-        keys = [base64.urlsafe_b64encode(digest).decode()]
+    keys = list(getattr(settings, "FIELD_ENCRYPTION_KEYS", []) or []) or [
+        derived_field_key(settings.SECRET_KEY)
+    ]
     return MultiFernet([Fernet(k) for k in keys])
 
 
 def lookup_hash(value: str) -> str:
-    """A keyed hash for equality lookups of encrypted values (e.g. the same phone number)."""
+    """A keyed hash for equality lookups of encrypted values (e.g. the same phone number). Keyed by SECRET_KEY,
+    which is why a town's SECRET_KEY must never change: every stored hash would stop matching."""
     key = hashlib.sha256(f"lianxin-lookup:{settings.SECRET_KEY}".encode()).digest()
     return hmac.new(key, value.strip().encode(), hashlib.sha256).hexdigest()
 

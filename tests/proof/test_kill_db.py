@@ -265,11 +265,11 @@ def test_killing_postgres_loses_no_acknowledged_submission(cluster, tmp_path):
         "PORTAL_SUBMIT_RATE_IP": "100000/h",
         "PORTAL_SUBMIT_RATE_PHONE": "100000/h",
         "CONN_MAX_AGE": "0",
+        "SECRET_KEY": "lianxin-proof-only-not-a-secret-" + "k" * 32,  # serve runs on explicit keys only
+        "FIELD_ENCRYPTION_KEYS": "Y5Qe0HnB2vR7m3cX8kT1pL6sW9dF4gJ0aZ2uE5iO7yM=",
     }
     env.pop("CACHE_URL", None)
-    migrated = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    migrated = subprocess.run([BIN, "migrate"], cwd=ROOT, env=env, capture_output=True, text=True)
     assert migrated.returncode == 0, migrated.stderr
     seed = _manage(env, SEED, "SEED")
     port = free_port()
