@@ -2,7 +2,7 @@
 
 lianxin demo [--port P] [--no-serve] [--scale N]
 lianxin serve [--bind HOST:PORT] [--workers N]
-lianxin worker
+lianxin worker [--no-periodic] [--workers N]
 lianxin manage <command> [...]
 """
 
@@ -25,6 +25,20 @@ def _setup(settings: str = "config.settings.base") -> None:
     import django
 
     django.setup()
+    _claim_var_dir()
+
+
+def _claim_var_dir() -> None:
+    """A server or worker starts only on the var directory of its own database (lianxin/ops/instance.py)."""
+    from django.conf import settings
+
+    from lianxin.ops.instance import VarDirTaken, claim_var_dir
+
+    try:
+        claim_var_dir(settings.VAR_DIR, settings.DATABASES["default"])
+    except VarDirTaken as taken:
+        print(taken, file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def demo(args: argparse.Namespace) -> int:
@@ -154,11 +168,18 @@ def serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def worker(_: argparse.Namespace) -> int:
+def worker(args: argparse.Namespace) -> int:
+    """The huey consumer. SIGTERM (systemd's stop, a plain kill) stops it gracefully: the tasks in hand finish.
+    ``--no-periodic``: run queued tasks only, for every worker but the one scheduler of a deployment."""
     _setup()
     from django.core.management import call_command
 
-    call_command("run_huey")
+    options: dict[str, object] = {"graceful_signal": "TERM"}
+    if args.no_periodic:
+        options["periodic"] = False
+    if args.workers:
+        options["workers"] = args.workers
+    call_command("run_huey", **options)
     return 0
 
 
@@ -188,6 +209,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
     p.set_defaults(func=serve)
     p = sub.add_parser("worker", help="background worker (huey)")
+    p.add_argument("--no-periodic", action="store_true", help="leave the periodic tasks to the scheduler")
+    p.add_argument("--workers", type=int, default=0, help="threads running tasks (default: HUEY_WORKERS)")
     p.set_defaults(func=worker)
     sub.add_parser("manage", help="any Django management command")
     args = parser.parse_args(argv)
