@@ -251,7 +251,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     run([str(BIN), "manage", "createcachetable"], environ)
     # Collected before the start, as an upgrade does (minutes on a loaded machine); `lianxin serve` then finds
     # them current (lianxin/cli.py, _collect_static) and starts at once.
-    run([str(BIN), "manage", "shell", "-c", "from lianxin.cli import _collect_static; _collect_static()"], environ)
+    run(
+        [str(BIN), "manage", "shell", "-c", "from lianxin.cli import _collect_static; _collect_static()"],
+        environ,
+    )
     started: dict[str, Started] = {}
     nginx = conf = None
     try:
@@ -282,7 +285,9 @@ def test_gunicorn_from_the_web_unit_answers_a_page(stack):
     page = wait_for(f"http://127.0.0.1:{stack.web_port}/accounts/login/", stack.started["web"], PROXIED)
     assert "登录" in page.decode()
     status, headers, _ = fetch(f"http://127.0.0.1:{stack.web_port}/accounts/login/")
-    assert status == 301 and headers["Location"].startswith("https://"), "HTTPS=true from the environment file"
+    assert status == 301 and headers["Location"].startswith("https://"), (
+        "HTTPS=true from the environment file"
+    )
 
 
 def test_the_worker_from_its_unit_answers_a_ping(stack):
@@ -324,14 +329,18 @@ def test_the_units_split_the_periodic_tasks_and_verify(stack):
     for name in UNITS:
         unit = read_unit(units / f"{NAME}-{name}.service")
         assert unit["[Service]User"] == ["root"] and unit["[Service]Restart"] == ["on-failure"]
-        assert unit["[Service]ReadWritePaths"] == [str(stack.var)] and unit["[Service]ProtectSystem"] == ["strict"]
+        assert unit["[Service]ReadWritePaths"] == [str(stack.var)] and unit["[Service]ProtectSystem"] == [
+            "strict"
+        ]
         assert "migrate" not in unit["[Service]ExecStart"][0]
     timer = read_unit(units / f"{NAME}-backup.timer")
     assert timer["[Timer]OnCalendar"] and timer["[Timer]Persistent"] == ["true"]
     if not shutil.which("systemd-analyze"):
         pytest.skip("no systemd-analyze here")
     files = sorted(str(p) for p in units.iterdir())
-    verify = subprocess.run(["systemd-analyze", "verify", *files], capture_output=True, text=True, timeout=120)
+    verify = subprocess.run(
+        ["systemd-analyze", "verify", *files], capture_output=True, text=True, timeout=120
+    )
     assert verify.returncode == 0 and "Unknown" not in verify.stderr, verify.stderr
 
 
@@ -351,7 +360,9 @@ def test_nginx_accepts_the_site(stack):
     )
     assert check.returncode == 0, check.stderr
     status, headers, _ = fetch(f"http://127.0.0.1:{stack.http_port}/accounts/login/?next=/")
-    assert status == 301 and headers["Location"] == f"https://{DOMAIN}:{stack.https_port}/accounts/login/?next=/"
+    assert (
+        status == 301 and headers["Location"] == f"https://{DOMAIN}:{stack.https_port}/accounts/login/?next=/"
+    )
 
 
 def test_nginx_serves_pages_static_files_and_stored_files(stack):
@@ -367,9 +378,11 @@ def test_nginx_serves_pages_static_files_and_stored_files(stack):
     status, headers, _ = fetch(f"{https}/static/css/lianxin.css")
     assert status == 200 and "immutable" not in headers["Cache-Control"]
     # A stored file: Lianxin checks the reader, nginx sends the bytes from MEDIA_ROOT (X-Accel-Redirect).
-    made = run([str(BIN), "manage", "shell", "-c", MAKE_A_STORED_FILE], stack.started["web"].environ | {
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    })
+    made = run(
+        [str(BIN), "manage", "shell", "-c", MAKE_A_STORED_FILE],
+        stack.started["web"].environ
+        | {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
+    )
     session, url = made.stdout.strip().splitlines()[-1].split()
     status, headers, body = fetch(f"{https}{url}", {"Cookie": f"sessionid={session}"})
     assert status == 200 and body == b"stored-through-nginx", (status, body[:300])

@@ -19,11 +19,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         d = Layout(domain="")
-        parser.add_argument("--out", required=True, help="where to write; / puts the files in place (as root)")
-        parser.add_argument("--domain", required=True, help="the site's host name, e.g. lianxin.example.gov.cn")
-        parser.add_argument("--name", default=d.name, help="units NAME-web…, /etc/NAME: one name per instance")
+        parser.add_argument(
+            "--out", required=True, help="where to write; / puts the files in place (as root)"
+        )
+        parser.add_argument(
+            "--domain", required=True, help="the site's host name, e.g. lianxin.example.gov.cn"
+        )
+        parser.add_argument(
+            "--name", default=d.name, help="units NAME-web…, /etc/NAME: one name per instance"
+        )
         parser.add_argument("--user", default=d.user, help="the system user the services run as")
-        parser.add_argument("--prefix", default=d.prefix, help="the checkout: the services' working directory")
+        parser.add_argument(
+            "--prefix", default=d.prefix, help="the checkout: the services' working directory"
+        )
         parser.add_argument("--venv", default="", help="the virtual environment (default PREFIX/venv)")
         parser.add_argument("--var", default=d.var, help="LIANXIN_VAR_DIR: one per instance")
         parser.add_argument("--etc", default="", help="the environment file's directory (default /etc/NAME)")
