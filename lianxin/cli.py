@@ -25,11 +25,11 @@ def _setup(settings: str = "config.settings.base") -> None:
     import django
 
     django.setup()
-    _claim_var_dir()
 
 
 def _claim_var_dir() -> None:
-    """A server or worker starts only on the var directory of its own database (lianxin/ops/instance.py)."""
+    """A server or worker starts only on the var directory of its own database (lianxin/ops/instance.py):
+    the first start records it, a start with another database is refused (two instances never mix)."""
     from django.conf import settings
 
     from lianxin.ops.instance import VarDirTaken, claim_var_dir
@@ -51,6 +51,7 @@ def demo(args: argparse.Namespace) -> int:
     # (OTP_REQUIRED=true; the demo accounts' authenticator key is in the README).
     os.environ.setdefault("OTP_REQUIRED", "false")
     _setup()
+    _claim_var_dir()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -157,6 +158,7 @@ def serve(args: argparse.Namespace) -> int:
     """
     os.environ.setdefault("CACHE_URL", SHARED_CACHE)
     _setup()
+    _claim_var_dir()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=1)
@@ -172,6 +174,7 @@ def worker(args: argparse.Namespace) -> int:
     """The huey consumer. SIGTERM (systemd's stop, a plain kill) stops it gracefully: the tasks in hand finish.
     ``--no-periodic``: run queued tasks only, for every worker but the one scheduler of a deployment."""
     _setup()
+    _claim_var_dir()
     from django.core.management import call_command
 
     options: dict[str, object] = {"graceful_signal": "TERM"}

@@ -333,6 +333,12 @@ def test_the_units_split_the_periodic_tasks_and_verify(stack):
             "strict"
         ]
         assert "migrate" not in unit["[Service]ExecStart"][0]
+    admin = stack.out / "usr" / "local" / "sbin" / f"{NAME}-admin"
+    assert admin.stat().st_mode & 0o111 and subprocess.run(["sh", "-n", str(admin)]).returncode == 0
+    if shutil.which("logrotate"):
+        rotate = stack.out / "etc" / "logrotate.d" / NAME
+        checked = subprocess.run(["logrotate", "-d", str(rotate)], capture_output=True, text=True)
+        assert checked.returncode == 0 and "error" not in checked.stderr.lower(), checked.stderr
     timer = read_unit(units / f"{NAME}-backup.timer")
     assert timer["[Timer]OnCalendar"] and timer["[Timer]Persistent"] == ["true"]
     if not shutil.which("systemd-analyze"):
