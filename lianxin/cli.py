@@ -3,7 +3,7 @@
 lianxin demo [--port P] [--no-serve] [--scale N]
 lianxin migrate
 lianxin serve [--bind HOST:PORT] [--workers N]
-lianxin worker
+lianxin worker [--no-periodic] [--workers N]
 lianxin backup [--out DIR]
 lianxin restore ARCHIVE [--force]
 lianxin manage <command> [...]
@@ -30,6 +30,20 @@ def _setup(settings: str = "config.settings.base") -> None:
     django.setup()
 
 
+def _claim_var_dir() -> None:
+    """A server or worker starts only on the var directory of its own database (lianxin/ops/instance.py):
+    the first start records it, a start with another database is refused (two instances never mix)."""
+    from django.conf import settings
+
+    from lianxin.ops.instance import VarDirTaken, claim_var_dir
+
+    try:
+        claim_var_dir(settings.VAR_DIR, settings.DATABASES["default"])
+    except VarDirTaken as taken:
+        print(taken, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 def demo(args: argparse.Namespace) -> int:
     """1. migrate  2. build the demo town  3. print the logins  4. serve with the worker in-process.
 
@@ -42,6 +56,7 @@ def demo(args: argparse.Namespace) -> int:
     # The demo may run on keys it made itself (var/secret_key); serve and worker never do (lianxin/ops/startkeys.py).
     os.environ.setdefault("LIANXIN_ALLOW_DERIVED_KEYS", "true")
     _setup()
+    _claim_var_dir()
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -184,6 +199,7 @@ def serve(args: argparse.Namespace) -> int:
     require_explicit_keys("serve")
     os.environ.setdefault("CACHE_URL", SHARED_CACHE)
     _setup()
+    _claim_var_dir()
     _refuse_unless_ready("serve")
     _collect_static()
     gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", args.bind]
@@ -192,15 +208,23 @@ def serve(args: argparse.Namespace) -> int:
     return 0  # not reached
 
 
-def worker(_: argparse.Namespace) -> int:
+def worker(args: argparse.Namespace) -> int:
+    """The huey consumer. SIGTERM (systemd's stop, a plain kill) stops it gracefully: the tasks in hand finish.
+    ``--no-periodic``: run queued tasks only, for every worker but the one scheduler of a deployment."""
     from lianxin.ops.startkeys import require_explicit_keys
 
     require_explicit_keys("worker")
     _setup()
+    _claim_var_dir()
     _refuse_unless_ready("worker")
     from django.core.management import call_command
 
-    call_command("run_huey")
+    options: dict[str, object] = {"graceful_signal": "TERM"}
+    if args.no_periodic:
+        options["periodic"] = False
+    if args.workers:
+        options["workers"] = args.workers
+    call_command("run_huey", **options)
     return 0
 
 
@@ -242,6 +266,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "3")))
     p.set_defaults(func=serve)
     p = sub.add_parser("worker", help="background worker (huey)")
+    p.add_argument("--no-periodic", action="store_true", help="leave the periodic tasks to the scheduler")
+    p.add_argument("--workers", type=int, default=0, help="threads running tasks (default: HUEY_WORKERS)")
     p.set_defaults(func=worker)
     p = sub.add_parser("backup", help="one archive of the database and the stored files, while serving")
     p.add_argument("--out", help="directory for the archive (default: var/backups or LIANXIN_BACKUP_DIR)")

@@ -14,6 +14,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.ops.instance import queue_key
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 
@@ -267,8 +269,11 @@ CONTENT_SECURITY_POLICY = {
 
 # --- background work ------------------------------------------------------------------------
 HUEY_BACKEND = env.str("HUEY_BACKEND", default="sqlite")
+# One queue per database (lianxin/ops/instance.py): two instances on one machine, or on one Redis, never run
+# each other's tasks. The key changes with the database's engine, host, port or name (or SQLite file).
+HUEY_QUEUE_KEY = queue_key(DATABASES["default"])
 HUEY: dict[str, object] = {
-    "name": "lianxin",
+    "name": f"lianxin-{HUEY_QUEUE_KEY}",
     "immediate": env.bool("HUEY_IMMEDIATE", default=False),
     "consumer": {"workers": env.int("HUEY_WORKERS", default=2), "worker_type": "thread"},
 }
@@ -280,7 +285,9 @@ if HUEY_BACKEND == "redis":
         }
     )
 else:
-    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "huey.sqlite3")})
+    HUEY.update(
+        {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / f"huey-{HUEY_QUEUE_KEY}.sqlite3")}
+    )
 
 # Supervision: an assignment turns yellow this long before its deadline (emergencies: minutes).
 SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)
