@@ -153,6 +153,7 @@ def _announce_when_listening(port: int, url: str, timeout: float = 60.0) -> None
 
 
 SHARED_CACHE = "dbcache://lianxin_cache"
+UPGRADE_UNITS = ("lianxin-web", "lianxin-worker", "lianxin-scheduler")  # as `manage deploy_files` names them
 
 
 def migrate(_: argparse.Namespace) -> int:
@@ -229,13 +230,34 @@ def worker(args: argparse.Namespace) -> int:
 
 
 def backup(args: argparse.Namespace) -> int:
-    """One archive of the database, the stored files and a manifest (``lianxin manage backup``)."""
+    """One archive of the database, the stored files and a manifest (``lianxin manage backup``), read as the
+    tables' owner when DATABASE_OWNER_URL is set."""
+    os.environ["LIANXIN_AS_OWNER"] = "true"
     return manage(["backup", *(["--out", args.out] if args.out else [])])
 
 
 def restore(args: argparse.Namespace) -> int:
-    """An archive back into an empty database and file store (``lianxin manage restore``)."""
+    """An archive back into an empty database and file store (``lianxin manage restore``), as the owner."""
+    os.environ["LIANXIN_AS_OWNER"] = "true"
     return manage(["restore", args.archive, *(["--force"] if args.force else [])])
+
+
+def static(_: argparse.Namespace) -> int:
+    """Collect the static files now (the upgrade's step), leaving the stamp ``serve`` reads, so the web's
+    restart after it does not collect them a second time."""
+    _setup()
+    _collect_static()
+    return 0
+
+
+def upgrade(args: argparse.Namespace) -> int:
+    """check → backup → migrate (as the owner) → static files → restart the units (lianxin/ops/upgrade.py)."""
+    from lianxin.ops import upgrade as steps
+
+    plan = steps.plan(
+        backup=not args.no_backup, backup_dir=args.backup_dir, restart=not args.no_restart, units=args.units
+    )
+    return steps.run(plan)
 
 
 def manage(rest: Sequence[str]) -> int:
@@ -276,6 +298,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("archive")
     p.add_argument("--force", action="store_true", help="replace a database or file store that is not empty")
     p.set_defaults(func=restore)
+    p = sub.add_parser("upgrade", help="after installing a release: check, back up, migrate, static, restart")
+    p.add_argument("--no-backup", action="store_true", help="skip the backup (one was just taken)")
+    p.add_argument(
+        "--backup-dir", help="directory for the archive (default: var/backups or LIANXIN_BACKUP_DIR)"
+    )
+    p.add_argument("--no-restart", action="store_true", help="restart the processes yourself")
+    p.add_argument("--units", nargs="+", default=list(UPGRADE_UNITS), help="systemd units to restart")
+    p.set_defaults(func=upgrade)
+    p = sub.add_parser("static", help="collect the static files (only when a source changed)")
+    p.set_defaults(func=static)
     sub.add_parser("manage", help="any Django management command")
     args = parser.parse_args(argv)
     return int(args.func(args))

@@ -351,3 +351,31 @@ def test_static_files_are_collected_again_only_when_a_source_changed(tmp_path, s
         assert (tmp_path / "static" / "page.css").read_text() == "body { color: blue; }"
     finally:
         staticfiles_storage._wrapped = empty  # the next test's storage reads its own STATIC_ROOT
+
+
+def test_upgrade_backs_up_then_migrates_and_stops_at_a_failed_step(built_env, tmp_path):
+    """`lianxin upgrade` on a town one migration behind: the archive is of the town as it was (before the
+    migration), then the migration is applied. With a malformed key the check fails first: no archive, and the
+    migration stays unapplied (nothing after a failed step runs)."""
+    env = with_keys(built_env)
+    back = run(env, "manage", "migrate", "board", "0002_publication_board_order")
+    assert back.returncode == 0, back.stderr
+
+    broken = env | {"FIELD_ENCRYPTION_KEYS": "not-a-key"}
+    refused = run(broken, "upgrade", "--no-restart", "--backup-dir", str(tmp_path / "refused"))
+    assert refused.returncode != 0
+    assert "check failed" in refused.stdout and "upgrade stopped" in refused.stdout, refused.stdout
+    assert not (tmp_path / "refused").exists() or not any((tmp_path / "refused").iterdir())
+    assert " [ ] 0003_bounded_text" in run(env, "manage", "showmigrations", "board").stdout
+
+    done = run(env, "upgrade", "--no-restart", "--backup-dir", str(tmp_path / "archives"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    for step in ("check", "backup", "migrate", "static"):
+        assert f"{step} done" in done.stdout, done.stdout
+    (archive,) = (tmp_path / "archives").iterdir()
+    from lianxin.ops.backup import read_manifest
+
+    manifest = read_manifest(archive)
+    assert "0002_publication_board_order" in manifest["migrations"]["board"]
+    assert "0003_bounded_text" not in manifest["migrations"]["board"], "the archive is of the town before"
+    assert " [X] 0003_bounded_text" in run(env, "manage", "showmigrations", "board").stdout

@@ -371,7 +371,9 @@ def after_restore(using: str = "default", say: Say = _quiet) -> None:
     1. the audit trail's append-only triggers, with the retention in force here
     2. the same-town triggers of every registered reference
     3. the kept counters (demands per town and status), rebuilt for any town whose kept counts differ
-       from the demands themselves (none, after a consistent backup)"""
+       from the demands themselves (none, after a consistent backup)
+    4. PostgreSQL: the application role's rows (``ops.database.grant_app_role``): pg_restore leaves owners and
+       grants out, so the restoring owner owns everything and the role the web connects as has nothing yet"""
     from lianxin.audit import triggers
     from lianxin.core import integrity
     from lianxin.core.models import Town
@@ -386,6 +388,16 @@ def after_restore(using: str = "default", say: Say = _quiet) -> None:
     if stale:
         counters.recount(stale)
     say(f"demand counters: {len(towns)} towns checked, {len(stale)} recounted")
+    from django.conf import settings
+    from django.db import connections
+
+    from .database import current_role, grant_app_role
+
+    connection = connections[using]
+    role = str(getattr(settings, "DATABASE_APP_ROLE", "") or "")
+    if connection.vendor == "postgresql" and role and role != current_role(connection):
+        grant_app_role(role, using=using)
+        say(f"granted {role!r} its rows")
 
 
 @dataclass

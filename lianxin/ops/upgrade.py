@@ -23,8 +23,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-UNITS = ("lianxin-web", "lianxin-worker", "lianxin-scheduler")
-
 
 @dataclass(frozen=True)
 class Step:
@@ -42,7 +40,7 @@ def plan(*, backup: bool, backup_dir: str | None, restart: bool, units: Sequence
     if backup:
         steps.append(Step("backup", lianxin("backup", *(["--out", backup_dir] if backup_dir else []))))
     steps.append(Step("migrate", lianxin("migrate")))
-    steps.append(Step("static", lianxin("manage", "collectstatic", "--no-input", "--verbosity", "0")))
+    steps.append(Step("static", lianxin("static")))
     if restart and units:
         steps.append(Step("restart", ["systemctl", "restart", *units]))
     return steps
@@ -52,14 +50,20 @@ def run(steps: Sequence[Step], *, say: Callable[[str], None] = print) -> int:
     """Run the steps in order; stop at the first that fails and return its exit status (0 when all passed)."""
     for number, step in enumerate(steps, 1):
         if step.argv[0] == "systemctl" and shutil.which("systemctl") is None:
-            say(f"[{number}/{len(steps)}] {step.name}: no systemctl here; restart {' '.join(step.argv[2:])} yourself")
+            say(
+                f"[{number}/{len(steps)}] {step.name}: no systemctl here; restart {' '.join(step.argv[2:])} yourself"
+            )
             continue
-        say(f"[{number}/{len(steps)}] {step.name}: {' '.join(step.argv[1:] if step.argv[0] == sys.executable else step.argv)}")
+        say(
+            f"[{number}/{len(steps)}] {step.name}: {' '.join(step.argv[1:] if step.argv[0] == sys.executable else step.argv)}"
+        )
         started = time.monotonic()
         done = subprocess.run(step.argv, check=False)  # noqa: S603 - our own commands, no shell
         took = time.monotonic() - started
         if done.returncode != 0:
-            say(f"[{number}/{len(steps)}] {step.name} failed (exit {done.returncode}, {took:.1f} s): upgrade stopped")
+            say(
+                f"[{number}/{len(steps)}] {step.name} failed (exit {done.returncode}, {took:.1f} s): upgrade stopped"
+            )
             return done.returncode or 1
         say(f"[{number}/{len(steps)}] {step.name} done ({took:.1f} s)")
     return 0
