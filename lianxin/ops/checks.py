@@ -3,7 +3,7 @@ exceptions, its cache and storage checks) with our own checks for the database, 
 
 A check raises ``ServiceWarning`` for "serving, but look" (degraded) and any other ``HealthCheckException`` for
 "cannot serve" (fail). Ours keep what they measured in ``figures``, shown only to those allowed the details.
-Ours run on the caller's thread (``sync_to_async(thread_sensitive=True)``), so they use the request's own
+Ours run on the caller's thread (``report._ours``, no event loop of their own), so they use the request's own
 database connection, never a second one of a pool thread.
 """
 

@@ -10,7 +10,6 @@ against the rows themselves that the configured keys open every value.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,8 +35,12 @@ def _field_keys() -> tuple[list[str], bool]:
     keys = [str(k) for k in (getattr(settings, "FIELD_ENCRYPTION_KEYS", []) or [])]
     if keys:
         return keys, False
-    digest = hashlib.sha256(f"lianxin-field:{settings.SECRET_KEY}".encode()).digest()
-    return [base64.urlsafe_b64encode(digest).decode()], True
+    return [fields.derived_field_key(settings.SECRET_KEY)], True
+
+
+def field_keys_in_force() -> list[str]:
+    """The field keys this process encrypts and decrypts with (configured, or the one derived)."""
+    return _field_keys()[0]
 
 
 def fingerprints() -> dict[str, Any]:

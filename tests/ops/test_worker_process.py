@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from lianxin.ops import keys
 from lianxin.ops.models import WorkerBeat
 from tests.conftest import private_env
 
@@ -36,6 +37,8 @@ def _database_url() -> str:
 def _env(var: Path) -> dict[str, str]:
     env = private_env(var)  # its own var/ (huey's queue file) and the base settings, as in production…
     env.update(DATABASE_URL=_database_url(), SECRET_KEY=settings.SECRET_KEY)  # …on the test's database
+    # with the field key the test's own settings derive, given explicitly, as `lianxin worker` requires
+    env["FIELD_ENCRYPTION_KEYS"] = ",".join(keys.field_keys_in_force())
     return env
 
 

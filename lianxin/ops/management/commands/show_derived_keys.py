@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from lianxin.core.fields import derived_field_key
+from lianxin.ops.keys import field_keys_in_force
 
 WARNING = """\
 WARNING: these are the keys this town runs on today, printed in clear. Put them in the service's environment
@@ -21,6 +21,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         self.stderr.write(WARNING)
-        explicit = list(settings.FIELD_ENCRYPTION_KEYS or [])
-        field_keys = ",".join(explicit) if explicit else derived_field_key(settings.SECRET_KEY)
+        field_keys = ",".join(field_keys_in_force())
         self.stdout.write(f"SECRET_KEY={settings.SECRET_KEY}\nFIELD_ENCRYPTION_KEYS={field_keys}\n")
