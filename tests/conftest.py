@@ -39,6 +39,41 @@ def private_env(var: Any) -> dict[str, str]:
     return e
 
 
+_MIGRATED: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, and on SQLite a copy of it taken before any test ran: what
+    ``lianxin manage migrate`` makes of an empty database (every migration, data migrations' rows, the cache
+    table), for tests that start a process on a database of their own (``migrated_sqlite``)."""
+    from django.db import connections
+
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections["default"]
+    if connection.vendor == "sqlite":
+        with django_db_blocker.unblock():
+            executor = MigrationExecutor(connection)
+            if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+                return django_db_setup  # no test of this run needed the database: pytest-django made none
+            name = str(connection.settings_dict["NAME"])
+            copy = os.path.join(os.path.dirname(name), "migrated-" + os.path.basename(name))
+            if os.path.exists(copy):
+                os.remove(copy)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM INTO %s", [copy])
+            _MIGRATED["sqlite"] = copy
+    return django_db_setup
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(django_db_setup) -> str | None:
+    """The path of a freshly migrated SQLite database to copy, or None on a PostgreSQL run (the caller then
+    migrates its own: half a minute a time on this machine)."""
+    return _MIGRATED.get("sqlite")
+
+
 @pytest.fixture
 def env(tmp_path):
     return private_env(tmp_path)

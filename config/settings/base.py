@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 from lianxin.ops.instance import queue_key
 
@@ -238,6 +239,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Source maps (the API docs' and the admin's, 9 MB) are read by a developer's browser tools only: served as they
+# are, never compressed. Compressing them at brotli's highest level was most of a collection's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 
 # --- security -------------------------------------------------------------------------------
 # HTTPS=true (production behind TLS): secure cookies, redirect plain HTTP, HSTS for a year. Behind a proxy that
