@@ -48,7 +48,6 @@ def django_db_setup(django_db_setup, django_db_blocker):
     ``lianxin manage migrate`` makes of an empty database (every migration, data migrations' rows, the cache
     table), for tests that start a process on a database of their own (``migrated_sqlite``)."""
     from django.db import connections
-
     from django.db.migrations.executor import MigrationExecutor
 
     connection = connections["default"]
