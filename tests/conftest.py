@@ -170,6 +170,70 @@ def _demo_town_is_there(request):
         )
 
 
+class _LiveDemo:
+    """The demo town committed and served by a live server (the server answers from its own thread and
+    connection), for the browser tests that only read it: built once for all of them (one xdist group,
+    ``demo_live``, side by side in the collection) and flushed as soon as the next test does not use it."""
+
+    def __init__(self) -> None:
+        self.server: Any = None
+        self.blocker: Any = None
+        self.unblocked: Any = None
+
+    def enter(self, blocker: Any) -> str:
+        if self.server is None:
+            from pytest_django.live_server_helper import LiveServer
+
+            from lianxin.demo.generator import generate
+
+            self.blocker = blocker
+            # Open while the server serves: its thread reaches the database between the tests too.
+            self.unblocked = blocker.unblock()
+            try:
+                generate()
+                server = LiveServer("localhost")
+            except BaseException:
+                self._flush()
+                self.unblocked.__exit__(None, None, None)
+                raise
+            server._live_server_modified_settings.enable()
+            self.server = server
+        return str(self.server.url)
+
+    def _flush(self) -> None:
+        from django.core.management import call_command
+        from django.db import connections
+
+        for alias in connections:
+            call_command("flush", verbosity=0, interactive=False, database=alias)
+
+    def leave(self) -> None:
+        if self.server is None:
+            return
+        server, self.server = self.server, None
+        try:
+            server._live_server_modified_settings.disable()
+            server.stop()
+        finally:
+            try:
+                self._flush()
+            finally:
+                self.unblocked.__exit__(None, None, None)
+
+
+_LIVE = _LiveDemo()
+
+
+@pytest.fixture
+def demo_live(django_db_setup, django_db_blocker) -> str:
+    """The base URL of the served demo town (see ``_LiveDemo``)."""
+    return _LIVE.enter(django_db_blocker)
+
+
+def _uses(item: pytest.Item | None, fixture: str) -> bool:
+    return item is not None and fixture in getattr(item, "fixturenames", ())
+
+
 def _uses_demo_town(item: pytest.Item | None) -> bool:
     return item is not None and "demo_town" in getattr(item, "fixturenames", ())
 
@@ -190,6 +254,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     try:
         return (yield)
     finally:
+        if _LIVE.server is not None and not _uses(nextitem, "demo_live"):
+            _LIVE.leave()
         if _DEMO.atomic is not None and not _uses_demo_town(nextitem):
             # Within a module the module-scoped fixture stays set up, so the town stays too (as it always
             # did), unless the next test needs a clean database.
@@ -219,6 +285,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.slow)
             if not item.get_closest_marker("xdist_group"):
                 item.add_marker(pytest.mark.xdist_group("demo_town"))
+        if _uses(item, "demo_live"):
+            item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group("demo_live"))
     result = yield
     # after them (pytest-django sorts too)
     items.sort(key=_order)

@@ -7,34 +7,12 @@ import os
 import pytest
 from playwright.sync_api import Page, expect
 
-from lianxin.demo.generator import generate
 from tests.browser.axe import axe_clean
 
-# The demo town is built once for this module and committed, because the server answers from its own thread
-# and connection; the tests only read it through the browser. The database is flushed at the end of the
-# module, as a transactional test leaves it. One xdist group: one worker builds it.
+# The demo town, committed and served (tests/conftest.py, demo_live), built once for these tests and the
+# insight pages' (tests/insight/test_browser.py): they only read it through the browser. The database is
+# flushed after the last of them, as a transactional test leaves it. One xdist group: one worker builds it.
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("demo_live")]
-
-
-@pytest.fixture(scope="module")
-def demo_live(django_db_setup, django_db_blocker):
-    from django.core.management import call_command
-    from django.db import connections
-    from pytest_django.live_server_helper import LiveServer
-
-    with django_db_blocker.unblock():
-        try:
-            generate()
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            try:
-                yield server.url
-            finally:
-                server._live_server_modified_settings.disable()
-                server.stop()
-        finally:
-            for alias in connections:
-                call_command("flush", verbosity=0, interactive=False, database=alias)
 
 
 def sign_in(page: Page, base: str, username: str) -> None:

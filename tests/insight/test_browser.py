@@ -8,31 +8,7 @@ import os
 import pytest
 from playwright.sync_api import Page, expect
 
-from lianxin.demo.generator import generate
-
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("insight_live")]
-
-
-@pytest.fixture(scope="module")
-def demo_live(django_db_setup, django_db_blocker):
-    """The demo town, committed (the server answers from its own thread), flushed at the end."""
-    from django.core.management import call_command
-    from django.db import connections
-    from pytest_django.live_server_helper import LiveServer
-
-    with django_db_blocker.unblock():
-        try:
-            generate()
-            server = LiveServer("localhost")
-            server._live_server_modified_settings.enable()
-            try:
-                yield server.url
-            finally:
-                server._live_server_modified_settings.disable()
-                server.stop()
-        finally:
-            for alias in connections:
-                call_command("flush", verbosity=0, interactive=False, database=alias)
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("demo_live")]
 
 
 def sign_in(page: Page, base: str) -> None:
