@@ -13,11 +13,13 @@ from django.urls import reverse
 
 from lianxin.accounts.roles import Role
 from lianxin.accounts.services import login_code_send
+from lianxin.core.clock import now
 from lianxin.demands.services import demand_record
 from lianxin.notify import channels
 from lianxin.notify.models import OutboxMessage, OutboxStatus, SMSDelivery, SMSOptOut
 from lianxin.notify.services import notify, outbox_deliver
 from lianxin.notify.sms import CAPPED, OPTED_OUT, QUIET, callback_token, poll_receipts
+from lianxin.ops.figures import outbox_oldest_age
 from tests.factories import CategoryFactory, UserFactory
 
 from .fake_sms import FakeAliyun, FakeTencent
@@ -91,6 +93,7 @@ def test_citizens_are_not_texted_in_quiet_hours_but_the_text_waits_for_the_morni
     assert sorted(s["phone"] for s in aliyun.sent) == ["13700002222", PHONE]  # the code, and the staff's text
     with time_machine.travel(dt.datetime(2026, 12, 8, 7, 59, tzinfo=TOWN), tick=True):
         assert outbox_deliver() == 0
+        assert outbox_oldest_age(now()) is None, "a text held for the morning is not outbox lag"
     with time_machine.travel(dt.datetime(2026, 12, 8, 8, 0, 1, tzinfo=TOWN), tick=True):
         assert outbox_deliver() == 1
     citizen_row.refresh_from_db()
