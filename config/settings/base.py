@@ -399,6 +399,29 @@ OUTBOUND_ALLOWED_NETWORKS = [
 ]
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
+# SMS gateways (docs/notifications.md, "SMS gateways"): SMS_BACKEND names lianxin.notify.sms.AliyunSMSBackend or
+# lianxin.notify.sms.TencentSMSBackend for real texts. Gateways send approved templates only: SMS_TEMPLATES (JSON)
+# maps each of Lianxin's template names to the provider's template code/id, e.g.
+# {"receipt": {"aliyun": "SMS_4000001", "tencent": "2000001"}}; a notice without one is not texted (its outbox
+# row fails with the reason). Keys come from the environment only.
+SMS_SIGN_NAME = env.str("SMS_SIGN_NAME", default="连心")
+SMS_TEMPLATES: dict[str, dict[str, str]] = env.json("SMS_TEMPLATES", default={})
+SMS_ALIYUN_ACCESS_KEY_ID = env.str("SMS_ALIYUN_ACCESS_KEY_ID", default="")
+SMS_ALIYUN_ACCESS_KEY_SECRET = env.str("SMS_ALIYUN_ACCESS_KEY_SECRET", default="")
+SMS_ALIYUN_ENDPOINT = env.str("SMS_ALIYUN_ENDPOINT", default="https://dysmsapi.aliyuncs.com")
+SMS_TENCENT_SECRET_ID = env.str("SMS_TENCENT_SECRET_ID", default="")
+SMS_TENCENT_SECRET_KEY = env.str("SMS_TENCENT_SECRET_KEY", default="")
+SMS_TENCENT_APP_ID = env.str("SMS_TENCENT_APP_ID", default="")  # the SmsSdkAppId
+SMS_TENCENT_REGION = env.str("SMS_TENCENT_REGION", default="ap-guangzhou")
+SMS_TENCENT_ENDPOINT = env.str("SMS_TENCENT_ENDPOINT", default="https://sms.tencentcloudapi.com")
+SMS_TIMEOUT_SECONDS = env.float("SMS_TIMEOUT_SECONDS", default=10)
+SMS_DAILY_CAP_PER_NUMBER = env.int("SMS_DAILY_CAP_PER_NUMBER", default=10)  # notice texts a number gets a day
+SMS_QUIET_HOURS = (env.int("SMS_QUIET_FROM", default=21), env.int("SMS_QUIET_UNTIL", default=8))  # town time
+# The secret part of the receipt callback URLs (neither gateway signs its callbacks); blank: derived from
+# SECRET_KEY. `manage.py sms_callbacks` prints the URLs to enter in each console. SMS_CALLBACK_NETWORKS (CIDRs),
+# when set, is the only source the callbacks are taken from.
+SMS_CALLBACK_TOKEN = env.str("SMS_CALLBACK_TOKEN", default="")
+SMS_CALLBACK_NETWORKS = env.list("SMS_CALLBACK_NETWORKS", default=[])
 EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 

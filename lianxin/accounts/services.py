@@ -1,6 +1,6 @@
 """Citizen sign-in by SMS code, and the citizen account it makes on first use.
 
-A code is six random digits sent through the pluggable SMS backend (``notify.channels.backend("sms")``).
+A code is six random digits sent through the pluggable SMS backend (``notify.sms.send_now``).
 Only a keyed hash of it is stored; it expires after a few minutes, allows a few wrong tries, and is
 spent on first success. A new code voids the older ones of the same phone.
 """
@@ -60,7 +60,7 @@ def _code_hash(phone: str, code: str) -> str:
 @transaction.atomic
 def login_code_send(*, town: Town, phone: str) -> LoginCode:
     """Void the phone's open codes, store a new one (hashed) and text it to the phone."""
-    from lianxin.notify.channels import backend
+    from lianxin.notify.sms import send_now
 
     phone = clean_mobile(phone)
     now = clock.now()
@@ -75,11 +75,14 @@ def login_code_send(*, town: Town, phone: str) -> LoginCode:
         expires_at=now + code_ttl(),
     )
     minutes = int(code_ttl().total_seconds() // 60)
-    backend("sms").send(
+    send_now(
+        town_id=town.pk,
         to=phone,
         subject=_("Sign-in code"),
         body=_("Your code is %(code)s, valid for %(minutes)d minutes. Do not tell anyone.")
         % {"code": code, "minutes": minutes},
+        template="login_code",
+        params={"code": code, "minutes": minutes},
     )
     return row
 

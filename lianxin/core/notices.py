@@ -36,13 +36,16 @@ def _no_body(event: DomainEvent) -> str:
 class Notice:
     """One line of a table: the audiences told, the subject (``%``-formatted with the table's facts), the
     body, the channels besides in-app for the people told (``"sms"``, ``"email"``, any registered channel),
-    and a condition. A citizen is always also texted when they have no account, as the receipt promised."""
+    and a condition. A citizen is always also texted when they have no account, as the receipt promised.
+    ``template`` names the SMS template a real gateway sends for it (its variables taken from the table's
+    facts and ``url``, the link); without one the notice is not texted through a gateway."""
 
     to: tuple[str, ...]
     subject: str | Promise
     body: Callable[[DomainEvent], str] = _no_body
     channels: tuple[str, ...] = ()
     when: Callable[[DomainEvent], bool] | None = None
+    template: str = ""
 
 
 @dataclass(frozen=True)

@@ -77,9 +77,11 @@ def Notice(  # the table reads as it did: ``sms=True, email=True`` on a line
     sms: bool = False,
     email: bool = False,
     when: Callable[[DomainEvent], bool] | None = None,
+    template: str = "",
 ) -> core.Notice:
+    """``template``: the SMS template a real gateway texts it with (lianxin/notify/sms.py, TEMPLATES)."""
     channels = (*(("sms",) if sms else ()), *(("email",) if email else ()))
-    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when)
+    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when, template=template)
 
 
 # Every audience gets words meant for it: the citizen is asked to evaluate, the office to review.
@@ -92,6 +94,7 @@ _rework = (
         sms=True,
         email=True,
         when=_returned,
+        template="rework",
     ),
     Notice(
         (CLAIMING_DEPUTY, PRESIDIUM),
@@ -114,20 +117,33 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             _demand("description", 140),
         ),
         # The citizen's receipt: the code and the link to follow it (issue 10, point 1).
-        Notice((CITIZEN,), _("Your demand is recorded, code %(code)s"), _receipt),
+        Notice((CITIZEN,), _("Your demand is recorded, code %(code)s"), _receipt, template="receipt"),
     ),
     Event.CLAIM: (
-        Notice((CITIZEN,), _("Your demand %(code)s was taken by deputy %(name)s"), _demand("title")),
+        Notice(
+            (CITIZEN,),
+            _("Your demand %(code)s was taken by deputy %(name)s"),
+            _demand("title"),
+            template="progress",
+        ),
     ),
     Event.MERGE: (
-        Notice((CITIZEN,), _("Your demand %(code)s is handled together with %(other)s"), _fact("note")),
+        Notice(
+            (CITIZEN,),
+            _("Your demand %(code)s is handled together with %(other)s"),
+            _fact("note"),
+            template="progress",
+        ),
     ),
-    Event.DECLINE: (Notice((CITIZEN,), _("Your demand %(code)s was not taken up"), _fact("reason")),),
+    Event.DECLINE: (
+        Notice((CITIZEN,), _("Your demand %(code)s was not taken up"), _fact("reason"), template="progress"),
+    ),
     Event.TRANSFER: (
         Notice(
             (CITIZEN,),
             _("Your demand %(code)s was carried to a higher level as a deputy's suggestion"),
             _fact("note"),
+            template="progress",
         ),
     ),
     Event.ASSIGN: (
@@ -137,8 +153,11 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             _fact("matter"),
             sms=True,
             email=True,
+            template="assignment",
         ),
-        Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline),
+        Notice(
+            (CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline, template="progress"
+        ),
     ),
     Event.BOUNCE: (Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason")),),
     Event.COMPLETE: (
@@ -147,12 +166,14 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             _("%(dept)s reports %(code)s completed: review the result"),
             _fact("result", 140),
         ),
-        Notice((CITIZEN,), _completed, _fact("result", 140)),
+        Notice((CITIZEN,), _completed, _fact("result", 140), template="completed"),
     ),
     Event.EVALUATE: _rework,
     Event.CHECK: _rework,
     Event.RETURN: _rework,
-    Event.CLOSE: (Notice((CITIZEN,), _("Demand %(code)s is closed. Thank you."), _fact("note")),),
+    Event.CLOSE: (
+        Notice((CITIZEN,), _("Demand %(code)s is closed. Thank you."), _fact("note"), template="closed"),
+    ),
     Event.REQUEST_EXTENSION: (Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason")),),
     Event.DECIDE_EXTENSION: (
         Notice(
@@ -168,12 +189,35 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             when=lambda e: not e.data.get("approve"),
         ),
     ),
-    Event.REMIND: (Notice((LEAD_DEPARTMENT,), _("Reminder: %(code)s"), _fact("note"), sms=True, email=True),),
+    Event.REMIND: (
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("Reminder: %(code)s"),
+            _fact("note"),
+            sms=True,
+            email=True,
+            template="reminder",
+        ),
+    ),
     Event.SWEEP_YELLOW: (
-        Notice((LEAD_DEPARTMENT,), _("Due soon: %(code)s"), _fact("note"), sms=True, email=True),
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("Due soon: %(code)s"),
+            _fact("note"),
+            sms=True,
+            email=True,
+            template="reminder",
+        ),
     ),
     Event.SWEEP_RED: (
-        Notice((LEAD_DEPARTMENT,), _("Overdue: %(code)s"), _fact("note"), sms=True, email=True),
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("Overdue: %(code)s"),
+            _fact("note"),
+            sms=True,
+            email=True,
+            template="overdue",
+        ),
         Notice(
             (PRESIDIUM,),
             _("Escalated: %(code)s is overdue"),
@@ -181,7 +225,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
         ),
     ),
     Event.PROGRESS: (
-        Notice((CITIZEN,), _("Progress on your demand %(code)s"), _fact("reply", 140)),
+        Notice((CITIZEN,), _("Progress on your demand %(code)s"), _fact("reply", 140), template="progress"),
         Notice((CLAIMING_DEPUTY,), _("%(dept)s replied to the citizen on %(code)s"), _fact("reply", 140)),
     ),
     Event.RELOCATE: (
@@ -189,7 +233,12 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
         Notice(
             (CLAIMING_DEPUTY, LEAD_DEPARTMENT), _("Demand %(code)s now belongs to %(cell)s"), _fact("reason")
         ),
-        Notice((CITIZEN,), _("The place of your demand %(code)s is now %(cell)s"), _demand("title")),
+        Notice(
+            (CITIZEN,),
+            _("The place of your demand %(code)s is now %(cell)s"),
+            _demand("title"),
+            template="progress",
+        ),
     ),
     Event.APPOINT: (
         Notice((CLAIMING_DEPUTY,), _("The presidium put demand %(code)s in your hands"), _fact("reason")),
@@ -198,7 +247,12 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             _("Demand %(code)s is now held by deputy %(name)s"),
             _fact("reason"),
         ),
-        Notice((CITIZEN,), _("Your demand %(code)s was taken by deputy %(name)s"), _demand("title")),
+        Notice(
+            (CITIZEN,),
+            _("Your demand %(code)s was taken by deputy %(name)s"),
+            _demand("title"),
+            template="progress",
+        ),
     ),
     Event.REASSIGN: (
         Notice(
@@ -207,16 +261,25 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             lambda e: e.subject.assignment.matter,
             sms=True,
             email=True,
+            template="assignment",
         ),
         Notice(
             (PREVIOUS_DEPARTMENT, CLAIMING_DEPUTY),
             _("Assignment %(code)s was moved to %(dept)s"),
             _fact("reason"),
         ),
-        Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline),
+        Notice(
+            (CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline, template="progress"
+        ),
     ),
     Event.EXTEND: (
-        Notice((LEAD_DEPARTMENT,), _("Deadline of %(code)s extended to %(due)s"), _fact("reason"), sms=True),
+        Notice(
+            (LEAD_DEPARTMENT,),
+            _("Deadline of %(code)s extended to %(due)s"),
+            _fact("reason"),
+            sms=True,
+            template="deadline",
+        ),
         Notice((CLAIMING_DEPUTY,), _("Deadline of %(code)s extended to %(due)s"), _fact("reason")),
     ),
 }

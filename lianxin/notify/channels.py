@@ -32,7 +32,24 @@ log = logging.getLogger(__name__)
 
 
 class DeliveryError(Exception):
-    """A channel could not deliver now; the outbox tries again later."""
+    """A channel could not deliver now; the outbox tries again later (``permanent``: never, it fails now)."""
+
+    permanent = False
+
+
+class Refused(DeliveryError):
+    """The message can never be delivered as it is (a number the gateway refuses, no approved template, an
+    opted-out phone): the outbox marks it failed at once, with this reason."""
+
+    permanent = True
+
+
+class Deferred(DeliveryError):
+    """Not now but at ``until`` (quiet hours, a gateway's daily limit): the row waits, without spending a try."""
+
+    def __init__(self, reason: str, until: dt.datetime) -> None:
+        super().__init__(reason)
+        self.until = until
 
 
 class Backend(Protocol):
@@ -132,12 +149,15 @@ class SMSChannel:
 
     name = "sms"
     retry = PEOPLE
+    atomic = False  # a gateway is not waited for inside a transaction
 
     def address(self, user: Any) -> str:
         return str(getattr(user, "phone", "") or "")
 
     def deliver(self, msg: Any) -> None:
-        backend("sms").send(to=msg.address, subject=msg.subject, body=msg.body)
+        from .sms import deliver  # templates, receipts, cap, quiet hours and opt-out
+
+        deliver(msg)
 
 
 class EmailChannel:

@@ -98,6 +98,8 @@ def rows_for(table: NoticeTable, notices: tuple[Notice, ...], event: DomainEvent
                     body=notice.body(event),
                     url=link,
                     channels=notice.channels,
+                    template=notice.template,
+                    params={**table.facts(event), "url": link},
                 )
     return rows
 
@@ -124,6 +126,8 @@ def _to_citizen(
             sms=True,
             channels=notice.channels,
             sms_to="" if account else citizen.phone,
+            template=notice.template,
+            params={**facts, "url": link},
         )
 
 

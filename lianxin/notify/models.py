@@ -58,6 +58,10 @@ class OutboxMessage(TownOwned):
     # earlier one is sent, so a receiver never hears "closed" before "assigned".
     stream = models.CharField(_("stream"), max_length=40, blank=True)
     sequence = models.BigIntegerField(_("place in the stream"), null=True, blank=True)
+    # A text on a real gateway is an approved template with variables (lianxin/notify/sms.py): its name and
+    # the values of its variables, set when the notice is queued.
+    template = models.CharField(_("SMS template"), max_length=40, blank=True)
+    params = models.JSONField(_("template values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("outbox message")
@@ -98,3 +102,6 @@ class Notification(TownOwned):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+
+from .sms_models import SMSDelivery, SMSOptOut, SMSStatus  # noqa: E402,F401  (the SMS gateways' rows)

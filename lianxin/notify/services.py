@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import nullcontext
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from lianxin.core.clock import now
 from lianxin.core.outbound import OutboundError
 from lianxin.core.transactions import on_commit_once
 
-from .channels import PEOPLE, DeliveryError, channel
+from .channels import PEOPLE, Deferred, DeliveryError, channel
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = PEOPLE.max_attempts
@@ -34,6 +34,8 @@ def notify(
     sms: bool = False,
     email: bool = False,
     sms_to: str = "",
+    template: str = "",
+    params: Mapping[str, Any] | None = None,
 ) -> list[OutboxMessage]:
     """Queue an in-app message (and optionally an SMS and an e-mail) for each user, inside the change's
     transaction, so the message exists if and only if the change does.
@@ -51,6 +53,8 @@ def notify(
             sms=sms,
             email=email,
             sms_to=sms_to,
+            template=template,
+            params=params,
         )
     )
 
@@ -74,11 +78,17 @@ def messages(
     email: bool = False,
     sms_to: str = "",
     channels: Iterable[str] = (),
+    template: str = "",
+    params: Mapping[str, Any] | None = None,
 ) -> list[OutboxMessage]:
     """The outbox rows ``notify`` writes, unsaved: a caller with several notices queues them together.
 
     One in-app row for the whole group; then, for each account, one row on each other channel asked for
-    (``sms``, ``email`` or any registered channel's name) that can reach it (its ``address``)."""
+    (``sms``, ``email`` or any registered channel's name) that can reach it (its ``address``). A text carries
+    its SMS ``template`` and the values of that template's variables, picked from ``params``."""
+    from .sms import template_values
+
+    texted: dict[str, Any] = {"template": template, "params": template_values(template, params or {})}
     rows = []
     recipients = list({u.pk: u for u in users if u is not None}.values())
     if recipients:  # one in-app row for the whole group
@@ -105,13 +115,25 @@ def messages(
             text = f"{body}\n{url}".strip() if ch.name == ChannelName.EMAIL else body
             rows.append(
                 OutboxMessage(
-                    town_id=town_id, channel=ch.name, user=user, address=address, subject=subject, body=text
+                    town_id=town_id,
+                    channel=ch.name,
+                    user=user,
+                    address=address,
+                    subject=subject,
+                    body=text,
+                    **(texted if ch.name == ChannelName.SMS else {}),
                 )
             )
     if sms_to:
         rows.append(
             OutboxMessage(
-                town_id=town_id, channel=ChannelName.SMS, address=sms_to, subject=subject, body=body, url=url
+                town_id=town_id,
+                channel=ChannelName.SMS,
+                address=sms_to,
+                subject=subject,
+                body=body,
+                url=url,
+                **texted,
             )
         )
     return rows
@@ -181,7 +203,11 @@ def _deliver_one(pk: int, at: Any, attempts: int) -> bool | None:
         if isinstance(exc, OutboundError):  # its text is generic, for the lists; what happened is the log's
             log.warning("outbox %s (%s) not delivered: %s", pk, msg.channel, exc.detail)
         changes: dict[str, Any] = {"last_error": str(exc)[:500] or exc.__class__.__name__}
-        if way.retry.max_attempts is not None and msg.attempts >= way.retry.max_attempts:
+        if isinstance(exc, Deferred):  # its time is not now: it waits, and the try is not counted
+            changes.update(next_attempt_at=exc.until, attempts=max(msg.attempts - 1, 0))
+        elif getattr(exc, "permanent", False) or (
+            way.retry.max_attempts is not None and msg.attempts >= way.retry.max_attempts
+        ):
             changes["status"] = OutboxStatus.FAILED
         else:
             changes["next_attempt_at"] = now() + way.retry.wait(msg.attempts)

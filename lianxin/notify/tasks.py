@@ -18,3 +18,12 @@ def deliver_outbox() -> int:
 @alone(OUTBOX_LOCK)
 def deliver_outbox_every_minute() -> int:
     return outbox_deliver()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+@alone("lianxin-sms-receipts")
+def poll_sms_receipts() -> int:
+    """Delivery reports (and replies) the SMS gateway keeps for polling (lianxin/notify/sms.py)."""
+    from .sms import poll_receipts
+
+    return poll_receipts()

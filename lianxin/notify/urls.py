@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import sms_views, views
 
 app_name = "notify"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path("read/", views.mark_read, name="read"),
+    path("sms/<str:provider>/<str:token>/report/", sms_views.report, name="sms_report"),
+    path("sms/<str:provider>/<str:token>/reply/", sms_views.reply, name="sms_reply"),
 ]

@@ -36,7 +36,10 @@ def outbox_oldest_age(at: dt.datetime) -> float | None:
     """Seconds the oldest undelivered message has waited: an outbox row still pending (notices and webhook
     deliveries alike, the one queue), or a webhook delivery not yet delivered. None: nothing waits."""
     oldest = [
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING).aggregate(at=Min("created_at"))["at"],
+        # A row held for its time without a try (a text in citizens' quiet hours) is not late.
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+        .exclude(attempts=0, next_attempt_at__gt=at)
+        .aggregate(at=Min("created_at"))["at"],
         WebhookDelivery.objects.filter(status=DeliveryStatus.PENDING).aggregate(at=Min("created_at"))["at"],
     ]
     known = [then for then in oldest if then is not None]

@@ -27,4 +27,6 @@ def tracking_lock_notify(*, demand: Demand) -> None:
             )
             % {"code": demand.code},
             sms_to=demand.requester_phone,
+            template="tracking_paused",
+            params={"code": demand.code},
         )
