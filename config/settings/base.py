@@ -396,6 +396,11 @@ OUTBOUND_ALLOWED_NETWORKS = [
 
 SMS_BACKEND = env.str("SMS_BACKEND", default="lianxin.notify.channels.FileSMSBackend")
 EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")
+# Group robots (lianxin/notify/robots.py, docs/notifications.md): the platforms' webhook addresses (a test or an
+# intranet relay may point them elsewhere; the outbound rule applies) and each robot's messages a minute.
+ROBOT_WECOM_URL = env.str("ROBOT_WECOM_URL", default="https://qyapi.weixin.qq.com/cgi-bin/webhook/send")
+ROBOT_DINGTALK_URL = env.str("ROBOT_DINGTALK_URL", default="https://oapi.dingtalk.com/robot/send")
+ROBOT_RATE_PER_MINUTE = env.int("ROBOT_RATE_PER_MINUTE", default=20)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

@@ -15,7 +15,7 @@ from lianxin.core.clock import now
 from lianxin.core.outbound import OutboundError
 from lianxin.core.transactions import on_commit_once
 
-from .channels import PEOPLE, DeliveryError, channel
+from .channels import PEOPLE, DeliveryError, Later, Undeliverable, channel
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = PEOPLE.max_attempts
@@ -177,11 +177,15 @@ def _deliver_one(pk: int, at: Any, attempts: int) -> bool | None:
         with transaction.atomic() if getattr(way, "atomic", True) else nullcontext():
             way.deliver(msg)
             OutboxMessage.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now(), last_error="")
+    except Later as later:  # the channel's pace, not a failure: no attempt counted, no error kept
+        OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=later.at, attempts=attempts)
+        return False
     except (DeliveryError, OutboundError, OSError) as exc:
         if isinstance(exc, OutboundError):  # its text is generic, for the lists; what happened is the log's
             log.warning("outbox %s (%s) not delivered: %s", pk, msg.channel, exc.detail)
         changes: dict[str, Any] = {"last_error": str(exc)[:500] or exc.__class__.__name__}
-        if way.retry.max_attempts is not None and msg.attempts >= way.retry.max_attempts:
+        given_up = way.retry.max_attempts is not None and msg.attempts >= way.retry.max_attempts
+        if given_up or isinstance(exc, Undeliverable):
             changes["status"] = OutboxStatus.FAILED
         else:
             changes["next_attempt_at"] = now() + way.retry.wait(msg.attempts)
