@@ -41,7 +41,7 @@ class OutboxAdmin(CaseFileAdmin, TownScopedAdmin):
         return False
 
 
-def _targets(request: HttpRequest) -> list[tuple[str, Any]]:
+def _targets(request: HttpRequest) -> list[tuple[Any, Any]]:
     """What a robot can stand for, in the towns the user manages: the presidium, each department, each cell's
     deputies. notify sits under the apps that own departments and cells, so it reads them by label."""
     towns = towns_visible_to(request.user)

@@ -140,8 +140,8 @@ class RobotGroup(TownOwned):
     audience_key = models.PositiveIntegerField(_("department or cell"), null=True, blank=True)
     # The webhook's key (WeCom) or access token (DingTalk) and DingTalk's signing secret (加签, SEC…): whoever
     # holds them posts to the group, so they are encrypted at rest and never shown again in the admin.
-    token = EncryptedTextField(_("webhook key or access token"))
-    secret = EncryptedTextField(_("signing secret (DingTalk 加签)"), blank=True)
+    token = EncryptedTextField(_("webhook key or access token"), max_length=200)
+    secret = EncryptedTextField(_("signing secret (DingTalk 加签)"), max_length=200, blank=True)
     keyword = models.CharField(_("keyword (DingTalk)"), max_length=20, blank=True)
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=now)
