@@ -129,7 +129,7 @@ def test_a_wrong_signature_fails_the_message_and_the_administrator_sees_it(loop,
 
 
 def test_a_missing_keyword_fails_the_message(loop, fake):
-    fake.add("dingtalk", "pres-token", keyword="连心")
+    fake.add("dingtalk", "pres-token", keyword="值班提醒")
     robot(loop.town, kind="dingtalk", audience="presidium", token="pres-token")  # keyword not set here
 
     loop.completed()
