@@ -130,7 +130,9 @@ def outbox_deliver(*, batch: int = 200) -> int:
        one twice and no row lock is held while a receiver is called.
     2. A row of a stream waits while an earlier row of its stream is still pending (backing off, say).
     3. One that fails waits for its next attempt, by its channel's back-off; a channel that gives up marks
-       it failed after its last attempt.
+       it failed after its last attempt, or at once when the receiver refused it for good (``Undeliverable``).
+    4. A channel that must wait (``Later``: a group robot's 20 a minute) moves the row to then, counting no
+       attempt and keeping no error.
     """
     sent, after = 0, 0
     while True:
