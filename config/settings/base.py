@@ -423,6 +423,11 @@ SMS_QUIET_HOURS = (env.int("SMS_QUIET_FROM", default=21), env.int("SMS_QUIET_UNT
 SMS_CALLBACK_TOKEN = env.str("SMS_CALLBACK_TOKEN", default="")
 SMS_CALLBACK_NETWORKS = env.list("SMS_CALLBACK_NETWORKS", default=[])
 EMAIL_CHANNEL_BACKEND = env.str("EMAIL_CHANNEL_BACKEND", default="lianxin.notify.channels.DjangoEmailBackend")
+# Group robots (lianxin/notify/robots.py, docs/notifications.md): the platforms' webhook addresses (a test or an
+# intranet relay may point them elsewhere; the outbound rule applies) and each robot's messages a minute.
+ROBOT_WECOM_URL = env.str("ROBOT_WECOM_URL", default="https://qyapi.weixin.qq.com/cgi-bin/webhook/send")
+ROBOT_DINGTALK_URL = env.str("ROBOT_DINGTALK_URL", default="https://oapi.dingtalk.com/robot/send")
+ROBOT_RATE_PER_MINUTE = env.int("ROBOT_RATE_PER_MINUTE", default=20)
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

@@ -37,7 +37,8 @@ ADMIN_GROUPS: dict[str, tuple[str, Q]] = {
         REFERENCE_DATA
         | Q(content_type__app_label="accounts", content_type__model="user")
         | Q(content_type__app_label="auth", content_type__model="group", codename__startswith="view_")
-        | Q(content_type__app_label="api"),
+        | Q(content_type__app_label="api")
+        | Q(content_type__app_label="notify", content_type__model="robotgroup"),  # WeCom/DingTalk robots
     ),
     Role.SECURITY_ADMIN: (
         "安全管理员",

@@ -52,6 +52,20 @@ class Deferred(DeliveryError):
         self.until = until
 
 
+class Undeliverable(Refused):
+    """The receiver refused the message for good (a wrong signature, say): the row fails now, not after its
+    last attempt; trying again would only be refused again."""
+
+
+class Later(Exception):
+    """Not a failure: the channel may not send this row before ``at`` (a group robot's 20 messages a minute).
+    The outbox moves the row to then, without counting an attempt or storing an error."""
+
+    def __init__(self, at: dt.datetime) -> None:
+        super().__init__(at.isoformat())
+        self.at = at
+
+
 class Backend(Protocol):
     def send(self, *, to: str, subject: str, body: str) -> None: ...
 

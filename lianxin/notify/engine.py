@@ -22,6 +22,7 @@ from lianxin.core.kit import everywhere
 from lianxin.core.notices import CITIZEN, Citizen, CitizenLink, Group, Notice, NoticeTable
 
 from .models import OutboxMessage
+from .robots import robot_rows
 from .services import messages, queue
 
 
@@ -136,8 +137,10 @@ def tell(event: DomainEvent) -> None:
     """Queue every registered table's notices for this event, in one INSERT (inside the change's
     transaction)."""
     rows: list[OutboxMessage] = []
-    for table, notices in tables_for(event.kind):
+    tables = list(tables_for(event.kind))
+    for table, notices in tables:
         rows += rows_for(table, notices, event)
+    rows += robot_rows(tables, event, language=town_language())  # each group's robot, once (robots.py)
     if rows:
         queue(rows)
 

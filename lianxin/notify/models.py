@@ -17,6 +17,8 @@ class ChannelName(models.TextChoices):
     SMS = "sms", _("SMS")
     EMAIL = "email", _("e-mail")
     WEBHOOK = "webhook", _("webhook")
+    WECOM = "wecom", _("WeCom group robot")
+    DINGTALK = "dingtalk", _("DingTalk group robot")
 
 
 class OutboxStatus(models.TextChoices):
@@ -62,6 +64,15 @@ class OutboxMessage(TownOwned):
     # the values of its variables, set when the notice is queued.
     template = models.CharField(_("SMS template"), max_length=40, blank=True)
     params = models.JSONField(_("template values"), default=dict, blank=True)
+    # A group robot's message (WeCom, DingTalk) goes to its robot, never to an account (notify/robots.py).
+    robot = models.ForeignKey(
+        "notify.RobotGroup",
+        verbose_name=_("group robot"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
 
     class Meta:
         verbose_name = _("outbox message")
@@ -72,7 +83,10 @@ class OutboxMessage(TownOwned):
             models.CheckConstraint(condition=Q(status__in=OutboxStatus.values), name="outbox_status_valid"),
             # A webhook row's receiver is its delivery's subscription (re-pointed there, not here).
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | ~Q(address="") | Q(channel=ChannelName.WEBHOOK),
+                condition=Q(user__isnull=False)
+                | ~Q(address="")
+                | Q(channel=ChannelName.WEBHOOK)
+                | Q(robot__isnull=False),
                 name="outbox_has_recipient",
             ),
         ]
@@ -102,6 +116,64 @@ class Notification(TownOwned):
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+
+class RobotKind(models.TextChoices):
+    WECOM = "wecom", _("WeCom (企业微信) group robot")
+    DINGTALK = "dingtalk", _("DingTalk (钉钉) custom robot")
+
+
+class RobotAudience(models.TextChoices):
+    """The groups a notice names (``core.notices.Group.kind``) that a group robot can stand for."""
+
+    DEPARTMENT = "department", _("a department's group")
+    PRESIDIUM = "presidium", _("the presidium's group")
+    CELL_DEPUTIES = "cell_deputies", _("a cell's deputies' group")
+
+
+class RobotGroup(TownOwned):
+    """A WeCom or DingTalk group robot of the town: a notice to its audience (a department's staff, the
+    presidium, a cell's deputies) is also posted to its group, once (notify/robots.py, docs/notifications.md).
+
+    ``audience_key`` is the department's or the cell's id (empty for the presidium, which is the town's);
+    notify sits under the apps that own departments and cells, so it names them by id, as a notice does."""
+
+    kind = models.CharField(_("kind"), max_length=8, choices=RobotKind.choices)
+    name = models.CharField(_("name"), max_length=60)
+    audience = models.CharField(_("group of"), max_length=16, choices=RobotAudience.choices)
+    audience_key = models.PositiveIntegerField(_("department or cell"), null=True, blank=True)
+    # The webhook's key (WeCom) or access token (DingTalk) and DingTalk's signing secret (加签, SEC…): whoever
+    # holds them posts to the group, so they are encrypted at rest and never shown again in the admin.
+    token = EncryptedTextField(_("webhook key or access token"), max_length=200)
+    secret = EncryptedTextField(_("signing secret (DingTalk 加签)"), max_length=200, blank=True)
+    keyword = models.CharField(_("keyword (DingTalk)"), max_length=20, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), default=now)
+
+    class Meta:
+        verbose_name = _("group robot")
+        verbose_name_plural = _("group robots")
+        ordering = ["town", "audience", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=RobotKind.values), name="robot_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(audience__in=RobotAudience.values), name="robot_audience_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(audience=RobotAudience.PRESIDIUM, audience_key__isnull=True)
+                | (~Q(audience=RobotAudience.PRESIDIUM) & Q(audience_key__isnull=False)),
+                name="robot_audience_key",
+            ),
+        ]
+        indexes = [models.Index(fields=["town", "audience", "audience_key"], name="robot_audience")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def stream(self) -> str:
+        """The outbox stream of its messages: sent in order, each after the one before (services)."""
+        return f"robot:{self.pk}"
 
 
 from .sms_models import SMSDelivery, SMSOptOut, SMSStatus  # noqa: E402,F401  (the SMS gateways' rows)

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from lianxin.core import scopes
 from lianxin.core.access import Capability, can, is_signed_in
 
-from .models import Notification, OutboxMessage
+from .models import Notification, OutboxMessage, RobotGroup
 
 
 @scopes.rule(Notification)
@@ -22,3 +22,7 @@ def outbox(principal: Any, qs: QuerySet[Any]) -> QuerySet[Any]:
     if can(principal, Capability.SUPERVISE):
         return qs
     return notifications(principal, qs)
+
+
+# A group robot is the town's set-up, like a webhook: read by who manages the town's reference data or accounts.
+scopes.rule(RobotGroup)(scopes.managers)

@@ -15,7 +15,7 @@ from lianxin.core.clock import now
 from lianxin.core.outbound import OutboundError
 from lianxin.core.transactions import on_commit_once
 
-from .channels import PEOPLE, Deferred, DeliveryError, channel
+from .channels import PEOPLE, Deferred, DeliveryError, Later, channel
 from .models import ChannelName, Notification, OutboxMessage, OutboxStatus
 
 MAX_ATTEMPTS = PEOPLE.max_attempts
@@ -152,7 +152,9 @@ def outbox_deliver(*, batch: int = 200) -> int:
        one twice and no row lock is held while a receiver is called.
     2. A row of a stream waits while an earlier row of its stream is still pending (backing off, say).
     3. One that fails waits for its next attempt, by its channel's back-off; a channel that gives up marks
-       it failed after its last attempt.
+       it failed after its last attempt, or at once when the receiver refused it for good (``Undeliverable``).
+    4. A channel that must wait (``Later``: a group robot's 20 a minute) moves the row to then, counting no
+       attempt and keeping no error.
     """
     sent, after = 0, 0
     while True:
@@ -199,6 +201,9 @@ def _deliver_one(pk: int, at: Any, attempts: int) -> bool | None:
         with transaction.atomic() if getattr(way, "atomic", True) else nullcontext():
             way.deliver(msg)
             OutboxMessage.objects.filter(pk=pk).update(status=OutboxStatus.SENT, sent_at=now(), last_error="")
+    except Later as later:  # the channel's pace, not a failure: no attempt counted, no error kept
+        OutboxMessage.objects.filter(pk=pk).update(next_attempt_at=later.at, attempts=attempts)
+        return False
     except (DeliveryError, OutboundError, OSError) as exc:
         if isinstance(exc, OutboundError):  # its text is generic, for the lists; what happened is the log's
             log.warning("outbox %s (%s) not delivered: %s", pk, msg.channel, exc.detail)

@@ -540,6 +540,7 @@ ADMIN_MODELS: dict[str, tuple[set[str], set[str]]] = {
     "demands.assignment": ({"presidium"}, NOBODY),
     "demands.extension": ({"presidium"}, {"presidium"}),
     "notify.outboxmessage": ({"presidium"}, NOBODY),
+    "notify.robotgroup": ({"system_admin"}, {"system_admin"}),  # WeCom/DingTalk group robots
     "api.apikey": ({"system_admin"}, NOBODY),
     "api.webhooksubscription": ({"system_admin"}, NOBODY),
     "api.webhookdelivery": ({"system_admin"}, NOBODY),
