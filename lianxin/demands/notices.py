@@ -77,9 +77,10 @@ def Notice(  # the table reads as it did: ``sms=True, email=True`` on a line
     sms: bool = False,
     email: bool = False,
     when: Callable[[DomainEvent], bool] | None = None,
+    action: bool = False,
 ) -> core.Notice:
     channels = (*(("sms",) if sms else ()), *(("email",) if email else ()))
-    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when)
+    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when, action=action)
 
 
 # Every audience gets words meant for it: the citizen is asked to evaluate, the office to review.
@@ -92,6 +93,7 @@ _rework = (
         sms=True,
         email=True,
         when=_returned,
+        action=True,
     ),
     Notice(
         (CLAIMING_DEPUTY, PRESIDIUM),
@@ -112,6 +114,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             (CELL_DEPUTIES, ADDRESSED_DEPUTY),
             _("New demand in your cell: %(title)s"),
             _demand("description", 140),
+            action=True,
         ),
         # The citizen's receipt: the code and the link to follow it (issue 10, point 1).
         Notice((CITIZEN,), _("Your demand is recorded, code %(code)s"), _receipt),
@@ -137,15 +140,19 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             _fact("matter"),
             sms=True,
             email=True,
+            action=True,
         ),
         Notice((CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline),
     ),
-    Event.BOUNCE: (Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason")),),
+    Event.BOUNCE: (
+        Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason"), action=True),
+    ),
     Event.COMPLETE: (
         Notice(
             (PRESIDIUM, CLAIMING_DEPUTY),
             _("%(dept)s reports %(code)s completed: review the result"),
             _fact("result", 140),
+            action=True,
         ),
         Notice((CITIZEN,), _completed, _fact("result", 140)),
     ),
@@ -153,7 +160,9 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
     Event.CHECK: _rework,
     Event.RETURN: _rework,
     Event.CLOSE: (Notice((CITIZEN,), _("Demand %(code)s is closed. Thank you."), _fact("note")),),
-    Event.REQUEST_EXTENSION: (Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason")),),
+    Event.REQUEST_EXTENSION: (
+        Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason"), action=True),
+    ),
     Event.DECIDE_EXTENSION: (
         Notice(
             (LEAD_DEPARTMENT,),
@@ -168,16 +177,19 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             when=lambda e: not e.data.get("approve"),
         ),
     ),
-    Event.REMIND: (Notice((LEAD_DEPARTMENT,), _("Reminder: %(code)s"), _fact("note"), sms=True, email=True),),
+    Event.REMIND: (
+        Notice((LEAD_DEPARTMENT,), _("Reminder: %(code)s"), _fact("note"), sms=True, email=True, action=True),
+    ),
     Event.SWEEP_YELLOW: (
-        Notice((LEAD_DEPARTMENT,), _("Due soon: %(code)s"), _fact("note"), sms=True, email=True),
+        Notice((LEAD_DEPARTMENT,), _("Due soon: %(code)s"), _fact("note"), sms=True, email=True, action=True),
     ),
     Event.SWEEP_RED: (
-        Notice((LEAD_DEPARTMENT,), _("Overdue: %(code)s"), _fact("note"), sms=True, email=True),
+        Notice((LEAD_DEPARTMENT,), _("Overdue: %(code)s"), _fact("note"), sms=True, email=True, action=True),
         Notice(
             (PRESIDIUM,),
             _("Escalated: %(code)s is overdue"),
             lambda e: f"{e.subject.assignment.department} · {e.data.get('note', '')}",
+            action=True,
         ),
     ),
     Event.PROGRESS: (
@@ -185,14 +197,25 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
         Notice((CLAIMING_DEPUTY,), _("%(dept)s replied to the citizen on %(code)s"), _fact("reply", 140)),
     ),
     Event.RELOCATE: (
-        Notice((CELL_DEPUTIES,), _("Demand moved to your cell: %(title)s"), _fact("reason"), when=_unclaimed),
+        Notice(
+            (CELL_DEPUTIES,),
+            _("Demand moved to your cell: %(title)s"),
+            _fact("reason"),
+            when=_unclaimed,
+            action=True,
+        ),
         Notice(
             (CLAIMING_DEPUTY, LEAD_DEPARTMENT), _("Demand %(code)s now belongs to %(cell)s"), _fact("reason")
         ),
         Notice((CITIZEN,), _("The place of your demand %(code)s is now %(cell)s"), _demand("title")),
     ),
     Event.APPOINT: (
-        Notice((CLAIMING_DEPUTY,), _("The presidium put demand %(code)s in your hands"), _fact("reason")),
+        Notice(
+            (CLAIMING_DEPUTY,),
+            _("The presidium put demand %(code)s in your hands"),
+            _fact("reason"),
+            action=True,
+        ),
         Notice(
             (PREVIOUS_DEPUTY, LEAD_DEPARTMENT),
             _("Demand %(code)s is now held by deputy %(name)s"),
@@ -207,6 +230,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             lambda e: e.subject.assignment.matter,
             sms=True,
             email=True,
+            action=True,
         ),
         Notice(
             (PREVIOUS_DEPARTMENT, CLAIMING_DEPUTY),

@@ -18,3 +18,12 @@ def deliver_outbox() -> int:
 @alone(OUTBOX_LOCK)
 def deliver_outbox_every_minute() -> int:
     return outbox_deliver()
+
+
+@db_periodic_task(crontab(minute="5"))
+@alone("lianxin-digest")
+def send_daily_digests() -> int:
+    """Every hour: the digests not sent yet today, once the town's clock has passed DIGEST_HOUR."""
+    from .digest import digests_send
+
+    return digests_send()
