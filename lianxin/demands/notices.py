@@ -78,9 +78,12 @@ def Notice(  # the table reads as it did: ``sms=True, email=True`` on a line
     email: bool = False,
     when: Callable[[DomainEvent], bool] | None = None,
     action: bool = False,
+    key: str = "",
 ) -> core.Notice:
     channels = (*(("sms",) if sms else ()), *(("email",) if email else ()))
-    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when, action=action)
+    return core.Notice(
+        to=to, subject=subject, body=body, channels=channels, when=when, action=action, key=key
+    )
 
 
 # Every audience gets words meant for it: the citizen is asked to evaluate, the office to review.
@@ -94,12 +97,14 @@ _rework = (
         email=True,
         when=_returned,
         action=True,
+        key="demands.rework",  # one kind in the settings, whichever of the three events returned it
     ),
     Notice(
         (CLAIMING_DEPUTY, PRESIDIUM),
         _("Demand %(code)s was rejected and returned to %(dept)s, new deadline %(due)s"),
         _fact("reason"),
         when=_returned,
+        key="demands.rejected",
     ),
 )
 
@@ -231,6 +236,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             sms=True,
             email=True,
             action=True,
+            key="demands.assign",  # a new assignment, as after ASSIGN: one kind in the settings
         ),
         Notice(
             (PREVIOUS_DEPARTMENT, CLAIMING_DEPUTY),

@@ -127,6 +127,7 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "channels": [(ch, names.get(ch, ch)) for ch in channels],
             "language_choices": settings.LANGUAGES,
+            "locked_keys": locked,
             "may_lock": can(user, Capability.SUPERVISE) and user.town_id,
         },
         status=status,

@@ -80,3 +80,10 @@ def test_the_bell_groups_by_subject_with_two_tabs_at_360px(browser: Browser, liv
     page.reload()
     expect(page.locator("[data-unread-action]")).to_have_text("0")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+    # the settings page fits the phone too: the kinds with a checkbox per channel
+    page.goto(f"{live_server.url}/notifications/settings/")
+    expect(page.locator('[data-kind="demands.assign"] input[data-channel="sms"]')).to_be_checked()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    axe_clean(page)
+    page.screenshot(path=os.path.join(artifacts_dir, "bell-settings-360.png"), full_page=True)

@@ -75,7 +75,7 @@ def test_the_presidium_locks_a_kind_and_nobody_can_switch_it_off(client, office)
     # the page shows it checked and disabled; a request turning it off is refused with a message
     client.force_login(office.staff)
     page = client.get("/notifications/settings/").content.decode()
-    row = page.split(f'data-kind="{ASSIGN}"')[1].split("</tr>")[0]
+    row = page.split(f'data-kind="{ASSIGN}"')[1].split("</fieldset>")[0]
     assert 'data-channel="sms" checked disabled' in row
     refused = client.post(
         "/notifications/settings/", {"language": "", "shown": [f"{ASSIGN}|sms", "demands.record|email"]}
@@ -106,8 +106,8 @@ def test_the_page_offers_the_registered_peoples_channels_and_no_others(client, o
         page = client.get("/notifications/settings/").content.decode()
     finally:
         kits._KITS.pop("toy_robot")
-    head = page.split("<thead>")[1].split("</thead>")[0]
-    channels = [c.split('"')[0] for c in head.split('data-channel="')[1:]]
+    row = page.split(f'data-kind="{ASSIGN}"')[1].split("</fieldset>")[0]
+    channels = [c.split('"')[0] for c in row.split('data-channel="')[1:]]
     assert channels == ["inapp", "sms", "email", "wecom"]  # the API's webhook reaches no person
     assert "webhook" not in page
 
