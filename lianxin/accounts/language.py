@@ -45,7 +45,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Django's language switcher, which also keeps a staff account's choice on the account."""
     response = django_set_language(request)
     language = request.POST.get("language", "") if request.method == "POST" else ""
-    user = request.user
+    user: Any = request.user
     if chooses_language(user) and language in dict(settings.LANGUAGES) and user.language != language:
         user.language = language
         user.save(update_fields=["language"])

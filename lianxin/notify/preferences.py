@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Exists
 from django.utils.translation import gettext as _
 
 from lianxin.core.kit import everywhere
@@ -95,18 +96,20 @@ class Switches:
     def load(
         cls, *, key: str, defaults: Iterable[str], town_id: int | None, user_ids: Iterable[int]
     ) -> Switches:
+        """One query: these people's rows for the kind, each with whether the town locked it. Nobody's
+        row, nothing to honour: the lock only ever overrules a choice."""
         ids = [i for i in user_ids if i is not None]
-        chosen = (
-            {
-                (uid, ch): on
-                for uid, ch, on in NoticePreference.objects.filter(kind=key, user_id__in=ids).values_list(
-                    "user_id", "channel", "enabled"
-                )
-            }
+        rows = (
+            NoticePreference.objects.filter(kind=key, user_id__in=ids)
+            .annotate(locked=Exists(LockedKind.objects.filter(town_id=town_id, kind=key)))
+            .values_list("user_id", "channel", "enabled", "locked")
             if ids
-            else {}
+            else []
         )
-        locked = town_id is not None and LockedKind.objects.filter(town_id=town_id, kind=key).exists()
+        chosen, locked = {}, False
+        for uid, ch, on, lock in rows:
+            chosen[uid, ch] = on
+            locked = locked or bool(lock)
         return cls(key, tuple(defaults), locked, chosen)
 
     def wants(self, user_id: int, channel: str) -> bool:

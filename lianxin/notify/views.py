@@ -143,7 +143,7 @@ def _channel_names() -> list[tuple[str, str]]:
 @login_required
 def locked_kinds(request: HttpRequest) -> HttpResponse:
     """The presidium's page: which kinds of notice nobody in the town may switch off."""
-    user = request.user
+    user: Any = request.user
     if not (can(user, Capability.SUPERVISE) and getattr(user, "town_id", None)):
         raise Http404
     kinds = preferences.kinds()
