@@ -121,6 +121,12 @@ ROWS: list[Row] = [
     ),
     row("notify:list", SIGNED_IN),
     row("notify:read", SIGNED_IN, method="POST"),
+    # notification settings: every signed-in person but a citizen (whose notices are not preferences);
+    # the kinds nobody may switch off: the presidium of its own town
+    row("notify:settings", SIGNED_IN - {"citizen"}, deny=HIDDEN, other=None),
+    row("notify:settings", SIGNED_IN - {"citizen"}, method="POST", deny=HIDDEN, other=None),
+    row("notify:locks", OFFICE, deny=HIDDEN, other=None),
+    row("notify:locks", OFFICE, method="POST", deny=HIDDEN, other=None),
     # --- tracked items --------------------------------------------------------------------------------
     row("tracking:index", STAFF),
     row("tracking:new", OFFICE),
