@@ -3,13 +3,16 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.accounts.language import set_language
+
 admin.site.site_header = _("Lianxin · deputies' work platform")
 admin.site.site_title = _("Lianxin")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switcher, which also keeps a staff account's choice (lianxin/accounts/language.py).
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("lianxin.ops.urls")),  # /healthz, /readyz, /metrics
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

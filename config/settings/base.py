@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lianxin.accounts.middleware.StaffSessionMiddleware",
+    "lianxin.accounts.language.UserLanguageMiddleware",  # a staff account's own language (after auth)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -125,6 +126,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "csp.context_processors.nonce",
                 "lianxin.notify.context_processors.bell",
+                "lianxin.core.wechat.context",  # in_wechat: the download hint inside WeChat's browser
             ],
         },
     },
@@ -292,6 +294,9 @@ else:
     HUEY.update(
         {"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / f"huey-{HUEY_QUEUE_KEY}.sqlite3")}
     )
+
+# The daily digest for staff (lianxin/notify/digest.py): sent from this hour on, town time (TIME_ZONE).
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=8)
 
 # Supervision: an assignment turns yellow this long before its deadline (emergencies: minutes).
 SUPERVISION_YELLOW_HOURS = env.int("SUPERVISION_YELLOW_HOURS", default=24)

@@ -28,7 +28,9 @@ ADMIN_GROUPS: dict[str, tuple[str, Q]] = {
         REFERENCE_DATA
         | Q(content_type__app_label="demands", content_type__model__in=["demand", "assignment", "extension"])
         | Q(content_type__app_label="board")
-        | Q(content_type__app_label="notify", content_type__model="outboxmessage"),
+        | Q(content_type__app_label="notify", content_type__model="outboxmessage")
+        # numbers that asked for no texts: read, and deleted when the person asks to be texted again
+        | Q(content_type__app_label="notify", codename__in=["view_smsoptout", "delete_smsoptout"]),
     ),
     # Accounts are the system administrator's; grants (privileged roles, staff access, groups, permissions)
     # the security administrator's (lianxin/accounts/grants.py); the record of both the auditor's.

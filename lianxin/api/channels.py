@@ -16,6 +16,7 @@ class WebhookChannel:
     name = "webhook"
     retry = WEBHOOK_RETRY
     atomic = False  # no transaction is held open while the receiver is called
+    for_people = False  # never offered in a person's notification settings
 
     def address(self, user: Any) -> str:
         return ""  # a webhook reaches a subscription, never an account

@@ -36,6 +36,7 @@ SLOTS = (
     "lights",  # models with a deadline the one sweep recolours
     "channels",  # notify's delivery channels (in-app, SMS, e-mail, webhook; later gateways and group robots)
     "links",  # core.notices.CitizenLink: how a citizen reaches an object (the app owning their page adds it)
+    "waiting",  # callables (user, at) → [core.notices.Waiting]: what waits for a person (the daily digest)
 )
 
 
@@ -57,6 +58,7 @@ class AppKit:
     lights: list[Any] = field(default_factory=list)
     channels: list[Any] = field(default_factory=list)
     links: list[Any] = field(default_factory=list)
+    waiting: list[Any] = field(default_factory=list)
 
     def add(self, slot: str, *items: Any) -> None:
         """Append items to a slot, keeping one of each (an app's ``ready()`` may run twice in tests)."""

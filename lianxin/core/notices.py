@@ -38,7 +38,11 @@ class Notice:
     body, the channels besides in-app for the people told (``"sms"``, ``"email"``, any registered channel),
     and a condition. A citizen is always also texted when they have no account, as the receipt promised.
     ``template`` names the SMS template a real gateway sends for it (its variables taken from the table's
-    facts and ``url``, the link); without one the notice is not texted through a gateway."""
+    facts and ``url``, the link); without one the notice is not texted through a gateway.
+
+    ``action``: the people told must do something (claim, accept, review, decide); the bell files the notice
+    under "needs me", else under "for information". ``key``: the notice's kind as people switch it on and
+    off in their settings; blank means ``"<table name>.<event kind>"`` (``kind_key``)."""
 
     to: tuple[str, ...]
     subject: str | Promise
@@ -46,6 +50,8 @@ class Notice:
     channels: tuple[str, ...] = ()
     when: Callable[[DomainEvent], bool] | None = None
     template: str = ""
+    action: bool = False
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,6 +85,18 @@ class CitizenLink:
     url: Callable[[Any], str]
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """One thing that waits for a person (the daily digest lists them, overdue first): what it is, its
+    page, its deadline if it has one, and whether that deadline has passed. An app registers a callable
+    ``(user, at) → list[Waiting]`` with ``kit(label).add("waiting", …)``."""
+
+    title: str
+    url: str
+    due_at: Any = None
+    overdue: bool = False
+
+
 def _subject_town(event: DomainEvent) -> int:
     return event.town_id
 
@@ -97,6 +115,11 @@ class NoticeTable:
     town_id: Callable[[DomainEvent], int] = _subject_town
     skip_actor: bool = True
     name: str = ""
+
+    def kind_key(self, kind: Any, notice: Notice) -> str:
+        """The stable key of a notice's kind: its own ``key``, else the table's name and the event kind's
+        value ("demands.assign"); preferences and locks are stored under it."""
+        return notice.key or f"{self.name}.{getattr(kind, 'value', kind)}"
 
     def __hash__(self) -> int:  # the kit keeps one of each registered table
         return id(self)

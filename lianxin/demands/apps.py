@@ -43,5 +43,10 @@ class DemandsConfig(AppConfig):
 
         kit(self.label).add("notices", notices.TABLE)
 
+        # What waits for a person here, for notify's daily digest.
+        from .waiting import waiting_demands
+
+        kit(self.label).add("waiting", waiting_demands)
+
         # The personal data a demand keeps and when it goes: the privacy app runs the rule.
         kit(self.label).add("retention", retention.RULE)

@@ -78,10 +78,21 @@ def Notice(  # the table reads as it did: ``sms=True, email=True`` on a line
     email: bool = False,
     when: Callable[[DomainEvent], bool] | None = None,
     template: str = "",
+    action: bool = False,
+    key: str = "",
 ) -> core.Notice:
     """``template``: the SMS template a real gateway texts it with (lianxin/notify/sms.py, TEMPLATES)."""
     channels = (*(("sms",) if sms else ()), *(("email",) if email else ()))
-    return core.Notice(to=to, subject=subject, body=body, channels=channels, when=when, template=template)
+    return core.Notice(
+        to=to,
+        subject=subject,
+        body=body,
+        channels=channels,
+        when=when,
+        template=template,
+        action=action,
+        key=key,
+    )
 
 
 # Every audience gets words meant for it: the citizen is asked to evaluate, the office to review.
@@ -95,12 +106,15 @@ _rework = (
         email=True,
         when=_returned,
         template="rework",
+        action=True,
+        key="demands.rework",  # one kind in the settings, whichever of the three events returned it
     ),
     Notice(
         (CLAIMING_DEPUTY, PRESIDIUM),
         _("Demand %(code)s was rejected and returned to %(dept)s, new deadline %(due)s"),
         _fact("reason"),
         when=_returned,
+        key="demands.rejected",
     ),
 )
 
@@ -115,6 +129,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             (CELL_DEPUTIES, ADDRESSED_DEPUTY),
             _("New demand in your cell: %(title)s"),
             _demand("description", 140),
+            action=True,
         ),
         # The citizen's receipt: the code and the link to follow it (issue 10, point 1).
         Notice((CITIZEN,), _("Your demand is recorded, code %(code)s"), _receipt, template="receipt"),
@@ -154,17 +169,21 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             sms=True,
             email=True,
             template="assignment",
+            action=True,
         ),
         Notice(
             (CITIZEN,), _("Your demand %(code)s was assigned to %(dept)s"), _deadline, template="progress"
         ),
     ),
-    Event.BOUNCE: (Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason")),),
+    Event.BOUNCE: (
+        Notice((CLAIMING_DEPUTY,), _("Assignment %(code)s was sent back"), _fact("reason"), action=True),
+    ),
     Event.COMPLETE: (
         Notice(
             (PRESIDIUM, CLAIMING_DEPUTY),
             _("%(dept)s reports %(code)s completed: review the result"),
             _fact("result", 140),
+            action=True,
         ),
         Notice((CITIZEN,), _completed, _fact("result", 140), template="completed"),
     ),
@@ -174,7 +193,9 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
     Event.CLOSE: (
         Notice((CITIZEN,), _("Demand %(code)s is closed. Thank you."), _fact("note"), template="closed"),
     ),
-    Event.REQUEST_EXTENSION: (Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason")),),
+    Event.REQUEST_EXTENSION: (
+        Notice((PRESIDIUM,), _("Extension requested for %(code)s"), _fact("reason"), action=True),
+    ),
     Event.DECIDE_EXTENSION: (
         Notice(
             (LEAD_DEPARTMENT,),
@@ -197,6 +218,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             sms=True,
             email=True,
             template="reminder",
+            action=True,
         ),
     ),
     Event.SWEEP_YELLOW: (
@@ -207,6 +229,7 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             sms=True,
             email=True,
             template="reminder",
+            action=True,
         ),
     ),
     Event.SWEEP_RED: (
@@ -217,11 +240,13 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             sms=True,
             email=True,
             template="overdue",
+            action=True,
         ),
         Notice(
             (PRESIDIUM,),
             _("Escalated: %(code)s is overdue"),
             lambda e: f"{e.subject.assignment.department} · {e.data.get('note', '')}",
+            action=True,
         ),
     ),
     Event.PROGRESS: (
@@ -229,7 +254,13 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
         Notice((CLAIMING_DEPUTY,), _("%(dept)s replied to the citizen on %(code)s"), _fact("reply", 140)),
     ),
     Event.RELOCATE: (
-        Notice((CELL_DEPUTIES,), _("Demand moved to your cell: %(title)s"), _fact("reason"), when=_unclaimed),
+        Notice(
+            (CELL_DEPUTIES,),
+            _("Demand moved to your cell: %(title)s"),
+            _fact("reason"),
+            when=_unclaimed,
+            action=True,
+        ),
         Notice(
             (CLAIMING_DEPUTY, LEAD_DEPARTMENT), _("Demand %(code)s now belongs to %(cell)s"), _fact("reason")
         ),
@@ -241,7 +272,12 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
         ),
     ),
     Event.APPOINT: (
-        Notice((CLAIMING_DEPUTY,), _("The presidium put demand %(code)s in your hands"), _fact("reason")),
+        Notice(
+            (CLAIMING_DEPUTY,),
+            _("The presidium put demand %(code)s in your hands"),
+            _fact("reason"),
+            action=True,
+        ),
         Notice(
             (PREVIOUS_DEPUTY, LEAD_DEPARTMENT),
             _("Demand %(code)s is now held by deputy %(name)s"),
@@ -262,6 +298,8 @@ NOTICES: dict[Event, tuple[core.Notice, ...]] = {
             sms=True,
             email=True,
             template="assignment",
+            action=True,
+            key="demands.assign",  # a new assignment, as after ASSIGN: one kind in the settings
         ),
         Notice(
             (PREVIOUS_DEPARTMENT, CLAIMING_DEPUTY),

@@ -152,6 +152,9 @@ class InAppChannel:
                     body=msg.body,
                     url=msg.url,
                     created_at=msg.created_at,
+                    kind=msg.kind,
+                    action=msg.action,
+                    topic=msg.url or f"outbox:{msg.pk}",  # what it is about: its page, else itself
                 )
                 for user_id in msg.recipient_ids
             ]

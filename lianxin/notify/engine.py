@@ -4,7 +4,8 @@
 For each event: every table with notices for its kind; for each notice whose condition holds, its audiences
 resolved by the table (people, or groups whose members are told), nobody told of what they did themselves,
 and the citizens behind the event linked to their own page (the ``CitizenLink`` the page's app registered).
-The words are rendered in each recipient's language (their account's choice, else the town's), and all the
+The words are rendered in each staff recipient's language (their account's choice, else the town's; a citizen
+always in the town's), each person's choices of channel per kind are honoured (``preferences.py``), and all the
 messages of the event are queued in one INSERT inside the change's transaction, so they exist if and only if
 the change does. This module imports no domain app.
 """
@@ -22,6 +23,7 @@ from lianxin.core.kit import everywhere
 from lianxin.core.notices import CITIZEN, Citizen, CitizenLink, Group, Notice, NoticeTable
 
 from .models import OutboxMessage
+from .preferences import Switches, honour
 from .robots import robot_rows
 from .services import messages, queue
 
@@ -82,26 +84,40 @@ def rows_for(table: NoticeTable, notices: tuple[Notice, ...], event: DomainEvent
     for notice in notices:
         if notice.when is not None and not notice.when(event):
             continue
+        key = table.kind_key(event.kind, notice)
         if CITIZEN in notice.to and table.citizens is not None:
             for citizen in table.citizens(event):
-                rows += _to_citizen(table, notice, event, citizen, town_id, told)
+                rows += _tagged(_to_citizen(table, notice, event, citizen, town_id, told), key, False)
         staff = people(u for name in notice.to if name != CITIZEN for u in table.audiences[name](event))
         staff = [u for u in staff if told(u)]
         if not staff:
             continue
+        # Each person's choices for this kind (one query), the town's lock on it: a channel switched off
+        # is not queued for them, one they added is.
+        switches = Switches.load(
+            key=key, defaults=("inapp", *notice.channels), town_id=town_id, user_ids=(u.pk for u in staff)
+        )
+        channels = (*notice.channels, *switches.extra_channels())
         link = table.link(event)
         for language, users in _by_language(staff).items():
             with translation.override(language):
-                rows += messages(
+                made = messages(
                     town_id=town_id,
                     users=users,
                     subject=str(notice.subject) % table.facts(event),
                     body=notice.body(event),
                     url=link,
-                    channels=notice.channels,
+                    channels=channels,
                     template=notice.template,
                     params={**table.facts(event), "url": link},
                 )
+            rows += _tagged(honour(made, switches), key, notice.action)
+    return rows
+
+
+def _tagged(rows: list[OutboxMessage], key: str, action: bool) -> list[OutboxMessage]:
+    for row in rows:
+        row.kind, row.action = key, action
     return rows
 
 
@@ -109,14 +125,15 @@ def _to_citizen(
     table: NoticeTable, notice: Notice, event: DomainEvent, citizen: Citizen, town_id: int, told: Any
 ) -> list[OutboxMessage]:
     """A citizen is told in the app when they have an account, else by a text to the phone they gave; the
-    words link to their own page, never the staff page."""
+    words link to their own page, never the staff page. A citizen reads the town's language (an account's
+    choice is staff's: the citizens' texts and pages speak as the town does)."""
     account = [citizen.user] if citizen.user is not None else []
     if account and not told(citizen.user):
         return []
     if not account and not citizen.phone:
         return []
     link = citizen_link(citizen.about)
-    with translation.override(language_of(citizen.user) if account else town_language()):
+    with translation.override(town_language()):
         facts = {**table.facts(event), **citizen.facts}
         return messages(
             town_id=town_id,

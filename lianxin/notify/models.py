@@ -48,6 +48,10 @@ class OutboxMessage(TownOwned):
     subject = models.CharField(_("subject"), max_length=120)
     body = models.TextField(_("body"))
     url = models.CharField(_("link"), max_length=200, blank=True)
+    # What the notice is (its kind key, "demands.assign") and whether its people must act: the bell files it
+    # by these, and the preferences are kept per kind.
+    kind = models.CharField(_("kind"), max_length=80, blank=True, default="", db_default="")
+    action = models.BooleanField(_("needs action"), default=False, db_default=False)
     status = models.CharField(
         _("status"), max_length=8, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
@@ -110,12 +114,21 @@ class Notification(TownOwned):
     url = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("at"), default=now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # The bell's filing: the notice's kind, "needs me" (``action``) or "for information", and the subject it
+    # is about (its page's link; a notice without one is a subject of its own), under which notices group.
+    # (Database defaults: the release before this one still inserts rows without these columns.)
+    kind = models.CharField(_("kind"), max_length=80, blank=True, default="", db_default="")
+    action = models.BooleanField(_("needs action"), default=False, db_default=False)
+    topic = models.CharField(_("about"), max_length=200, blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread"),
+            models.Index(fields=["user", "action", "topic"], name="notification_tab_topic"),
+        ]
 
 
 class RobotKind(models.TextChoices):
@@ -174,6 +187,65 @@ class RobotGroup(TownOwned):
     def stream(self) -> str:
         """The outbox stream of its messages: sent in order, each after the one before (services)."""
         return f"robot:{self.pk}"
+
+
+class NoticePreference(models.Model):
+    """One person's choice for one kind of notice on one channel: on or off. No row: the notice table's
+    default (in-app always, the other channels its notice names)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notice_preferences"
+    )
+    kind = models.CharField(_("kind"), max_length=80)
+    channel = models.CharField(_("channel"), max_length=16)
+    enabled = models.BooleanField(_("on"), default=True)
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="notice_preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.channel}: {'on' if self.enabled else 'off'}"
+
+
+class LockedKind(TownOwned):
+    """A kind of notice the town's presidium decided nobody may switch off (on the channels its table
+    names); people may still add channels to it."""
+
+    kind = models.CharField(_("kind"), max_length=80)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    locked_at = models.DateTimeField(_("locked at"), default=now)
+
+    class Meta:
+        verbose_name = _("locked kind of notice")
+        verbose_name_plural = _("locked kinds of notice")
+        constraints = [models.UniqueConstraint(fields=["town", "kind"], name="locked_kind_once")]
+
+    def __str__(self) -> str:
+        return self.kind
+
+
+class DigestSent(models.Model):
+    """The daily digest went to this person on this (town) date: one row each, so a second run of the task
+    that day sends nothing."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField(_("date"))
+    items = models.PositiveIntegerField(_("items"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), default=now)
+
+    class Meta:
+        verbose_name = _("digest sent")
+        verbose_name_plural = _("digests sent")
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="digest_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.date}"
 
 
 from .sms_models import SMSDelivery, SMSOptOut, SMSStatus  # noqa: E402,F401  (the SMS gateways' rows)

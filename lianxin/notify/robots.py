@@ -200,6 +200,7 @@ class RobotChannel:
     name: str
     retry = ROBOTS
     atomic = False  # no transaction is held open while the platform answers
+    for_people = False  # reaches a group, never offered in a person's notification settings
 
     def address(self, user: Any) -> str:
         return ""

@@ -226,8 +226,47 @@ def outbox_retry_now(*, messages: Any) -> int:
     return int(messages.filter(status=OutboxStatus.PENDING).update(next_attempt_at=now()))
 
 
-def notifications_mark_read(*, user: Any, pks: Iterable[int] | None = None) -> int:
+def notifications_mark_read(
+    *, user: Any, pks: Iterable[int] | None = None, tab: str | None = None, topic: str | None = None
+) -> int:
+    """Mark a person's unread notifications read: all, or those of one tab ("action"/"info"), of one
+    subject, or these."""
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if pks is not None:
         qs = qs.filter(pk__in=list(pks))
+    if tab is not None:
+        qs = qs.filter(action=tab == "action")
+    if topic is not None:
+        qs = qs.filter(topic=topic)
     return qs.update(read_at=now())
+
+
+def preferences_save(
+    *, user: Any, wanted: dict[tuple[str, str], bool], defaults: dict[str, tuple[str, ...]]
+) -> None:
+    """Keep a person's choices for the pairs they set: a row only where the choice differs from the
+    kind's default (so a later change of the table's defaults reaches everyone who never chose)."""
+    from .models import NoticePreference
+
+    with transaction.atomic():
+        held = NoticePreference.objects.filter(user=user).values_list("pk", "kind", "channel")
+        NoticePreference.objects.filter(pk__in=[pk for pk, k, ch in held if (k, ch) in wanted]).delete()
+        NoticePreference.objects.bulk_create(
+            [
+                NoticePreference(user=user, kind=kind, channel=ch, enabled=on)
+                for (kind, ch), on in wanted.items()
+                if on != (ch in defaults.get(kind, ()))
+            ]
+        )
+
+
+def locked_kinds_save(*, town_id: int, kinds: set[str], by: Any) -> None:
+    """The town's locked kinds become exactly these."""
+    from .models import LockedKind
+
+    with transaction.atomic():
+        LockedKind.objects.filter(town_id=town_id).exclude(kind__in=kinds).delete()
+        held = set(LockedKind.objects.filter(town_id=town_id).values_list("kind", flat=True))
+        LockedKind.objects.bulk_create(
+            [LockedKind(town_id=town_id, kind=k, locked_by=by) for k in sorted(kinds - held)]
+        )

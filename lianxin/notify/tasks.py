@@ -27,3 +27,12 @@ def poll_sms_receipts() -> int:
     from .sms import poll_receipts
 
     return poll_receipts()
+
+
+@db_periodic_task(crontab(minute="5"))
+@alone("lianxin-digest")
+def send_daily_digests() -> int:
+    """Every hour: the digests not sent yet today, once the town's clock has passed DIGEST_HOUR."""
+    from .digest import digests_send
+
+    return digests_send()

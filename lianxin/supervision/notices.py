@@ -71,7 +71,9 @@ NOTICES: dict[Any, tuple[Notice, ...]] = {
         ),
     ),
     ProjectKind.COMPLETE: (
-        Notice((SUPERVISORS,), _("Project completed, give your satisfaction: %(title)s"), _result),
+        Notice(
+            (SUPERVISORS,), _("Project completed, give your satisfaction: %(title)s"), _result, action=True
+        ),
     ),
 }
 

@@ -24,19 +24,21 @@ def _note(event: DomainEvent) -> str:
     return event.note[:500]
 
 
-def _line(to: tuple[str, ...], subject: Any) -> tuple[Notice, ...]:
-    return (Notice(to, subject, _note),)
+def _line(to: tuple[str, ...], subject: Any, action: bool = False) -> tuple[Notice, ...]:
+    return (Notice(to, subject, _note, action=action),)
 
 
 NOTICES: dict[E, tuple[Notice, ...]] = {
-    E.OPEN: _line((OWNER, SUPERVISOR), _("To do by %(due)s: %(title)s")),
-    E.REPORT: _line((OFFICE, SUPERVISOR), _("Reported done, please check: %(title)s")),
+    E.OPEN: _line((OWNER, SUPERVISOR), _("To do by %(due)s: %(title)s"), action=True),
+    E.REPORT: _line((OFFICE, SUPERVISOR), _("Reported done, please check: %(title)s"), action=True),
     E.ACCEPT: _line((OWNER,), _("Accepted as done: %(title)s")),
-    E.RETURN: _line((OWNER, SUPERVISOR), _("Returned for more work, new deadline %(due)s: %(title)s")),
+    E.RETURN: _line(
+        (OWNER, SUPERVISOR), _("Returned for more work, new deadline %(due)s: %(title)s"), action=True
+    ),
     E.EXTEND: _line((OWNER, SUPERVISOR), _("New deadline %(due)s: %(title)s")),
     E.CANCEL: _line((OWNER, SUPERVISOR), _("Cancelled: %(title)s")),
-    E.YELLOW: _line((OWNER,), _("Due soon (%(due)s): %(title)s")),
-    E.RED: _line((OWNER, OFFICE, SUPERVISOR), _("Overdue since %(due)s: %(title)s")),
+    E.YELLOW: _line((OWNER,), _("Due soon (%(due)s): %(title)s"), action=True),
+    E.RED: _line((OWNER, OFFICE, SUPERVISOR), _("Overdue since %(due)s: %(title)s"), action=True),
 }
 
 

@@ -102,14 +102,15 @@ def test_a_registered_table_reaches_people_and_groups_each_in_their_language(toy
     assert not told.filter(subject="never").exists()
 
 
-def test_citizens_get_their_own_link_in_their_own_language(toy):
+def test_citizens_get_their_own_link_in_the_towns_language(toy):
+    """A citizen's account does not choose a language (issue 25: citizens get the town's)."""
     told = _publish(Toy.CLOSE, toy.town)
     link = f"https://lx.example.cn/mine/{toy.town.code}/"
     phoned = told.get(channel="sms", user=None)
     assert phoned.address == "13900009999" and phoned.body == f"谢谢 {link}" and phoned.url == link
     assert phoned.subject == "诉求 LX-1 已办结销号，谢谢您。"
     account = told.get(channel="inapp", user=toy.citizen)
-    assert account.url == link and account.subject == "Demand LX-1 is closed. Thank you."
+    assert account.url == link and account.subject == "诉求 LX-1 已办结销号，谢谢您。"
     assert not told.filter(url="/staff/page/", user=toy.citizen).exists()
 
 

@@ -46,9 +46,10 @@ def test_in_app_message_becomes_a_notification_and_the_bell_counts_it(client, pe
     assert Notification.objects.get(user=user).subject == "新诉求"
     client.force_login(user)
     html = client.get("/", follow=True).content.decode()
-    assert "data-unread>1<" in html
+    assert 'data-unread-info title="供参考">1<' in html  # a notice without action: "for information"
     client.post("/notifications/read/")
-    assert "data-unread>0<" in client.get("/", follow=True).content.decode()
+    html = client.get("/", follow=True).content.decode()
+    assert "data-unread-info" not in html and 'data-unread-action title="需要我处理">0<' in html
 
 
 def test_sms_goes_to_the_file_backend_by_default(settings, tmp_path, town, persona):

@@ -121,6 +121,31 @@ ROWS: list[Row] = [
     ),
     row("notify:list", SIGNED_IN),
     row("notify:read", SIGNED_IN, method="POST"),
+    # notification settings: every signed-in person but a citizen (whose notices are not preferences);
+    # the kinds nobody may switch off: the presidium of its own town
+    row("notify:settings", SIGNED_IN - {"citizen"}, deny=HIDDEN, other=None),
+    row("notify:settings", SIGNED_IN - {"citizen"}, method="POST", deny=HIDDEN, other=None),
+    row("notify:locks", OFFICE, deny=HIDDEN, other=None),
+    row("notify:locks", OFFICE, method="POST", deny=HIDDEN, other=None),
+    # The SMS gateways' callbacks: nobody signs in; without this installation's token in the URL, a 404.
+    row(
+        "notify:sms_report",
+        method="POST",
+        provider="aliyun",
+        token="guess",
+        anon=HIDDEN,
+        deny=HIDDEN,
+        other=None,
+    ),
+    row(
+        "notify:sms_reply",
+        method="POST",
+        provider="tencent",
+        token="guess",
+        anon=HIDDEN,
+        deny=HIDDEN,
+        other=None,
+    ),
     # --- tracked items --------------------------------------------------------------------------------
     row("tracking:index", STAFF),
     row("tracking:new", OFFICE),
@@ -541,6 +566,7 @@ ADMIN_MODELS: dict[str, tuple[set[str], set[str]]] = {
     "demands.extension": ({"presidium"}, {"presidium"}),
     "notify.outboxmessage": ({"presidium"}, NOBODY),
     "notify.robotgroup": ({"system_admin"}, {"system_admin"}),  # WeCom/DingTalk group robots
+    "notify.smsoptout": ({"presidium"}, NOBODY),  # numbers that asked for no texts: read, deleted on request
     "api.apikey": ({"system_admin"}, NOBODY),
     "api.webhooksubscription": ({"system_admin"}, NOBODY),
     "api.webhookdelivery": ({"system_admin"}, NOBODY),
