@@ -80,6 +80,31 @@ def test_a_department_notice_reaches_its_wecom_group_once_and_its_people_their_c
     assert robot_rows(status=OutboxStatus.SENT).count() == 1
 
 
+def test_the_group_robot_and_each_persons_chosen_channels_each_get_the_notice_once(loop, fake):
+    """Issue 25's "done when": a department's notice reaches its robot group once and its people on the
+    channels they chose (the lead's staff member turned SMS off and e-mail on for new assignments)."""
+    from lianxin.notify.models import NoticePreference
+
+    fake.add("wecom", "dept-key")
+    robot(loop.town, key=loop.department.pk, token="dept-key")
+    loop.staff.phone, loop.staff.email = "13700000001", "staff@example.org"
+    loop.staff.save(update_fields=["phone", "email"])
+    NoticePreference.objects.create(user=loop.staff, kind="demands.assign", channel="sms", enabled=False)
+    NoticePreference.objects.create(user=loop.staff, kind="demands.assign", channel="email", enabled=True)
+
+    demand = loop.assigned()
+    outbox_deliver()
+
+    assert len(fake.texts("dept-key")) == 1
+    mine = OutboxMessage.objects.filter(subject__contains=demand.code, channel__in=["inapp", "sms", "email"])
+    channels = sorted(
+        ch
+        for ch, user, group in mine.values_list("channel", "user_id", "group")
+        if loop.staff.pk in [user, *group]
+    )
+    assert channels == ["email", "inapp"]
+
+
 def test_a_dingtalk_robot_signs_each_call_and_carries_its_keyword(loop, fake):
     fake.add("dingtalk", "pres-token", secret="SECabc123", keyword="人大")
     robot(
