@@ -30,12 +30,12 @@ _STOP = (
 # much, how upset, how politely. They decided routes (a question about 基本农田 went to agriculture on 俺家),
 # so they are left out of the words, and cut out of the text the character n-grams are taken from (``core``).
 _FILLERS = (
-    "俺家 俺们家 俺那 俺这 俺村 俺爹 俺娘 俺妈 俺爸 俺老婆 俺孩子 俺屋 咱家 咱们 咱村 咱这 咱那 恁 恁家 "
+    "俺家 俺们 俺们家 俺那 俺这 俺村 俺爹 俺娘 俺妈 俺爸 俺老婆 俺孩子 俺屋 咱家 咱们 咱村 咱这 咱那 恁 恁家 "
     "恁们 您 您好 你好 你们 他家 她家 人家 大家 有人 有个 有些 有的 几个 一些 好些 没个 没人 没法 "
     "中不中 中 得劲 不得劲 可 可是 都 全 老是 老 总是 总 光 净 就是 还是 也是 到底 究竟 真是 真的 实在 "
     "特别 非常 相当 挺 怪 贼 忒 着急 急死 气人 烦 麻烦 麻烦你们 谢谢 谢谢你们 感谢 拜托 求求 "
     "帮忙 帮帮 帮俺 帮一下 给俺 给咱 管管 管一管 管一下 看看 看一下 问问 问一下 问下 一下 下 "
-    "反映 反应 反映一下 投诉 举报 咨询 询问 诉求 来电 来电人 来电反映 市民 群众 村民 居民 老百姓 "
+    "反映 反应 反映一下 投诉 举报 咨询 询问 诉求 诉求人 来电 来电人 来电称 来电反映 相关部门 大家伙 市民 群众 村民 老百姓 "
     "老汉 老太太 大爷 大娘 大妈 大叔 婶子 师傅 同志 领导 "
     "这个 那个 这些 那些 这样 那样 这么 那么 这里 那里 这边 那边 这儿 那儿 哪 哪个 哪里 咋办 咋弄 咋整 "
     "怎么办 怎么回事 为啥 为什么 啥时候 到底 能否 可以 可不可以 是不是 有没有 行不行 中不中 "
@@ -47,11 +47,19 @@ _FILLERS = (
     "上面 下面 里面 外面 "
 )
 STOPWORDS = frozenset(_STOP.split()) | frozenset(_FILLERS.split())
-# Cut out of the raw text before the character n-grams are taken: longest first, so 俺们家 goes whole.
-# Single characters are left (中, 可, 都 are parts of 中学, 可能, 首都); only words of two or more.
+# Cut out of the raw text before the character n-grams are taken, longest first (俺们家 goes whole). Of
+# single characters only those that are never part of a matter's word (中, 可, 都 are parts of 中学, 可能,
+# 首都); and not the fillers that begin a word of substance (居民楼, 村民组, 一下雨).
+_CUT_SINGLE = frozenset("俺 恁 咱 啥 咋 哩 嘞 咧 呗 喽 唉 哎".split())
+_KEEP_IN_TEXT = frozenset("居民 村民 市民 群众 老百姓 一下 上面 下面 里面 外面 需要 要求 建议".split())
 _FILLER_RE = re.compile(
     "|".join(
-        re.escape(w) for w in sorted({w for w in _FILLERS.split() if len(w) >= 2}, key=len, reverse=True)
+        re.escape(w)
+        for w in sorted(
+            {w for w in _FILLERS.split() if len(w) >= 2 and w not in _KEEP_IN_TEXT} | _CUT_SINGLE,
+            key=len,
+            reverse=True,
+        )
     )
 )
 _NOISE = re.compile(r"^[\s\W\d_]+$")
