@@ -90,7 +90,7 @@ def split(examples: Sequence[Example]) -> tuple[list[Example], list[Example]]:
 def _features() -> FeatureUnion:
     return FeatureUnion(
         [
-            ("words", TfidfVectorizer(analyzer=text.words, sublinear_tf=True)),
+            ("words", TfidfVectorizer(analyzer=text.pieces, sublinear_tf=True)),
             (
                 "chars",
                 TfidfVectorizer(
@@ -175,10 +175,9 @@ class Guess:
     words: tuple[str, ...]
     # The next best labels after this one, with their probabilities (most likely first).
     others: tuple[tuple[str, float], ...] = ()
-
-    @property
-    def unsure(self) -> bool:
-        return self.confidence < UNSURE_BELOW
+    # Below ``UNSURE_BELOW``, or nothing in the text speaks for it (a text of fillers only, 这事说了好几回了,
+    # falls back on the labels' priors, with a probability that says nothing about the text).
+    unsure: bool = False
 
 
 def _explain(bundle: Bundle, row: Any, head: Head, k: int, limit: int = 4) -> tuple[str, ...]:
@@ -235,7 +234,8 @@ def _best(bundle: Bundle, row: Any, head: Head, probs: Any, allowed: Iterable[st
         return None
     k = order[0]
     others = tuple((str(classes[j]), round(float(probs[j]), 3)) for j in order[1:CANDIDATES])
-    return Guess(str(classes[k]), round(float(probs[k]), 3), _explain(bundle, row, head, k), others)
+    p, words = float(probs[k]), _explain(bundle, row, head, k)
+    return Guess(str(classes[k]), round(p, 3), words, others, p < UNSURE_BELOW or not words)
 
 
 def evaluate(bundle: Bundle, held: Sequence[Example]) -> dict[str, Any]:

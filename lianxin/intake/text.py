@@ -40,6 +40,7 @@ _FILLERS = (
     "这个 那个 这些 那些 这样 那样 这么 那么 这里 那里 这边 那边 这儿 那儿 哪 哪个 哪里 咋办 咋弄 咋整 "
     "怎么办 怎么回事 为啥 为什么 啥时候 到底 能否 可以 可不可以 是不是 有没有 行不行 中不中 "
     "一直 一年 两年 好几年 好几个 好久 好长时间 很久 多年 多次 好几次 几次 好几回 几回 "
+    "这事 那事 这件事 说了 说过 好几回 一回 "
     "今天 昨天 前天 今年 去年 最近 这几天 这两天 前几天 上个月 这个月 "
     "嗯 哎 唉 哎呀 哦 喂 哈 呗 啦 咧 哩 嘞 么 呐 昂 "
     "知道 不知道 觉得 感觉 想 想问 想问问 想知道 请问 请求 希望 要求 建议 需要 应该 必须 "
@@ -103,6 +104,25 @@ def words(text: str) -> list[str]:
         for w in jieba.lcut(text or "")
         if w.strip() and w not in STOPWORDS and w not in _added and not _NOISE.match(w)
     ]
+
+
+def pieces(text: str) -> list[str]:
+    """The words, and the dictionary words inside the longer ones (基本农田 → 基本农田, 基本, 农田), as jieba's
+    search mode cuts them: a matter named in another compound (农田水利, 农田灌溉) still shares a feature. Cut
+    from ``words``, so places and fillers stay out."""
+    out: list[str] = []
+    cut = words(text)
+    freq = jieba.dt.FREQ  # after ``words``: jieba replaces its dictionary when it first loads
+    for w in cut:
+        for n in (2, 3):
+            if len(w) > n:
+                out.extend(
+                    piece
+                    for i in range(len(w) - n + 1)
+                    if freq.get(piece := w[i : i + n]) and piece not in STOPWORDS
+                )
+        out.append(w)
+    return out
 
 
 def core(text: str) -> str:
