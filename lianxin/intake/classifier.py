@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import joblib
 import numpy as np
@@ -111,7 +111,7 @@ def _linear() -> SGDClassifier:
     return SGDClassifier(loss="log_loss", alpha=2e-4, max_iter=50, average=True, random_state=0)
 
 
-Head = SGDClassifier | CalibratedClassifierCV
+Head: TypeAlias = SGDClassifier | CalibratedClassifierCV
 
 
 def _fit(x: Any, y: Sequence[str], weights: Any) -> Head:

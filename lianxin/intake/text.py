@@ -51,8 +51,10 @@ STOPWORDS = frozenset(_STOP.split()) | frozenset(_FILLERS.split())
 # Cut out of the raw text before the character n-grams are taken, longest first (俺们家 goes whole). Of
 # single characters only those that are never part of a matter's word (中, 可, 都 are parts of 中学, 可能,
 # 首都); and not the fillers that begin a word of substance (居民楼, 村民组, 一下雨).
-_CUT_SINGLE = frozenset("俺 恁 咱 啥 咋 哩 嘞 咧 呗 喽 唉 哎".split())
-_KEEP_IN_TEXT = frozenset("居民 村民 市民 群众 老百姓 一下 上面 下面 里面 外面 需要 要求 建议".split())
+_CUT_SINGLE = frozenset(["俺", "恁", "咱", "啥", "咋", "哩", "嘞", "咧", "呗", "喽", "唉", "哎"])
+_KEEP_IN_TEXT = frozenset(
+    ["居民", "村民", "市民", "群众", "老百姓", "一下", "上面", "下面", "里面", "外面", "需要", "要求", "建议"]
+)
 _FILLER_RE = re.compile(
     "|".join(
         re.escape(w)
