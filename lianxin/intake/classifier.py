@@ -195,6 +195,8 @@ def _explain(bundle: Bundle, row: Any, head: Head, k: int, limit: int = 4) -> tu
         kind, name = names[contributions.indices[i]].split("__", 1)
         (words if kind == "words" else pieces).append(name.strip())
     out: list[str] = []
+    # A word's dictionary sub-words (宅基地 → 宅基, 基地) give way to the word itself.
+    words = [w for w in words if not any(w != o and w in o for o in words)]
     # Whole words read better than pieces of characters: pieces only when the words say too little.
     for name in [*words, *pieces] if len(words) < 2 else words:
         if len(out) >= limit:

@@ -36,7 +36,7 @@ MATTERS = [
     ("占道经营的摊子把路堵了", "城管"),
     ("河道里的排涝泵站一直没修", "水利"),
 ]
-NO_MATTER = "这事说了好几回了还是那样，恁中不中管管"
+NO_MATTER = "恁中不中管管，俺们咋办"  # fillers only: nothing in it speaks for any department
 
 
 def _dept(bundle, content: str) -> classifier.Guess:
@@ -101,7 +101,7 @@ def test_the_demand_page_says_uncertain_and_the_assign_form_does_not_start_from_
         recorded_by=itown.presidium,
         channel="hotline",
         category=itown.categories["邻里纠纷"],
-        title="老问题",
+        title="反映",
         description=NO_MATTER,
         cell=itown.cells["东关村"],
     )
