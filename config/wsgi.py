@@ -10,3 +10,7 @@ if not settings.ALLOW_DERIVED_KEYS:  # gunicorn started by hand or by a unit run
     from lianxin.ops.startkeys import require_explicit_keys
 
     require_explicit_keys("web (WSGI)")
+
+from lianxin.intake.warm import start as intake_warm  # noqa: E402
+
+intake_warm()  # jieba and the towns' models load in a thread now, not on the first suggestion

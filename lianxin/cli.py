@@ -220,6 +220,10 @@ def worker(args: argparse.Namespace) -> int:
     _refuse_unless_ready("worker")
     from django.core.management import call_command
 
+    from lianxin.intake.warm import start as intake_warm
+
+    intake_warm()  # the intake's suggestions (kept with each recorded demand) need not wait for the model
+
     options: dict[str, object] = {"graceful_signal": "TERM"}
     if args.no_periodic:
         options["periodic"] = False

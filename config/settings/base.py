@@ -319,6 +319,9 @@ ALLOW_DERIVED_KEYS = env.bool("LIANXIN_ALLOW_DERIVED_KEYS", default=False)
 # The key that signs the intake's trained models (lianxin/intake/sealing.py); empty: derived from SECRET_KEY.
 # Never kept in the database: a model row whose signature this key does not confirm is never unpickled.
 INTAKE_MODEL_KEY = env.str("INTAKE_MODEL_KEY", default="")
+# The web and worker processes load jieba's dictionary and every town's intake model in a thread as they
+# start (lianxin/intake/warm.py), so the first suggestion does not wait for them. Off in the test suite.
+INTAKE_WARM_AT_START = env.bool("INTAKE_WARM_AT_START", default=True)
 
 # The audit trail (lianxin/audit) keeps every entry at least this long; the database refuses to delete a
 # younger one (never fewer than 180 days, whatever is set).

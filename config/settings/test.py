@@ -46,6 +46,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 WHITENOISE_USE_FINDERS = True
 ALLOW_DERIVED_KEYS = True  # the schema and fuzz tests load config.wsgi; their keys need not be explicit
+INTAKE_WARM_AT_START = (
+    False  # no thread reading the database behind the tests' backs (tests/intake/test_warm.py turns it on)
+)
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, as in production (WAL, IMMEDIATE, busy timeout), not Django's shared-cache memory database,

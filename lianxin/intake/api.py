@@ -1,7 +1,8 @@
 """POST /api/v1/intake/suggest (one text) and /api/v1/intake/suggest/batch (a list of them).
 
 Same key and scopes as the rest of the API: the caller's town, and duplicates only among the demands the
-caller may read. Each suggestion is ``{"id", "name", "confidence"}`` plus the words that decided it.
+caller may read. Each suggestion is ``{"id", "name", "confidence"}`` plus the words that decided it; a lead department the
+model is unsure of says ``"uncertain": true`` and lists its ``candidates``.
 """
 
 from __future__ import annotations
@@ -38,11 +39,21 @@ class SuggestIn(serializers.Serializer[Any]):
         return attrs
 
 
-class ChoiceOut(serializers.Serializer[Any]):
+class CandidateOut(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     name = serializers.CharField()
     confidence = serializers.FloatField()
+
+
+class ChoiceOut(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    confidence = serializers.FloatField(help_text="a calibrated probability when the method is model")
     words = serializers.ListField(child=serializers.CharField(), help_text="the words that decided it")
+    uncertain = serializers.BooleanField(
+        help_text="the model's lead department below its threshold: choose among the candidates"
+    )
+    candidates = CandidateOut(many=True, help_text="when uncertain: the most likely departments, best first")
 
 
 class DuplicateOut(serializers.Serializer[Any]):
@@ -65,7 +76,14 @@ class SuggestionOut(serializers.Serializer[Any]):
 def _choice(c: Choice | None) -> dict[str, Any] | None:
     if c is None:
         return None
-    return {"id": c.id, "name": c.name, "confidence": c.confidence, "words": list(c.words)}
+    return {
+        "id": c.id,
+        "name": c.name,
+        "confidence": c.confidence,
+        "words": list(c.words),
+        "uncertain": c.uncertain,
+        "candidates": [{"id": o.id, "name": o.name, "confidence": o.confidence} for o in c.candidates],
+    }
 
 
 def out(s: Suggestion) -> dict[str, Any]:

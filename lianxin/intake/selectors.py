@@ -30,6 +30,10 @@ class Choice:
     name: str
     confidence: float
     words: tuple[str, ...] = ()
+    # The model's lead department below ``classifier.UNSURE_BELOW``: shown as 不确定 with the candidates
+    # (this one first, then the next most likely), never as one department to accept.
+    uncertain: bool = False
+    candidates: tuple[Choice, ...] = ()
 
 
 @dataclass
@@ -152,8 +156,7 @@ def suggest_many(
                 c = by_cat[cat_guess.label]
                 s.category = Choice(c.pk, c.name, cat_guess.confidence, cat_guess.words)
             if dept_guess is not None:
-                d = by_dept[dept_guess.label]
-                s.department = Choice(d.pk, department_label(d), dept_guess.confidence, dept_guess.words)
+                s.department = _department_choice(dept_guess, by_dept)
         else:
             rc = rules.category(content, categories)
             if rc is not None:
@@ -173,6 +176,18 @@ def suggest_many(
             )
         out.append(s)
     return out
+
+
+def _department_choice(guess: classifier.Guess, by_dept: dict[str, Department]) -> Choice:
+    d = by_dept[guess.label]
+    if not guess.unsure:
+        return Choice(d.pk, department_label(d), guess.confidence, guess.words)
+    candidates = tuple(
+        Choice(o.pk, department_label(o), p)
+        for label, p in [(guess.label, guess.confidence), *guess.others]
+        for o in [by_dept[label]]
+    )
+    return Choice(d.pk, department_label(d), guess.confidence, guess.words, True, candidates)
 
 
 def _cell(

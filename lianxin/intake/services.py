@@ -28,6 +28,7 @@ def town_examples(town_id: int) -> list[classifier.Example]:
             d.category.name,
             department_label(d.department) if d.department is not None else "",
             f"d{d.demand_id}",
+            classifier.TOWN_WEIGHT,  # a hundred decisions beside two thousand shipped examples must still count
         )
         for d in rows.order_by("pk")
     ]

@@ -65,5 +65,9 @@ def demand_suggestion(user: Any, demand: Any) -> Suggestion | None:
 
 
 def suggested_department_id(user: Any, demand: Any) -> int | None:
+    """The department the assign form starts from; none when the model is uncertain (the form then starts
+    from the category's usual department, and the panel lists the candidates)."""
     s = demand_suggestion(user, demand)
-    return s.department.id if s is not None and s.department is not None else None
+    if s is None or s.department is None or s.department.uncertain:
+        return None
+    return s.department.id

@@ -21,18 +21,19 @@ def test_the_shipped_data_covers_every_category_and_department():
 
     rows = classifier.shipped()
     assert len(rows) >= 400
-    assert {r.category for r in rows} == {c.name for c in CATEGORIES}
+    # demands_more.jsonl adds 村务与便民服务, a category the demo town does not have (its README says why)
+    assert {r.category for r in rows} >= {c.name for c in CATEGORIES}
     assert {r.department for r in rows} == {d[1] for d in DEPARTMENTS}
     assert len({r.text for r in rows}) == len(rows)
     train, held = classifier.split(rows)
-    assert {r.category for r in held} == {c.name for c in CATEGORIES}  # every category is measured
+    assert {r.category for r in held} >= {c.name for c in CATEGORIES}  # every category is measured
     assert not {r.id for r in train} & {r.id for r in held}
 
 
 def _corrections(itown, examples):
     """People's decisions, as the demand's events leave them: a demand and the category and department
     a person kept or chose for it."""
-    for i, ex in enumerate(examples):
+    for i, ex in enumerate(e for e in examples if e.category in itown.categories):
         demand = Demand.objects.create(
             town=itown.town,
             code=f"COR{i:06d}",
@@ -59,7 +60,13 @@ def test_accuracy_on_the_fixed_split_rises_when_corrections_are_added(itown):
     more = model_train(town=itown.town, per_category=3)
     assert (more.version, more.town_examples) == (
         2,
-        len(train) - len(classifier.first_per_category(train, 3)),
+        len(
+            [
+                e
+                for e in train
+                if e not in classifier.first_per_category(train, 3) and e.category in itown.categories
+            ]
+        ),
     )
     assert more.metrics["held_out"] == few.metrics["held_out"]  # the same split
     for head in ("category", "department"):
