@@ -1,5 +1,7 @@
-"""Early warning: a generated rising trend and a recurring cluster are found, flat data of the same volume
-raises nothing; evidence, dismissal with a reason, the monthly topic, the API and the command."""
+"""Early warning through the database: a rise of one category in one cell and a recurring cluster are
+found, flat data of the same volume raises nothing; one warning per episode across daily scans, ended when
+the rise ends; no warning without weeks of history; the rising cell named, not its neighbour; a steady busy
+pair quiet for months; deputies read their cells' warnings; evidence, decisions, the API and the command."""
 
 from __future__ import annotations
 
@@ -43,11 +45,11 @@ def town():
     return town
 
 
-def demand(town, cell, when, i, **kw):
+def demand(town, cell, when, i, category=None, **kw):
     return DemandFactory(
         town=town,
         cell=cell,
-        category=town.categories[i % len(town.categories)],
+        category=category or town.categories[i % len(town.categories)],
         title=SUBJECTS[i % len(SUBJECTS)],
         description=SUBJECTS[i % len(SUBJECTS)],
         created_at=when,
@@ -56,12 +58,12 @@ def demand(town, cell, when, i, **kw):
 
 
 def rising_history(town):
-    """Cell 0: 14 demands in the 56 baseline days (one every four days), then 8 in the last 7 days."""
-    cell = town.cells[0]
+    """Cell 0, category 0: 14 demands in the 56 baseline days (one every four days), then 8 in the last 7."""
+    cell, cat = town.cells[0], town.categories[0]
     for i in range(14):
-        demand(town, cell, AT - dt.timedelta(days=62 - 4 * i, hours=3), i)
+        demand(town, cell, AT - dt.timedelta(days=62 - 4 * i, hours=3), i, category=cat)
     for i in range(8):
-        demand(town, cell, AT - dt.timedelta(days=6 - i % 7, hours=5 + i), 14 + i)
+        demand(town, cell, AT - dt.timedelta(days=6 - i % 7, hours=5 + i), 14 + i, category=cat)
 
 
 def flat_history(town):
@@ -71,24 +73,29 @@ def flat_history(town):
         demand(town, cell, AT - dt.timedelta(days=62 - 63 * i / 22, hours=3), i)
 
 
-def test_the_poisson_test_as_stated():
-    assert detect.poisson_upper_tail(0, 2.0) == 1.0
-    assert detect.poisson_upper_tail(1, 2.0) == pytest.approx(1 - 2.718281828**-2.0)
-    t = detect.rising(8, 14)  # λ = 14 / 56 × 7 = 1.75
-    assert t.expected == 1.75 and t.p_value < 0.001 and t.rising
-    assert not detect.rising(7, 56).rising  # as many as usual
+def test_the_count_test_as_stated():
+    assert detect.nb_upper_tail(0, 2.0, 1e9) == 1.0
+    # a huge size is Poisson: P(X ≥ 1) = 1 − e^−2
+    assert float(detect.nb_upper_tail(1, 2.0, 1e9)) == pytest.approx(1 - 2.718281828**-2.0, rel=1e-6)
+    # overdispersion makes a high count less surprising
+    assert detect.nb_upper_tail(8, 1.75, 2.0) > detect.nb_upper_tail(8, 1.75, 1e9)
+    t = detect.rising(8, 14, window_days=7, baseline_days=56)  # λ = 14 / 56 × 7 = 1.75
+    assert t.expected == 1.75 and t.p_value < detect.TEXT_ALPHA and t.rising
+    assert not detect.rising(7, 56, window_days=7).rising  # as many as usual
     assert not detect.rising(2, 0).rising  # below the minimum count
 
 
 def test_a_generated_rising_trend_is_detected_with_its_evidence(town):
     rising_history(town)
-    assert services.warnings_scan(at=AT) == {"created": 1, "updated": 0, "kept": 0}
+    assert services.warnings_scan(at=AT) == {"created": 1, "updated": 0, "kept": 0, "ended": 0}
     [w] = EarlyWarning.objects.all()
-    assert (w.kind, w.cell, w.observed, w.expected) == (WarningKind.RISING, town.cells[0], 8, 1.75)
-    assert w.p_value < detect.TREND_ALPHA
-    assert len(w.demand_ids) == 8 and w.evidence["baseline_count"] == 14
-    assert sum(w.evidence["daily"].values()) == 8
-    assert w.events.get().action == "detect"
+    assert (w.kind, w.cell, w.category) == (WarningKind.RISING, town.cells[0], town.categories[0])
+    assert w.p_value < w.evidence["alpha"] and w.observed >= 8 and w.expected < w.observed / 2
+    assert w.evidence["test"] == "negative binomial upper tail" and w.evidence["cell_ids"] == [town.cells[0].pk]
+    assert len(w.demand_ids) == w.observed and sum(w.evidence["daily"].values()) == w.observed
+    assert w.events.get().action == "detect" and w.ended_at is None and w.detections == 1
+    # a title of words: the category, the cell, the counts
+    assert town.categories[0].name in w.title and town.cells[0].name in w.title
     # a later scan finds the same episode: no second warning
     assert services.warnings_scan(at=AT + dt.timedelta(hours=6))["created"] == 0
     assert EarlyWarning.objects.count() == 1
@@ -96,7 +103,7 @@ def test_a_generated_rising_trend_is_detected_with_its_evidence(town):
 
 def test_no_warning_on_flat_data_of_the_same_volume(town):
     flat_history(town)
-    assert services.warnings_scan(at=AT) == {"created": 0, "updated": 0, "kept": 0}
+    assert services.warnings_scan(at=AT) == {"created": 0, "updated": 0, "kept": 0, "ended": 0}
 
 
 def test_a_recurring_cluster_in_neighbouring_cells_is_detected(town):
@@ -127,6 +134,8 @@ def test_a_recurring_cluster_in_neighbouring_cells_is_detected(town):
     assert w.kind == WarningKind.RECURRING
     assert w.demand_ids == sorted(d.pk for d in made)  # the far cell's twin is not a neighbour
     assert "路灯" in w.evidence["tokens"]
+    # the title says the subject in whole words, not fragments of them
+    assert w.title.startswith("路灯不亮") or w.title.startswith("看不见"), w.title
 
 
 def test_dismiss_with_a_reason_and_the_scan_keeps_it_dismissed(client, town):
@@ -141,7 +150,12 @@ def test_dismiss_with_a_reason_and_the_scan_keeps_it_dismissed(client, town):
     assert client.post(url, {"dismiss-reason": "集中整治已安排"}).status_code == 302
     w.refresh_from_db()
     assert (w.status, w.reason) == (WarningStatus.DISMISSED, "集中整治已安排")
-    assert services.warnings_scan(at=AT + dt.timedelta(hours=6)) == {"created": 0, "updated": 0, "kept": 1}
+    assert services.warnings_scan(at=AT + dt.timedelta(hours=6)) == {
+        "created": 0,
+        "updated": 0,
+        "kept": 1,
+        "ended": 0,
+    }
     # a county viewer reads it but may not decide
     viewer = UserFactory(role=Role.COUNTY_VIEWER, county=town.county, town=None)
     client.force_login(viewer)
@@ -187,7 +201,7 @@ def test_a_monthly_topic_shows_the_volume_before_and_after(client, town):
     assert response.status_code == 302
     page = client.get(reverse("insight:warning", args=[w.pk]))
     effect = page.context["effect"]
-    # cell 0, any category: the baseline's demands fall 62, 58, … 10 days before 21 November; those of
+    # cell 0, category 0: the baseline's demands fall 62, 58, … 10 days before 21 November; those of
     # 19 September to 29 October (11) are before November, those of 2, 6 and 10 November and the 8 of the
     # window (11) are in it
     assert (effect["before"], effect["after"]) == (11, 11)
