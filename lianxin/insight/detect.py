@@ -35,6 +35,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,8 @@ AREA_WINDOWS = (7, 14)
 PRIOR_DAYS = 14  # a pair's rate is shrunk toward its category's rate in the town, as if 14 days of it
 SEASON_CAP = 3.0
 DAY_CAP = 1
+NOT_NOW = 1.5
+ALPHA_MAX = 0.001
 RECENT_DAYS = 28
 BASELINE_DAYS = 56
 MIN_BASELINE_DAYS = 28
@@ -490,7 +493,8 @@ def scan_counts(
         # the prior of a pair's rate: its category's usual rate per cell in the town (each cell's rate
         # capped at the category's upper quartile, so one busy pair does not lift every other cell's)
         rates = np.where(ready, base / np.maximum(span, 1), np.nan)
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a category no ready cell has: no prior
             upper = np.nan_to_num(np.nanpercentile(rates, 75, axis=0))
             prior = np.nan_to_num(np.nanmean(np.minimum(rates, upper[None, :]), axis=0))
         # and never below one demand in the baseline weeks (a pair's first demands are not a rise)
@@ -518,7 +522,11 @@ def scan_counts(
         season_n = np.where(season > 1.0, out_w, np.inf)
         size = nb_size(dispersion, base, season_n)
         p = nb_upper_tail(window, expected, size)
-        p_all.append(np.where(ready, p, 2.0).ravel())
+        if length == WINDOWS[0]:
+            week_w, week_e = np.where(ready, window, 0.0), np.where(ready, expected, 0.0)
+        # a longer window speaks of a rise only while it lasts: its last week above the week's expectation
+        # (NOT_NOW: a test of the family, counted in the threshold, not eligible today; 2: no test)
+        p_all.append(np.where(ready, np.where(week_w > week_e, p, NOT_NOW), 2.0).ravel())
         meta.append(("pair", length, window, expected, base, span, season, days_with.sum(axis=2), None))
         if length in AREA_WINDOWS:
             members = hood @ ready.astype(float)
@@ -529,19 +537,24 @@ def scan_counts(
                 np.einsum("ij,jkd->ikd", hood, np.where(ready[:, :, None], counts[:, :, ws:], 0)) > 0
             ).sum(axis=2)
             p = nb_upper_tail(a_obs, a_exp, nb_size(dispersion, a_base, season_n))
-            p_all.append(np.where(area_ok, p, 2.0).ravel())
+            going = hood @ week_w > hood @ week_e
+            p_all.append(np.where(area_ok, np.where(going, p, NOT_NOW), 2.0).ravel())
             meta.append(
                 ("area", length, a_obs, a_exp, a_base, span, season, a_days, (window, expected, ready))
             )
     p_flat = np.concatenate(p_all)
+    counted = p_flat <= NOT_NOW
     tested = p_flat <= 1.0
-    info["tests"] = int(tested.sum())
+    info["tests"] = int(counted.sum())
     if not tested.any():
         return [], info
     # the month's roughly independent tests: each test of an L-day window stands for 30 / L of them
     per = n_cells * n_cats
     weight = np.concatenate([np.full(per, 30 / m[1]) for m in meta])
-    alpha = (FALSE_ALARMS if false_alarms is None else false_alarms) / float((weight * tested).sum())
+    # (never above ALPHA_MAX: in a town of a few pairs, a false alarm a month would be a lax test)
+    alpha = min(
+        (FALSE_ALARMS if false_alarms is None else false_alarms) / float((weight * counted).sum()), ALPHA_MAX
+    )
     info["alpha"] = alpha
     reject = tested & (p_flat < alpha)
     if fdr:
