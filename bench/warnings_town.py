@@ -120,7 +120,9 @@ def town(
     used: set[int] = set()
     extra = np.zeros((n_cells, categories, days))
     steady_cells = {c for c, _k in steady_pairs}
-    while len(planted) < rises:
+    for _attempt in range(1000):
+        if len(planted) >= rises:
+            break
         c, k = int(rng.integers(n_cells)), int(rng.integers(categories))
         if near[c] & used or c in steady_cells:
             continue

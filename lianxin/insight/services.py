@@ -37,7 +37,7 @@ def _iso(moment: dt.datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="minutes")
 
 
-def _recent_texts(tid: int, since: dt.datetime, until: dt.datetime) -> list[tuple[int, int, int, str]]:
+def _recent_texts(tid: int, since: dt.datetime, until: dt.datetime) -> list[tuple[int, int, int, str, str]]:
     return list(
         Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__gte=since, created_at__lt=until)
         .exclude(merged_into__isnull=False)
@@ -199,7 +199,7 @@ def _text_signals(
                 baseline=before,
                 baseline_days=detect.BASELINE_DAYS,
                 season=1.0,
-                centre=cell_pos.get(cluster.items[0].cell, 0),
+                centre=cell_pos.get(cluster.items[0].cell or 0, 0),
                 window_days=days,
                 words=tuple(words),
                 headline=detect.headline(cluster, words),
