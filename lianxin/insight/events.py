@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class WarningEventKind(models.TextChoices):
     DETECT = "detect", _("detected")
     REDETECT = "redetect", _("detected again")
+    END = "end", _("the rise ended")
     DISMISS = "dismiss", _("dismiss")
     MAKE_PROACTIVE = "make_proactive", _("turn into a proactive item")
     MAKE_TOPIC = "make_topic", _("make a monthly topic")

@@ -78,6 +78,15 @@ class EarlyWarning(TownOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     acted_at = models.DateTimeField(_("acted at"), null=True, blank=True)
+    # The episode: while the rise lasts the daily scan updates this one warning; it ends (``ended_at``, the
+    # day of its last signal) once no signal has come for detect.CLOSE_AFTER_DAYS.
+    ended_at = models.DateTimeField(_("rise ended"), null=True, blank=True, db_index=True)
+    detections = models.PositiveIntegerField(_("days detected"), default=1)
+    strength = models.FloatField(_("strongest rise (observed / expected)"), null=True, blank=True)
+    baseline_until = models.DateTimeField(_("baseline until"), null=True, blank=True)
+    demands = models.ManyToManyField(
+        "demands.Demand", through="WarningDemand", related_name="+", verbose_name=_("demands behind it")
+    )
 
     class Meta:
         verbose_name = _("early warning")
@@ -103,6 +112,30 @@ class EarlyWarning(TownOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def ongoing(self) -> bool:
+        return self.ended_at is None
+
+
+class WarningDemand(models.Model):
+    """A demand behind a warning; when the warning is turned into a proactive item, the item too (the
+    demands the item answers, listed on the item's and the warning's pages)."""
+
+    warning = models.ForeignKey(EarlyWarning, on_delete=models.CASCADE, related_name="links")
+    demand = models.ForeignKey("demands.Demand", on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(
+        "tracking.TrackedItem", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("demand behind a warning")
+        verbose_name_plural = _("demands behind warnings")
+        constraints = [models.UniqueConstraint(fields=["warning", "demand"], name="warning_demand_once")]
+        indexes = [models.Index(fields=["item"], name="warning_demand_item")]
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} · {self.demand_id}"
 
 
 class EarlyWarningEvent(EventRow):

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min
 from django.db.models.functions import TruncDay
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,11 +26,7 @@ from lianxin.territory.models import GridCell
 from . import detect, importer
 from .events import WarningEventKind
 from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
-from .models import (
-    EarlyWarning,
-    WarningKind,
-    WarningStatus,
-)
+from .models import EarlyWarning, WarningDemand, WarningKind, WarningStatus
 
 
 def _flow() -> Workflow:
@@ -42,316 +37,319 @@ def _iso(moment: dt.datetime) -> str:
     return timezone.localtime(moment).isoformat(timespec="minutes")
 
 
-def _ids(
-    town_id: int, since: dt.datetime, until: dt.datetime, cells: Iterable[int], category: int | None
-) -> list[int]:
-    qs = Demand.objects.filter(
-        town_id=town_id, cell_id__in=list(cells), created_at__gte=since, created_at__lt=until
-    )
-    if category is not None:
-        qs = qs.filter(category_id=category)
-    return sorted(qs.values_list("pk", flat=True))
-
-
-def _raise(
-    *,
-    town_id: int,
-    kind: str,
-    existing: EarlyWarning | None,
-    key: str,
-    title: str,
-    cell: int | None,
-    category: int | None,
-    since: dt.datetime,
-    at: dt.datetime,
-    observed: int,
-    expected: float | None,
-    p_value: float | None,
-    ids: list[int],
-    evidence: dict[str, Any],
-) -> str:
-    """Create the warning, or bring an open one of the same subject up to date. A warning the presidium
-    already dismissed or acted on is not raised again for the same episode."""
-    fields = {
-        "last_detected_at": at,
-        "window_start": since,
-        "window_end": at,
-        "observed": observed,
-        "expected": expected,
-        "p_value": p_value,
-        "evidence": evidence,
-    }
-    if existing is not None:
-        if existing.status != WarningStatus.OPEN:
-            return "kept"
-        merged = sorted(set(existing.demand_ids) | set(ids))
-        changed = merged != sorted(existing.demand_ids)
-        EarlyWarning.objects.filter(pk=existing.pk).update(demand_ids=merged, **fields)
-        if changed:
-            existing.refresh_from_db()
-            _flow().step(
-                existing, WarningEventKind.REDETECT, None, note=_("%(n)d demands") % {"n": len(merged)}
-            )
-        return "updated"
-    warning = EarlyWarning.objects.create(
-        town_id=town_id,
-        kind=kind,
-        key=key,
-        title=title[:120],
-        cell_id=cell,
-        category_id=category,
-        first_detected_at=at,
-        demand_ids=ids,
-        **fields,
-    )
-    _flow().emit(
-        warning, WarningEventKind.DETECT, None, before="", after=WarningStatus.OPEN, note=title[:120]
-    )
-    return "created"
-
-
-def _recent(town_id: int, kind: str, since: dt.datetime, **filters: Any) -> list[EarlyWarning]:
+def _recent_texts(tid: int, since: dt.datetime, until: dt.datetime) -> list[tuple[int, int, int, str, str]]:
     return list(
-        EarlyWarning.objects.filter(
-            town_id=town_id, kind=kind, last_detected_at__gte=since, **filters
-        ).order_by("-last_detected_at")
+        Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__gte=since, created_at__lt=until)
+        .exclude(merged_into__isnull=False)
+        .values_list("pk", "cell", "category", "title", "description")
+        .order_by("pk")
     )
 
 
 @transaction.atomic
 def warnings_scan(*, at: dt.datetime | None = None, town_id: int | None = None) -> dict[str, int]:
-    """The daily job. For each town:
+    """The daily job. For each town, one grouped query of the daily counts of every (cell, category) over
+    the last weeks and one of each cell's first demand (imported ledgers count: their dates are their
+    own), the count tests of ``detect.scan_counts``, the text clusters of the last fortnight and their
+    baseline; then each signal continues the open warning of its subject (an episode) or begins one, and
+    the warnings with no signal for ``detect.CLOSE_AFTER_DAYS`` end.
 
-    1. rising trends: one grouped query of each cell's window and baseline counts, the Poisson test;
-    2. recurring categories: one grouped query of (cell, category) counts, summed over each cell's
-       neighbourhood, the same test against the neighbourhood's own baseline;
-    3. recurring texts: the window's demands (id, cell, category, text), jieba tokens, linked groups.
-
-    Returns how many warnings were created, updated, and kept as they were (dismissed or acted on).
-    """
+    Returns how many warnings were created, updated (an open one, again detected), kept (decided already:
+    the episode is followed, nothing is raised) and ended."""
     at = at or clock.now()
-    out = {"created": 0, "updated": 0, "kept": 0}
+    out = {"created": 0, "updated": 0, "kept": 0, "ended": 0}
     towns = Demand.objects.filter(created_at__lt=at).values_list("town_id", flat=True).distinct()
     if town_id is not None:
         towns = towns.filter(town_id=town_id)
-    cell_names = {}
     for tid in list(towns.order_by()):
-        cells = {c.pk: c for c in GridCell.objects.filter(town_id=tid)}
-        cell_names = {pk: c.name for pk, c in cells.items()}
-        near = detect.neighbours({pk: c.boundary for pk, c in cells.items()})
-        for result in (
-            _trends(tid, at, cell_names),
-            _categories(tid, at, cell_names, near),
-            _texts(tid, at, cell_names, near),
-        ):
-            for k, v in result.items():
-                out[k] += v
+        for k, v in _scan_town(tid, at).items():
+            out[k] += v
     return out
 
 
-def _count(results: dict[str, int], outcome: str) -> None:
-    results[outcome] = results.get(outcome, 0) + 1
+def _scan_town(tid: int, at: dt.datetime) -> dict[str, int]:
+    import numpy as np
 
+    tz = timezone.get_current_timezone()
+    results = {"created": 0, "updated": 0, "kept": 0, "ended": 0}
+    cells = list(GridCell.objects.filter(town_id=tid).order_by("pk"))
+    cats = dict(Category.objects.filter(town_id=tid).order_by("pk").values_list("pk", "name"))
+    if not cells or not cats:
+        return results
+    cell_pos = {c.pk: i for i, c in enumerate(cells)}
+    cat_ids = list(cats)
+    cat_pos = {k: i for i, k in enumerate(cat_ids)}
+    names = {c.pk: c.name for c in cells}
+    near = detect.neighbours({c.pk: c.boundary for c in cells})
+    last_day = timezone.localtime(at - dt.timedelta(microseconds=1), tz).date()
+    length = detect.LOOKBACK_DAYS + 1
+    first_day = last_day - dt.timedelta(days=length - 1)
+    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time()), tz)
 
-def _trends(tid: int, at: dt.datetime, names: dict[int, str]) -> dict[str, int]:
-    results: dict[str, int] = {}
-    w0 = at - dt.timedelta(days=detect.TREND_WINDOW_DAYS)
-    b0 = w0 - dt.timedelta(days=detect.TREND_BASELINE_DAYS)
+    def col(moment: dt.datetime) -> int:
+        return (timezone.localtime(moment, tz).date() - first_day).days
+
+    counts = np.zeros((len(cells), len(cat_ids), length))
     rows = (
-        Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__gte=b0, created_at__lt=at)
-        .values("cell")
-        .annotate(
-            window=Count("pk", filter=Q(created_at__gte=w0)), base=Count("pk", filter=Q(created_at__lt=w0))
-        )
-        .order_by("cell")
-    )
-    for row in rows:
-        t = detect.rising(row["window"], row["base"])
-        if not t.rising:
-            continue
-        cell = row["cell"]
-        recent = _recent(tid, WarningKind.RISING, w0, cell_id=cell)
-        ids = _ids(tid, w0, at, [cell], None)
-        daily = dict(
-            Demand.objects.filter(pk__in=ids)
-            .annotate(day=TruncDay("created_at", tzinfo=timezone.get_current_timezone()))
-            .values_list("day")
-            .annotate(n=Count("pk"))
-            .values_list("day", "n")
-        )
-        evidence = {
-            "method": "trend",
-            "test": "Poisson upper tail",
-            "window_days": detect.TREND_WINDOW_DAYS,
-            "baseline_days": detect.TREND_BASELINE_DAYS,
-            "baseline_count": row["base"],
-            "observed": t.observed,
-            "expected": t.expected,
-            "p_value": t.p_value,
-            "alpha": detect.TREND_ALPHA,
-            "daily": {f"{timezone.localtime(d):%Y-%m-%d}": n for d, n in sorted(daily.items())},
-        }
-        title = _("%(cell)s: %(n)d demands in %(days)d days, %(e).1f expected") % {
-            "cell": names.get(cell, ""),
-            "n": t.observed,
-            "days": detect.TREND_WINDOW_DAYS,
-            "e": t.expected,
-        }
-        _count(
-            results,
-            _raise(
-                town_id=tid,
-                kind=WarningKind.RISING,
-                existing=recent[0] if recent else None,
-                key=f"trend:{cell}:{at:%Y%m%d}",
-                title=title,
-                cell=cell,
-                category=None,
-                since=w0,
-                at=at,
-                observed=t.observed,
-                expected=t.expected,
-                p_value=t.p_value,
-                ids=ids,
-                evidence=evidence,
-            ),
-        )
-    return results
-
-
-def _categories(
-    tid: int, at: dt.datetime, names: dict[int, str], near: dict[int, set[int]]
-) -> dict[str, int]:
-    results: dict[str, int] = {}
-    days = detect.CLUSTER_WINDOW_DAYS
-    w0 = at - dt.timedelta(days=days)
-    b0 = w0 - dt.timedelta(days=detect.TREND_BASELINE_DAYS)
-    rows = (
-        Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__gte=b0, created_at__lt=at)
-        .values("cell", "category")
-        .annotate(
-            window=Count("pk", filter=Q(created_at__gte=w0)), base=Count("pk", filter=Q(created_at__lt=w0))
-        )
+        Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__gte=start, created_at__lt=at)
+        .exclude(merged_into__isnull=False)  # a duplicate merged into another is one demand, not two
+        .annotate(day=TruncDay("created_at", tzinfo=tz))
+        .values("cell", "category", "day")
+        .annotate(n=Count("pk"))
         .order_by()
     )
-    totals = detect.neighbourhood_counts(
-        ((r["cell"], r["category"], r["window"], r["base"]) for r in rows), near
+    for r in rows:
+        if r["cell"] in cell_pos and r["category"] in cat_pos:
+            counts[cell_pos[r["cell"]], cat_pos[r["category"]], col(r["day"])] += r["n"]
+    firsts = dict(
+        Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__lt=at)
+        .values("cell")
+        .annotate(first=Min("created_at"))
+        .values_list("cell", "first")
     )
-    flagged = []
-    for (cell, cat), (w, b) in totals.items():
-        t = detect.rising(w, b, window_days=days)
-        if t.rising:
-            flagged.append((t.p_value, -w, cell, cat, t, b))
-    flagged.sort()
-    covered: list[tuple[int, set[int]]] = []
-    category_names = dict(Category.objects.filter(town_id=tid).values_list("pk", "name"))
-    for _p, _w, cell, cat, t, b in flagged:
-        ids = _ids(tid, w0, at, near.get(cell, {cell}), cat)
-        # a neighbour's cluster of the same category that holds these demands already says it
-        if any(c == cat and set(ids) <= seen for c, seen in covered):
+    history = [col(firsts[c.pk]) if c.pk in firsts else 10**9 for c in cells]
+
+    live = list(EarlyWarning.objects.filter(town_id=tid, ended_at__isnull=True, category__isnull=False))
+    episodes = []
+    for w in live:
+        ids = {cell_pos[c] for c in w.evidence.get("cell_ids", [w.cell_id]) if c in cell_pos}
+        if w.category_id not in cat_pos or not ids:
             continue
-        covered.append((cat, set(ids)))
-        recent = [
-            x
-            for x in _recent(tid, WarningKind.RECURRING, w0, category_id=cat, evidence__method="category")
-            if set(x.demand_ids) & set(ids)
-        ]
-        cells = sorted(near.get(cell, {cell}))
-        evidence = {
-            "method": "category",
-            "test": "Poisson upper tail",
-            "window_days": days,
-            "baseline_days": detect.TREND_BASELINE_DAYS,
-            "baseline_count": b,
-            "observed": t.observed,
-            "expected": t.expected,
-            "p_value": t.p_value,
-            "alpha": detect.TREND_ALPHA,
-            "cells": [names.get(c, "") for c in cells],
-        }
-        title = _("%(category)s recurring around %(cell)s: %(n)d in %(days)d days") % {
-            "category": category_names.get(cat, ""),
-            "cell": names.get(cell, ""),
-            "n": t.observed,
-            "days": days,
-        }
-        _count(
-            results,
-            _raise(
-                town_id=tid,
-                kind=WarningKind.RECURRING,
-                existing=recent[0] if recent else None,
-                key=f"category:{cell}:{cat}:{at:%Y%m%d}",
-                title=title,
-                cell=cell,
-                category=cat,
-                since=w0,
-                at=at,
+        e = detect.Episode(
+            w.pk,
+            cat_pos[w.category_id],
+            ids,
+            col(w.first_detected_at),
+            col(w.last_detected_at - dt.timedelta(microseconds=1)),
+            w.detections,
+            w.strength or 0.0,
+            baseline_until=col(w.baseline_until) if w.baseline_until else col(w.window_start),
+        )
+        episodes.append(e)
+    hood = detect.hood_matrix(near, [c.pk for c in cells])
+    signals, info = detect.scan_counts(
+        counts, history=history, hood=hood, frozen=detect.frozen_baselines(episodes)
+    )
+    signals = list(signals) + _text_signals(tid, at, cells, cell_pos, cat_ids, cat_pos, near, history, col)
+    today = length - 1
+    updates, new, ended = detect.follow(episodes, signals, today)
+    by_pk = {w.pk: w for w in live}
+    context = {"tid": tid, "at": at, "cells": cells, "cat_ids": cat_ids, "cats": cats, "names": names}
+    for e, s in updates:
+        results[_continue(by_pk[e.key], s, info, context)] += 1
+    for s in new:
+        results[_begin(s, info, context)] += 1
+    for e in ended:
+        w = by_pk[e.key]
+        EarlyWarning.objects.filter(pk=w.pk).update(ended_at=w.last_detected_at)
+        w.refresh_from_db()
+        _flow().step(w, WarningEventKind.END, None, note=f"{timezone.localtime(w.last_detected_at):%Y-%m-%d}")
+        results["ended"] += 1
+    return results
+
+
+def _text_signals(
+    tid: int,
+    at: dt.datetime,
+    cells: list[GridCell],
+    cell_pos: dict[int, int],
+    cat_ids: list[int],
+    cat_pos: dict[int, int],
+    near: dict[int, set[int]],
+    history: list[int],
+    col: Any,
+) -> list[detect.Signal]:
+    """Clusters of similar texts of the last fortnight that also rise over their own baseline: the
+    demands of the same cells and their neighbours in the baseline weeks that carry the cluster's words."""
+    days = detect.CLUSTER_WINDOW_DAYS
+    w0 = at - dt.timedelta(days=days)
+    b0 = w0 - dt.timedelta(days=detect.BASELINE_DAYS)
+    rows = _recent_texts(tid, w0, at)
+    items = [detect.Item(pk, cell, cat, f"{title} {text}") for pk, cell, cat, title, text in rows]
+    out: list[detect.Signal] = []
+    clusters = detect.text_clusters(items, near)
+    if not clusters:
+        return out
+    older = _recent_texts(tid, b0, w0)
+    for cluster in clusters:
+        where = {i.cell for i in cluster.items if i.cell is not None}
+        area = set().union(*(near.get(c, {c}) for c in where))
+        # cold start: the cells' history must reach back a few weeks before the window
+        if min(history[cell_pos[c]] for c in where if c in cell_pos) > col(w0) - detect.MIN_BASELINE_DAYS:
+            continue
+        words = detect.signature(cluster)
+        before = detect.baseline_matches(
+            words, (detect.tokens(f"{t} {d}") for _pk, c, _k, t, d in older if c in area)
+        )
+        t = detect.rising(len(cluster.items), before, window_days=days)
+        if not t.rising:
+            continue
+        cats = [i.category for i in cluster.items]
+        category = max(set(cats), key=cats.count)
+        if category not in cat_pos:
+            continue
+        out.append(
+            detect.Signal(
+                kind="text",
+                category=cat_pos[category],
+                cells=tuple(sorted(cell_pos[c] for c in where if c in cell_pos)),
                 observed=t.observed,
                 expected=t.expected,
                 p_value=t.p_value,
-                ids=ids,
-                evidence=evidence,
-            ),
+                baseline=before,
+                baseline_days=detect.BASELINE_DAYS,
+                season=1.0,
+                centre=cell_pos.get(cluster.items[0].cell or 0, 0),
+                window_days=days,
+                words=tuple(words),
+                headline=detect.headline(cluster, words),
+                ids=tuple(cluster.ids),
+            )
         )
-    return results
+    return out
 
 
-def _texts(tid: int, at: dt.datetime, names: dict[int, str], near: dict[int, set[int]]) -> dict[str, int]:
-    results: dict[str, int] = {}
-    days = detect.CLUSTER_WINDOW_DAYS
-    w0 = at - dt.timedelta(days=days)
-    rows = (
-        Demand.objects.filter(town_id=tid, cell__isnull=False, created_at__gte=w0, created_at__lt=at)
-        .exclude(merged_into__isnull=False)
-        .values_list("pk", "cell", "category", "title", "description")
-        .order_by("pk")
-    )
-    items = [detect.Item(pk, cell, cat, f"{title} {text}") for pk, cell, cat, title, text in rows]
-    clusters = detect.text_clusters(items, near)
-    if not clusters:
-        return results
-    previous = _recent(tid, WarningKind.RECURRING, w0, evidence__method="text")
-    for cluster in clusters:
-        ids = cluster.ids
-        recent = [x for x in previous if set(x.demand_ids) & set(ids)]
-        cells = sorted({i.cell for i in cluster.items if i.cell is not None})
-        cats = [i.category for i in cluster.items]
-        category = max(set(cats), key=cats.count)
-        evidence = {
-            "method": "text",
-            "window_days": days,
-            "similarity": detect.TEXT_SIMILARITY,
-            "similarity_same_category": detect.TEXT_SIMILARITY_SAME_CATEGORY,
-            "tokens": cluster.shared,
-            "cells": [names.get(c, "") for c in cells],
-            "observed": len(ids),
-        }
-        title = _("Recurring: %(words)s (%(n)d demands, %(cells)s)") % {
-            "words": "、".join(cluster.shared[:3]) or "—",
-            "n": len(ids),
-            "cells": "、".join(names.get(c, "") for c in cells[:3]),
-        }
-        _count(
-            results,
-            _raise(
+def _describe(s: detect.Signal, info: dict[str, Any], ctx: dict[str, Any]) -> dict[str, Any]:
+    """The warning's fields from one day's signal: title, window, counts, evidence and demands."""
+    tid, at, cells = ctx["tid"], ctx["at"], ctx["cells"]
+    cell_ids = [cells[i].pk for i in s.cells]
+    category = ctx["cat_ids"][s.category]
+    since = at - dt.timedelta(days=s.window_days)
+    if s.kind == "text":
+        ids = sorted(s.ids)
+    else:
+        ids = sorted(
+            Demand.objects.filter(
                 town_id=tid,
-                kind=WarningKind.RECURRING,
-                existing=recent[0] if recent else None,
-                key=f"text:{ids[0]}",
-                title=title,
-                cell=cells[0] if len(cells) == 1 else cluster.items[0].cell,
-                category=category,
-                since=w0,
-                at=at,
-                observed=len(ids),
-                expected=None,
-                p_value=None,
-                ids=ids,
-                evidence=evidence,
-            ),
+                cell_id__in=cell_ids,
+                category_id=category,
+                created_at__gte=since,
+                created_at__lt=at,
+            )
+            .exclude(merged_into__isnull=False)
+            .values_list("pk", flat=True)
         )
-    return results
+    daily = dict(
+        Demand.objects.filter(pk__in=ids)
+        .annotate(day=TruncDay("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("pk"))
+        .values_list("day", "n")
+    )
+    place = "、".join(ctx["names"].get(c, "") for c in cell_ids[:3])
+    if s.kind == "text":
+        title = _("%(words)s (%(category)s): %(n)d demands in %(cells)d cells") % {
+            "words": s.headline or ctx["cats"][category],
+            "category": ctx["cats"][category],
+            "n": s.observed,
+            "cells": len(cell_ids),
+        }
+    else:
+        title = _("%(category)s rising in %(cells)s: %(n)d in %(days)d days, usually about %(e).1f") % {
+            "category": ctx["cats"][category],
+            "cells": place,
+            "n": s.observed,
+            "days": s.window_days,
+            "e": s.expected,
+        }
+    evidence = {
+        "method": {"pair": "trend", "area": "area", "text": "text"}[s.kind],
+        "test": "negative binomial upper tail",
+        "window_days": s.window_days,
+        "baseline_days": s.baseline_days,
+        "baseline_count": s.baseline,
+        "observed": s.observed,
+        "expected": s.expected,
+        "p_value": s.p_value,
+        "alpha": info.get("alpha") if s.kind != "text" else detect.TEXT_ALPHA,
+        "dispersion": info.get("dispersion", {}).get(s.window_days) if s.kind != "text" else None,
+        "season": s.season,
+        "cells": [ctx["names"].get(c, "") for c in cell_ids],
+        "cell_ids": cell_ids,
+        "daily": {f"{timezone.localtime(d):%Y-%m-%d}": n for d, n in sorted(daily.items())},
+    }
+    if s.kind == "text":
+        evidence["tokens"] = list(s.words)
+    return {
+        "title": title[:120],
+        "since": since,
+        "ids": ids,
+        "evidence": evidence,
+        "cell": cell_ids[0] if cell_ids else None,
+        "category": category,
+    }
+
+
+def _kind(s: detect.Signal) -> str:
+    return WarningKind.RISING if s.kind == "pair" else WarningKind.RECURRING
+
+
+def _begin(s: detect.Signal, info: dict[str, Any], ctx: dict[str, Any]) -> str:
+    d = _describe(s, info, ctx)
+    at = ctx["at"]
+    warning = EarlyWarning.objects.create(
+        town_id=ctx["tid"],
+        kind=_kind(s),
+        key=f"{s.kind}:{d['category']}:{d['cell']}:{timezone.localtime(at):%Y%m%d}",
+        title=d["title"],
+        cell_id=d["cell"],
+        category_id=d["category"],
+        first_detected_at=at,
+        last_detected_at=at,
+        window_start=d["since"],
+        window_end=at,
+        observed=s.observed,
+        expected=s.expected,
+        p_value=s.p_value,
+        evidence=d["evidence"],
+        demand_ids=d["ids"],
+        detections=1,
+        strength=round(s.ratio, 3),
+        baseline_until=d["since"],
+    )
+    WarningDemand.objects.bulk_create([WarningDemand(warning=warning, demand_id=i) for i in d["ids"]])
+    _flow().emit(
+        warning, WarningEventKind.DETECT, None, before="", after=WarningStatus.OPEN, note=warning.title
+    )
+    return "created"
+
+
+def _continue(w: EarlyWarning, s: detect.Signal, info: dict[str, Any], ctx: dict[str, Any]) -> str:
+    """The same rise again: the warning's counts, cells, demands and strength follow it (one warning for the
+    whole episode). A warning already decided keeps its decision; its episode is followed all the same."""
+    d = _describe(s, info, ctx)
+    cell_ids = sorted(set(w.evidence.get("cell_ids", [w.cell_id])) | set(d["evidence"]["cell_ids"]))
+    d["evidence"]["cell_ids"] = cell_ids
+    d["evidence"]["cells"] = [ctx["names"].get(c, "") for c in cell_ids]
+    merged = sorted(set(w.demand_ids) | set(d["ids"]))
+    fields: dict[str, Any] = {
+        "last_detected_at": ctx["at"],
+        "detections": w.detections + 1,
+        "strength": max(w.strength or 0.0, round(s.ratio, 3)),
+        "demand_ids": merged,
+    }
+    if w.status == WarningStatus.OPEN:
+        fields.update(
+            title=d["title"],
+            window_start=d["since"],
+            window_end=ctx["at"],
+            observed=s.observed,
+            expected=s.expected,
+            p_value=s.p_value,
+            evidence=d["evidence"],
+        )
+    EarlyWarning.objects.filter(pk=w.pk).update(**fields)
+    fresh = set(merged) - set(w.demand_ids)
+    WarningDemand.objects.bulk_create(
+        [WarningDemand(warning=w, demand_id=i, item_id=w.tracked_item_id) for i in sorted(fresh)],
+        ignore_conflicts=True,
+    )
+    if w.status != WarningStatus.OPEN:
+        return "kept"
+    if fresh:
+        w.refresh_from_db()
+        _flow().step(w, WarningEventKind.REDETECT, None, note=_("%(n)d demands") % {"n": len(merged)})
+    return "updated"
 
 
 # --- decisions ---------------------------------------------------------------------------------------
@@ -414,6 +412,11 @@ def warning_make_proactive(
         actor=actor,
         source=warning,
     )
+    # the demands behind the warning are the item's too: the item answers them
+    WarningDemand.objects.bulk_create(
+        [WarningDemand(warning=warning, demand_id=i) for i in warning.demand_ids], ignore_conflicts=True
+    )
+    WarningDemand.objects.filter(warning=warning).update(item=item)
     return flow.transition(
         warning,
         WarningEventKind.MAKE_PROACTIVE,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
@@ -134,8 +136,24 @@ def grid_map(request: HttpRequest) -> HttpResponse:
 
 
 # --- early warnings -------------------------------------------------------------------------------------
+def reads_warnings(view: Any) -> Any:
+    """The warnings' pages: who reads the dashboards, and a deputy (the warnings of the cells they serve;
+    the scope rule of ``scopes.warnings`` says which)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user: Any = request.user
+        if not (user.can(Capability.VIEW_INSIGHT) or user.can(Capability.READ_CELL_CASES)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @reads_from_replica
-@capability_required(Capability.VIEW_INSIGHT)
+@reads_warnings
 def warning_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", WarningStatus.OPEN.value)
     if status not in WarningStatus.values:
@@ -170,6 +188,7 @@ def _warning_page(
             "open_action": bound.prefix if bound is not None else "",
             "problem": problem,
             "effect": selectors.topic_effect(warning=warning),
+            "linked": warning.links.filter(item__isnull=False).count() if warning.tracked_item_id else 0,
             "parameters": detect.PARAMETERS,
             "daily_bars": _bars(warning.evidence.get("daily", {})),
             "bars_width": len(warning.evidence.get("daily", {})) * 28 + 8,
@@ -178,7 +197,7 @@ def _warning_page(
     )
 
 
-@capability_required(Capability.VIEW_INSIGHT)
+@reads_warnings
 def warning_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _warning_page(request, _warning(request, pk))
 

@@ -35,6 +35,6 @@ WORKFLOW = Workflow(
         Move(E.MAKE_TOPIC, (S.OPEN,), S.TOPIC, p.acts_on_insight, services.warning_make_topic,
              f.TopicForm, s.TopicIn, _("make a monthly topic"), _("Made a monthly topic")),
     ],
-    steps=[Step(E.DETECT, _("Detected")), Step(E.REDETECT, _("Detected again"))],
+    steps=[Step(E.DETECT, _("Detected")), Step(E.REDETECT, _("Detected again")), Step(E.END, _("Rise ended"))],
 )
 # fmt: on

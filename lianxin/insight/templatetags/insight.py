@@ -32,3 +32,17 @@ def pct(value: float | None) -> str:
 def may(user: Any, capability: str) -> bool:
     """``{% if user|may:"view_insight" %}``: the navigation asks a capability, never a role."""
     return bool(getattr(user, "is_authenticated", False) and user.can(capability))
+
+
+@register.inclusion_tag("insight/_item_demands.html", takes_context=True)
+def item_demands(context: Any, item: Any) -> dict[str, Any]:
+    """On a proactive item's page: the demands behind the warning it was raised from (those the reader may
+    read)."""
+    from lianxin.insight.models import WarningDemand
+
+    ids = WarningDemand.objects.filter(item=item).values("demand_id")
+    rows = selectors.visible_demands(context["request"].user).filter(pk__in=ids).select_related("cell")
+    return {
+        "demands": list(rows.order_by("created_at")[:50]),
+        "linked": WarningDemand.objects.filter(item=item).count(),
+    }

@@ -35,5 +35,6 @@ class Command(BaseCommand):
             town_id = town.pk
         result = warnings_scan(at=at, town_id=town_id)
         self.stdout.write(
-            f"warnings: {result['created']} new, {result['updated']} updated, {result['kept']} already decided"
+            f"warnings: {result['created']} new, {result['updated']} updated, {result['kept']} already decided, "
+            f"{result['ended']} ended"
         )
