@@ -20,14 +20,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from lianxin.accounts.language import NOT_STAFF
 from lianxin.core.clock import now
 from lianxin.core.kit import everywhere
 from lianxin.core.notices import Waiting
 
 from .engine import language_of
 from .models import DigestSent
-from .preferences import DIGEST, INAPP, Switches, person_channels
+from .preferences import DIGEST, INAPP, NOT_STAFF, Switches, person_channels
 from .services import messages, queue
 
 log = logging.getLogger(__name__)

@@ -26,6 +26,15 @@ from .models import LockedKind, NoticePreference, OutboxMessage
 
 INAPP = "inapp"
 DIGEST = "notify.digest"
+# The accounts that are not staff: citizens and the API keys' system account. notify sits under accounts, so it
+# names their roles by their stored values (accounts.roles.Role.CITIZEN, Role.SYSTEM).
+NOT_STAFF = ("citizen", "system")
+
+
+def is_staff_person(user: Any) -> bool:
+    return (
+        bool(getattr(user, "is_authenticated", False)) and getattr(user, "role", "citizen") not in NOT_STAFF
+    )
 
 
 class _Dots(dict[str, str]):

@@ -13,7 +13,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lianxin.accounts.roles import Role
 from lianxin.core.access import Capability, can
 
 from . import preferences, selectors, services
@@ -63,7 +62,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
 
 def _staff(request: HttpRequest) -> Any:
     user = request.user
-    if getattr(user, "role", Role.CITIZEN) in (Role.CITIZEN, Role.SYSTEM):
+    if not preferences.is_staff_person(user):
         raise Http404  # citizens' notices follow the table; their texts are not a preference
     return user
 
