@@ -27,7 +27,7 @@ from .models import LockedKind, NoticePreference, OutboxMessage
 INAPP = "inapp"
 DIGEST = "notify.digest"
 # The accounts that are not staff: citizens and the API keys' system account. notify sits under accounts, so it
-# names their roles by their stored values (accounts.roles.Role.CITIZEN, Role.SYSTEM).
+# names those two roles by the values the accounts app stores for them.
 NOT_STAFF = ("citizen", "system")
 
 

@@ -46,6 +46,9 @@ def test_presidium_reads_the_town_and_follows_a_figure(page: Page, demo_live, ar
     page.get_by_role("button", name="English").click()
     expect(page.locator("h1")).to_contain_text("Deputies")
     axe_clean(page)
+    # Staff keep their choice on the account (issue 25): back to Chinese, the town's, for the next reader.
+    page.get_by_role("button", name="简体中文").click()
+    expect(page.locator("h1")).to_contain_text("代表")
 
 
 def test_wrong_password_keeps_the_user_name_and_says_why(page: Page, demo_live):

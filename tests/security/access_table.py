@@ -175,11 +175,12 @@ ROWS: list[Row] = [
     row("insight:report", INSIGHT, pk=Ref("report")),
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="pdf"),  # export
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="xlsx"),  # export
-    row("insight:warnings", INSIGHT),
-    row("insight:warning", INSIGHT, pk=Ref("warning")),
+    # deputies read the warnings of the cells they serve (issue 27; the world's warning is in their cell)
+    row("insight:warnings", INSIGHT | {"deputy"}),
+    row("insight:warning", INSIGHT | {"deputy"}, pk=Ref("warning")),
     row("insight:warning_act", OFFICE, method="POST", pk=Ref("warning"), action="dismiss", ok=BAD),
     api("insight:warning-list", SIGNED_IN | {"apikey"}),  # a list: each sees their scope, maybe nothing
-    api("insight:warning-detail", INSIGHT | {"apikey"}, pk=Ref("warning")),
+    api("insight:warning-detail", INSIGHT | {"deputy", "apikey"}, pk=Ref("warning")),
     # --- the REST API ------------------------------------------------------------------------------------
     row("api:schema", PUBLIC, api=True, once=True),
     row("api:docs", PUBLIC, once=True),
