@@ -81,7 +81,7 @@ class EarlyWarning(TownOwned):
     # The episode: while the rise lasts the daily scan updates this one warning; it ends (``ended_at``, the
     # day of its last signal) once no signal has come for detect.CLOSE_AFTER_DAYS.
     ended_at = models.DateTimeField(_("rise ended"), null=True, blank=True, db_index=True)
-    detections = models.PositiveIntegerField(_("days detected"), default=1)
+    detections = models.PositiveIntegerField(_("days detected"), default=1, db_default=1)
     strength = models.FloatField(_("strongest rise (observed / expected)"), null=True, blank=True)
     baseline_until = models.DateTimeField(_("baseline until"), null=True, blank=True)
     demands = models.ManyToManyField(

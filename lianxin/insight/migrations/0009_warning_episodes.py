@@ -57,7 +57,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="earlywarning",
             name="detections",
-            field=models.PositiveIntegerField(default=1, verbose_name="days detected"),
+            field=models.PositiveIntegerField(db_default=1, default=1, verbose_name="days detected"),
         ),
         migrations.AddField(
             model_name="earlywarning",
