@@ -13,6 +13,9 @@ neighbours and the warnings still open; it answers which pairs rise today, and w
    mean m = season × baseline × window / baseline days, variance m + m² (α + 1 / (baseline + ½) +
    1 / (season's counts + 5)): α, the extra-Poisson variation of weekly counts, is estimated over the
    whole town each day (method of moments); the other two terms are the uncertainty of the two rates.
+   An accumulated test runs beside the windows: each pair's one-sided CUSUM of the day-by-day
+   log-likelihood ratio of a doubling (``cusum_signals``), so a rise that lasts is found from its own
+   start instead of a fixed window's.
 2. **Rising in a neighbourhood** — the same test on the sums over a cell and the cells that touch it
    (a rise spread thin over two or three cells, none of them alone enough); the warning names the cells
    whose own counts exceed their expectation (where the rise is), not the centre of the sum.
@@ -58,6 +61,9 @@ MIN_COUNT = 4
 MIN_DAYS = 3
 MIN_RATIO = 1.5
 SEASON_PRIOR = 10.0
+CUSUM_SHIFT = 2.0  # the rise the accumulated test is tuned for: twice the usual rate
+CUSUM_H = 4.0  # it speaks when the log-likelihood ratio of that rise reaches this
+CUSUM_ALPHA = 0.0001  # and the demands since it last restarted are that unlikely under no change
 CLOSE_AFTER_DAYS = 7
 FROZEN_MAX_DAYS = 56
 CLUSTER_WINDOW_DAYS = 14
@@ -524,6 +530,8 @@ def scan_counts(
         p = nb_upper_tail(window, expected, size)
         if length == WINDOWS[0]:
             week_w, week_e = np.where(ready, window, 0.0), np.where(ready, expected, 0.0)
+        if length == max(WINDOWS):
+            cusum_in = (ready, rate * season, day_cap, ws, base, span, season)
         # a longer window speaks of a rise only while it lasts: its last week above the week's expectation
         # (NOT_NOW: a test of the family, counted in the threshold, not eligible today; 2: no test)
         p_all.append(np.where(ready, np.where(week_w > week_e, p, NOT_NOW), 2.0).ravel())
@@ -542,12 +550,14 @@ def scan_counts(
             meta.append(
                 ("area", length, a_obs, a_exp, a_base, span, season, a_days, (window, expected, ready))
             )
+    cusum = cusum_signals(counts, cusum_in, dispersions[max(WINDOWS)])
+    info["cusum"] = len(cusum)
     p_flat = np.concatenate(p_all)
     counted = p_flat <= NOT_NOW
     tested = p_flat <= 1.0
     info["tests"] = int(counted.sum())
     if not tested.any():
-        return [], info
+        return cusum, info
     # the month's roughly independent tests: each test of an L-day window stands for 30 / L of them
     per = n_cells * n_cats
     weight = np.concatenate([np.full(per, 30 / m[1]) for m in meta])
@@ -610,7 +620,76 @@ def scan_counts(
                 window_days=length,
             )
         )
+    for sig in cusum:
+        if not any(f.category == sig.category and set(f.cells) & set(sig.cells) for f in found):
+            found.append(sig)
+    found.sort(key=lambda f: f.p_value)
     return found, info
+
+
+def cusum_signals(counts: Any, cusum_in: Any, dispersion: float) -> list[Signal]:
+    """The accumulated test: each pair's one-sided CUSUM over the last four weeks of the log-likelihood
+    ratio of a rise to ``CUSUM_SHIFT`` × its expected day against no change (negative binomial days, the
+    day-to-day variation measured on the town; each day's count capped as in the window tests; the sum
+    restarts from 0 whenever it falls below), so the test's own window starts where the rise does. A pair
+    signals when the sum reaches ``CUSUM_H``, the days since it last restarted hold at least ``MIN_COUNT``
+    demands on ``MIN_DAYS`` days and ``MIN_RATIO`` × expected, and that count is below ``CUSUM_ALPHA``
+    against its expectation with the baseline's uncertainty (the windows' negative binomial). The
+    expectation is the four-week window's: its baseline (frozen under an open warning) and season."""
+    import numpy as np
+
+    ready, daily, day_cap, ws, base, span, season = cusum_in
+    end = counts.shape[2]
+    m = CUSUM_SHIFT
+    # the day-to-day variation beyond Poisson, pooled over the town's ready pairs in the weeks before
+    # (method of moments on the capped daily counts against each pair's mean there)
+    before = np.minimum(counts[:, :, max(ws - BASELINE_DAYS, 0) : ws], day_cap[:, :, None])
+    mu = before.mean(axis=2, keepdims=True)
+    ok = ready[:, :, None] & (mu > 0)
+    num = float((((before - mu) ** 2 - mu) * ok).sum())
+    den = float((mu * mu * ok).sum())
+    day_alpha = min(max(num / den, 0.0), 2.0) if den > 0 else 0.0
+    size = 1 / max(day_alpha, 1e-6)
+    mu_d = np.maximum(daily, 1e-9)
+    # the negative binomial log-likelihood ratio of a day's count x: mean m·μ against μ, size k
+    slope = np.log(m * (size + mu_d) / (size + m * mu_d))
+    offset = size * np.log((size + mu_d) / (size + m * mu_d))
+    s = np.zeros(ready.shape)
+    since = np.full(ready.shape, ws)
+    obs = np.zeros(ready.shape)
+    days = np.zeros(ready.shape)
+    for d in range(ws, end):
+        x = np.minimum(counts[:, :, d], day_cap)
+        s = s + x * slope + offset
+        reset = s <= 0
+        s = np.where(reset, 0.0, s)
+        since = np.where(reset, d + 1, since)
+        obs = np.where(reset, 0.0, obs + x)
+        days = np.where(reset, 0.0, days + (x > 0))
+    run = end - since
+    exp = daily * run
+    hit = ready & (s >= CUSUM_H) & (obs >= MIN_COUNT) & (days >= MIN_DAYS) & (obs >= MIN_RATIO * exp)
+    # the run's count against its expectation, the baseline's own uncertainty counted (as the windows')
+    p_run = nb_upper_tail(obs, exp, nb_size(dispersion, base))
+    hit &= p_run < CUSUM_ALPHA
+    out = []
+    for c, k in zip(*np.nonzero(hit), strict=True):
+        out.append(
+            Signal(
+                kind="pair",
+                category=int(k),
+                cells=(int(c),),
+                observed=int(obs[c, k]),
+                expected=round(float(exp[c, k]), 3),
+                p_value=float(p_run[c, k]),
+                baseline=int(base[c, k]),
+                baseline_days=int(span[c, k]),
+                season=round(float(season[c, k]), 3),
+                centre=int(c),
+                window_days=int(run[c, k]),
+            )
+        )
+    return out
 
 
 # --- episodes ----------------------------------------------------------------------------------------------
