@@ -251,6 +251,9 @@ def _transactional(item: pytest.Item) -> bool:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None):
     """Roll the demo town back once the tests that use it are done (after this test's own teardown)."""
+    if nextitem is None and _LIVE.server is not None:
+        # The last test of the run: its teardown also drops the test databases; flush the served town first.
+        _LIVE.leave()
     try:
         return (yield)
     finally:
