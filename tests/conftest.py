@@ -21,6 +21,13 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 # The reliability proof (tests/proof) is `./dev proof`'s, not `./dev test`'s: collected only when asked for.
 collect_ignore = [] if os.environ.get("LIANXIN_PROOF") else ["proof"]
 
+# How long a test waits for a process, a server or a browser before calling it hung. It stops a hang; it is
+# never a speed limit: a first demo build took 196 s on a 2-core machine at a load of 2-7, so a limit of 300 s
+# failed a test on a busy machine for nothing. Speed is measured in bench/, never here.
+HANG = 900.0
+# Playwright waits 5 s for a condition by default, which a page rendered on a loaded machine can exceed.
+BROWSER_WAIT_MS = 60_000
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache() -> Iterator[None]:
@@ -324,6 +331,25 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
     }
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """pytest-playwright's browser, whose every context (the ``context`` fixture's and a test's own) waits up
+    to BROWSER_WAIT_MS for a page, an action or an expectation."""
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=BROWSER_WAIT_MS)
+    new_context = browser.new_context
+
+    def patient_context(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        context.set_default_timeout(BROWSER_WAIT_MS)
+        context.set_default_navigation_timeout(BROWSER_WAIT_MS)
+        return context
+
+    browser.new_context = patient_context
+    return browser
 
 
 @pytest.fixture

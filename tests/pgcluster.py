@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tests.conftest import HANG
+
 BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
 HOST = "127.0.0.1"
 # Only what a test needs: no durability (the clusters are thrown away), small, quick to check-point.
@@ -147,7 +149,7 @@ class ReplicatedCluster:
         self.replica.start()
         self.wait_streaming()
 
-    def wait_streaming(self, seconds: float = 60) -> None:
+    def wait_streaming(self, seconds: float = HANG) -> None:
         deadline = time.monotonic() + seconds
         query = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"
         while self.primary.sql(query) != "1":
@@ -155,7 +157,7 @@ class ReplicatedCluster:
                 raise RuntimeError(f"the replica does not stream; see {self.replica.log}")
             time.sleep(0.1)
 
-    def wait_replayed(self, seconds: float = 60) -> None:
+    def wait_replayed(self, seconds: float = HANG) -> None:
         """Until the replica has replayed everything the primary has written so far."""
         target = self.primary.sql("SELECT pg_current_wal_insert_lsn()")
         deadline = time.monotonic() + seconds

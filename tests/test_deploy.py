@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import HANG
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow  # real processes
 
@@ -21,7 +23,7 @@ def manage(environ: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
         env=environ,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=HANG,
     )
 
 

@@ -130,12 +130,20 @@ def _town_name(index: int) -> str:
     return data.TOWN_NAMES[index] if index < len(data.TOWN_NAMES) else f"示范镇{index + 1:03d}"
 
 
-def build_town(county: County, index: int, *, with_demands: bool = True) -> Stats:
+def build_town(
+    county: County, index: int, *, with_demands: bool = True, say: Callable[[str], None] | None = None
+) -> Stats:
     """Create or update one town with its grid, stations, departments, deputies, observers and agents,
     then (``with_demands``) its demand categories and a year of demands through the closed loop."""
     stats = Stats()
     rng = random.Random(f"lianxin-town-{index}")
     names = NameMaker(rng)
+
+    def tell(what: str) -> None:
+        if say is not None:
+            say(what)
+
+    tell("网格、站点、部门与代表 the grid, stations, departments and deputies")
     centre = _town_centre(index)
     town = upsert(
         stats,
@@ -381,6 +389,7 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
         from .demands import build_demands  # imported here: demands.py builds on this module
         from .duty import build_duty  # a year of duty for every deputy (after the demands: it builds on them)
 
+        tell("一年的诉求 a year of demands, through the real services")
         stats.add(
             build_demands(
                 town=town,
@@ -395,18 +404,23 @@ def build_town(county: County, index: int, *, with_demands: bool = True) -> Stat
                 agents=agents,
             )
         )
+        tell("代表履职 the deputies' year of duty")
         stats.add(build_duty(town=town, index=index, deputies=saved, observers=observers))
         from .supervision import build_supervision  # after the demands: suggestions grow from transfers
 
+        tell("民生实事与询问 livelihood projects and inquiries")
         stats.add(build_supervision(town=town, index=index, departments=departments, deputies=saved))
         from .intake import build_intake  # 10. the intake's place aliases and the demo town's model
 
+        tell("分派模型 training the routing model")
         stats.add(build_intake(town=town, index=index, cells=cells))
         from .disputes import build_disputes  # the dispute ledger's year (demo/disputes.py)
 
+        tell("矛盾纠纷台账 the dispute ledger")
         stats.add(build_disputes(town=town, index=index))
         from .insight import build_insight  # 11. early warnings found in the year's demands (issue 14)
 
+        tell("预警 early warnings")
         stats.add(build_insight(town=town))
     return stats
 
@@ -476,6 +490,7 @@ def generate(
     scale: int = 1,
     progress: Callable[[Iterable[int]], Iterable[int]] | None = None,
     with_demands: bool = True,
+    say: Callable[[str], None] | None = None,
 ) -> Stats:
     """Build the demo county: Chengguan first, then ``scale - 1`` more towns. Each town is one transaction."""
     stats = Stats()
@@ -485,5 +500,5 @@ def generate(
         indices = progress(indices)
     for index in indices:
         with transaction.atomic():
-            stats.add(build_town(county, index, with_demands=with_demands))
+            stats.add(build_town(county, index, with_demands=with_demands, say=say))
     return stats

@@ -52,7 +52,7 @@ def test_the_export_page_follows_the_job_then_offers_the_file(
     axe_clean(page)
 
     services.export_run(job_id=job.pk)  # the worker's part; the page's next poll brings the link
-    expect(page.locator("[data-download]")).to_be_visible(timeout=10_000)
+    expect(page.locator("[data-download]")).to_be_visible()
     expect(box).to_have_attribute("data-status", "done")
     expect(page.locator("[data-percent]")).to_have_text("100%")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -11,6 +11,7 @@ from lianxin.accounts.roles import Role
 from lianxin.demands import services
 from lianxin.demands.models import Demand, DemandEvent
 
+from ..conftest import HANG
 from ..factories import DeputyCellFactory, DeputyFactory, UserFactory
 from ..loop import Loop
 
@@ -34,7 +35,7 @@ def test_concurrent_claims_have_exactly_one_winner():
         try:
             fresh = Demand.objects.get(pk=demand.pk)  # every claimant has read "recorded"
             actor = type(user).objects.select_related("deputy").get(pk=user.pk)
-            barrier.wait(timeout=30)
+            barrier.wait(timeout=HANG)
             services.demand_claim(demand=fresh, actor=actor)
             wins.append(user.pk)
         except services.TransitionError as exc:
@@ -47,7 +48,7 @@ def test_concurrent_claims_have_exactly_one_winner():
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=HANG)
     assert len(wins) == 1, (wins, losses)
     assert len(losses) == CLAIMANTS - 1
     demand.refresh_from_db()

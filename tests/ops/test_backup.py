@@ -38,6 +38,7 @@ from lianxin.core.uploads import clean_photo
 from lianxin.demands import counters
 from lianxin.demands.models import Attachment
 from lianxin.ops import backup, keys
+from tests.conftest import HANG
 from tests.factories import CategoryFactory, DemandFactory, DeputyFactory, TownFactory
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -107,7 +108,7 @@ def instance_env(url: str, var: Path, settings: Any, **override: str) -> dict[st
 
 def run(env: dict[str, str], *argv: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(BIN), *argv], env=env, capture_output=True, text=True, timeout=300, check=False
+        [str(BIN), *argv], env=env, capture_output=True, text=True, timeout=HANG, check=False
     )
 
 
@@ -190,7 +191,7 @@ def test_restore_drill(settings, tmp_path):
             connections.close_all()
 
     def wait_for(n: int) -> None:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + HANG
         while len(written) < n and time.monotonic() < deadline:
             time.sleep(0.01)
         assert len(written) >= n, "the writer does not write"

@@ -31,7 +31,7 @@ from typing import Any
 
 import pytest
 
-from ..conftest import private_env
+from ..conftest import HANG, private_env
 
 ROOT = Path(__file__).resolve().parents[2]
 VENV = Path(sys.executable).parent.parent
@@ -108,7 +108,7 @@ class Started:
         kill = self.unit.get("[Service]KillSignal", ["SIGTERM"])[-1]
         self.proc.send_signal(getattr(signal, kill))
         try:
-            self.proc.wait(timeout=int(self.unit["[Service]TimeoutStopSec"][-1]))
+            self.proc.wait(timeout=HANG)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
@@ -143,13 +143,13 @@ def fetch(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[st
     opener = urllib.request.build_opener(NoRedirect, urllib.request.HTTPSHandler(context=https_context()))
     request = urllib.request.Request(url, headers={"Host": DOMAIN, **(headers or {})})
     try:
-        with opener.open(request, timeout=30) as answer:
+        with opener.open(request, timeout=HANG) as answer:
             return answer.status, dict(answer.headers), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers), error.read()
 
 
-def wait_for(url: str, started: Started, headers: dict[str, str], seconds: float = 120) -> bytes:
+def wait_for(url: str, started: Started, headers: dict[str, str], seconds: float = HANG) -> bytes:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if started.proc.poll() is not None:
@@ -165,7 +165,7 @@ def wait_for(url: str, started: Started, headers: dict[str, str], seconds: float
 
 
 def run(command: list[str], environ: dict[str, str], **kw: Any) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=900, cwd=ROOT, **kw)
+    done = subprocess.run(command, env=environ, capture_output=True, text=True, timeout=HANG, cwd=ROOT, **kw)
     assert done.returncode == 0, done.stdout + done.stderr
     return done
 
@@ -279,7 +279,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: str | None)
     finally:
         if nginx is not None and nginx.poll() is None:
             nginx.send_signal(signal.SIGQUIT)  # nginx's graceful stop
-            nginx.communicate(timeout=60)
+            nginx.communicate(timeout=HANG)
         for one in started.values():
             if one.proc.poll() is None:
                 one.stop()
@@ -303,7 +303,7 @@ def test_the_worker_from_its_unit_answers_a_ping(stack):
         env=stack.started["worker"].environ,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=HANG,
     )
     assert ping.returncode == 0, ping.stdout + ping.stderr
     assert "worker answered" in ping.stdout
@@ -352,7 +352,7 @@ def test_the_units_split_the_periodic_tasks_and_verify(stack):
         pytest.skip("no systemd-analyze here")
     files = sorted(str(p) for p in units.iterdir())
     verify = subprocess.run(
-        ["systemd-analyze", "verify", *files], capture_output=True, text=True, timeout=120
+        ["systemd-analyze", "verify", *files], capture_output=True, text=True, timeout=HANG
     )
     assert verify.returncode == 0 and "Unknown" not in verify.stderr, verify.stderr
 
@@ -369,7 +369,7 @@ def test_nginx_accepts_the_site(stack):
         ["nginx", "-t", "-p", str(stack.nginx_conf.parent), "-c", str(stack.nginx_conf)],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=HANG,
     )
     assert check.returncode == 0, check.stderr
     status, headers, _ = fetch(f"http://127.0.0.1:{stack.http_port}/accounts/login/?next=/")

@@ -13,7 +13,7 @@ import pytest
 
 from lianxin.ops.instance import MARKER, VarDirTaken, claim_var_dir, database_identity, queue_key
 
-from ..conftest import private_env
+from ..conftest import HANG, private_env
 
 BIN = Path(sys.executable).parent / "lianxin"
 
@@ -71,7 +71,7 @@ PENDING = "from huey.contrib.djhuey import HUEY; print(HUEY.name, HUEY.pending_c
 
 def shell(environ: dict[str, str], code: str) -> str:
     out = subprocess.run(
-        [BIN, "manage", "shell", "-c", code], env=environ, capture_output=True, text=True, timeout=180
+        [BIN, "manage", "shell", "-c", code], env=environ, capture_output=True, text=True, timeout=HANG
     )
     assert out.returncode == 0, out.stderr
     return out.stdout.strip().splitlines()[-1]
@@ -119,7 +119,7 @@ def test_a_second_database_on_a_var_dir_is_refused_at_start(tmp_path):
     environ = private_env(tmp_path) | keys
 
     def worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([BIN, "worker"], env=env, capture_output=True, text=True, timeout=180)
+        return subprocess.run([BIN, "worker"], env=env, capture_output=True, text=True, timeout=HANG)
 
     first = worker(environ)
     assert (tmp_path / MARKER).exists(), "the first start recorded its database"

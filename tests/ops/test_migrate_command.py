@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from django.db import connection
 
-from ..conftest import private_env
+from ..conftest import HANG, private_env
 
 BIN = Path(sys.executable).parent / "lianxin"
 KEYS = {
@@ -51,9 +51,9 @@ def test_lianxin_migrate_runs_as_the_owner_and_grants_the_app_role(tmp_path, db)
                 "DATABASE_URL": f"postgres://{app}@{host}:{port}/{name}",
                 "DATABASE_OWNER_URL": f"postgres://{owner}@{host}:{port}/{name}",
             }
-            before = subprocess.run([BIN, "worker"], env=env, capture_output=True, text=True, timeout=300)
+            before = subprocess.run([BIN, "worker"], env=env, capture_output=True, text=True, timeout=HANG)
             assert before.returncode == 2 and "Run `lianxin migrate`" in before.stderr, before.stderr
-            migrated = subprocess.run([BIN, "migrate"], env=env, capture_output=True, text=True, timeout=900)
+            migrated = subprocess.run([BIN, "migrate"], env=env, capture_output=True, text=True, timeout=HANG)
             assert migrated.returncode == 0, migrated.stderr[-3000:]
             assert f"granted '{app}' its rows" in migrated.stdout
             shell = subprocess.run(
@@ -61,14 +61,14 @@ def test_lianxin_migrate_runs_as_the_owner_and_grants_the_app_role(tmp_path, db)
                 env=env,
                 capture_output=True,
                 text=True,
-                timeout=300,
+                timeout=HANG,
             )
             assert "ready: [] False" in shell.stdout, shell.stdout + shell.stderr
             assert "truncate: refused ProgrammingError" in shell.stdout, shell.stdout
             # The application role cannot change the schema: Django's own migrate under it (which reinstalls the
             # triggers) is refused by the database.
             again = subprocess.run(
-                [BIN, "manage", "migrate"], env=env, capture_output=True, text=True, timeout=300
+                [BIN, "manage", "migrate"], env=env, capture_output=True, text=True, timeout=HANG
             )
             assert again.returncode != 0 and "permission denied" in again.stderr, again.stderr[-2000:]
             tables = psycopg.connect(host=host, port=port, dbname=name, user=owner, autocommit=True)

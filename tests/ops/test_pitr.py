@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from lianxin.ops import pitr
+from tests.conftest import HANG
 from tests.pgcluster import BIN, Server, _run, initdb
 
 pytestmark = [
@@ -40,7 +41,7 @@ def _append(path: Path, lines: list[str]) -> None:
         conf.write("\n" + "\n".join(lines) + "\n")
 
 
-def _wait(what: str, ready: object, seconds: float = 120) -> None:
+def _wait(what: str, ready: object, seconds: float = HANG) -> None:
     deadline = time.monotonic() + seconds
     while not ready():  # type: ignore[operator]
         if time.monotonic() > deadline:

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from lianxin.ops import keys
 from lianxin.ops.models import WorkerBeat
-from tests.conftest import private_env
+from tests.conftest import HANG, private_env
 
 BIN = Path(sys.executable).parent / "lianxin"
 TOKEN = "worker-test-token"
@@ -42,7 +42,7 @@ def _env(var: Path) -> dict[str, str]:
     return env
 
 
-def _wait_for_beat(proc: subprocess.Popen, seconds: float = 90) -> WorkerBeat:
+def _wait_for_beat(proc: subprocess.Popen, seconds: float = HANG) -> WorkerBeat:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -58,7 +58,7 @@ def _stop(proc: subprocess.Popen) -> str:
     if proc.poll() is None:
         proc.terminate()
     try:
-        return proc.communicate(timeout=60)[0] or ""
+        return proc.communicate(timeout=HANG)[0] or ""
     except subprocess.TimeoutExpired:
         proc.kill()
         return proc.communicate()[0] or ""
@@ -94,7 +94,7 @@ def test_readyz_turns_unhealthy_when_the_worker_stops(client, tmp_path, settings
         assert body["checks"]["worker"]["figures"]["workers"] == 1
     finally:
         out = _stop(proc)
-        printed = status.communicate(timeout=120)[0]
+        printed = status.communicate(timeout=HANG)[0]
     assert proc.returncode is not None, out
     assert status.returncode == 1, printed
     assert "工作进程心跳" in printed and "不能服务" in printed and "数据库读写" in printed

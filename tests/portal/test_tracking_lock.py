@@ -24,6 +24,8 @@ from lianxin.core.clock import now
 from lianxin.demands import services as demand_services
 from lianxin.notify.models import ChannelName, OutboxMessage
 
+from ..conftest import HANG
+
 PHONE = "13912340001"
 REFUSED = "输错次数过多"
 
@@ -221,7 +223,7 @@ def in_parallel(n, work):
 
     def run(i):
         try:
-            barrier.wait(timeout=60)
+            barrier.wait(timeout=HANG)
             results[i] = work(i)
         finally:
             connection.close()

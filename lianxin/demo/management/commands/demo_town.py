@@ -1,9 +1,11 @@
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from lianxin.demo.generator import generate
+from lianxin.core.models import Town
 
 
 class Command(BaseCommand):
@@ -17,9 +19,23 @@ class Command(BaseCommand):
         if scale < 1:
             self.stderr.write("--scale must be 1 or more")
             raise SystemExit(2)
-        bar = None if quiet else (lambda it: tqdm(it, total=scale, desc="towns", unit="town"))
-        stats = generate(scale=scale, progress=bar)
+        # A county: a bar over its towns. One town: a line per part, with the seconds spent (a first build
+        # takes a minute or two, and a bar that stays at 0/1 all that time says nothing).
+        bar = None if quiet or scale == 1 else (lambda it: tqdm(it, total=scale, desc="towns", unit="town"))
+        started = time.monotonic()
+
+        def say(what: str) -> None:
+            self.stdout.write(f"  · {what} … {time.monotonic() - started:.0f} s")
+            self.stdout.flush()
+
+        stats = generate(scale=scale, progress=bar, say=None if quiet or scale > 1 else say)
         self.stdout.write(f"demo data: {stats.created} rows created, {stats.updated} updated")
+        first = Town.objects.order_by("code").first()
+        if first is not None and not quiet:
+            self.stdout.write(
+                f"demo town: {first.name}, code {first.code} (the public pages: /m/{first.code}/, "
+                f"/board/{first.code}/)"
+            )
         if not quiet:
             self.stdout.write("demo logins (user / role / password):")
             for username, role, password in stats.logins:
