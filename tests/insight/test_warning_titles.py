@@ -52,6 +52,11 @@ def test_a_recurring_title_is_a_demands_own_title(town):  # noqa: F811
 def test_many_cells_are_counted_not_listed():
     with translation.override("zh-hans"):
         title = services.warning_title(
-            subject="", category="路灯", cells=["甲村", "乙村", "丙村", "丁村", "戊村"], n=9, days=7, expected=0.2
+            subject="",
+            category="路灯",
+            cells=["甲村", "乙村", "丙村", "丁村", "戊村"],
+            n=9,
+            days=7,
+            expected=0.2,
         )
     assert title == "路灯：甲村、乙村、丙村等5个网格近7天9件（平常约0件）"
