@@ -53,9 +53,10 @@ def collection(centre: tuple[float, float]) -> dict[str, Any]:
 
 
 def build_base_map(*, town: Any, centre: tuple[float, float]) -> None:
-    """Idempotent: the town's base map is replaced by the same drawing (one row per town)."""
+    """Idempotent: a second run finds the same drawing and writes nothing (one row per town)."""
     from lianxin.territory import basemap
 
-    basemap.save(
-        town=town, collection=basemap.parse_collection(collection(centre)), filename="demo-base.geojson"
-    )
+    drawn = basemap.parse_collection(collection(centre))
+    if basemap.of_town(town.pk) == drawn:
+        return
+    basemap.save(town=town, collection=drawn, filename="demo-base.geojson")
