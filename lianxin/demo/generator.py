@@ -182,6 +182,10 @@ def build_town(
             },
         )
 
+    from .basemap import build_base_map  # the town's own roads and landmarks under the map's cells
+
+    build_base_map(town=town, centre=centre)
+
     # 2. Stations: a window in each of the 21 centres, the industry station, 7 collection points, mediation.
     stations: dict[str, Station] = {}
 

@@ -400,6 +400,24 @@ def headline(cluster: Cluster, words: Sequence[str] | None = None) -> str:
     return "、".join(whole[:2])
 
 
+def representative(cluster: Cluster, words: Sequence[str], titles: dict[int, str]) -> str:
+    """The title of the demand that says the cluster's subject best: the one whose title carries the most
+    of the shared words (then whose text does, then the shorter title, then the earliest): a sentence a
+    person wrote, not fragments of words."""
+
+    def score(item: Item) -> tuple[int, int, int, int]:
+        title = titles.get(item.id, "")
+        return (
+            sum(w in title for w in words),
+            sum(w in item.text for w in words),
+            -len(title),
+            -item.id,
+        )
+
+    best = max(cluster.items, key=score, default=None)
+    return titles.get(best.id, "").strip() if best is not None else ""
+
+
 # --- rising counts: the daily family of tests ------------------------------------------------------------
 @dataclass
 class Signal:

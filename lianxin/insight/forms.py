@@ -11,6 +11,7 @@ from lianxin.core import forms as core_forms
 from lianxin.core.forms import ActionForm
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.people.models import Department
+from lianxin.territory import basemap
 
 from . import selectors
 
@@ -33,6 +34,29 @@ class PeriodForm(forms.Form):
         start = self.cleaned_data.get("start") or default.start
         end = self.cleaned_data.get("end")
         return selectors.Period(start, end + selectors.dt.timedelta(days=1) if end else default.end)
+
+
+class BaseMapForm(forms.Form):
+    """The town's base map: a GeoJSON file, read and checked here (``territory.basemap.parse``)."""
+
+    file = forms.FileField(
+        label=_("GeoJSON file of roads and landmarks"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".geojson,.json,application/geo+json"}),
+    )
+    file_name = ""
+
+    def clean_file(self) -> dict[str, Any]:
+        upload = self.cleaned_data["file"]
+        name = upload.name or ""
+        if not name.lower().endswith((".geojson", ".json")):
+            raise forms.ValidationError(_("Choose a .geojson (or .json) file."))
+        if upload.size > basemap.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB: keep only the roads and landmarks the map needs.")
+                % {"mb": basemap.MAX_BYTES // (1024 * 1024)}
+            )
+        self.file_name = name
+        return basemap.parse(upload.read())
 
 
 class WarningForm(ActionForm):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.core import clock
 from lianxin.demands.models import Channel, Demand
 from lianxin.people.models import Deputy, DeputyCell, Observer, StationDuty
-from lianxin.territory.models import GridCell, Station, StationKind
+from lianxin.territory.models import BaseLayer, GridCell, Station, StationKind
 
 from . import selectors
 
@@ -102,10 +102,18 @@ def tiles() -> dict[str, Any] | None:
     return None
 
 
-def map_data(*, user: Any, period: selectors.Period, metric: str) -> dict[str, Any]:
-    """GeoJSON cells with their figures and gaps, and the markers (five queries)."""
+def map_data(
+    *, user: Any, period: selectors.Period, metric: str, cells: list[int] | None = None
+) -> dict[str, Any]:
+    """GeoJSON cells with their figures and gaps, and the markers (five queries); ``cells``: only these
+    (a deputy's own), their demands, the deputies serving them and their stations, with no drill-down
+    links (the lists behind a figure are the office's)."""
     at = clock.now()
     demands = selectors.cohort(user, period)
+    office = cells is None
+    own: list[int] = cells or []
+    if not office:
+        demands = demands.filter(cell_id__in=own)
     figures = {
         row["cell"]: row
         for row in demands.values("cell")
@@ -115,7 +123,10 @@ def map_data(*, user: Any, period: selectors.Period, metric: str) -> dict[str, A
     features = []
     gap_list = []
     towns = set()
-    for cell in cells_with_gaps(user=user, at=at).select_related("town"):
+    rows = cells_with_gaps(user=user, at=at).select_related("town")
+    if not office:
+        rows = rows.filter(pk__in=own)
+    for cell in rows:
         towns.add(cell.town)
         f: Any = figures.get(cell.pk, {})
         received, overdue = f.get("received", 0), f.get("overdue", 0)
@@ -137,18 +148,25 @@ def map_data(*, user: Any, period: selectors.Period, metric: str) -> dict[str, A
                     "density": density,
                     "value": overdue if metric == "overdue" else density,
                     "gaps": gaps,
-                    "url": selectors.items_url(period, cell=cell.pk, figure="received"),
-                    "overdue_url": selectors.items_url(None, cell=cell.pk, figure="overdue"),
+                    "url": selectors.items_url(period, cell=cell.pk, figure="received") if office else "",
+                    "overdue_url": selectors.items_url(None, cell=cell.pk, figure="overdue")
+                    if office
+                    else "",
                 },
             }
         )
     town_codes = {t.pk: t.code for t in towns}
     markers = []
-    for dep in Deputy.objects.restrict(user).filter(lat__isnull=False, lng__isnull=False):
+    deputies = Deputy.objects.restrict(user).filter(lat__isnull=False, lng__isnull=False)
+    stations = Station.objects.restrict(user).filter(lat__isnull=False, lng__isnull=False)
+    if not office:
+        deputies = deputies.filter(cell_links__cell_id__in=own).distinct()
+        stations = stations.filter(cell_id__in=own)
+    for dep in deputies:
         if dep.town_id in town_codes:
             url = reverse("portal:deputy", args=[town_codes[dep.town_id], dep.pk])
             markers.append({"kind": "deputy", "name": dep.name, "lat": dep.lat, "lng": dep.lng, "url": url})
-    for st in Station.objects.restrict(user).filter(lat__isnull=False, lng__isnull=False):
+    for st in stations:
         kind = "collection_point" if st.kind == StationKind.COLLECTION_POINT else "station"
         url = f"{reverse('territory:stations')}?kind={st.kind}"
         markers.append({"kind": kind, "name": st.name, "lat": st.lat, "lng": st.lng, "url": url})
@@ -158,4 +176,15 @@ def map_data(*, user: Any, period: selectors.Period, metric: str) -> dict[str, A
         "metric": metric,
         "gaps": gap_list,
         "tiles": tiles(),
+        # no tile server: the town's own roads and landmarks (uploaded by the office) under the cells
+        "base": None if tiles() else base_of(user),
     }
+
+
+def base_of(user: Any) -> dict[str, Any] | None:
+    """The user's town's base map (a county reader: none; its towns' maps are drawn on their own pages)."""
+    town_id = getattr(user, "town_id", None)
+    if town_id is None:
+        return None
+    layer = BaseLayer.objects.restrict(user).filter(town_id=town_id).first()
+    return layer.features if layer is not None else None

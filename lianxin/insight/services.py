@@ -166,6 +166,7 @@ def _text_signals(
     b0 = w0 - dt.timedelta(days=detect.BASELINE_DAYS)
     rows = _recent_texts(tid, w0, at)
     items = [detect.Item(pk, cell, cat, f"{title} {text}") for pk, cell, cat, title, text in rows]
+    titles = {pk: title for pk, _cell, _cat, title, _text in rows}
     out: list[detect.Signal] = []
     clusters = detect.text_clusters(items, near)
     if not clusters:
@@ -202,7 +203,7 @@ def _text_signals(
                 centre=cell_pos.get(cluster.items[0].cell or 0, 0),
                 window_days=days,
                 words=tuple(words),
-                headline=detect.headline(cluster, words),
+                headline=detect.representative(cluster, words, titles) or detect.headline(cluster, words),
                 ids=tuple(cluster.ids),
             )
         )
@@ -236,22 +237,14 @@ def _describe(s: detect.Signal, info: dict[str, Any], ctx: dict[str, Any]) -> di
         .annotate(n=Count("pk"))
         .values_list("day", "n")
     )
-    place = "、".join(ctx["names"].get(c, "") for c in cell_ids[:3])
-    if s.kind == "text":
-        title = _("%(words)s (%(category)s): %(n)d demands in %(cells)d cells") % {
-            "words": s.headline or ctx["cats"][category],
-            "category": ctx["cats"][category],
-            "n": s.observed,
-            "cells": len(cell_ids),
-        }
-    else:
-        title = _("%(category)s rising in %(cells)s: %(n)d in %(days)d days, usually about %(e).1f") % {
-            "category": ctx["cats"][category],
-            "cells": place,
-            "n": s.observed,
-            "days": s.window_days,
-            "e": s.expected,
-        }
+    title = warning_title(
+        subject=s.headline if s.kind == "text" else "",
+        category=ctx["cats"][category],
+        cells=[ctx["names"].get(c, "") for c in cell_ids],
+        n=s.observed,
+        days=s.window_days,
+        expected=s.expected,
+    )
     evidence = {
         "method": {"pair": "trend", "area": "area", "text": "text"}[s.kind],
         "test": "negative binomial upper tail",
@@ -277,6 +270,35 @@ def _describe(s: detect.Signal, info: dict[str, Any], ctx: dict[str, Any]) -> di
         "evidence": evidence,
         "cell": cell_ids[0] if cell_ids else None,
         "category": category,
+    }
+
+
+SUBJECT_CHARS = 40  # a representative title longer than this is cut (the title holds 120)
+
+
+def warning_title(
+    *, subject: str, category: str, cells: list[str], n: int, days: int, expected: float | None
+) -> str:
+    """A warning's title in words a reader takes in at a glance: what rose (the category, or for recurring
+    texts a representative demand's own title with its category), where, and how much against the usual
+    ("路灯不亮：东关村近14天23件（常年约6件）")."""
+    if subject:
+        if len(subject) > SUBJECT_CHARS:
+            subject = subject[: SUBJECT_CHARS - 1] + "…"
+        what = _("%(subject)s (%(category)s)") % {"subject": subject, "category": category}
+    else:
+        what = category
+    named = [c for c in cells if c]
+    place = "、".join(named[:3])
+    if len(named) > 3:
+        place = _("%(cells)s and others (%(total)d cells)") % {"cells": place, "total": len(named)}
+    counts = {"what": what, "place": place, "n": n, "days": days}
+    if expected is None:
+        return _("%(what)s: %(n)d in %(place)s in the last %(days)d days") % counts
+    usual = max(1, round(expected)) if expected >= 0.5 else 0
+    return _("%(what)s: %(n)d in %(place)s in the last %(days)d days (usually about %(usual)d)") % {
+        **counts,
+        "usual": usual,
     }
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("insight/wall/", views.wall, name="wall"),
     path("insight/items/", views.items, name="items"),
     path("insight/map/", views.grid_map, name="map"),
+    path("insight/map/base/", views.base_map, name="base_map"),
     path("insight/imports/", views.imports, name="imports"),
     path("insight/imports/<int:pk>/", views.import_job, name="import"),
     path("insight/reports/", views.reports, name="reports"),

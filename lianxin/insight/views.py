@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -22,9 +23,11 @@ from lianxin.core.routers import reads_from_replica
 from lianxin.core.views import act_view, move_forms
 from lianxin.jobs import services as job_services
 from lianxin.jobs.models import Job, JobState
+from lianxin.territory import basemap
+from lianxin.territory.models import BaseLayer, GridCell
 
-from . import detect, geo, importer, selectors, services
-from .forms import ImportForm, PeriodForm, ReportForm
+from . import detect, geo, importer, scopes, selectors, services
+from .forms import BaseMapForm, ImportForm, PeriodForm, ReportForm
 from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 from .models import EarlyWarning, WarningStatus
 
@@ -105,17 +108,40 @@ def items(request: HttpRequest) -> HttpResponse:
     return render(request, "insight/items.html", {"page": page, "period": period, "figure": figure})
 
 
+def reads_map(view: Any) -> Any:
+    """The map's and the warnings' pages: who reads the dashboards, and a deputy (their own cells)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        user: Any = request.user
+        if not (user.can(Capability.VIEW_INSIGHT) or user.can(Capability.READ_CELL_CASES)):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @reads_from_replica
-@capability_required(Capability.VIEW_INSIGHT)
+@reads_map
 def grid_map(request: HttpRequest) -> HttpResponse:
-    """The grid map: cells coloured by demand density or overdue items, markers, and the coverage gaps."""
+    """The grid map: cells coloured by demand density or overdue items, markers, and the coverage gaps. The
+    office reads its town's cells, a deputy the cells they serve; ``?cell=`` opens on one of them (a cell
+    outside the reader's is a 404)."""
+    user: Any = request.user
+    own = None if user.can(Capability.VIEW_INSIGHT) else scopes.served_cells(user)
+    focus = request.GET.get("cell", "")
+    if focus and (not focus.isdigit() or not _map_cells(user, own).filter(pk=int(focus)).exists()):
+        raise Http404
     form, period = _period(request)
     metric = request.GET.get("metric", "density")
     if period is None or metric not in ("density", "overdue"):
         if period is not None:
             form.add_error(None, _("Choose density or overdue items."))
         return render(request, "insight/map.html", {"form": form}, status=400)
-    data = geo.map_data(user=request.user, period=period, metric=metric)
+    data = geo.map_data(user=user, period=period, metric=metric, cells=own)
+    data["focus"] = int(focus) if focus else None
     gaps = data.pop("gaps")
     response = render(
         request,
@@ -128,6 +154,7 @@ def grid_map(request: HttpRequest) -> HttpResponse:
             "contact_days": geo.contact_days(),
             "metric": metric,
             "period_query": period.query,
+            "office": own is None,
         },
     )
     if data["tiles"]:  # a configured base layer: its servers may send images, nothing else
@@ -135,21 +162,64 @@ def grid_map(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _map_cells(user: Any, own: list[int] | None) -> QuerySet[GridCell]:
+    cells = GridCell.objects.restrict(user).filter(town_id=user.town_id) if user.town_id else None
+    if cells is None:  # a county reader: the county's cells
+        cells = GridCell.objects.restrict(user)
+    return cells if own is None else cells.filter(pk__in=own)
+
+
+@capability_required(Capability.ACT_ON_INSIGHT)
+def base_map(request: HttpRequest) -> HttpResponse:
+    """The presidium loads the town's own base map (roads, rivers, landmarks as GeoJSON), drawn under the
+    cells when no tile server is configured; or removes it."""
+    user: Any = request.user
+    if not user.town_id:
+        raise PermissionDenied
+    form = BaseMapForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if request.POST.get("remove"):
+            BaseLayer.objects.filter(town_id=user.town_id).delete()
+            messages.success(request, _("The base map is removed."))
+            return redirect("insight:base_map")
+        if form.is_valid():
+            collection = form.cleaned_data["file"]
+            cells = list(GridCell.objects.filter(town_id=user.town_id).values_list("boundary", flat=True))
+            if basemap.near_cells(collection, cells):
+                basemap.save(town=user.town, collection=collection, filename=form.file_name, actor=user)
+                messages.success(
+                    request,
+                    _("The base map is loaded: %(n)d features.") % {"n": len(collection["features"])},
+                )
+                return redirect("insight:base_map")
+            form.add_error(
+                "file",
+                _("The file's shapes lie far from the town's cells (or longitude and latitude are swapped)."),
+            )
+        status = 400
+    layer = BaseLayer.objects.filter(town_id=user.town_id).first()
+    kinds: dict[str, int] = {}
+    for f in layer.features.get("features", []) if layer else []:
+        kinds[f["properties"]["kind"]] = kinds.get(f["properties"]["kind"], 0) + 1
+    return render(
+        request,
+        "insight/base_map.html",
+        {
+            "form": form,
+            "layer": layer,
+            "kinds": sorted(kinds.items()),
+            "tiles": geo.tiles() is not None,
+            "max_mb": basemap.MAX_BYTES // (1024 * 1024),
+        },
+        status=status,
+    )
+
+
 # --- early warnings -------------------------------------------------------------------------------------
-def reads_warnings(view: Any) -> Any:
-    """The warnings' pages: who reads the dashboards, and a deputy (the warnings of the cells they serve;
-    the scope rule of ``scopes.warnings`` says which)."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        user: Any = request.user
-        if not (user.can(Capability.VIEW_INSIGHT) or user.can(Capability.READ_CELL_CASES)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# The warnings' pages: who reads the dashboards, and a deputy (the warnings of the cells they serve; the
+# scope rule of ``scopes.warnings`` says which).
+reads_warnings = reads_map
 
 
 @reads_from_replica

@@ -13,6 +13,7 @@ from lianxin.core.routers import reads_from_replica
 from lianxin.demands.models import Category
 from lianxin.demands.states import STAGES
 from lianxin.people.models import Deputy
+from lianxin.territory import basemap
 from lianxin.territory.models import GridCell, StationKind
 
 from . import selectors
@@ -52,9 +53,50 @@ def board_page(request: HttpRequest, town_code: str) -> HttpResponse:
 
 @reads_from_replica
 def deputies(request: HttpRequest, town_code: str) -> HttpResponse:
+    """The town's deputies; ``?cell=``: those who serve one village or community (or sit in its station)."""
     town = _town(town_code)
+    cells = GridCell.objects.filter(town=town).order_by("code")
+    wanted = query_id(request.GET.get("cell"))
+    cell = cells.filter(pk=wanted).first() if wanted is not None else None
     return render(
-        request, "portal/deputies.html", {"town": town, "deputies": selectors.public_deputies(town=town)}
+        request,
+        "portal/deputies.html",
+        {
+            "town": town,
+            "deputies": selectors.public_deputies(town=town, cell=cell),
+            "cells": cells,
+            "cell": cell,
+        },
+    )
+
+
+@reads_from_replica
+def find_deputy(request: HttpRequest, town_code: str) -> HttpResponse:
+    """找代表: a map of the town's villages (and its own roads, when the office loaded them); click a village
+    or pick it from the list, and see its deputies and its station. Names, levels and opening hours only:
+    no personal phone number."""
+    town = _town(town_code)
+    cells = list(GridCell.objects.filter(town=town).order_by("code"))
+    cell = None
+    if request.GET.get("cell"):
+        cell = next((c for c in cells if c.pk == query_id(request.GET.get("cell"))), None)
+    data = {
+        "cells": {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": c.boundary, "properties": {"id": c.pk, "name": str(c)}}
+                for c in cells
+                if c.boundary
+            ],
+        },
+        "base": basemap.of_town(town.pk),
+        "chosen": cell.pk if cell else None,
+    }
+    found = selectors.find_deputies(town=town, cell=cell) if cell else None
+    return render(
+        request,
+        "portal/find.html",
+        {"town": town, "cells": cells, "cell": cell, "found": found, "map": data},
     )
 
 

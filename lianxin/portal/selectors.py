@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lianxin.core.models import Town
@@ -15,9 +15,9 @@ from lianxin.demands.models import Attachment, Demand, DemandEvent, Evaluation, 
 from lianxin.demands.states import DONE, IN_PROGRESS, Status
 from lianxin.demands.workflow import CITIZEN_READS_NOTE, INTERNAL
 from lianxin.people import selectors as people
-from lianxin.people.models import Deputy, ObserverKind, StationDuty
+from lianxin.people.models import Deputy, DeputyCell, ObserverKind, StationDuty
 from lianxin.territory import selectors as territory
-from lianxin.territory.models import CENTRE_KINDS, CellKind, Station, StationKind
+from lianxin.territory.models import CENTRE_KINDS, CellKind, GridCell, Station, StationKind
 
 
 @dataclass
@@ -67,12 +67,37 @@ def only_town() -> Town | None:
     return towns[0] if len(towns) == 1 else None
 
 
-def public_deputies(*, town: Town) -> QuerySet[Deputy]:
-    return (
-        Deputy.objects.filter(town=town)
-        .annotate(cell_count=Count("cell_links", distinct=True), duty_count=Count("duties", distinct=True))
-        .order_by("level", "name")
+def public_deputies(*, town: Town, cell: GridCell | None = None) -> QuerySet[Deputy]:
+    qs = Deputy.objects.filter(town=town)
+    if cell is not None:  # who serves the village, or sits in its station
+        qs = qs.filter(Q(cell_links__cell=cell) | Q(duties__station__cell=cell))
+        qs = Deputy.objects.filter(pk__in=qs.values("pk"))
+    return qs.annotate(
+        cell_count=Count("cell_links", distinct=True), duty_count=Count("duties", distinct=True)
+    ).order_by("level", "name")
+
+
+@dataclass
+class Found:
+    """One village's people to go to: the deputies serving it (the responsible first), the deputies on duty
+    in its stations, and the stations themselves."""
+
+    serving: list[tuple[Deputy, bool]]  # (deputy, responsible for the cell)
+    stations: list[Station]
+
+
+def find_deputies(*, town: Town, cell: GridCell) -> Found:
+    links = (
+        DeputyCell.objects.filter(town=town, cell=cell)
+        .select_related("deputy")
+        .order_by("-is_primary", "deputy__level", "deputy__name")
     )
+    stations = (
+        Station.objects.filter(town=town, cell=cell)
+        .prefetch_related(Prefetch("duties", queryset=StationDuty.objects.select_related("deputy")))
+        .order_by("kind", "name")
+    )
+    return Found(serving=[(lk.deputy, lk.is_primary) for lk in links], stations=list(stations))
 
 
 @dataclass

@@ -49,6 +49,7 @@ urlpatterns = [
     path("board/", public.board_index, name="board_index"),
     path("board/<str:town_code>/", public.board_page, name="board"),
     path("board/<str:town_code>/deputies/", public.deputies, name="deputies"),
+    path("board/<str:town_code>/find/", public.find_deputy, name="find_deputy"),
     path("board/<str:town_code>/deputies/<int:pk>/", public.deputy_page, name="deputy"),
     path("board/<str:town_code>/stations/", public.stations, name="stations"),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -89,3 +90,24 @@ class Station(TownOwned):
 
     def __str__(self) -> str:
         return self.name
+
+
+class BaseLayer(TownOwned):
+    """The town's own base map for when no tile server is configured: its roads, rivers and landmarks as a
+    GeoJSON FeatureCollection the office uploads (checked by ``territory.basemap.parse``), drawn under
+    the cells. One per town; a new upload replaces it."""
+
+    features = models.JSONField(_("features (GeoJSON)"), default=dict)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("base map")
+        verbose_name_plural = _("base maps")
+        constraints = [models.UniqueConstraint(fields=["town"], name="base_layer_one_per_town")]
+
+    def __str__(self) -> str:
+        return self.filename or str(_("base map"))

@@ -2,7 +2,10 @@
 
 from lianxin.core import scopes
 
-from .models import GridCell, Station
+from .models import BaseLayer, GridCell, Station
 
 scopes.rule(GridCell)(scopes.public)
 scopes.rule(Station)(scopes.public)
+
+# The town's base map (roads and landmarks): drawn on the public find-my-deputy map too.
+scopes.rule(BaseLayer)(scopes.public)

@@ -137,8 +137,8 @@ def test_a_recurring_cluster_in_neighbouring_cells_is_detected(town):
     assert w.kind == WarningKind.RECURRING
     assert w.demand_ids == sorted(d.pk for d in made)  # the far cell's twin is not a neighbour
     assert "路灯" in w.evidence["tokens"]
-    # the title says the subject in whole words, not fragments of them
-    assert w.title.startswith("路灯不亮") or w.title.startswith("看不见"), w.title
+    # the title says the subject in a demand's own words, not fragments of them
+    assert w.title.split("（")[0].split(" (")[0] in texts, w.title
 
 
 def test_dismiss_with_a_reason_and_the_scan_keeps_it_dismissed(client, town):

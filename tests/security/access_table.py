@@ -168,7 +168,8 @@ ROWS: list[Row] = [
     row("insight:dashboard", INSIGHT),
     row("insight:wall", INSIGHT),
     row("insight:items", INSIGHT),
-    row("insight:map", INSIGHT),
+    row("insight:map", INSIGHT | {"deputy"}),  # a deputy: the cells they serve
+    row("insight:base_map", OFFICE),
     row("insight:imports", OFFICE),
     row("insight:import", OFFICE, pk=Ref("import")),
     row("insight:reports", INSIGHT),
@@ -529,6 +530,7 @@ ROWS: list[Row] = [
     row("portal:board_index", PUBLIC),
     row("portal:board", PUBLIC, town_code=TOWN, other=None),
     row("portal:deputies", PUBLIC, town_code=TOWN, other=None),
+    row("portal:find_deputy", PUBLIC, town_code=TOWN, other=None),
     row("portal:deputy", PUBLIC, town_code=TOWN, pk=Ref("deputy"), other=None),
     row("portal:stations", PUBLIC, town_code=TOWN, other=None),
     # last: signs everyone out

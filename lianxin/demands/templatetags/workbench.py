@@ -33,3 +33,9 @@ def has_workbench(user: Any) -> bool:
 def can_view_town(user: Any) -> bool:
     """Whether the town at a glance (grid statistics) is for this user."""
     return bool(getattr(user, "is_authenticated", False) and user.can(Capability.VIEW_TOWN))
+
+
+@register.filter
+def serves_cells(user: Any) -> bool:
+    """Whether the user reads the cases of the cells they serve (a deputy): their map and warnings."""
+    return bool(getattr(user, "is_authenticated", False) and user.can(Capability.READ_CELL_CASES))
