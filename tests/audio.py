@@ -21,9 +21,20 @@ def ffmpeg_missing() -> bool:
     return not (shutil.which("ffmpeg") and shutil.which("ffprobe"))
 
 
+_made: dict[tuple[tuple[str, ...], str, bool], bytes] = {}
+
+
 def make(args: list[str], suffix: str, *, piped: bool = False) -> bytes:
     """Run ffmpeg with ``args`` (inputs and codec) into a temporary file, or through a pipe (``piped``: the
-    muxer cannot go back to write the length, as a phone's live recorder cannot), and return the bytes."""
+    muxer cannot go back to write the length, as a phone's live recorder cannot), and return the bytes (made
+    once per test process: the proof sends the same files on several paths)."""
+    key = (tuple(args), suffix, piped)
+    if key not in _made:
+        _made[key] = _make(args, suffix, piped=piped)
+    return _made[key]
+
+
+def _make(args: list[str], suffix: str, *, piped: bool) -> bytes:
     with tempfile.TemporaryDirectory(prefix="lianxin-test-audio-") as folder:
         path = os.path.join(folder, "out" + suffix)
         head = ["ffmpeg", "-nostdin", "-v", "error", "-y", *args]
