@@ -40,7 +40,9 @@ def _make(args: list[str], suffix: str, *, piped: bool) -> bytes:
         head = ["ffmpeg", "-nostdin", "-v", "error", "-y", *args]
         if piped:
             fmt = {".webm": "webm", ".ogg": "ogg"}[suffix]
-            result = subprocess.run([*head, "-f", fmt, "pipe:1"], capture_output=True, check=True, timeout=120)
+            result = subprocess.run(
+                [*head, "-f", fmt, "pipe:1"], capture_output=True, check=True, timeout=120
+            )
             return result.stdout
         subprocess.run([*head, path], capture_output=True, check=True, timeout=120)
         with open(path, "rb") as f:

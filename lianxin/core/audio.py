@@ -35,7 +35,19 @@ from .uploads import CheckedFile, _check_size
 # ffmpeg's names of the demuxers a voice note may come in, and of the audio codecs inside them.
 FORMATS = ("ogg", "matroska", "webm", "mov", "mp4", "m4a", "3gp", "mp3", "wav", "flac", "amr")
 CODECS = frozenset(
-    {"opus", "vorbis", "aac", "mp3", "flac", "amr_nb", "amr_wb", "pcm_s16le", "pcm_s24le", "pcm_u8", "pcm_f32le"}
+    {
+        "opus",
+        "vorbis",
+        "aac",
+        "mp3",
+        "flac",
+        "amr_nb",
+        "amr_wb",
+        "pcm_s16le",
+        "pcm_s24le",
+        "pcm_u8",
+        "pcm_f32le",
+    }
 )
 ACCEPT = "audio/*"
 TOLERANCE = 1.0  # seconds over the limit still taken: a phone's timer stops a moment late
@@ -127,7 +139,9 @@ def clean_voice(upload: Any) -> CheckedFile:
         others = [s for s in streams if s.get("codec_type") not in ("audio", "data")]
         if others or len(audio) != 1:
             raise ValidationError(
-                _("The voice note must be sound only, one recording: a video or a picture cannot be sent here.")
+                _(
+                    "The voice note must be sound only, one recording: a video or a picture cannot be sent here."
+                )
             )
         if audio[0].get("codec_name") not in CODECS:
             raise unreadable

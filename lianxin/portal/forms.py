@@ -154,9 +154,7 @@ class AgentDemandForm(DemandFields):
             "required": gettext_lazy("Ask the person for consent and tick the box before sending.")
         },
     )
-    voice_consent = forms.BooleanField(
-        label=gettext_lazy("The person agreed to be recorded"), required=False
-    )
+    voice_consent = forms.BooleanField(label=gettext_lazy("The person agreed to be recorded"), required=False)
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone", "")
@@ -167,7 +165,9 @@ class AgentDemandForm(DemandFields):
         if data.get("voice") and not data.get("voice_consent"):
             self.add_error(
                 "voice_consent",
-                _("Ask the person whether they agree to be recorded, and tick the box, or remove the voice note."),
+                _(
+                    "Ask the person whether they agree to be recorded, and tick the box, or remove the voice note."
+                ),
             )
         return data
 

@@ -66,7 +66,9 @@ def sign_in(page: Page, base: str, user) -> None:
 def record(page: Page, seconds: float) -> None:
     page.get_by_role("button", name="录一段语音").click()
     expect(page.locator("[data-recorder]")).to_have_attribute("data-state", "recording")
-    expect(page.locator("[data-rec-time]")).to_have_text(f"0:0{int(seconds)} / 2:00")  # the time, shown as it runs
+    expect(page.locator("[data-rec-time]")).to_have_text(
+        f"0:0{int(seconds)} / 2:00"
+    )  # the time, shown as it runs
     page.get_by_role("button", name="停止").click()
     expect(page.locator("[data-recorder]")).to_have_attribute("data-state", "recorded")
 
@@ -95,7 +97,11 @@ def test_an_agent_records_listens_and_sends_a_voice_note_the_staff_play(
     page.get_by_label("本人已同意由我代为登记并反映此诉求").check()
 
     record(page, 1)
-    assert voice.evaluate("i => i.files.length && i.files[0].type") in ("audio/webm", "audio/ogg", "audio/mp4")
+    assert voice.evaluate("i => i.files.length && i.files[0].type") in (
+        "audio/webm",
+        "audio/ogg",
+        "audio/mp4",
+    )
     player = page.locator("[data-rec-play]")
     expect(player).to_be_visible()
     assert player.evaluate(PLAYS)["error"] is None  # playable before sending

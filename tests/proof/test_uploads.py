@@ -31,9 +31,9 @@ from lianxin.duty.models import ManualActivity
 from lianxin.insight.forms import ImportForm
 from lianxin.jobs.models import Job
 from lianxin.supervision.models import InspectionPhoto
-from tests.core.test_uploads import agent, observer  # the same two submissions as the upload tests
 from tests.audio import HOSTILE as HOSTILE_AUDIO
 from tests.audio import SOUND, TAG, webm_opus
+from tests.core.test_uploads import agent, observer  # the same two submissions as the upload tests
 from tests.portal.fixtures import PortalTown
 from tests.supervision.factories import Sup
 
@@ -242,7 +242,9 @@ def test_hostile_uploads_are_refused(client, portal_town, media, settings, monke
     refused = stored = 0
     failures = []
     hostile = dict(REFUSED)
-    if kind == "voice":  # and the hostile audio, at the real size limit (refused for what they are, not their size)
+    if (
+        kind == "voice"
+    ):  # and the hostile audio, at the real size limit (refused for what they are, not their size)
         hostile.update({f"audio: {k}": v for k, v in HOSTILE_AUDIO.items()})
     for label, make in hostile.items():
         if label.startswith("audio: "):

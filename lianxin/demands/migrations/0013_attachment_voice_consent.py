@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('demands', '0012_requester_reveal_access'),
+        ("demands", "0012_requester_reveal_access"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='attachment',
-            name='voice_consent',
-            field=models.BooleanField(db_default=False, default=False, verbose_name='the person agreed to be recorded'),
+            model_name="attachment",
+            name="voice_consent",
+            field=models.BooleanField(
+                db_default=False, default=False, verbose_name="the person agreed to be recorded"
+            ),
         ),
     ]
