@@ -273,6 +273,7 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "img-src": ["'self'", "data:"],
+        "media-src": ["'self'", "blob:"],  # a voice note is played back from the phone before it is sent
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "frame-ancestors": ["'none'"],
@@ -362,6 +363,12 @@ PORTAL_PHOTO_MAX_COUNT = env.int("PORTAL_PHOTO_MAX_COUNT", default=4)
 # Staff forms (recording, completion evidence) also take PDF documents (lianxin/core/uploads.py).
 DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
 ATTACHMENT_MAX_COUNT = env.int("ATTACHMENT_MAX_COUNT", default=8)
+# Voice notes on the phone pages (lianxin/core/audio.py): checked with ffprobe, re-encoded with ffmpeg.
+VOICE_MAX_BYTES = env.int("VOICE_MAX_BYTES", default=10 * 1024 * 1024)
+VOICE_MAX_SECONDS = env.int("VOICE_MAX_SECONDS", default=120)
+VOICE_FFMPEG_SECONDS = env.int("VOICE_FFMPEG_SECONDS", default=30)  # each ffprobe/ffmpeg call's time limit
+FFMPEG_BINARY = env.str("FFMPEG_BINARY", default="ffmpeg")
+FFPROBE_BINARY = env.str("FFPROBE_BINARY", default="ffprobe")
 # The address printed QR codes point at; empty: the address the request came in on.
 PORTAL_PUBLIC_BASE_URL = env.str("PORTAL_PUBLIC_BASE_URL", default="")
 LOGIN_CODE_MINUTES = env.int("LOGIN_CODE_MINUTES", default=5)

@@ -50,10 +50,11 @@ def file_response(
     request: HttpRequest, stored: Any, label: str, *, mimetype: str | None = None
 ) -> HttpResponse:
     """Send ``stored`` (a FieldFile) as ``label``: photos inline, everything else as a download. ``mimetype``
-    names the type of a file the platform wrote itself (an export), not an upload."""
+    names the type of a file the platform wrote itself (an export), not an upload. Photos and voice notes
+    (both re-encoded at upload) are sent inline, for the page's <img> and <audio>."""
     ext = os.path.splitext(stored.name)[1].lower().lstrip(".")
     mime = mimetype or CONTENT_TYPES.get(ext, "application/octet-stream")
-    inline = mime.startswith("image/")
+    inline = mime.startswith(("image/", "audio/"))
     response: HttpResponse = sendfile(
         request, stored.path, attachment=not inline, attachment_filename=label, mimetype=mime
     )

@@ -31,7 +31,8 @@ from pypdf import PdfReader, PdfWriter
 
 PHOTO_FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": ("webp", "image/webp")}
 PDF = ("pdf", "application/pdf")
-CONTENT_TYPES = dict([*PHOTO_FORMATS.values(), PDF])  # extension → type, for serving stored files
+VOICE = ("ogg", "audio/ogg")  # the one format voice notes are stored in (lianxin/core/audio.py writes it)
+CONTENT_TYPES = dict([*PHOTO_FORMATS.values(), PDF, VOICE])  # extension → type, for serving stored files
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo; beyond that a small file may be a decompression bomb
 MAX_PAGES = 200
 PHOTO_ACCEPT = ",".join(mime for _ext, mime in PHOTO_FORMATS.values())

@@ -373,11 +373,21 @@ class Attachment(TownOwned):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     at = models.DateTimeField(default=now)
+    # A voice note an agent recorded for someone else: that person agreed to be recorded (who recorded it is
+    # ``uploaded_by``).
+    voice_consent = models.BooleanField(
+        _("the person agreed to be recorded"), default=False, db_default=False
+    )
 
     @property
     def is_photo(self) -> bool:
         """A re-encoded photo (shown as a thumbnail), not a PDF document."""
         return (self.file.name or "").lower().endswith((".jpg", ".jpeg", ".png", ".webp"))
+
+    @property
+    def is_voice(self) -> bool:
+        """A voice note, re-encoded to Opus in Ogg at upload (played with an audio player)."""
+        return (self.file.name or "").lower().endswith(".ogg")
 
     class Meta:
         verbose_name = _("attachment")

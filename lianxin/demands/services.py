@@ -124,6 +124,8 @@ def demand_record(
     intake_key: str = "",
     consent: bool = False,
     addressed_to: Deputy | None = None,
+    voice: UploadedFile | None = None,
+    voice_consent: bool = False,
 ) -> Demand:
     """Put a demand on the problem list; its cell comes from the point when a location is given.
 
@@ -140,6 +142,16 @@ def demand_record(
         and not consent
     ):
         raise ValidationError({"consent": _("Ask the person for consent and tick the box before sending.")})
+    # A voice note of someone else's voice (an agent recording an elderly person): only if they agreed to it.
+    recorded_for_other = recorded_by is not None and recorded_by != requester
+    if voice is not None and channel == Channel.COLLECTION_POINT and recorded_for_other and not voice_consent:
+        raise ValidationError(
+            {
+                "voice_consent": _(
+                    "Ask the person whether they agree to be recorded, and tick the box, or remove the voice note."
+                )
+            }
+        )
     if addressed_to is not None and addressed_to.town_id != town.pk:
         raise ValidationError({"addressed_to": _("That deputy is not of this town.")})
     if intake_key and (first := Demand.objects.filter(town=town, intake_key=intake_key).first()):
@@ -194,6 +206,16 @@ def demand_record(
             file=f,
             name=f.name or "",
             uploaded_by=recorded_by,
+        )
+    if voice is not None:  # already re-encoded by lianxin.core.audio (CheckedFileField refuses anything else)
+        Attachment.objects.create(
+            town=town,
+            demand=demand,
+            kind=Attachment.Kind.SUBMITTED,
+            file=voice,
+            name=voice.name or "voice.ogg",
+            uploaded_by=recorded_by,
+            voice_consent=voice_consent,
         )
     _flow().emit(
         demand,

@@ -50,6 +50,7 @@ from lianxin.territory.models import CellKind, GridCell, Station
 from . import data
 from . import demand_texts as texts
 from .generator import NameMaker, Stats, _phone, upsert
+from .voice import voice_note
 
 # The demo year, in the town's local time (Asia/Shanghai, settings.TIME_ZONE).
 START = dt.date(2025, 12, 1)
@@ -669,6 +670,9 @@ class Year:
             requester=requester,
             code=self.codes[s.n],
             consent=s.channel == Channel.COLLECTION_POINT,  # the agent asked the elderly person first
+            # Every third demand an agent records carries the person's voice, with their consent to be recorded.
+            voice=voice_note(s.n) if s.channel == Channel.COLLECTION_POINT and s.n % 3 == 0 else None,
+            voice_consent=s.channel == Channel.COLLECTION_POINT,
         )
         self.stats.created += 1
         if s.fate == OPEN_RECORDED:

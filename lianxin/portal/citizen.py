@@ -152,6 +152,7 @@ def _record(
         requester_phone=data["phone"],
         requester=requester,
         attachments=data["photos"],
+        voice=data["voice"],
         intake_key=key,
     )
     # A replayed key grants the demand only to the same phone: the key alone must not open someone's case.

@@ -49,6 +49,8 @@ def agent_entry(request: HttpRequest) -> HttpResponse:
                 requester_name=data["name"],
                 requester_phone=data["phone"],
                 attachments=data["photos"],
+                voice=data["voice"],
+                voice_consent=data["voice_consent"],
                 intake_key=str(data["intake_key"]),
             )
             _remember_own(request, demand)
@@ -89,6 +91,7 @@ def observer_report(request: HttpRequest) -> HttpResponse:
                 requester_phone=observer.phone,
                 requester=request.user,
                 attachments=data["photos"],
+                voice=data["voice"],
                 intake_key=str(data["intake_key"]),
             )
             _remember_own(request, demand)

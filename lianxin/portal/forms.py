@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.services import clean_mobile
+from lianxin.core.audio import VoiceField
 from lianxin.core.forms import NameField
 from lianxin.core.uploads import PhotosField
 from lianxin.demands import codes
@@ -73,6 +74,7 @@ class DemandFields(forms.Form):
         },
     )
     photos = PhotosField(label=gettext_lazy("Photos (optional)"))
+    voice = VoiceField(label=gettext_lazy("Voice note (optional, up to 2 minutes)"))
     cell = forms.ModelChoiceField(
         label=gettext_lazy("Village or community"),
         queryset=GridCell.objects.none(),
@@ -152,10 +154,22 @@ class AgentDemandForm(DemandFields):
             "required": gettext_lazy("Ask the person for consent and tick the box before sending.")
         },
     )
+    voice_consent = forms.BooleanField(label=gettext_lazy("The person agreed to be recorded"), required=False)
 
     def clean_phone(self) -> str:
         value = self.cleaned_data.get("phone", "")
         return _mobile(value) if value.strip() else ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("voice") and not data.get("voice_consent"):
+            self.add_error(
+                "voice_consent",
+                _(
+                    "Ask the person whether they agree to be recorded, and tick the box, or remove the voice note."
+                ),
+            )
+        return data
 
 
 class ObserverReportForm(DemandFields):

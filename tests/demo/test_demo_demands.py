@@ -203,3 +203,21 @@ def test_the_public_board_shows_redacted_results(demo_town):
         demand = p.demand
         public = p.title + p.text + p.result
         assert demand.requester_phone not in public and demand.requester_name not in public
+
+
+def test_some_agent_recorded_demands_carry_the_persons_voice(chengguan):
+    """Issue 29: every third demand an agent records has a voice note (a clip ffmpeg made at build time, checked
+    and re-encoded like a phone's), with the person's consent to be recorded and the agent who recorded it."""
+    from lianxin.accounts.roles import Role
+    from lianxin.core.audio import available
+    from lianxin.demands.models import Attachment
+
+    if not available():
+        pytest.skip("Debian's ffmpeg is not installed")
+    notes = [a for a in Attachment.objects.filter(town=chengguan).select_related("demand") if a.is_voice]
+    agent_recorded = Demand.objects.filter(town=chengguan, channel=Channel.COLLECTION_POINT).count()
+    assert 0 < len(notes) < agent_recorded
+    for note in notes:
+        assert note.demand.channel == Channel.COLLECTION_POINT and note.voice_consent
+        assert note.uploaded_by == note.demand.recorded_by and note.uploaded_by.role == Role.AGENT
+        assert note.file.size > 1000 and note.file.open("rb").read(4) == b"OggS"

@@ -61,9 +61,10 @@ def rows(f: dict[str, dict[str, Any]]) -> list[tuple[str, str, str]]:
         (
             "Hostile uploads on every upload path",
             (
-                f"{up['refused']}/{up['hostile']} refused with a 4xx and a message on {up['paths']} paths, "
-                f"{up['stored']} stored; {up['cleaned']}/{up['cleaned_total']} harmless-content files kept "
-                "only as cleaned copies"
+                f"{up['refused']}/{up['hostile']} refused with a 4xx and a message on {up['paths']} paths "
+                f"({up.get('audio_hostile', 0)} hostile audio files on {up.get('audio_paths', 0)} voice-note "
+                f"paths), {up['stored']} stored; {up['cleaned']}/{up['cleaned_total']} harmless-content files "
+                "kept only as cleaned copies"
             )
             if up
             else "not run",

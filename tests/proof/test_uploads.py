@@ -5,7 +5,11 @@ mobile page, the agent's and the observer's pages, the staff record form, a depa
 a deputy's hand-entered activity evidence, a livelihood project's inspection photos, and the import of an
 old ledger. Each path first takes a good file (so a refusal below is the file's, not the form's), then every
 file of ``hostile.REFUSED`` (renamed to .xlsx/.csv on the ledger import, which refuses other names at once);
-``hostile.CLEANED`` must come out as copies the platform wrote. Figures: hostile files sent, refused, stored.
+``hostile.CLEANED`` must come out as copies the platform wrote. The three phone pages take a voice note too
+(the recorder's ``voice`` input): every hostile file above, then the hostile audio of ``tests.audio.HOSTILE``
+(HTML named .ogg, ten minutes of streamed silence, a video with sound, truncated files…), and real recordings
+(``tests.audio.SOUND``) must come out as our own Opus without their tags. Figures: hostile files sent, refused,
+stored.
 """
 
 from __future__ import annotations
@@ -21,11 +25,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from lianxin.core.audio import available as ffmpeg_available
 from lianxin.demands.models import Attachment, Demand
 from lianxin.duty.models import ManualActivity
 from lianxin.insight.forms import ImportForm
 from lianxin.jobs.models import Job
 from lianxin.supervision.models import InspectionPhoto
+from tests.audio import HOSTILE as HOSTILE_AUDIO
+from tests.audio import SOUND, TAG, webm_opus
 from tests.core.test_uploads import agent, observer  # the same two submissions as the upload tests
 from tests.portal.fixtures import PortalTown
 from tests.supervision.factories import Sup
@@ -109,6 +116,48 @@ def _ledger(client, pt, files):
     return client.post(reverse("insight:imports"), {"file": files[0], "dry_run": "on"})
 
 
+def _citizen_voice(client, pt, files):
+    data = {
+        "category": pt.loop.category.pk,
+        "description": "村口路灯坏了一个月,晚上很黑",
+        "cell": pt.loop.cell.pk,
+        "name": "王秀英",
+        "phone": "13912340001",
+        "intake_key": str(uuid.uuid4()),
+        "voice": files[0],
+    }
+    return client.post(reverse("portal:submit", args=[pt.town.code]), data)
+
+
+def _agent_voice(client, pt, files):
+    """An agent's voice note of an elderly person who agreed to be recorded."""
+    client.force_login(pt.agent)
+    data = {
+        "name": "刘奶奶",
+        "category": pt.loop.category.pk,
+        "description": "家门口台阶太高,出门不方便",
+        "cell": pt.loop.cell.pk,
+        "consent": "on",
+        "voice_consent": "on",
+        "intake_key": str(uuid.uuid4()),
+        "voice": files[0],
+    }
+    return client.post(reverse("portal:agent"), data)
+
+
+def _observer_voice(client, pt, files):
+    client.force_login(pt.observer)
+    data = {
+        "category": pt.loop.category.pk,
+        "description": "河道边护栏断了一截",
+        "cell": pt.loop.cell.pk,
+        "urgency": "general",
+        "intake_key": str(uuid.uuid4()),
+        "voice": files[0],
+    }
+    return client.post(reverse("portal:observer"), data)
+
+
 PATHS: dict[str, tuple[Send, str]] = {  # the path, and what it takes: photos, attachments (+ PDF) or ledgers
     "citizen mobile page (photos)": (_citizen, "photos"),
     "agent page (photos)": (agent, "photos"),
@@ -118,6 +167,9 @@ PATHS: dict[str, tuple[Send, str]] = {  # the path, and what it takes: photos, a
     "duty activity evidence": (_duty, "attachments"),
     "project inspection photos": (_inspection, "photos"),
     "old ledger import": (_ledger, "ledger"),
+    "citizen mobile page (voice note)": (_citizen_voice, "voice"),
+    "agent page (voice note, with consent)": (_agent_voice, "voice"),
+    "observer page (voice note)": (_observer_voice, "voice"),
 }
 GOOD_LEDGER = "received_at,text,cell\n2025-03-01 09:00,村口路灯坏了,\n".encode()
 
@@ -173,7 +225,11 @@ def test_hostile_uploads_are_refused(client, portal_town, media, settings, monke
         return SimpleUploadedFile(_for(kind, name, content), content, content_type=ctype)
 
     # a good file first: the path takes files at all
+    if kind == "voice" and not ffmpeg_available():
+        pytest.skip("Debian's ffmpeg is not installed")
     good = up("ledger.csv", GOOD_LEDGER, "text/csv") if kind == "ledger" else up("ok.png", png(), "image/png")
+    if kind == "voice":
+        good = up(*webm_opus(2))
     ready = _evidence_ready if send is _evidence else (lambda _pt: None)
     ready(pt)
     before = _stored(media)
@@ -181,11 +237,18 @@ def test_hostile_uploads_are_refused(client, portal_town, media, settings, monke
     assert r.status_code == 302, (path, r.status_code, r.content.decode()[:800])
     assert _stored(media) != before, "the good file was kept"
 
-    settings.PORTAL_PHOTO_MAX_BYTES = settings.DOCUMENT_MAX_BYTES = 2048
+    settings.PORTAL_PHOTO_MAX_BYTES = settings.DOCUMENT_MAX_BYTES = settings.VOICE_MAX_BYTES = 2048
     monkeypatch.setattr(ImportForm, "MAX_BYTES", 2048)
     refused = stored = 0
     failures = []
-    for label, make in REFUSED.items():
+    hostile = dict(REFUSED)
+    if (
+        kind == "voice"
+    ):  # and the hostile audio, at the real size limit (refused for what they are, not their size)
+        hostile.update({f"audio: {k}": v for k, v in HOSTILE_AUDIO.items()})
+    for label, make in hostile.items():
+        if label.startswith("audio: "):
+            settings.VOICE_MAX_BYTES = 10 * 1024 * 1024
         ready(pt)
         before = _stored(media)
         r = send(client, pt, [up(*make())])
@@ -196,16 +259,18 @@ def test_hostile_uploads_are_refused(client, portal_town, media, settings, monke
         if not ok or kept:
             failures.append((label, r.status_code, kept))
     settings.PORTAL_PHOTO_MAX_BYTES = settings.DOCUMENT_MAX_BYTES = 8 * 1024 * 1024
+    settings.VOICE_MAX_BYTES = 10 * 1024 * 1024
 
     cleaned = cleaned_total = 0
     if kind != "ledger":
-        for label, make in CLEANED.items():
+        harmless = {**CLEANED, **({f"audio: {k}": v for k, v in SOUND.items()} if kind == "voice" else {})}
+        for label, make in harmless.items():
             name, content, ctype = make()
             cleaned_total += 1
             ready(pt)
             before = _stored(media)
             r = send(client, pt, [up(name, content, ctype)])
-            if content.startswith(b"%PDF") and kind == "photos":
+            if (content.startswith(b"%PDF") and kind == "photos") or (kind == "voice" and label in CLEANED):
                 fine = 400 <= r.status_code < 500 and _stored(media) == before
             else:
                 fine = r.status_code == 302 and _kept_clean(media)
@@ -215,7 +280,9 @@ def test_hostile_uploads_are_refused(client, portal_town, media, settings, monke
     figures.record(
         "uploads",
         paths=1,
-        hostile=len(REFUSED),
+        hostile=len(hostile),
+        audio_paths=int(kind == "voice"),
+        audio_hostile=len(HOSTILE_AUDIO) if kind == "voice" else 0,
         refused=refused,
         stored=stored,
         cleaned=cleaned,
@@ -235,11 +302,16 @@ def _kept_clean(media: Path) -> bool:
         data = p.read_bytes()
         if SCRIPT in data or b"<script" in data or b"JavaScript" in data or b"/JS" in data:
             return False
+        if TAG.encode() in data:  # a name and a phone from an audio file's tags
+            return False
         if not p.resolve().is_relative_to(root) or "php" in p.name or len(p.stem) < 32:
             return False
         if p.suffix in (".jpg", ".png", ".webp"):
             with Image.open(p) as img:
                 img.verify()
+        elif p.suffix == ".ogg":  # a voice note: our own Opus in Ogg
+            if not data.startswith(b"OggS") or b"OpusHead" not in data[:200]:
+                return False
         elif p.suffix != ".pdf":
             return False
     return True
