@@ -170,6 +170,7 @@ ROWS: list[Row] = [
     row("insight:items", INSIGHT),
     row("insight:map", INSIGHT),
     row("insight:imports", OFFICE),
+    row("insight:import_help", OFFICE),
     row("insight:import", OFFICE, pk=Ref("import")),
     row("insight:reports", INSIGHT),
     row("insight:report", INSIGHT, pk=Ref("report")),
