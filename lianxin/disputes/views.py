@@ -9,7 +9,7 @@ Views parse input, call a selector or a service, and render. Every dispute and h
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -42,6 +42,7 @@ from .permissions import may_register, may_reveal, may_tune_rule
 from .risk import rule_of
 
 PER_PAGE = 25
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -284,10 +285,14 @@ def ledgers(request: HttpRequest) -> HttpResponse:
     if invalid:
         demands, disputes = demands.none(), disputes.none()
     elif both.is_bound:
-        demands, disputes = _shared(demands, both.form.cleaned_data), _shared(disputes, both.form.cleaned_data)
+        demands, disputes = (
+            _shared(demands, both.form.cleaned_data),
+            _shared(disputes, both.form.cleaned_data),
+        )
     if request.GET.get("format") == "xlsx" and not invalid:
         # ``first``: the ledger whose export button was pressed is the sheet the workbook opens on.
-        first = request.GET.get("first") if request.GET.get("first") in exports.LEDGERS else "demands"
+        asked = request.GET.get("first", "")
+        first = asked if asked in exports.LEDGERS else "demands"
         return _xlsx(
             exports.ledgers_xlsx(demands, disputes, first=first),
             f"{_('Both ledgers')}-{timezone.localdate():%Y%m%d}.xlsx",
@@ -303,7 +308,7 @@ def ledgers(request: HttpRequest) -> HttpResponse:
     return render(request, "disputes/ledgers.html", context, status=400 if invalid else 200)
 
 
-def _shared(rows: QuerySet[Any], data: dict[str, Any]) -> QuerySet[Any]:
+def _shared(rows: QS, data: dict[str, Any]) -> QS:
     """What both ledgers share of a filter: the cell and the days of registration."""
     if data.get("cell"):
         rows = rows.filter(cell=data["cell"])

@@ -207,7 +207,9 @@ def decode_text(data: bytes) -> str:
         raise FileError(
             _("The file's encoding cannot be told: save it again as CSV (UTF-8) or as an Excel workbook.")
         )
-    encoding = "gb18030" if best.encoding.replace("_", "").lower() in {"gbk", "gb2312", "gb18030"} else best.encoding
+    encoding = (
+        "gb18030" if best.encoding.replace("_", "").lower() in {"gbk", "gb2312", "gb18030"} else best.encoding
+    )
     return data.decode(encoding)
 
 
@@ -565,7 +567,9 @@ def check_row(
         elif outcome is None:  # the office's own words: kept on the closing event, the outcome left open
             warn(
                 "outcome",
-                _("Outcome not one of %(allowed)s: imported with none recorded, the text kept in the history.")
+                _(
+                    "Outcome not one of %(allowed)s: imported with none recorded, the text kept in the history."
+                )
                 % {"allowed": allowed(OUTCOMES)},
             )
             values["result_note"] = said

@@ -295,7 +295,9 @@ def import_help(request: HttpRequest) -> HttpResponse:
         "channels": importer.channel_values(),
         "categories": Category.objects.filter(town_id=town).order_by("name").values_list("name", flat=True),
         "cells": GridCell.objects.filter(town_id=town).order_by("name").values_list("name", flat=True),
-        "departments": Department.objects.filter(town_id=town).order_by("name").values_list("name", flat=True),
+        "departments": Department.objects.filter(town_id=town)
+        .order_by("name")
+        .values_list("name", flat=True),
         "statuses": list(importer.STATUSES),
         "outcomes": list(importer.OUTCOMES),
     }

@@ -201,8 +201,19 @@ def excel_csv(headers, rows):
 
 def office_ledger(loop):
     """An office's own ledger: its headings, its words for channels, a closed row without 办理结果."""
-    headers = ["序号", "反映时间", "反映人", "联系电话", "来源", "反映内容", "问题类别", "所属村（社区）",
-               "承办单位", "办结时间", "办结情况"]
+    headers = [
+        "序号",
+        "反映时间",
+        "反映人",
+        "联系电话",
+        "来源",
+        "反映内容",
+        "问题类别",
+        "所属村（社区）",
+        "承办单位",
+        "办结时间",
+        "办结情况",
+    ]
     rows = [
         ["1", "2023/3/5 9:30", "王秀英", "13900001111", "12345", "村口路灯不亮", loop.category.name, loop.cell.name,
          loop.department.name, "2023/3/8 17:00", "已解决"],
@@ -238,7 +249,11 @@ def test_a_gbk_csv_saved_by_excel_with_an_offices_headings_is_imported(ledger):
     assert (first.requester_name, first.requester_phone) == ("王秀英", "13900001111")
     assert f"{first.created_at:%Y-%m-%d}" == "2023-03-05"
     assert Assignment.objects.get(demand=first).department == loop.department
-    assert (visit.channel, visit.status, visit.description) == ("deputy_visit", "recorded", "垃圾清运不及时，气味大")
+    assert (visit.channel, visit.status, visit.description) == (
+        "deputy_visit",
+        "recorded",
+        "垃圾清运不及时，气味大",
+    )
     assert (closed.channel, closed.status, closed.outcome) == ("deputy_visit", "closed", "")
     assert (own_words.channel, own_words.status, own_words.outcome) == ("mobile", "closed", "")
     assert "调小音量" in own_words.events.get(action="close").note  # the office's words kept
@@ -254,7 +269,9 @@ def test_an_offices_xlsx_with_full_width_headings_is_imported(ledger):
     loop, _rows = ledger
     headers, rows = office_ledger(loop)
     wb = Workbook()
-    wb.active.append([h.replace("（", "(").replace("）", ")") if h.startswith("所属") else h for h in headers])
+    wb.active.append(
+        [h.replace("（", "(").replace("）", ")") if h.startswith("所属") else h for h in headers]
+    )
     for r in rows[:2]:
         wb.active.append(r)
     buf = io.BytesIO()
