@@ -213,6 +213,7 @@ class CountForm(ActionForm):
                 "cast": session.ballots.count(),
             },
             error_messages={"required": _("Tick to confirm that the result is to be published.")},
+            label_suffix="",  # the label is a sentence: no colon after it
         )
 
     def clean(self) -> dict[str, Any]:

@@ -251,5 +251,7 @@ def test_each_ledger_export_button_puts_its_own_sheet_first(client, ledger, firs
     client.force_login(ledger.presidium)
     page = client.get(reverse("disputes:ledgers")).content.decode()
     assert f"first={first}" in page  # each ledger's own button on the page
-    names, active, _book = _opened_on(client.get(reverse("disputes:ledgers"), {"format": "xlsx", "first": first}))
+    names, active, _book = _opened_on(
+        client.get(reverse("disputes:ledgers"), {"format": "xlsx", "first": first})
+    )
     assert names == sheets and active == sheets[0]
