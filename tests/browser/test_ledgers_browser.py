@@ -85,7 +85,7 @@ def test_an_offices_gbk_ledger_is_imported_from_the_phone(browser: Browser, walk
     fits_the_phone(office)
     office.screenshot(path=os.path.join(artifacts_dir, "import-form-360.png"), full_page=True)
     office.locator("[data-import-help]").click()
-    expect(office.locator("[data-column=text]")).to_contain_text("反映内容")
+    expect(office.locator("dd[data-column=text]")).to_contain_text("反映内容")
     expect(office.locator("[data-values=channel]")).to_contain_text("入户走访")
     expect(office.locator("[data-values=category]")).to_contain_text(loop.category.name)
     fits_the_phone(office)

@@ -255,3 +255,14 @@ def test_each_ledger_export_button_puts_its_own_sheet_first(client, ledger, firs
         client.get(reverse("disputes:ledgers"), {"format": "xlsx", "first": first})
     )
     assert names == sheets and active == sheets[0]
+
+
+def test_the_demands_page_exports_both_ledgers_with_the_demand_ledger_first(client, ledger):
+    ledger.registered()
+    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, title="路灯不亮")
+    client.force_login(ledger.presidium)
+    page = client.get(reverse("demands:list", args=["problem"])).content.decode()
+    link = f"{reverse('disputes:ledgers')}?format=xlsx&amp;first=demands"
+    assert link in page
+    names, active, _book = _opened_on(client.get(link.replace("&amp;", "&")))
+    assert names == ["民意诉求台账", "矛盾纠纷台账"] and active == "民意诉求台账"
