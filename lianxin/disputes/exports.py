@@ -126,12 +126,22 @@ def _table(book: Book, title: str, sheet: Any, rows: Any) -> None:
     book.table(title, headers=headers, batches=[[row(obj) for obj in rows]])
 
 
-def ledgers_xlsx(demands: QuerySet[Demand], disputes: QuerySet[Dispute]) -> bytes:
+LEDGERS = ("demands", "disputes")
+
+
+def ledgers_xlsx(demands: QuerySet[Demand], disputes: QuerySet[Dispute], *, first: str = "demands") -> bytes:
     """Both ledgers (already scoped and filtered), one sheet each, in one workbook of the one writer (what
-    people typed goes in as text, never as a formula)."""
+    people typed goes in as text, never as a formula). The sheet the person asked for (``first``: "demands"
+    or "disputes") is the first, the one the workbook opens on; the other follows."""
     book = Book()
-    _table(book, _("Demand ledger"), DemandSheet(), demands)
-    _table(book, _("Dispute ledger"), DisputeSheet(), disputes.prefetch_related("parties"))
+    sheets = {
+        "demands": lambda: _table(book, _("Demand ledger"), DemandSheet(), demands),
+        "disputes": lambda: _table(
+            book, _("Dispute ledger"), DisputeSheet(), disputes.prefetch_related("parties")
+        ),
+    }
+    for name in sorted(LEDGERS, key=lambda n: n != first):
+        sheets[name]()
     return book.to_bytes()
 
 

@@ -9,12 +9,13 @@ Views parse input, call a selector or a service, and render. Every dispute and h
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,6 +42,7 @@ from .permissions import may_register, may_reveal, may_tune_rule
 from .risk import rule_of
 
 PER_PAGE = 25
+QS = TypeVar("QS", bound=QuerySet[Any])
 
 
 def _xlsx(data: bytes, name: str) -> HttpResponse:
@@ -62,7 +64,12 @@ def index(request: HttpRequest) -> HttpResponse:
         filterset.queryset.none() if invalid else (filterset.qs if filterset.is_bound else filterset.queryset)
     )
     if request.GET.get("format") == "xlsx" and not invalid:
-        data = exports.ledgers_xlsx(Demand.objects.none(), rows)
+        # The dispute ledger asked for comes first (the sheet the workbook opens on); the demand ledger of the
+        # same cell and time follows.
+        demands = Demand.objects.restrict(user).select_related("cell", "category", "deputy")
+        if filterset.is_bound:
+            demands = _shared(demands, filterset.form.cleaned_data)
+        data = exports.ledgers_xlsx(demands, rows, first="disputes")
         return _xlsx(data, f"{_('Dispute ledger')}-{timezone.localdate():%Y%m%d}.xlsx")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     context = {
@@ -278,19 +285,17 @@ def ledgers(request: HttpRequest) -> HttpResponse:
     if invalid:
         demands, disputes = demands.none(), disputes.none()
     elif both.is_bound:
-        data = both.form.cleaned_data
-        if data.get("cell"):
-            demands, disputes = demands.filter(cell=data["cell"]), disputes.filter(cell=data["cell"])
-        span = data.get("created")
-        if span and span.start:
-            start = timezone.make_aware(dt.datetime.combine(span.start, dt.time()))
-            demands, disputes = demands.filter(created_at__gte=start), disputes.filter(created_at__gte=start)
-        if span and span.stop:
-            stop = timezone.make_aware(dt.datetime.combine(span.stop, dt.time())) + dt.timedelta(days=1)
-            demands, disputes = demands.filter(created_at__lt=stop), disputes.filter(created_at__lt=stop)
+        demands, disputes = (
+            _shared(demands, both.form.cleaned_data),
+            _shared(disputes, both.form.cleaned_data),
+        )
     if request.GET.get("format") == "xlsx" and not invalid:
+        # ``first``: the ledger whose export button was pressed is the sheet the workbook opens on.
+        asked = request.GET.get("first", "")
+        first = asked if asked in exports.LEDGERS else "demands"
         return _xlsx(
-            exports.ledgers_xlsx(demands, disputes), f"{_('Both ledgers')}-{timezone.localdate():%Y%m%d}.xlsx"
+            exports.ledgers_xlsx(demands, disputes, first=first),
+            f"{_('Both ledgers')}-{timezone.localdate():%Y%m%d}.xlsx",
         )
     context = {
         "filter": both,
@@ -301,6 +306,19 @@ def ledgers(request: HttpRequest) -> HttpResponse:
         "may_analyse": can(user, Capability.READ_TOWN_CASES),
     }
     return render(request, "disputes/ledgers.html", context, status=400 if invalid else 200)
+
+
+def _shared(rows: QS, data: dict[str, Any]) -> QS:
+    """What both ledgers share of a filter: the cell and the days of registration."""
+    if data.get("cell"):
+        rows = rows.filter(cell=data["cell"])
+    span = data.get("created")
+    if span and span.start:
+        rows = rows.filter(created_at__gte=timezone.make_aware(dt.datetime.combine(span.start, dt.time())))
+    if span and span.stop:
+        stop = timezone.make_aware(dt.datetime.combine(span.stop, dt.time())) + dt.timedelta(days=1)
+        rows = rows.filter(created_at__lt=stop)
+    return rows
 
 
 def _month(value: str | None) -> dt.date | None:

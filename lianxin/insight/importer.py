@@ -3,9 +3,13 @@
 The columns (English or Chinese headers; see docs/insight.md) are read row by row:
 
 1. parse the file into rows of strings (XLSX: the first sheet, headers on row 1; CSV: UTF-8, with or
-   without BOM; JSON Lines: one object a line);
+   without BOM, or what Chinese Excel saves, GBK/GB18030, told apart by charset-normalizer; JSON Lines: one
+   object a line). Headings are matched loosely (full-width brackets and slashes, spaces and case do not
+   matter) against the many an office uses (``COLUMNS``), and so are the values (``CHANNEL_WORDS``);
 2. check each row and resolve its references in the town (category, cell or place or coordinates,
-   department, deputy); a bad row is reported with its number, field and message, and skipped. A cell with
+   department, deputy); a bad row is reported with its number, the sheet's own heading and a message that
+   lists the values allowed, and skipped. What can be imported but is not quite whole (a closed row with no
+   办理结果) is imported with a warning of its row. A cell with
    NUL or another control character (``validators.TEXT_CONTROL``) is such a row, as is a JSON line that does
    not parse: one bad row never refuses the file;
 3. write each good row in its own savepoint: the demand, its record (and close) events, and for a closed
@@ -24,6 +28,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -35,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lianxin.core import clock, limits
+from lianxin.core.fields import lookup_hash
 from lianxin.core.models import Town
 from lianxin.core.validators import control_characters
 from lianxin.demands import counters
@@ -53,25 +59,48 @@ from lianxin.people.models import Department, Deputy, DeputyCell
 from lianxin.territory.geometry import CellIndex
 from lianxin.territory.models import GridCell, Station
 
-# column → the headers that name it (the first is the documented English one)
+# column → the headers that name it (the first is the documented English one, the second the Chinese heading
+# named when the sheet has none of them)
 COLUMNS: dict[str, tuple[str, ...]] = {
-    "ref": ("ref", "编号", "台账编号", "序号"),
-    "received_at": ("received_at", "收到时间", "受理时间", "登记时间"),
-    "channel": ("channel", "渠道", "来源"),
-    "title": ("title", "标题", "摘要"),
-    "text": ("text", "内容", "诉求内容", "问题描述"),
-    "category": ("category", "类别", "分类"),
-    "cell": ("cell", "网格", "村社区"),
-    "place": ("place", "地点", "站点"),
+    "ref": ("ref", "编号", "台账编号", "序号", "登记编号", "工单号", "工单编号"),
+    "received_at": ("received_at", "收到时间", "受理时间", "登记时间", "反映时间", "来电时间", "登记日期",
+                    "受理日期", "反映日期", "日期", "时间"),
+    "channel": ("channel", "渠道", "来源", "反映渠道", "来源渠道", "反映方式", "受理方式"),
+    "title": ("title", "标题", "摘要", "事项", "事项名称"),
+    "text": ("text", "内容", "诉求内容", "反映内容", "问题描述", "来电内容", "事项内容", "具体内容",
+             "反映问题", "诉求"),
+    "category": ("category", "类别", "分类", "问题类别", "诉求类别", "问题类型", "诉求类型"),
+    "cell": ("cell", "网格", "村社区", "所属村/社区", "所属村(社区)", "村/社区", "村(社区)", "所属村",
+             "所属社区", "所属网格", "村居"),
+    "place": ("place", "地点", "站点", "地址", "详细地址", "发生地点"),
     "lat": ("lat", "纬度"),
     "lng": ("lng", "经度"),
-    "status": ("status", "状态"),
-    "department": ("department", "承办部门", "部门"),
-    "deputy": ("deputy", "代表", "接单代表"),
-    "closed_at": ("closed_at", "办结时间"),
-    "outcome": ("outcome", "办理结果", "结果"),
+    "status": ("status", "状态", "办理状态", "是否办结"),
+    "department": ("department", "承办部门", "部门", "承办单位", "责任单位", "办理单位", "交办单位"),
+    "deputy": ("deputy", "代表", "接单代表", "联系代表", "责任代表"),
+    "closed_at": ("closed_at", "办结时间", "办结日期", "完成时间"),
+    "outcome": ("outcome", "办理结果", "结果", "办结情况", "处理结果", "答复情况"),
+    "name": ("name", "反映人", "来电人", "诉求人", "姓名", "群众姓名"),
+    "phone": ("phone", "联系电话", "电话", "手机", "手机号", "联系方式"),
+}  # fmt: skip
+
+
+def heading_key(value: Any) -> str:
+    """A heading as compared: full-width forms folded (（）／ → ()/), spaces dropped, lower case."""
+    return "".join(unicodedata.normalize("NFKC", str(value)).split()).lower()
+
+
+HEADER = {heading_key(alias): name for name, aliases in COLUMNS.items() for alias in aliases}
+
+# The words offices write for a channel, beside its own labels in either language.
+CHANNEL_WORDS: dict[str, tuple[str, ...]] = {
+    "hotline": ("12345", "12345热线", "热线", "市长热线", "电话", "来电", "phone", "hotline"),
+    "deputy_visit": ("走访", "visit", "入户走访", "代表走访", "上门走访", "走访群众"),
+    "mobile": ("微信", "wechat", "小程序", "网上", "手机", "online"),
+    "walk_in": ("来访", "上门", "窗口", "当面"),
+    "station": ("联络站", "代表联络站", "站点接待", "接待日"),
+    "evening_talk": ("夜谈", "夜话", "院坝会"),
 }
-HEADER = {alias.lower(): name for name, aliases in COLUMNS.items() for alias in aliases}
 
 # Imported statuses: open on the problem list, or finished one way or another.
 STATUSES = {
@@ -91,6 +120,10 @@ STATUSES = {
 }
 OUTCOMES = {
     "resolved": Outcome.RESOLVED,
+    "已办结": Outcome.RESOLVED,
+    "办结": Outcome.RESOLVED,
+    "已处理": Outcome.RESOLVED,
+    "已答复": Outcome.EXPLAINED,
     "解决": Outcome.RESOLVED,
     "已解决": Outcome.RESOLVED,
     "explained": Outcome.EXPLAINED,
@@ -116,11 +149,12 @@ class FileError(ValueError):
 @dataclass
 class RowError:
     row: int
-    field: str
+    field: str  # the column's key (``COLUMNS``)
     message: str
+    heading: str = ""  # the column as the sheet heads it: what the office reads
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "field": self.field, "message": self.message}
+        return {"row": self.row, "field": self.field, "message": self.message, "heading": self.heading}
 
 
 @dataclass
@@ -129,10 +163,54 @@ class Report:
     created: int = 0
     skipped: int = 0  # already imported
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # imported rows, with what was missing
 
     @property
     def failed(self) -> int:
         return len({e.row for e in self.errors})
+
+
+class Rows(list[dict[str, str]]):
+    """The rows read from a file, and the sheet's own heading of each column it has (``headings``)."""
+
+    headings: dict[str, str]
+
+    def __init__(self, rows: Any = (), headings: dict[str, str] | None = None) -> None:
+        super().__init__(rows)
+        self.headings = headings or {}
+
+
+def heading_of(name: str, headings: dict[str, str]) -> str:
+    """The heading the sheet gives a column; for a column it lacks, the usual one (Chinese, or the English key
+    on an English page)."""
+    if not name:
+        return ""
+    if name in headings:
+        return headings[name]
+    aliases = COLUMNS.get(name, (name,))
+    english = (translation.get_language() or "").startswith("en")
+    return aliases[0] if english or len(aliases) < 2 else aliases[1]
+
+
+def decode_text(data: bytes) -> str:
+    """A text file's characters: UTF-8 (with or without BOM) when it is, else the encoding charset-normalizer
+    finds among the Chinese ones Excel saves (GBK, GB2312, GB18030, Big5); GBK and GB2312 are read as their
+    superset GB18030. A file it cannot tell is refused with how to save it."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "big5"]).best()
+    if best is None:
+        raise FileError(
+            _("The file's encoding cannot be told: save it again as CSV (UTF-8) or as an Excel workbook.")
+        )
+    encoding = (
+        "gb18030" if best.encoding.replace("_", "").lower() in {"gbk", "gb2312", "gb18030"} else best.encoding
+    )
+    return data.decode(encoding)
 
 
 def format_of(name: str) -> str:
@@ -194,25 +272,27 @@ def read_rows(data: bytes, fmt: str, *, beat: Callable[[], None] | None = None) 
         if fmt == "xlsx":
             raw = _sheet(data, beat)
         elif fmt == "csv":
-            raw = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+            raw = list(csv.DictReader(io.StringIO(decode_text(data), newline="")))
         else:
-            raw = _json_lines(data.decode("utf-8-sig"))
+            raw = _json_lines(decode_text(data))
     except FileError:
         raise
     except (UnicodeDecodeError, json.JSONDecodeError, csv.Error) as e:
         raise FileError(_("The file cannot be read: %(error)s") % {"error": e}) from e
     except Exception as e:  # openpyxl raises many kinds for a file that is not a workbook
         raise FileError(_("The file cannot be read as a workbook.")) from e
-    rows = []
+    rows = Rows()
     for number, r in enumerate(raw, start=2):
         if UNREADABLE in r:
             rows.append({NUMBER: str(number), UNREADABLE: str(r[UNREADABLE])})
             continue
-        row = {
-            HEADER[str(k).strip().lower()]: _text(v)
-            for k, v in r.items()
-            if k and str(k).strip().lower() in HEADER
-        }
+        row: dict[str, str] = {}
+        for k, v in r.items():
+            if k and heading_key(k) in HEADER:
+                name = HEADER[heading_key(k)]
+                rows.headings.setdefault(name, str(k).strip())
+                if name not in row or not row[name]:  # two headings of one column: the first filled one
+                    row[name] = _text(v)
         if any(row.values()):
             rows.append({**row, NUMBER: str(number)})
     if raw and not any("text" in r for r in rows):
@@ -256,7 +336,7 @@ def check_upload(data: bytes, fmt: str) -> None:
             first = next(sheet.iter_rows(max_row=1, values_only=True), ())
             head = {_text(h): "" for h in first}
         else:
-            text = data.decode("utf-8-sig")
+            text = decode_text(data)
             if "\x00" in text:
                 raise FileError(_("The file is not a text file."))
             line = next((ln for ln in text.splitlines() if ln.strip()), "")
@@ -273,7 +353,7 @@ def check_upload(data: bytes, fmt: str) -> None:
         raise FileError(_("The file cannot be read: %(error)s") % {"error": e}) from e
     except Exception as e:  # a hostile workbook may break openpyxl in any way
         raise FileError(_("The file cannot be read as a workbook.")) from e
-    columns = {HEADER.get(str(k).strip().lower()) for k in head}
+    columns = {HEADER.get(heading_key(k)) for k in head}
     if "text" not in columns:
         raise FileError(_("No text column: name one of %(names)s.") % {"names": "、".join(COLUMNS["text"])})
     if "received_at" not in columns:
@@ -316,10 +396,25 @@ class TownNames:
         self.cell_deputy: dict[int, int] = {}
         for link in DeputyCell.objects.filter(town=town).order_by("-is_primary", "pk"):
             self.cell_deputy.setdefault(link.cell_id, link.deputy_id)
-        self.channels = {v: v for v in Channel.values}
+        self.channels = {heading_key(v): v for v in Channel.values}
         for lang in ("en", "zh-hans"):  # a ledger names a channel in either language
             with translation.override(lang):
-                self.channels |= {str(label): v for v, label in Channel.choices}
+                self.channels |= {heading_key(label): v for v, label in Channel.choices}
+        for value, words in CHANNEL_WORDS.items():
+            self.channels |= {heading_key(word): value for word in words}
+
+    def channel(self, value: str) -> str | None:
+        return self.channels.get(heading_key(value)) if value else Channel.WALK_IN
+
+
+def allowed(values: Any) -> str:
+    """Values a column accepts, as a message lists them."""
+    return "、".join(str(v) for v in dict.fromkeys(values) if str(v))
+
+
+def channel_values() -> list[str]:
+    """The channels a ledger may name: each one's label, then the words offices use."""
+    return [str(label) for _v, label in Channel.choices] + [w for ws in CHANNEL_WORDS.values() for w in ws]
 
 
 def _key(town: Town, row: dict[str, str]) -> str:
@@ -338,12 +433,25 @@ def _bad_characters(value: str) -> dict[str, str]:
     return {"chars": ", ".join(dict.fromkeys(found))} if found else {}
 
 
-def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str, Any], list[RowError]]:
-    """The demand's values from one row, or the row's errors."""
+def check_row(
+    t: TownNames,
+    row: dict[str, str],
+    number: int,
+    *,
+    headings: dict[str, str] | None = None,
+    warnings: list[RowError] | None = None,
+) -> tuple[dict[str, Any], list[RowError]]:
+    """The demand's values from one row, or the row's errors (each naming the sheet's own heading,
+    ``headings``); what is imported but missing goes to ``warnings``."""
     errors: list[RowError] = []
+    headings = headings or {}
 
     def bad(name: str, message: str) -> None:
-        errors.append(RowError(number, name, message))
+        errors.append(RowError(number, name, message, heading_of(name, headings)))
+
+    def warn(name: str, message: str) -> None:
+        if warnings is not None:
+            warnings.append(RowError(number, name, message, heading_of(name, headings)))
 
     if UNREADABLE in row:
         return {}, [RowError(number, "", row[UNREADABLE])]
@@ -369,19 +477,31 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
         bad("text", _("The text of the demand is required."))
     values["description"] = text
     values["title"] = (row.get("title") or text)[:80]
-    channel = row.get("channel", "") or Channel.WALK_IN
-    if channel not in t.channels:
-        bad("channel", _("Unknown channel: %(value)s.") % {"value": channel})
-    values["channel"] = t.channels.get(channel, Channel.WALK_IN)
+    channel = t.channel(row.get("channel", ""))
+    if channel is None:
+        bad(
+            "channel",
+            _("Unknown channel: %(value)s. Allowed: %(allowed)s.")
+            % {"value": row["channel"], "allowed": allowed(channel_values())},
+        )
+    values["channel"] = channel or Channel.WALK_IN
     category = t.categories.get(row.get("category", ""))
     if category is None:
-        bad("category", _("Unknown category: %(value)s.") % {"value": row.get("category", "")})
+        bad(
+            "category",
+            _("Unknown category: %(value)s. Allowed: %(allowed)s.")
+            % {"value": row.get("category", "") or "—", "allowed": allowed(t.categories)},
+        )
     values["category"] = category
     cell = station = None
     if row.get("cell"):
         cell = t.cells.get(row["cell"])
         if cell is None:
-            bad("cell", _("Unknown grid cell: %(value)s.") % {"value": row["cell"]})
+            bad(
+                "cell",
+                _("Unknown grid cell: %(value)s. Allowed: %(allowed)s.")
+                % {"value": row["cell"], "allowed": allowed(c.name for c in t.cell_by_pk.values())},
+            )
     if row.get("place"):
         station = t.stations.get(row["place"])
         if station is not None:
@@ -408,7 +528,11 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
     if raw_status:
         status = STATUSES.get(raw_status, Status.RECORDED)
         if raw_status not in STATUSES:
-            bad("status", _("Unknown status: %(value)s.") % {"value": row["status"]})
+            bad(
+                "status",
+                _("Unknown status: %(value)s. Allowed: %(allowed)s.")
+                % {"value": row["status"], "allowed": allowed(STATUSES)},
+            )
     else:
         status = Status.CLOSED if row.get("closed_at") else Status.RECORDED
     values["status"] = status
@@ -416,7 +540,11 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
     if row.get("department"):
         department = t.departments.get(row["department"])
         if department is None:
-            bad("department", _("Unknown department: %(value)s.") % {"value": row["department"]})
+            bad(
+                "department",
+                _("Unknown department: %(value)s. Allowed: %(allowed)s.")
+                % {"value": row["department"], "allowed": allowed(t.departments)},
+            )
     values["department"] = department
     deputy_id = None
     if row.get("deputy"):
@@ -432,12 +560,26 @@ def check_row(t: TownNames, row: dict[str, str], number: int) -> tuple[dict[str,
             bad("closed_at", _("A closed item needs its closing time."))
         elif received is not None and closed < received:
             bad("closed_at", _("The closing time is before the time received."))
-        outcome = OUTCOMES.get(row.get("outcome", "").strip().lower())
-        if outcome is None:
-            bad("outcome", _("A closed item needs its outcome: resolved or explained."))
+        said = row.get("outcome", "").strip()
+        outcome = OUTCOMES.get(said.lower())
+        if outcome is None and not said:
+            warn("outcome", _("Closed without an outcome: imported with none recorded."))
+        elif outcome is None:  # the office's own words: kept on the closing event, the outcome left open
+            warn(
+                "outcome",
+                _(
+                    "Outcome not one of %(allowed)s: imported with none recorded, the text kept in the history."
+                )
+                % {"allowed": allowed(OUTCOMES)},
+            )
+            values["result_note"] = said
         if deputy_id is None:
             bad("deputy", _("A closed item needs the deputy who handled it (or a cell a deputy serves)."))
         values.update(closed_at=closed, outcome=outcome or "")
+    if row.get("name"):
+        values["requester_name"] = row["name"]
+    if row.get("phone"):
+        values["requester_phone"] = row["phone"]
     values["deputy_id"] = deputy_id
     return values, errors
 
@@ -446,6 +588,9 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
     """Write one old demand with its events; returns its status (the chunk counts it)."""
     received: dt.datetime = values["created_at"]
     department = values.pop("department")
+    result_note = values.pop("result_note", "")
+    if values.get("requester_phone"):
+        values["requester_phone_hash"] = lookup_hash(values["requester_phone"])
     status = values["status"]
     closed: dt.datetime = values.get("closed_at") or received
     with clock.at(received):
@@ -489,7 +634,7 @@ def _write(town: Town, values: dict[str, Any], key: str, actor: Any) -> str:
             action=Event.CLOSE,
             from_status=Status.RECORDED,
             to_status=status,
-            note=note,
+            note=f"{note} {_('Outcome')}: {result_note}" if result_note else note,
             at=closed,
             data={DemandEvent.UNPUBLISHED: False},
         )
@@ -531,6 +676,7 @@ def import_rows(
 ) -> Report:
     """Check and write the rows (see the module's steps). With ``dry_run`` everything is checked, nothing kept."""
     t = TownNames(town)
+    headings = getattr(rows, "headings", {})
     report = Report(total=len(rows))
     keys = [_key(town, r) for r in rows]
     existing = set(Demand.objects.filter(town=town, intake_key__in=keys).values_list("intake_key", flat=True))
@@ -548,14 +694,16 @@ def import_rows(
                 if key in existing or key in seen:
                     report.skipped += 1
                     continue
-                values, errors = check_row(t, row, i)
+                warnings: list[RowError] = []
+                values, errors = check_row(t, row, i, headings=headings, warnings=warnings)
                 if errors:
                     report.errors.extend(errors)
                     continue
                 status = _write_alone(town, values, key, actor)
                 if isinstance(status, RowError):
-                    report.errors.append(RowError(i, status.field, status.message))
+                    report.errors.append(RowError(i, status.field, status.message, status.heading))
                     continue
+                report.warnings.extend(warnings)
                 written[status] += 1
                 report.created += 1
                 seen.add(key)

@@ -39,7 +39,7 @@ LEDGER_IMPORT = JobKind(
     download=None,
     result="insight/_import_result.html",
     stored_params=("upload",),  # the uploaded ledger goes after the keep days, like an export's file
-    result_rows=("errors",),  # the refused rows quote the ledger; their count stays
+    result_rows=("errors", "warnings"),  # the rows quote the ledger; their counts stay
 )
 
 

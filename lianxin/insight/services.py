@@ -507,6 +507,7 @@ def import_job_write(step: jobs.Step) -> None:
         refused=report.failed,
         errors=[e.as_dict() for e in report.errors[: importer.KEPT_ERRORS]],
         errors_left_off=max(0, len(report.errors) - importer.KEPT_ERRORS),
+        warnings=[e.as_dict() for e in report.warnings[: importer.KEPT_ERRORS]],
     )
 
 

@@ -15,6 +15,7 @@ urlpatterns = [
     path("insight/map/", views.grid_map, name="map"),
     path("insight/map/base/", views.base_map, name="base_map"),
     path("insight/imports/", views.imports, name="imports"),
+    path("insight/imports/help/", views.import_help, name="import_help"),
     path("insight/imports/<int:pk>/", views.import_job, name="import"),
     path("insight/reports/", views.reports, name="reports"),
     path("insight/reports/<int:pk>/", views.report, name="report"),

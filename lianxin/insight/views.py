@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from lianxin.accounts.decorators import capability_required
@@ -321,6 +322,56 @@ def imports(request: HttpRequest) -> HttpResponse:
         {"form": form, "jobs": jobs, "columns": importer.COLUMNS},
         status=status,
     )
+
+
+# What each column is, as the help page says it (the keys are ``importer.COLUMNS``').
+COLUMN_LABELS = {
+    "ref": (_lazy("reference (re-importing skips it)"), ""),
+    "received_at": (_lazy("time received"), _lazy("required")),
+    "channel": (_lazy("channel"), _lazy("walk-in if empty")),
+    "title": (_lazy("title"), _lazy("the text's start if empty")),
+    "text": (_lazy("text of the demand"), _lazy("required")),
+    "category": (_lazy("category"), _lazy("required")),
+    "cell": (_lazy("grid cell (village or community)"), ""),
+    "place": (_lazy("place or station"), ""),
+    "lat": (_lazy("latitude"), ""),
+    "lng": (_lazy("longitude"), ""),
+    "status": (_lazy("status"), _lazy("closed if a closing time is given")),
+    "department": (_lazy("department"), ""),
+    "deputy": (_lazy("deputy"), _lazy("for a closed row, or the cell's")),
+    "closed_at": (_lazy("closing time"), _lazy("for a closed row")),
+    "outcome": (_lazy("outcome"), _lazy("for a closed row (else a warning)")),
+    "name": (_lazy("requester's name"), ""),
+    "phone": (_lazy("requester's phone"), ""),
+}
+
+
+@capability_required(Capability.ACT_ON_INSIGHT)
+def import_help(request: HttpRequest) -> HttpResponse:
+    """The headings and values an old ledger may use, with the town's own categories, cells and departments:
+    what a clerk reads before (or after) an import, inside the app."""
+    from lianxin.demands.models import Category
+    from lianxin.people.models import Department
+    from lianxin.territory.models import GridCell
+
+    user: Any = request.user
+    town = user.town_id
+    columns = [
+        {"key": key, "label": COLUMN_LABELS[key][0], "need": COLUMN_LABELS[key][1], "aliases": aliases[1:]}
+        for key, aliases in importer.COLUMNS.items()
+    ]
+    context = {
+        "columns": columns,
+        "channels": importer.channel_values(),
+        "categories": Category.objects.filter(town_id=town).order_by("name").values_list("name", flat=True),
+        "cells": GridCell.objects.filter(town_id=town).order_by("name").values_list("name", flat=True),
+        "departments": Department.objects.filter(town_id=town)
+        .order_by("name")
+        .values_list("name", flat=True),
+        "statuses": list(importer.STATUSES),
+        "outcomes": list(importer.OUTCOMES),
+    }
+    return render(request, "insight/import_help.html", context)
 
 
 def _imports(user: Any) -> QuerySet[Job]:

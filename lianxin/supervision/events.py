@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 class VoteKind(models.TextChoices):
     OPEN = "open", _("vote opened")
     CAST = "cast", _("cast a ballot")
+    TALLY = "tally", _("enter the paper tally sheet")
     COUNT = "count", _("count the votes")
 
 

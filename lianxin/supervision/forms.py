@@ -145,6 +145,82 @@ class BallotForm(ActionForm):
         return out
 
 
+class TallyForm(ActionForm):
+    """The paper tally sheet (计票单) as one form: the ballots counted, then for each candidate the votes for,
+    against and abstaining. The figures are checked together by ``services.vote_tally``; what was typed stays
+    on the form when it refuses."""
+
+    template_name_div = "supervision/_tally_form.html"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        session = self.obj
+        number = {"min_value": 0, "max_value": session.electorate}
+        self.fields["ballots"] = forms.IntegerField(
+            label=_("Ballots counted on paper"),
+            help_text=_(
+                "At most %(n)d (the deputies entitled to vote, less the %(cast)d ballots cast one by one)."
+            )
+            % {"n": session.electorate - session.ballots.count(), "cast": session.ballots.count()},
+            widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            **number,
+        )
+        lines = {t.project_id: t for t in session.tally.all()}
+        if session.tally_ballots is not None:
+            self.initial.setdefault("ballots", session.tally_ballots)
+        self.projects = list(session.projects.filter(status=ProjectStatus.VOTING).order_by("title"))
+        for project in self.projects:
+            line = lines.get(project.pk)
+            for part, label in (("for", _("For")), ("against", _("Against")), ("abstain", _("Abstain"))):
+                name = f"p{project.pk}_{part}"
+                self.fields[name] = forms.IntegerField(
+                    label=label, widget=forms.NumberInput(attrs={"inputmode": "numeric"}), **number
+                )
+                if line is not None:
+                    self.initial.setdefault(name, getattr(line, f"votes_{part}"))
+
+    def rows(self) -> list[tuple[Any, list[Any]]]:
+        """Each candidate with its three fields, for the template."""
+        return [
+            (p, [self[f"p{p.pk}_{part}"] for part in ("for", "against", "abstain")]) for p in self.projects
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lines: dict[int, dict[str, int]] = {}
+        for project in self.projects:
+            line = {part: data.get(f"p{project.pk}_{part}") for part in ("for", "against", "abstain")}
+            if all(v is not None for v in line.values()):
+                lines[project.pk] = line  # type: ignore[assignment]
+        return {"ballots": data.get("ballots"), "lines": lines}
+
+
+class CountForm(ActionForm):
+    """Counting publishes the result: the office confirms it, having seen how many ballots are in."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        session = self.obj
+        self.fields["confirm"] = forms.BooleanField(
+            label=_(
+                "%(in)d of %(all)d deputies' ballots are in (%(paper)d on the tally sheet, %(cast)d cast one by "
+                "one). Close the vote and publish the result."
+            )
+            % {
+                "in": session.ballots_in,
+                "all": session.electorate,
+                "paper": session.tally_ballots or 0,
+                "cast": session.ballots.count(),
+            },
+            error_messages={"required": _("Tick to confirm that the result is to be published.")},
+            label_suffix="",  # the label is a sentence: no colon after it
+        )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        return {}
+
+
 # --- suggestions ---------------------------------------------------------------------------------------------
 class SubmitForm(ActionForm):
     title = forms.CharField(label=_("Title"), max_length=80)

@@ -59,6 +59,19 @@ class VoteSession(TownOwned):
     )
     opened_at = models.DateTimeField(_("opened at"), default=now)
     counted_at = models.DateTimeField(_("counted at"), null=True, blank=True)
+    # The paper tally sheet (计票单), when the office counted paper ballots in the room: how many ballots it
+    # counted, who entered it and when (each entry is also a ``tally`` event, so audited); the figures per
+    # candidate are ``PaperTally`` rows. Ballots cast one by one (``Ballot``) add to it.
+    tally_ballots = models.PositiveSmallIntegerField(_("ballots on the tally sheet"), null=True, blank=True)
+    tally_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tally sheet entered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tally_at = models.DateTimeField(_("tally sheet entered at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("project vote")
@@ -74,6 +87,17 @@ class VoteSession(TownOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def ballots_in(self) -> int:
+        """The ballots in: those on the paper tally sheet and those cast one by one."""
+        return (self.tally_ballots or 0) + self.ballots.count()
+
+    @property
+    def quorum(self) -> int:
+        """The fewest ballots in for the result to be counted and published: more than half of the deputies
+        entitled to vote."""
+        return self.electorate // 2 + 1
 
     def threshold(self, voters: int) -> int:
         """The fewest votes in favour that adopt a candidate under this session's rule."""
@@ -209,6 +233,24 @@ class BallotChoice(TownOwned):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "project"], name="ballot_choice_once_per_project"),
             models.CheckConstraint(condition=Q(choice__in=VoteChoice.values), name="ballot_choice_valid"),
+        ]
+
+
+class PaperTally(TownOwned):
+    """One candidate's line of a vote's paper tally sheet: the votes for, against and abstaining counted on
+    paper (of ``VoteSession.tally_ballots`` ballots)."""
+
+    session = models.ForeignKey(VoteSession, on_delete=models.CASCADE, related_name="tally")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="+")
+    votes_for = models.PositiveSmallIntegerField(_("votes in favour"), default=0)
+    votes_against = models.PositiveSmallIntegerField(_("votes against"), default=0)
+    votes_abstain = models.PositiveSmallIntegerField(_("abstentions"), default=0)
+
+    class Meta:
+        verbose_name = _("tally sheet line")
+        verbose_name_plural = _("tally sheet lines")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "project"], name="paper_tally_once_per_project"),
         ]
 
 

@@ -24,6 +24,7 @@ for _model in (
     m.Project,
     m.Ballot,
     m.BallotChoice,
+    m.PaperTally,
     m.Milestone,
     m.Inspection,
     m.InspectionPhoto,

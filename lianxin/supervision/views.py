@@ -179,8 +179,9 @@ def _vote_page(
     context = {
         "session": session,
         "candidates": session.projects.order_by("-votes_for", "title"),
-        "voters": session.ballots.count(),
-        "threshold": session.threshold(session.ballots.count()),
+        "voters": session.ballots_in,
+        "cast": session.ballots.count(),
+        "threshold": session.threshold(session.ballots_in),
         **_moves(request, session, bound, problem, "supervision:vote_act"),
     }
     return render(request, "supervision/vote.html", context, status=status)

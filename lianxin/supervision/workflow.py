@@ -117,8 +117,10 @@ VOTES = Workflow(
     moves=[
         Move(VK.CAST, (VoteStatus.OPEN,), VoteStatus.OPEN, p.may_vote, services.vote_cast,
              f.BallotForm, API, _("cast your ballot"), _("A deputy voted")),
+        Move(VK.TALLY, (VoteStatus.OPEN,), VoteStatus.OPEN, p.is_presidium, services.vote_tally,
+             f.TallyForm, API, _("enter the paper tally sheet"), _("The paper tally sheet was entered")),
         Move(VK.COUNT, (VoteStatus.OPEN,), VoteStatus.COUNTED, p.is_presidium, services.vote_count,
-             f.ConfirmForm, API, _("close and count"), _("Votes counted")),
+             f.CountForm, API, _("close and count"), _("Votes counted")),
     ],
     steps=[Step(VK.OPEN, _("Vote opened"))],
 )

@@ -58,7 +58,10 @@ def test_a_project_from_candidate_to_done_at_phone_size(browser: Browser, walk, 
     box.get_by_label("选票所属代表").select_option(label=loop.other_deputy.deputy.name)
     box.get_by_label("赞成").check()
     box.get_by_role("button", name="投票").click()
-    office.locator("#action-count").get_by_role("button", name="结束投票并计票").click()
+    box = open_action(office, "count")  # counting publishes: the office confirms, seeing the ballots in
+    expect(box).to_contain_text("已收到 2 名有表决权代表中 2 名的选票")
+    box.get_by_role("checkbox").check()
+    box.get_by_role("button", name="结束投票并计票").click()
     expect(office.locator(f"tr:has-text('{title}')")).to_contain_text("票决通过")
 
     # 3. Started with its department and supervising deputy

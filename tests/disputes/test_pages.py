@@ -221,3 +221,48 @@ def test_the_mediator_filters_the_ledger_to_their_own(client, ledger):
     client.force_login(ledger.mediator)
     page = client.get(reverse("disputes:index"), {"mine": "true"})
     assert [d.code for d in page.context["page"].object_list] == [mine.code]
+
+
+def _opened_on(response):
+    """The workbook as the person opens it: its sheets in order, and the one it opens on (the active one)."""
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(response.content))
+    return book.sheetnames, book.active.title, book
+
+
+def test_the_dispute_page_export_opens_on_the_dispute_ledger_and_the_demands_follow(client, ledger):
+    """Issue 26, item 5: the disputes page exported a workbook opening on an empty 民意诉求台账."""
+    ledger.registered()
+    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, title="路灯不亮")
+    client.force_login(ledger.presidium)
+    names, active, book = _opened_on(client.get(reverse("disputes:index"), {"format": "xlsx"}))
+    assert names == ["矛盾纠纷台账", "民意诉求台账"] and active == "矛盾纠纷台账"
+    assert book["矛盾纠纷台账"].max_row == 2 and book["矛盾纠纷台账"].cell(2, 5).value == "张**、李**"
+    assert book["民意诉求台账"].max_row == 2  # the other ledger follows, with its rows
+
+
+@pytest.mark.parametrize(
+    "first, sheets",
+    [("demands", ["民意诉求台账", "矛盾纠纷台账"]), ("disputes", ["矛盾纠纷台账", "民意诉求台账"])],
+)
+def test_each_ledger_export_button_puts_its_own_sheet_first(client, ledger, first, sheets):
+    ledger.registered()
+    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, title="路灯不亮")
+    client.force_login(ledger.presidium)
+    page = client.get(reverse("disputes:ledgers")).content.decode()
+    assert f"first={first}" in page  # each ledger's own button on the page
+    names, active, _book = _opened_on(
+        client.get(reverse("disputes:ledgers"), {"format": "xlsx", "first": first})
+    )
+    assert names == sheets and active == sheets[0]
+
+
+def test_the_demands_page_exports_both_ledgers_with_the_demand_ledger_first(client, ledger):
+    ledger.registered()
+    DemandFactory(town=ledger.town, cell=ledger.cell, category=ledger.category, title="路灯不亮")
+    client.force_login(ledger.presidium)
+    page = client.get(reverse("demands:list", args=["problem"])).content.decode()
+    link = f"{reverse('disputes:ledgers')}?format=xlsx&amp;first=demands"
+    assert link in page
+    names, active, _book = _opened_on(client.get(link.replace("&amp;", "&")))
+    assert names == ["民意诉求台账", "矛盾纠纷台账"] and active == "民意诉求台账"

@@ -81,8 +81,7 @@ def test_each_format_imports_history_with_a_row_by_row_report(ledger, fmt, encod
     assert {(e.row, e.field) for e in report.errors} == {
         (4, "received_at"),
         (4, "category"),
-        (5, "outcome"),
-        (5, "closed_at"),
+        (5, "closed_at"),  # a closed row without 办理结果 is no error (a warning, were it imported)
     }
     closed = Demand.objects.get(intake_key="import:2023-001")
     assert (closed.status, closed.outcome, closed.channel, closed.cell) == (
@@ -110,7 +109,7 @@ def test_reimport_adds_nothing_and_dry_run_writes_nothing(ledger, tmp_path):
     out = io.StringIO()
     with pytest.raises(SystemExit):
         call_command("import_demands", str(path), "--town", loop.town.code, "--dry-run", stdout=out)
-    assert "would import 2" in out.getvalue() and "row 4: category" in out.getvalue()
+    assert "would import 2" in out.getvalue() and "row 4: 类别" in out.getvalue()  # the sheet's own heading
     assert not Demand.objects.filter(intake_key__startswith="import:").exists()
     with pytest.raises(SystemExit):
         call_command("import_demands", str(path), "--town", loop.town.code, stdout=io.StringIO())
@@ -192,3 +191,125 @@ def test_an_over_long_cell_is_an_error_of_its_row_and_nothing_of_it_is_stored(le
     assert (report.created, [(e.row, e.field) for e in report.errors]) == (1, [(3, "text")])
     assert "5000" in report.errors[0].message
     assert not Demand.objects.filter(intake_key="import:2023-009").exists()
+
+
+def excel_csv(headers, rows):
+    """A CSV as Chinese Excel saves it: GBK, CRLF line ends, no BOM."""
+    lines = [",".join(headers)] + [",".join(r) for r in rows]
+    return ("\r\n".join(lines) + "\r\n").encode("gbk")
+
+
+def office_ledger(loop):
+    """An office's own ledger: its headings, its words for channels, a closed row without 办理结果."""
+    headers = [
+        "序号",
+        "反映时间",
+        "反映人",
+        "联系电话",
+        "来源",
+        "反映内容",
+        "问题类别",
+        "所属村（社区）",
+        "承办单位",
+        "办结时间",
+        "办结情况",
+    ]
+    rows = [
+        ["1", "2023/3/5 9:30", "王秀英", "13900001111", "12345", "村口路灯不亮", loop.category.name, loop.cell.name,
+         loop.department.name, "2023/3/8 17:00", "已解决"],
+        ["2", "2023年4月1日", "", "", "走访", "垃圾清运不及时，气味大", loop.category.name, loop.cell.name, "", "", ""],
+        ["3", "2023-04-02", "", "", "入户走访", "排水沟堵塞", loop.category.name, loop.cell.name, "",
+         "2023-04-05", ""],
+        ["4", "2023-04-03", "", "", "微信", "广场舞噪音扰民", loop.category.name, loop.cell.name, "",
+         "2023-04-06", "已与组织者沟通，调小音量"],
+        ["5", "2023-04-04", "", "", "飞鸽传书", "井盖缺失", "没有这个类别", loop.cell.name, "", "", ""],
+    ]  # fmt: skip
+    return headers, rows
+
+
+def test_a_gbk_csv_saved_by_excel_with_an_offices_headings_is_imported(ledger):
+    """Issue 26, item 6: GBK from Chinese Excel was refused ('utf-8' codec can't decode byte 0xb1), 反映内容 was
+    not a heading, "12345" and 走访 were unknown channels, a closed row without 办理结果 was refused, errors
+    named internal keys and listed no allowed values."""
+    loop, _rows = ledger
+    headers, rows = office_ledger(loop)
+    data = excel_csv(headers, rows)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")  # really GBK, as Excel writes it
+    assert b"\r\n" in data
+    importer.check_upload(data, "csv")
+    parsed = importer.read_rows(data, "csv")
+    report = importer.import_rows(town=loop.town, rows=parsed, actor=loop.presidium)
+    assert (report.total, report.created) == (5, 4)
+    by_ref = {d.intake_key: d for d in Demand.objects.filter(intake_key__startswith="import:")}
+    first, visit, closed, own_words = (by_ref[f"import:{n}"] for n in "1234")
+    assert (first.channel, first.status, first.outcome, first.description) == (
+        "hotline", "closed", "resolved", "村口路灯不亮"
+    )  # fmt: skip
+    assert (first.requester_name, first.requester_phone) == ("王秀英", "13900001111")
+    assert f"{first.created_at:%Y-%m-%d}" == "2023-03-05"
+    assert Assignment.objects.get(demand=first).department == loop.department
+    assert (visit.channel, visit.status, visit.description) == (
+        "deputy_visit",
+        "recorded",
+        "垃圾清运不及时，气味大",
+    )
+    assert (closed.channel, closed.status, closed.outcome) == ("deputy_visit", "closed", "")
+    assert (own_words.channel, own_words.status, own_words.outcome) == ("mobile", "closed", "")
+    assert "调小音量" in own_words.events.get(action="close").note  # the office's words kept
+    warned = {(w.row, w.heading) for w in report.warnings}
+    assert warned == {(4, "办结情况"), (5, "办结情况")}
+    refused = {e.heading: e.message for e in report.errors if e.row == 6}
+    assert set(refused) == {"来源", "问题类别"}  # the sheet's own headings, not "channel" or "category"
+    assert "飞鸽传书" in refused["来源"] and "12345 热线" in refused["来源"] and "走访" in refused["来源"]
+    assert loop.category.name in refused["问题类别"]  # the allowed values listed
+
+
+def test_an_offices_xlsx_with_full_width_headings_is_imported(ledger):
+    loop, _rows = ledger
+    headers, rows = office_ledger(loop)
+    wb = Workbook()
+    wb.active.append(
+        [h.replace("（", "(").replace("）", ")") if h.startswith("所属") else h for h in headers]
+    )
+    for r in rows[:2]:
+        wb.active.append(r)
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = importer.import_rows(
+        town=loop.town, rows=importer.read_rows(buf.getvalue(), "xlsx"), actor=loop.presidium
+    )
+    assert (report.created, report.errors) == (2, [])
+    assert set(Demand.objects.filter(intake_key__startswith="import:").values_list("cell", flat=True)) == {
+        loop.cell.pk
+    }
+
+
+def test_the_upload_page_takes_a_gbk_csv_and_shows_headings_warnings_and_the_help_page(
+    client, ledger, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from lianxin.jobs.models import Job
+
+    loop, _rows = ledger
+    client.force_login(loop.presidium)
+    page = client.get(reverse("insight:imports")).content.decode()
+    help_url = reverse("insight:import_help")
+    assert f'href="{help_url}"' in page and "docs/insight.md" not in page
+    headers, rows = office_ledger(loop)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insight:imports"), {"file": SimpleUploadedFile("旧台账.csv", excel_csv(headers, rows))}
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    job = Job.objects.get(kind="insight.ledger_import")
+    assert (job.result["created"], job.result["refused"]) == (4, 1)
+    shown = client.get(reverse("insight:import", args=[job.pk])).content.decode()
+    assert 'data-table="warnings"' in shown and "办结情况" in shown and "问题类别" in shown
+    assert help_url in shown
+    helped = client.get(help_url).content.decode()
+    for word in ("反映内容", "来电内容", "所属村/社区", "承办单位", "办结情况", "联系电话", "反映人", "12345", "入户走访",
+                 loop.category.name, loop.cell.name, loop.department.name):  # fmt: skip
+        assert word in helped, word

@@ -110,7 +110,7 @@ def test_the_command_refuses_bad_rows_and_keeps_the_good(loop, tmp_path):
     with pytest.raises(SystemExit):
         call_command("import_demands", str(path), "--town", loop.town.code, stdout=out)
     assert (
-        "row 2: text:" in out.getvalue()
+        "row 2: 内容:" in out.getvalue()  # the sheet's own heading
         and "imported 1" in out.getvalue()
         and "1 with errors" in out.getvalue()
     )

@@ -171,6 +171,7 @@ ROWS: list[Row] = [
     row("insight:map", INSIGHT | {"deputy"}),  # a deputy: the cells they serve
     row("insight:base_map", OFFICE),
     row("insight:imports", OFFICE),
+    row("insight:import_help", OFFICE),
     row("insight:import", OFFICE, pk=Ref("import")),
     row("insight:reports", INSIGHT),
     row("insight:report", INSIGHT, pk=Ref("report")),

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 # rule, ballots in favour, ballots against (the rest of the 9 deputies do not vote), adopted?
 CASES = [
     ("majority_of_all", 5, 0, True),  # 5 of 9: more than half of all
-    ("majority_of_all", 4, 0, False),  # 4 of 9, though all who voted were for
+    ("majority_of_all", 4, 1, False),  # 4 of 9 (a quorum of 5 voted): not more than half of all
     ("majority_of_voters", 4, 2, True),  # 4 of 6 who voted
     ("majority_of_voters", 3, 3, False),  # a tie is not more than half
     ("two_thirds_of_all", 6, 3, True),  # 6 of 9

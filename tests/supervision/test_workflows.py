@@ -183,7 +183,11 @@ def test_a_county_deputy_does_not_vote_in_the_town_congress(sup, loop):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_vote_count(sup, outsider, persona):
-    session = sup.voting().session
+    project = sup.voting()
+    session = project.session
+    for deputy in (sup.loop.deputy, sup.loop.other_deputy):  # a quorum in: more than half of the deputies
+        services.vote_cast(session=session, actor=deputy, choices={project.pk: "for"})
+    session = VoteSession.objects.get(pk=session.pk)
     actor = _who(sup, persona, outsider)
     if persona == "presidium":
         assert services.vote_count(session=session, actor=actor).status == "counted"
@@ -202,7 +206,7 @@ def test_a_ballot_must_choose_for_every_candidate(sup, loop):
 
 
 def test_vote_tables_are_complete():
-    assert set(VOTES.moves) == {"cast", "count"}
+    assert set(VOTES.moves) == {"cast", "tally", "count"}
     assert set(SUGGESTIONS.moves) == {"submit", "reply", "handle", "evaluate"}
 
 

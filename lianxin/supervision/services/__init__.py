@@ -48,6 +48,7 @@ from .projects import (
     vote_cast,
     vote_count,
     vote_open,
+    vote_tally,
 )
 from .suggestions import (
     suggestion_draft_from,
@@ -108,4 +109,5 @@ __all__ = [
     "vote_cast",
     "vote_count",
     "vote_open",
+    "vote_tally",
 ]

@@ -26,6 +26,7 @@ from ..models import (
     Ballot,
     BallotChoice,
     Milestone,
+    PaperTally,
     Project,
     ProjectSource,
     Satisfaction,
@@ -136,6 +137,13 @@ def vote_cast(
         raise ValidationError({"deputy": _("Only the town congress's deputies vote on its projects.")})
     if session.ballots.filter(deputy=voter).exists():
         raise ValidationError({"deputy": _("This deputy has already voted.")})
+    if session.ballots_in >= session.electorate:
+        raise ValidationError(
+            _(
+                "All %(all)d deputies entitled to vote have a ballot in (%(paper)d of them on the tally sheet)."
+            )
+            % {"all": session.electorate, "paper": session.tally_ballots or 0}
+        )
     candidates = {p.pk: p for p in session.projects.filter(status=PS.VOTING)}
     missing = [p.title for pk, p in candidates.items() if choices.get(pk) not in VoteChoice.values]
     if missing:
@@ -159,15 +167,95 @@ def vote_cast(
 
 
 @transaction.atomic
+def vote_tally(
+    *, session: VoteSession, actor: Any, ballots: int | None, lines: Mapping[int, Mapping[str, int]]
+) -> VoteSession:
+    """Enter (or correct, while the vote is open) the paper tally sheet: how many paper ballots were counted
+    and, for every candidate, the votes for, against and abstaining on them. Checked as a whole: the three
+    figures of a candidate add up to no more than the ballots, and the ballots with those cast one by one to
+    no more than the deputies entitled to vote. Who entered it is kept on the vote and in its events."""
+    flow = _votes()
+    flow.check(actor, VoteKind.TALLY, session)
+    session = VoteSession.objects.select_for_update().get(pk=session.pk)
+    candidates = list(session.projects.filter(status=PS.VOTING).order_by("title"))
+    errors: dict[str, Any] = {}
+    cast = session.ballots.count()
+    if ballots is None:
+        errors["ballots"] = _("Say how many ballots were counted on paper.")
+    elif ballots + cast > session.electorate:
+        errors["ballots"] = _(
+            "%(ballots)d ballots on paper and %(cast)d cast one by one make %(sum)d, more than the %(all)d "
+            "deputies entitled to vote."
+        ) % {"ballots": ballots, "cast": cast, "sum": ballots + cast, "all": session.electorate}
+    for project in candidates:
+        line = lines.get(project.pk)
+        if line is None:
+            errors[f"p{project.pk}_for"] = _("Enter the votes for, against and abstaining of %(title)s.") % {
+                "title": project.title
+            }
+            continue
+        total = line["for"] + line["against"] + line["abstain"]
+        if ballots is not None and total > ballots:
+            errors[f"p{project.pk}_for"] = _(
+                "%(title)s: %(for)d for, %(against)d against and %(abstain)d abstaining make %(sum)d, more than "
+                "the %(ballots)d ballots counted."
+            ) % {**line, "title": project.title, "sum": total, "ballots": ballots}
+    _require(errors)
+    assert ballots is not None
+    for project in candidates:
+        line = lines[project.pk]
+        PaperTally.objects.update_or_create(
+            session=session,
+            project=project,
+            defaults={
+                "town_id": session.town_id,
+                "votes_for": line["for"],
+                "votes_against": line["against"],
+                "votes_abstain": line["abstain"],
+            },
+        )
+    note = _("%(ballots)d paper ballots: %(lines)s") % {
+        "ballots": ballots,
+        "lines": "；".join(
+            _("%(title)s %(for)d for, %(against)d against, %(abstain)d abstaining")
+            % {**lines[p.pk], "title": p.title}
+            for p in candidates
+        ),
+    }
+    return flow.transition(
+        session,
+        VoteKind.TALLY,
+        actor,
+        checked=True,
+        note=note,
+        data={"ballots": ballots, "lines": {str(pk): dict(line) for pk, line in lines.items()}},
+        tally_ballots=ballots,
+        tally_by=actor,
+        tally_at=clock.now(),
+    )
+
+
+@transaction.atomic
 def vote_count(*, session: VoteSession, actor: Any) -> VoteSession:
-    """Close the vote and count it: each candidate is adopted when its votes in favour reach the rule's
-    threshold (more than half of all deputies, of those who voted, or two thirds of all), else not."""
+    """Close the vote and count it: the paper tally sheet and the ballots cast one by one together. Refused
+    while no more than half of the deputies entitled have a ballot in (``VoteSession.quorum``). Each candidate
+    is adopted when its votes in favour reach the rule's threshold (more than half of all deputies, of those
+    who voted, or two thirds of all), else not."""
     flow = _votes()
     flow.check(actor, VoteKind.COUNT, session)
-    voters = session.ballots.count()
+    session = VoteSession.objects.select_for_update().get(pk=session.pk)
+    voters = session.ballots_in
+    if voters < session.quorum:
+        raise ValidationError(
+            _(
+                "Only %(in)d of %(all)d deputies' ballots are in: at least %(quorum)d (more than half) are "
+                "needed before the result is counted and published."
+            )
+            % {"in": voters, "all": session.electorate, "quorum": session.quorum}
+        )
     threshold = session.threshold(voters)
-    tallies = {
-        row["project"]: row
+    tallies: dict[int, dict[str, int]] = {
+        row["project"]: {"yes": row["yes"], "no": row["no"], "abstain": row["abstain"]}
         for row in BallotChoice.objects.filter(ballot__session=session)
         .values("project")
         .annotate(
@@ -176,6 +264,11 @@ def vote_count(*, session: VoteSession, actor: Any) -> VoteSession:
             abstain=Count("pk", filter=Q(choice=VoteChoice.ABSTAIN)),
         )
     }
+    for line in session.tally.all():  # the paper tally sheet adds its figures
+        t = tallies.setdefault(line.project_id, {"yes": 0, "no": 0, "abstain": 0})
+        t["yes"] += line.votes_for
+        t["no"] += line.votes_against
+        t["abstain"] += line.votes_abstain
     note = _("%(voters)d of %(all)d deputies voted; %(need)d votes in favour adopt (%(rule)s).") % {
         "voters": voters,
         "all": session.electorate,

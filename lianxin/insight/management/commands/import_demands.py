@@ -48,7 +48,7 @@ class Command(BaseCommand):
             raise CommandError(str(refused)) from refused
         report = importer.import_rows(town=town, rows=rows, actor=actor, dry_run=opts["dry_run"])
         for err in report.errors:
-            self.stdout.write(f"row {err.row}: {err.field}: {err.message}")
+            self.stdout.write(f"row {err.row}: {err.heading or err.field}: {err.message}")
         verb = "would import" if opts["dry_run"] else "imported"
         self.stdout.write(
             f"{report.total} rows: {verb} {report.created}, {report.skipped} already there, "
