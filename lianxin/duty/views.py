@@ -155,6 +155,11 @@ def weights(request: HttpRequest) -> HttpResponse:
 
 
 # --- the rota and check-in ----------------------------------------------------------------------------
+def _days(value: str | None) -> int | None:
+    """``?missed=7``: the missed shifts of the last 7 days (the presidium's desk links here)."""
+    return int(value) if value and value.isdigit() and 0 < int(value) <= 366 else None
+
+
 @capability_required(C.MANAGE_DUTY)
 def rota(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -175,7 +180,8 @@ def rota(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "upcoming": selectors.upcoming_shifts(user=user),
-        "missed": selectors.missed_shifts(user=user)[:50],
+        "missed": selectors.missed_shifts(user=user, days=_days(request.GET.get("missed")))[:50],
+        "missed_days": _days(request.GET.get("missed")),
         "stations": Station.objects.restrict(user).order_by("kind", "name"),
     }
     return render(request, "duty/rota.html", context, status=status)
