@@ -13,6 +13,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.core.kit import DeskLine
 
 from . import selectors
+from .kinds import ActivityStatus
 
 MISSED_DAYS = 7
 
@@ -21,7 +22,15 @@ def desk(user: Any, at: dt.datetime) -> list[DeskLine]:
     if not can(user, Capability.MANAGE_DUTY):
         return []
     n = selectors.missed_shifts(user=user, days=MISSED_DAYS).count()
+    waiting = selectors.activities_waiting(user=user).count()
     return [
+        DeskLine(
+            "activities_waiting",
+            _("Activities awaiting your confirmation"),
+            waiting,
+            f"{reverse('duty:activities')}?status={ActivityStatus.SUBMITTED}",
+            55,
+        ),
         DeskLine(
             "missed_shifts",
             _("Shifts missed at the stations (last 7 days)"),
@@ -29,5 +38,5 @@ def desk(user: Any, at: dt.datetime) -> list[DeskLine]:
             f"{reverse('duty:rota')}?missed={MISSED_DAYS}#missed",
             40,
             True,
-        )
+        ),
     ]

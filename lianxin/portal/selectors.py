@@ -97,9 +97,9 @@ def county_table(*, user: Any) -> list[TownRow]:
         )
         .order_by()
     )
-    for r in disputes:
-        if r["town"] in rows:
-            rows[r["town"]].disputes_open, rows[r["town"]].petition_risks = r["open"], r["risks"]
+    for d in disputes:
+        if d["town"] in rows:
+            rows[d["town"]].disputes_open, rows[d["town"]].petition_risks = d["open"], d["risks"]
     for town_id, n in people.deputies_visible_to(user).values_list("town").annotate(n=Count("pk")).order_by():
         if town_id in rows:
             rows[town_id].deputies = n

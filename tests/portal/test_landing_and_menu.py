@@ -171,7 +171,13 @@ def test_the_desk_counts_what_needs_the_office_and_links_to_exactly_those(client
     html = client.get("/").content.decode()
     desk = desk_counts(html)
     assert desk["overdue"][0] == 1 and desk["missed_shifts"][0] == 1 and desk["warnings"][0] == 1
-    assert {"tracked_overdue", "sessions_today", "inquiries_today", "hearings_proposed"} <= set(desk)
+    assert {
+        "tracked_overdue",
+        "sessions_today",
+        "inquiries_today",
+        "hearings_proposed",
+        "activities_waiting",
+    } <= set(desk)
     # each line opens the list of exactly those
     listed = client.get(desk["overdue"][1]).content.decode()
     assert overdue.code in listed
