@@ -83,13 +83,13 @@ def test_the_mediator_lands_on_the_ledger_and_prints_the_signing_copy(
     expect(button).to_be_visible()
     fits(page, size)
     # what the button opens: the PDF with the parties in full (read through the same signed-in session)
-    pdf = page.request.get(button.get_attribute("href") or "")
+    pdf = page.request.get(town["base"] + (button.get_attribute("href") or ""))
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.body())).pages)
     assert "张建国" in text and "13812345678" in text
     # the phones for the follow-up call: shown on the page once a reason is given
     expect(page.locator("[data-parties]")).not_to_contain_text("13812345678")
-    page.get_by_text("查看当事人完整信息").click()
+    page.locator("summary", has_text="查看当事人完整信息").click()
     page.locator("[data-reveal] input[name=reason]").fill("回访履行情况")
     page.locator("[data-reveal] button[type=submit]").click()
     expect(page.locator('[data-parties] a[href="tel:13812345678"]')).to_be_visible()
