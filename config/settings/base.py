@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "lianxin.accounts.middleware.StaffSessionMiddleware",
+    "lianxin.accounts.middleware.CountyFocusMiddleware",  # a county viewer reading one town, read only
     "lianxin.accounts.language.UserLanguageMiddleware",  # a staff account's own language (after auth)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

@@ -14,12 +14,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .roles import SECOND_FACTOR_ROLES, is_privileged
+from .roles import SECOND_FACTOR_ROLES, Capability, is_privileged
 
 SEEN = "lx_seen"
 
@@ -78,3 +79,42 @@ class StaffSessionMiddleware:
         if seen is None or now - float(seen) > 60:
             request.session[SEEN] = now
         return None
+
+
+# --- the county viewer's one town ------------------------------------------------------------------------
+FOCUS = "lx_county_town"
+
+
+def focus_town_of(request: HttpRequest) -> Any:
+    """The town of the county the viewer opened (``None``: the whole county)."""
+    from lianxin.core.models import Town
+
+    user: Any = request.user
+    pk = request.session.get(FOCUS) if hasattr(request, "session") else None
+    if pk is None or not user.is_authenticated or not user.can(Capability.VIEW_COUNTY) or user.town_id:
+        return None
+    return Town.objects.filter(pk=pk, county_id=user.county_id).first()
+
+
+def _may_post_in_focus(path: str) -> bool:
+    return path.startswith((reverse("logout"), "/i18n/", reverse("portal:county")))
+
+
+class CountyFocusMiddleware:
+    """A county viewer who opened one town reads that town alone (``user.focus_town_id``, which
+    ``core.access.towns_visible_to`` honours), and reads it only: any POST but signing out, the language and
+    the county's own picker is refused (403)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> Any:
+        user: Any = request.user
+        if user.is_authenticated and user.can(Capability.VIEW_COUNTY) and not user.town_id:
+            town = focus_town_of(request)
+            user.focus_town = town
+            user.focus_town_id = town.pk if town is not None else None
+            writes = request.method not in ("GET", "HEAD", "OPTIONS")
+            if town is not None and writes and not _may_post_in_focus(request.path):
+                raise PermissionDenied
+        return self.get_response(request)

@@ -94,7 +94,11 @@ def towns_visible_to(user: Any) -> QuerySet[Town]:
     if user.town_id is not None:
         return Town.objects.filter(pk=user.town_id)
     if can(user, Capability.VIEW_COUNTY) and getattr(user, "county_id", None) is not None:
-        return Town.objects.filter(county_id=user.county_id)
+        towns = Town.objects.filter(county_id=user.county_id)
+        # One town of the county opened from the county's table (lianxin/accounts/middleware.py): every
+        # scope reads that town alone until the viewer goes back to the county.
+        focus = getattr(user, "focus_town_id", None)
+        return towns.filter(pk=focus) if focus is not None else towns
     # The security administrator grants roles in every town (accounts only: it reads no case or reference).
     if getattr(user, "is_superuser", False) or any(
         can(user, c) for c in (Capability.READ_ALL_TOWNS, Capability.GRANT_ROLES)

@@ -37,6 +37,7 @@ SLOTS = (
     "channels",  # notify's delivery channels (in-app, SMS, e-mail, webhook; later gateways and group robots)
     "links",  # core.notices.CitizenLink: how a citizen reaches an object (the app owning their page adds it)
     "waiting",  # callables (user, at) → [core.notices.Waiting]: what waits for a person (the daily digest)
+    "desk",  # callables (user, at) → [core.kit.DeskLine]: what needs the office now (the presidium's home)
 )
 
 
@@ -59,6 +60,7 @@ class AppKit:
     channels: list[Any] = field(default_factory=list)
     links: list[Any] = field(default_factory=list)
     waiting: list[Any] = field(default_factory=list)
+    desk: list[Any] = field(default_factory=list)
 
     def add(self, slot: str, *items: Any) -> None:
         """Append items to a slot, keeping one of each (an app's ``ready()`` may run twice in tests)."""
@@ -101,6 +103,26 @@ class Panel:
     on: str
     render: Any
     order: int = 100
+
+
+@dataclass(frozen=True)
+class DeskLine:
+    """One line of the presidium's desk (the portal's home): how many of something need the office now, and
+    the list that shows exactly those. ``order`` places it; ``urgent`` paints a non-zero count red. Each
+    app's provider answers its lines in one or two queries, scoped to the reader's town."""
+
+    key: str
+    label: Any
+    count: int
+    url: str
+    order: int = 100
+    urgent: bool = False
+
+
+def desk_lines(user: Any, at: Any) -> list[DeskLine]:
+    """Every app's desk lines for this reader, in order."""
+    lines = [line for _, provider in everywhere("desk") for line in provider(user, at)]
+    return sorted(lines, key=lambda line: (line.order, line.key))
 
 
 def panels_for(model_label: str) -> list[Panel]:

@@ -33,6 +33,9 @@ class DisputesConfig(AppConfig):
             ("mediation-sessions", api.SessionViewSet, "mediation-session"),
         )
         kit(self.label).add("panels", panels.PANEL)
+        from . import desk
+
+        kit(self.label).add("desk", desk.desk)  # its lines on the presidium's desk (portal home)
 
         # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
         from .events import NAMES_DEPUTIES

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.demands.selectors import cells_for
 
 from .models import Dispute, Kind, Risk, Source, Status
+from .selectors import today_bounds as _today
 
 
 def _cells(request: Any) -> Any:
@@ -30,6 +32,7 @@ class DisputeFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     mine = django_filters.BooleanFilter(method="mediated_by_me", label=_("Mediated by me"))
+    today = django_filters.BooleanFilter(method="session_today", label=_("Mediation session today"))
 
     class Meta:
         model = Dispute
@@ -40,6 +43,13 @@ class DisputeFilter(django_filters.FilterSet):
         if value is None or user is None:
             return queryset
         return queryset.filter(mediator=user) if value else queryset.exclude(mediator=user)
+
+    def session_today(self, queryset: Any, name: str, value: bool | None) -> Any:
+        if value is None:
+            return queryset
+        start, end = _today()
+        held = Q(sessions__held_at__gte=start, sessions__held_at__lt=end)
+        return queryset.filter(pk__in=queryset.model.objects.filter(held).values("pk")) if value else queryset
 
 
 class BothLedgersFilter(django_filters.FilterSet):

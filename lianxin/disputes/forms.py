@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts.models import User
 from lianxin.accounts.roles import Capability, roles_with
 from lianxin.core import forms as core_forms
-from lianxin.core import limits
+from lianxin.core import limits, masking
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.demands.models import Category
 from lianxin.people.models import Department, Deputy
@@ -180,6 +180,11 @@ class SessionForm(ActionForm):
             self.initial["place"] = self.obj.station.name
 
 
+def _party_label(party: Party) -> str:
+    phone = masking.mask_phone(party.phone) if party.phone else ""
+    return " ".join(x for x in (str(party.get_side_display()), masking.mask_name(party.name), phone) if x)
+
+
 class AgreeForm(ActionForm):
     terms = _text(_("Terms agreed"), rows=4)
     accepted = forms.ModelMultipleChoiceField(
@@ -194,7 +199,9 @@ class AgreeForm(ActionForm):
         super().__init__(*args, **kwargs)
         field = self.fields["accepted"]
         field.queryset = Party.objects.filter(dispute=self.obj)  # type: ignore[attr-defined]
-        field.label_from_instance = lambda p: f"{p.get_side_display()} {p.pk}"  # type: ignore[attr-defined]
+        # The side and the name, never an id; masked like every name on the page (the parties are in the
+        # room when the box is ticked), the phone's last digits telling apart two of one surname.
+        field.label_from_instance = _party_label  # type: ignore[attr-defined]
 
 
 class ReferForm(ActionForm):

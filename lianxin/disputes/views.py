@@ -27,7 +27,7 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.principals import can
 from lianxin.accounts.roles import Capability
-from lianxin.audit.reveal import reveal_on_page
+from lianxin.audit.reveal import RevealLimited, reveal_on_page
 from lianxin.core import clock
 from lianxin.core.forms import RevealForm, form_errors
 from lianxin.core.routers import reads_from_replica
@@ -38,7 +38,7 @@ from . import analysis, exports, pdf, selectors, services
 from .filters import BothLedgersFilter, DisputeFilter
 from .forms import FromDemandForm, RegisterForm, RiskRuleForm
 from .models import Dispute, Hearing, Party
-from .permissions import may_register, may_reveal, may_tune_rule
+from .permissions import is_its_mediator, may_register, may_reveal, may_tune_rule
 from .risk import rule_of
 
 PER_PAGE = 25
@@ -181,6 +181,7 @@ def _render(
         parties=selectors.parties_for(obj, revealed=revealed),
         revealed=revealed,
         may_reveal=may_reveal(user, obj) and obj.parties.exists(),
+        its_mediator=is_its_mediator(user, obj),
         reveal_form=reveal_form or RevealForm(),
         reasons=selectors.risk_reasons(obj),
         agreement=selectors.agreement_of(obj),
@@ -234,14 +235,29 @@ hearing_act = login_required(
 
 @login_required
 def agreement(request: HttpRequest, code: str) -> HttpResponse:
-    """人民调解协议书 as a PDF. A GET prints the parties masked (a copy to file or show); the mediator or the
-    presidium POSTs a reason to print the copy the parties sign, with their names and numbers in full."""
+    """人民调解协议书 as a PDF. The dispute's own mediator prints the copy the parties sign, their names and
+    numbers in full (each print a reveal on the audit trail, its reason the signing); anyone else's GET prints
+    them masked (a copy to file or show), and the presidium POSTs a reason to print the signing copy."""
     dispute = _fetch(request, code)
     found = selectors.agreement_of(dispute)
     if found is None:
         raise Http404
     revealed = False
-    if request.method == "POST":
+    if request.method in ("GET", "HEAD") and is_its_mediator(request.user, dispute):
+        try:
+            services.parties_reveal(
+                dispute=dispute,
+                actor=request.user,
+                reason=_("Printing the mediation agreement for the parties to sign"),
+                request=request,
+                action="agreement_printed",
+            )
+        except RevealLimited as exc:
+            form = RevealForm()
+            form.add_error(None, exc.message)
+            return _render(request, dispute, reveal_form=form, status=429)
+        revealed = True
+    elif request.method == "POST":
         answer = _revealed(request, dispute, action="agreement_printed")
         if isinstance(answer, HttpResponse):
             return answer
@@ -267,9 +283,13 @@ def agreement(request: HttpRequest, code: str) -> HttpResponse:
 @capability_required(Capability.VIEW_TOWN)
 def hearings(request: HttpRequest) -> HttpResponse:
     rows = selectors.hearings_for(request.user).prefetch_related("deputies")
+    status = request.GET.get("status", "")
+    if status in Hearing.Status.values:  # ?status=proposed: those awaiting the presidium's decision
+        rows = rows.filter(status=status)
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     may_analyse = can(request.user, Capability.READ_TOWN_CASES)
-    return render(request, "disputes/hearings.html", {"page": page, "may_analyse": may_analyse})
+    context = {"page": page, "may_analyse": may_analyse, "status": status, "statuses": Hearing.Status.choices}
+    return render(request, "disputes/hearings.html", context)
 
 
 # --- both ledgers, the analysis, the rule -----------------------------------------------------------------

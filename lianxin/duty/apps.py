@@ -23,9 +23,14 @@ class DutyConfig(AppConfig):
 
         # The scopes, the move tables (they register the moves' permissions) and the record's subscriber.
         # Refuses a kind that names deputies with no duty source (``manage.py check``, and every start).
+        from lianxin.core.kit import kit
+
         from . import (  # noqa: F401
             checks,
+            desk,
             record,
             scopes,
             workflow,
         )
+
+        kit(self.label).add("desk", desk.desk)  # the missed shifts on the presidium's desk (portal home)

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import formats, timezone
 
 from lianxin.core import clock
@@ -128,11 +128,13 @@ def rankings(*, user: Any, year: int) -> list[tuple[int, Deputy, Any, int]]:
     return [(i + 1, d, p, n) for i, (d, p, n) in enumerate(rows)]
 
 
-def missed_shifts(*, user: Any) -> QuerySet[Shift]:
-    """Shifts that ended with nobody checked in: the presidium follows them up."""
+def missed_shifts(*, user: Any, days: int | None = None) -> QuerySet[Shift]:
+    """Shifts that ended with nobody checked in: the presidium follows them up (``days``: of the last days)."""
+    now = clock.now()
+    since = Q(starts_at__gte=now - dt.timedelta(days=days)) if days else Q()
     return (
         Shift.objects.restrict(user)
-        .filter(status=ShiftStatus.SCHEDULED, ends_at__lt=clock.now())
+        .filter(since, status=ShiftStatus.SCHEDULED, ends_at__lt=now)
         .select_related("station", "deputy")
         .order_by("-starts_at")
     )

@@ -27,7 +27,7 @@ from lianxin.territory.models import Station
 
 from . import codes, selectors, services
 from . import forms as f
-from .kinds import Activity, ShiftStatus
+from .kinds import Activity, ActivityStatus, ShiftStatus
 from .models import ManualActivity, Shift, Visit, VisitMatter
 from .permissions import deputy_of, may_read_record
 from .points import weights as point_weights
@@ -155,6 +155,11 @@ def weights(request: HttpRequest) -> HttpResponse:
 
 
 # --- the rota and check-in ----------------------------------------------------------------------------
+def _days(value: str | None) -> int | None:
+    """``?missed=7``: the missed shifts of the last 7 days (the presidium's desk links here)."""
+    return int(value) if value and value.isdigit() and 0 < int(value) <= 366 else None
+
+
 @capability_required(C.MANAGE_DUTY)
 def rota(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
@@ -175,7 +180,8 @@ def rota(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "upcoming": selectors.upcoming_shifts(user=user),
-        "missed": selectors.missed_shifts(user=user)[:50],
+        "missed": selectors.missed_shifts(user=user, days=_days(request.GET.get("missed")))[:50],
+        "missed_days": _days(request.GET.get("missed")),
         "stations": Station.objects.restrict(user).order_by("kind", "name"),
     }
     return render(request, "duty/rota.html", context, status=status)
@@ -407,11 +413,11 @@ def _activities_page(
     bound: ActionForm | None = None,
 ) -> HttpResponse:
     """The list with each activity's moves; the move posted on ``bound_to`` comes back with its errors."""
-    rows = (
-        ManualActivity.objects.restrict(request.user)
-        .select_related("deputy")
-        .order_by("status", "-happened_on")[:200]
-    )
+    qs = ManualActivity.objects.restrict(request.user).select_related("deputy")
+    waiting = request.GET.get("status") == ActivityStatus.SUBMITTED  # the presidium's desk links here
+    if waiting:
+        qs = qs.filter(status=ActivityStatus.SUBMITTED)
+    rows = qs.order_by("status", "-happened_on")[:200]
     context = {
         "form": form,
         "rows": [(a, move_forms(request, a, bound if a == bound_to else None)) for a in rows],

@@ -20,3 +20,6 @@ class InsightConfig(AppConfig):
 
         kit(self.label).add("jobs", LEDGER_IMPORT)
         kit(self.label).add("jobs", MONTHLY_REPORT)
+        from . import desk
+
+        kit(self.label).add("desk", desk.desk)  # its lines on the presidium's desk (portal home)

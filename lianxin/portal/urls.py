@@ -24,6 +24,9 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("town/", views.town, name="town"),
+    path("county/", views.county, name="county"),
+    path("county/town/", views.county_town, name="county_pick"),
+    path("county/<str:code>/", views.county_town, name="county_town"),
     path("favicon.ico", views.favicon, name="favicon"),
     # the town's mobile page
     path("m/", citizen.mobile_index, name="mobile"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +69,11 @@ def suggestions(*, user: Any) -> QuerySet[Suggestion]:
 
 def inquiry_sessions(*, user: Any) -> QuerySet[InquirySession]:
     return InquirySession.objects.restrict(user).select_related("station").annotate(asked=Count("questions"))
+
+
+def inquiry_sessions_on(*, user: Any, day: dt.date) -> QuerySet[InquirySession]:
+    """The sessions planned for (or held on) one day."""
+    return inquiry_sessions(user=user).filter(Q(held_on=day) | Q(held_on__isnull=True, planned_on=day))
 
 
 def inquiry_totals(qs: QuerySet[InquirySession]) -> dict[str, int]:

@@ -7,6 +7,7 @@ table is posted: 403 if the role may not, 400 on bad input (kept), 409 if the st
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Callable
 from typing import Any
@@ -225,10 +226,24 @@ def _inquiry_page(
     return render(request, "supervision/inquiry.html", context, status=status)
 
 
+def _day(value: str | None) -> dt.date | None:
+    """``?on=YYYY-MM-DD``: one day's sessions (the presidium's desk links to today's)."""
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
 @capability_required(Capability.VIEW_TOWN)
 def inquiries(request: HttpRequest) -> HttpResponse:
-    rows = selectors.inquiry_sessions(user=request.user)
+    day = _day(request.GET.get("on"))
+    rows = (
+        selectors.inquiry_sessions_on(user=request.user, day=day)
+        if day is not None
+        else selectors.inquiry_sessions(user=request.user)
+    )
     context = {
+        "day": day,
         "sessions": rows,
         "totals": selectors.inquiry_totals(rows),
         "may_manage": request.user.can(Capability.SUPERVISE),  # type: ignore[union-attr]

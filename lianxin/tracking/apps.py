@@ -24,6 +24,9 @@ class TrackingConfig(AppConfig):
         kit(self.label).add("lights", TRACKED_ITEM_DEADLINES)
 
         kit(self.label).add("notices", notices.TABLE)
+        from . import desk
+
+        kit(self.label).add("desk", desk.desk)  # its lines on the presidium's desk (portal home)
 
         # Its kinds that name deputies, for the duty app's start-up check (see duty/checks.py).
         from .events import NAMES_DEPUTIES

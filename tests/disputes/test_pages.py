@@ -113,13 +113,13 @@ def test_a_move_from_the_page_refused_conflicting_and_bad_input(client, ledger):
 
 def test_the_agreement_pdf_carries_its_chinese_text(client, ledger):
     dispute = ledger.at(Status.AGREED)
-    client.force_login(ledger.mediator)
+    client.force_login(ledger.presidium)
     response = client.get(reverse("disputes:agreement", args=[dispute.code]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "人民调解协议书" in text
     assert "李家清理排水沟" in text
-    assert "张**" in text and "张建国" not in text  # a GET prints the parties masked
+    assert "张**" in text and "张建国" not in text  # the presidium's GET prints the parties masked
     from lianxin.audit.models import AuditEntry
 
     signed = client.post(reverse("disputes:agreement", args=[dispute.code]), {"reason": "当事人签字"})
@@ -128,7 +128,7 @@ def test_the_agreement_pdf_carries_its_chinese_text(client, ledger):
     assert "张建国" in text, "the copy the parties sign carries their names"
     (entry,) = AuditEntry.objects.filter(kind="reveal")
     assert (entry.user_id, entry.action, entry.reason) == (
-        ledger.mediator.pk,
+        ledger.presidium.pk,
         "agreement_printed",
         "当事人签字",
     )

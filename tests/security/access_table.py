@@ -62,6 +62,10 @@ ROWS: list[Row] = [
     row("portal:home", SIGNED_IN),  # the visitor is sent to sign in
     row("portal:town", SIGNED_IN),  # the town at a glance; others a welcome with their admin tools
     row("portal:favicon", PUBLIC, once=True),
+    # the county viewer's towns side by side, and one town opened read only (the picker redirects to it)
+    row("portal:county", {"county"}),
+    row("portal:county_pick", {"county"}, query="?town=", special={"county": HIDDEN}),
+    row("portal:county_town", {"county"}, code=Ref("town_code")),
     # --- health and monitoring (lianxin/ops) ---------------------------------------------------------------
     # Open to everyone, a load balancer included. /readyz: 503 to all in this world, where no worker has beaten
     # (never a sign-in page or a 403); its details need the metrics token, which no principal here holds.
