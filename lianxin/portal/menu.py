@@ -74,6 +74,15 @@ MENU: tuple[Entry, ...] = (
     ),
     Entry("dashboard", _("Dashboard"), "insight:dashboard", any_of=(C.VIEW_INSIGHT,)),
     Entry("map", _("Grid map"), "insight:map", any_of=(C.VIEW_INSIGHT,)),
+    # a deputy reads the warnings and the map of the cells they serve (insight/scopes.py), nothing more
+    Entry(
+        "warnings",
+        _("Early warnings"),
+        "insight:warnings",
+        any_of=(C.READ_CELL_CASES,),
+        none_of=(C.VIEW_INSIGHT,),
+    ),
+    Entry("map", _("Map of my cells"), "insight:map", any_of=(C.READ_CELL_CASES,), none_of=(C.VIEW_INSIGHT,)),
 )
 
 
