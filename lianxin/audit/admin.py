@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.admin import AuditAdmin
@@ -55,7 +54,7 @@ class AuditEntryAdmin(AuditAdmin):
     def object_shown(self, obj: AuditEntry) -> str:
         if not hasattr(obj, "shown_label"):  # the change page: one entry
             labels.resolve([obj])
-        return str(obj.shown_label)
+        return str(getattr(obj, "shown_label", obj.object_label))
 
     @admin.display(description=_("account number"))
     def account_number(self, obj: AuditEntry) -> str:

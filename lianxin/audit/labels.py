@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -72,7 +73,7 @@ def transition_label(object_type: str, action: str) -> str | None:
     from lianxin.core.workflow import _WORKFLOWS
 
     model = _model(object_type)
-    flow = _WORKFLOWS.get(model) if model is not None else None  # type: ignore[call-overload]
+    flow = _WORKFLOWS.get(model) if model is not None else None
     value = action.split(".", 1)[-1]
     if flow is None or value not in flow.kinds.values:
         return None
@@ -139,7 +140,7 @@ def own_label(obj: models.Model) -> str:
 def _has_field(obj: models.Model, name: str) -> bool:
     try:
         obj._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return False
     return True
 
@@ -159,8 +160,10 @@ def resolve(entries: Iterable[Any]) -> None:
         if model is None:
             continue
         try:
-            keys = [model._meta.pk.to_python(i) for i in ids]  # type: ignore[union-attr]
-        except Exception:
+            keys = [model._meta.pk.to_python(i) for i in ids]
+        except ValidationError:  # an id of another shape (an old entry): the written label stands
+            keys = []
+        if not keys:
             continue
         qs = model._base_manager.filter(pk__in=keys)
         if _has_field_model(model, "deputy"):
@@ -176,6 +179,6 @@ def resolve(entries: Iterable[Any]) -> None:
 def _has_field_model(model: type[models.Model], name: str) -> bool:
     try:
         field = model._meta.get_field(name)
-    except Exception:
+    except FieldDoesNotExist:
         return False
     return bool(getattr(field, "many_to_one", False))

@@ -37,6 +37,7 @@ SLOTS = (
     "channels",  # notify's delivery channels (in-app, SMS, e-mail, webhook; later gateways and group robots)
     "links",  # core.notices.CitizenLink: how a citizen reaches an object (the app owning their page adds it)
     "waiting",  # callables (user, at) → [core.notices.Waiting]: what waits for a person (the daily digest)
+    "figures",  # callables (towns, start, end) → {key: value}: an app's figures for the office's reports
 )
 
 
@@ -59,6 +60,7 @@ class AppKit:
     channels: list[Any] = field(default_factory=list)
     links: list[Any] = field(default_factory=list)
     waiting: list[Any] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list)
 
     def add(self, slot: str, *items: Any) -> None:
         """Append items to a slot, keeping one of each (an app's ``ready()`` may run twice in tests)."""

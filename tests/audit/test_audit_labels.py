@@ -119,7 +119,9 @@ def test_every_action_code_written_anywhere_has_a_label():
 
 
 def test_a_new_code_without_a_label_is_caught():
-    source = "from lianxin import audit\naudit.record(audit.EXPORT, action='csv')\nreveal(obj=x, action='id_card')"
+    source = (
+        "from lianxin import audit\naudit.record(audit.EXPORT, action='csv')\nreveal(obj=x, action='id_card')"
+    )
     codes = written(source)
     assert codes == {(Kind.EXPORT, "csv"), (Kind.REVEAL, "id_card")}
     assert [c for c in codes if labels.action_label(*c) is None]
@@ -127,7 +129,10 @@ def test_a_new_code_without_a_label_is_caught():
 
 def test_every_transition_of_every_workflow_has_a_label():
     actions = labels.transition_actions()
-    assert ("demands.demand", "demands.claim") in actions and ("disputes.dispute", "disputes.clear_petition") in actions
+    assert ("demands.demand", "demands.claim") in actions and (
+        "disputes.dispute",
+        "disputes.clear_petition",
+    ) in actions
     missing = [a for a in actions if not labels.transition_label(*a)]
     assert missing == []
 
