@@ -92,7 +92,8 @@ class AuditEntry(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.user_label}"
+        # The town's time, as every field of the page shows it (TIME_ZONE), and the kind's label.
+        return f"{timezone.localtime(self.at):%Y-%m-%d %H:%M} {self.get_kind_display()} {self.user_label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

@@ -38,6 +38,7 @@ SLOTS = (
     "links",  # core.notices.CitizenLink: how a citizen reaches an object (the app owning their page adds it)
     "waiting",  # callables (user, at) → [core.notices.Waiting]: what waits for a person (the daily digest)
     "desk",  # callables (user, at) → [core.kit.DeskLine]: what needs the office now (the presidium's home)
+    "figures",  # callables (towns, start, end) → {key: value}: an app's figures for the office's reports
 )
 
 
@@ -61,6 +62,7 @@ class AppKit:
     links: list[Any] = field(default_factory=list)
     waiting: list[Any] = field(default_factory=list)
     desk: list[Any] = field(default_factory=list)
+    figures: list[Any] = field(default_factory=list)
 
     def add(self, slot: str, *items: Any) -> None:
         """Append items to a slot, keeping one of each (an app's ``ready()`` may run twice in tests)."""

@@ -160,6 +160,13 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
             continue
         day = START + dt.timedelta(days=rng.randrange(0, (LAST_DAY - START).days - 10))
         steps.append((_at(day, 16), ("activity", users[dep.pk], kind, title, day)))
+    # The case's 30+ policy talks: a second talk in the villages for the first deputies, on fixed days (no draw
+    # from ``rng``, so the rest of the town is as before).
+    for n, dep in enumerate(deputies[1:13:4]):
+        day = START + dt.timedelta(days=40 + 90 * n)
+        steps.append(
+            (_at(day, 16), ("activity", users[dep.pk], "policy_talk", TALKS[(n + 1) % len(TALKS)], day))
+        )
 
     # The replay, in time order.
     category = Category.objects.filter(town=town, active=True).order_by("pk").first()

@@ -21,6 +21,7 @@ from lianxin.accounts.principals import WORKER
 from lianxin.core.models import County, Town
 from lianxin.core.pdf import render_pdf
 
+from . import office as office_figures
 from . import selectors
 
 
@@ -50,6 +51,8 @@ class Figures:
     title: str
     d: selectors.Dashboard
     trend: list[selectors.Row]
+    office: office_figures.Office | None = None
+    headline: office_figures.Headline | None = None
 
 
 def month_period(month: dt.date) -> selectors.Period:
@@ -58,12 +61,14 @@ def month_period(month: dt.date) -> selectors.Period:
     return selectors.Period(start, end)
 
 
+def report_towns(report: Subject) -> list[int]:
+    if report.town_id:
+        return [report.town_id]
+    return list(Town.objects.filter(county_id=report.county_id).values_list("pk", flat=True))
+
+
 def figures(report: Subject) -> Figures:
-    towns = (
-        [report.town_id]
-        if report.town_id
-        else list(Town.objects.filter(county_id=report.county_id).values_list("pk", flat=True))
-    )
+    towns = report_towns(report)
     period = month_period(report.month)
     d = selectors.dashboard(user=WORKER, period=period, county=report.town_id is None, towns=towns)
     year_start = report.month.replace(day=1)
@@ -76,7 +81,26 @@ def figures(report: Subject) -> Figures:
         "place": report.place,
         "month": f"{report.month:%Y-%m}",
     }
-    return Figures(title, d, trend)
+    office = office_figures.figures(towns, period.start_at, period.end_at, year=report.month.year)
+    return Figures(title, d, trend, office=office)
+
+
+def annual(report: Subject, year: int) -> Figures:
+    """The presidium's annual work report (年度工作报告) of ``year``: the year's demands and their outcome,
+    month by month, and the office's figures of the year (disputes, projects voted and completed, inquiries,
+    suggestions upward, the deputies' duty, warnings acted on), with the headline since the records begin."""
+    towns = report_towns(report)
+    period = selectors.Period(dt.date(year, 1, 1), dt.date(year + 1, 1, 1))
+    d = selectors.dashboard(user=WORKER, period=period, county=report.town_id is None, towns=towns)
+    trend = selectors.breakdown(selectors.cohort(WORKER, period, towns), "month", at=d.at)
+    title = _("%(place)s · annual work report of %(year)s") % {"place": report.place, "year": year}
+    return Figures(
+        title,
+        d,
+        trend,
+        office=office_figures.figures(towns, period.start_at, period.end_at, year=year),
+        headline=office_figures.headline(towns),
+    )
 
 
 def bars(rows: list[selectors.Row], *, limit: int = 10, width: int = 460) -> dict[str, Any]:
@@ -125,6 +149,8 @@ def pdf(report: Subject, f: Figures) -> bytes:
             "trend": columns(f.trend),
             "by_category": bars(f.d.breakdowns["category"]),
             "by_cell": bars(f.d.breakdowns["cell"]),
+            "office": f.office,
+            "headline": f.headline,
             "breakdowns": [
                 (heading, f.d.breakdowns[name])
                 for name, (_k, _l, heading) in selectors.BREAKDOWNS.items()
@@ -190,6 +216,8 @@ def workbook(report: Subject, f: Figures) -> bytes:
                 ]
             ],
         )
+    if f.office is not None:
+        office_sheet(book, f)
     book.table(
         _("Departments"),
         headers=[_("Department"), _("assignments"), _("on time"), _("late"), str(defs["on_time"].label)],
@@ -218,6 +246,47 @@ def workbook(report: Subject, f: Figures) -> bytes:
             ],
         )
     return book.to_bytes()
+
+
+def office_sheet(book: Any, f: Figures) -> None:
+    """The office's figures as one sheet: each figure on its line, then the projects and the duty by kind."""
+    o = f.office
+    assert o is not None
+    sheet = book.sheet(_("Office work"))
+    sheet.append([f.title], bold=True, size=14)
+    sheet.append([])
+    sheet.append([_("Figure"), _("Value")], bold=True)
+    rows: list[tuple[Any, Any]] = [
+        (_("disputes received"), o.disputes_received),
+        (_("disputes resolved"), o.disputes_resolved),
+        (_("petition risks removed"), o.petition_risks_removed),
+        (_("projects voted"), o.projects_voted),
+        (_("projects completed"), o.projects_completed),
+        (_("mean progress"), o.projects_progress),
+        (_("inquiry sessions held"), o.inquiries_held),
+        (_("suggestions submitted upward"), o.suggestions_submitted),
+        (_("duty records"), o.duty_entries),
+        (_("deputies on record"), o.duty_deputies),
+        (_("policy talks held"), o.policy_talks),
+        (_("warnings raised"), o.warnings_raised),
+        (_("warnings acted on"), o.warnings_acted),
+    ]
+    if f.headline is not None:
+        rows += [
+            (_("disputes resolved, since the records begin"), f.headline.disputes_resolved),
+            (_("petition risks removed, since the records begin"), f.headline.petition_risks_removed),
+            (_("policy talks held, since the records begin"), f.headline.policy_talks),
+        ]
+    for label, value in rows:
+        sheet.append([str(label), value])
+    sheet.append([])
+    sheet.append([_("Project"), _("status"), _("progress (%)")], bold=True)
+    for p in o.projects:
+        sheet.append([p.title, p.status, p.progress])
+    sheet.append([])
+    sheet.append([_("activity"), _("records")], bold=True)
+    for label, n in o.duty_by_kind:
+        sheet.append([label, n])
 
 
 def make(report: Subject, progress: Any) -> tuple[bytes, bytes]:

@@ -12,6 +12,8 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
@@ -20,6 +22,7 @@ from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
 from lianxin.core import media
 from lianxin.core.forms import ActionForm
+from lianxin.core.models import Town
 from lianxin.core.routers import reads_from_replica
 from lianxin.core.views import act_view, move_forms
 from lianxin.jobs import services as job_services
@@ -29,6 +32,9 @@ from lianxin.territory.models import BaseLayer, GridCell
 
 from . import detect, geo, importer, scopes, selectors, services
 from .forms import BaseMapForm, ImportForm, PeriodForm, ReportForm
+from . import detect, geo, importer, office, selectors, services
+from . import reports as report_build
+from .forms import ImportForm, PeriodForm, ReportForm
 from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 from .models import EarlyWarning, WarningStatus
 
@@ -52,6 +58,7 @@ def _dashboard(request: HttpRequest, template: str) -> HttpResponse:
     user: Any = request.user
     county = user.can(Capability.VIEW_COUNTY) or user.town_id is None
     d = selectors.dashboard(user=request.user, period=period, county=county)
+    towns = _towns(request)
     return render(
         request,
         template,
@@ -64,6 +71,7 @@ def _dashboard(request: HttpRequest, template: str) -> HttpResponse:
                 for name, (_k, _l, heading) in selectors.BREAKDOWNS.items()
             ],
             "period_query": period.query,
+            "headline": office.headline(towns) if towns else None,
         },
     )
 
@@ -417,6 +425,79 @@ def reports(request: HttpRequest) -> HttpResponse:
         status = 400
     rows = selectors.reports_for(user=user)[:24]
     return render(request, "insight/reports.html", {"form": form, "reports": rows}, status=status)
+
+
+def _towns(request: HttpRequest) -> list[int]:
+    """The towns whose figures the user reads: their own, or (the county viewer) the county's."""
+    user: Any = request.user
+    if user.town_id:
+        return [user.town_id]
+    if user.can(Capability.VIEW_COUNTY) and user.county_id:
+        return list(Town.objects.filter(county_id=user.county_id).values_list("pk", flat=True))
+    return []
+
+
+def _subject(request: HttpRequest, month: Any = None) -> report_build.Subject | None:
+    """What the user's reports are of: their town, or (the county viewer) their county; None otherwise."""
+    user: Any = request.user
+    month = month or timezone.localdate()
+    if user.town_id:
+        return report_build.Subject(county=user.town.county, town=user.town, month=month)
+    if user.can(Capability.VIEW_COUNTY) and user.county_id:
+        return report_build.Subject(county=user.county, town=None, month=month)
+    return None
+
+
+def _year(request: HttpRequest) -> int:
+    this_year = timezone.localdate().year
+    raw = request.GET.get("year", "")
+    if not raw:
+        return this_year
+    if not raw.isdigit() or not 2000 <= int(raw) <= this_year:
+        raise Http404
+    return int(raw)
+
+
+def _annual(request: HttpRequest, year: int) -> report_build.Figures:
+    subject = _subject(request)
+    if subject is None:
+        raise PermissionDenied
+    return report_build.annual(subject, year)
+
+
+@reads_from_replica
+@capability_required(Capability.VIEW_INSIGHT)
+def annual_report(request: HttpRequest) -> HttpResponse:
+    """The presidium's annual work report (年度工作报告) of a chosen year, built from the year's records."""
+    year = _year(request)
+    this_year = timezone.localdate().year
+    return render(
+        request,
+        "insight/annual.html",
+        {
+            "f": _annual(request, year),
+            "year": year,
+            "years": list(range(this_year, max(this_year - 5, 2000) - 1, -1)),
+        },
+    )
+
+
+@reads_from_replica
+@capability_required(Capability.VIEW_INSIGHT)
+def annual_file(request: HttpRequest, year: int, fmt: str) -> HttpResponse:
+    """The annual work report as a PDF (WeasyPrint, Chinese glyphs embedded) or an Excel workbook."""
+    if fmt not in REPORT_TYPES or not 2000 <= year <= timezone.localdate().year:
+        raise Http404
+    subject = _subject(request)
+    if subject is None:
+        raise PermissionDenied
+    with translation.override("zh-hans"):
+        f = report_build.annual(subject, year)
+        data = report_build.pdf(subject, f) if fmt == "pdf" else report_build.workbook(subject, f)
+        name = f"{f.title.replace(' · ', '-')}.{fmt}"
+    response = HttpResponse(data, content_type=REPORT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    return response
 
 
 def _report(request: HttpRequest, pk: int) -> Job:

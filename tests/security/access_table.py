@@ -181,6 +181,9 @@ ROWS: list[Row] = [
     row("insight:report", INSIGHT, pk=Ref("report")),
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="pdf"),  # export
     row("insight:report_file", INSIGHT, pk=Ref("report"), fmt="xlsx"),  # export
+    row("insight:annual", INSIGHT),  # the annual work report of the user's own town (or county)
+    row("insight:annual_file", INSIGHT, year=2026, fmt="pdf"),
+    row("insight:annual_file", INSIGHT, year=2026, fmt="xlsx"),
     # deputies read the warnings of the cells they serve (issue 27; the world's warning is in their cell)
     row("insight:warnings", INSIGHT | {"deputy"}),
     row("insight:warning", INSIGHT | {"deputy"}, pk=Ref("warning")),
