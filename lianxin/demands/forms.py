@@ -15,6 +15,7 @@ from lianxin.core import forms as core_forms
 from lianxin.core import limits
 from lianxin.core.kit import everywhere
 from lianxin.core.uploads import AttachmentsField
+from lianxin.people.forms import DeputyChoiceField
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
@@ -224,7 +225,7 @@ class RelocateForm(ActionForm):
 
 
 class AppointForm(ActionForm):
-    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
+    deputy = DeputyChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
     reason = _text(_("Reason"), required=False, rows=2, max_length=limits.REASON)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

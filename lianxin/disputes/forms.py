@@ -13,6 +13,7 @@ from lianxin.core import forms as core_forms
 from lianxin.core import limits, masking
 from lianxin.demands.forms import DateTimeLocalInput
 from lianxin.demands.models import Category
+from lianxin.people.forms import DeputyChoiceField, DeputyMultipleChoiceField
 from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station, StationKind
 
@@ -166,7 +167,7 @@ class AcceptForm(ActionForm):
 class SessionForm(ActionForm):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Place"), max_length=80)
-    supervisor = forms.ModelChoiceField(
+    supervisor = DeputyChoiceField(
         label=_("Deputy on the supervision seat"), queryset=Deputy.objects.none(), required=False
     )
     supervisor_remarks = _text(_("The deputy's remarks"), required=False, rows=2)
@@ -250,7 +251,7 @@ class RaiseDemandForm(ActionForm):
 class HoldForm(ActionForm):
     held_at = forms.DateTimeField(label=_("Held at"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Place"), max_length=80)
-    deputies = forms.ModelMultipleChoiceField(
+    deputies = DeputyMultipleChoiceField(
         label=_("Deputies present"), queryset=Deputy.objects.none(), required=False
     )
     participants = _text(_("Participants"), rows=2)
@@ -266,7 +267,7 @@ class TaskForm(ActionForm):
     title = forms.CharField(label=_("What is to be done"), max_length=200)
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
     due_at = forms.DateTimeField(label=_("Deadline"), widget=DateTimeLocalInput())
-    supervisor = forms.ModelChoiceField(
+    supervisor = DeputyChoiceField(
         label=_("Supervising deputy"), queryset=Deputy.objects.none(), required=False
     )
     details = _text(_("Details"), required=False, rows=2)

@@ -9,10 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import clock
 from lianxin.core import forms as core_forms
 from lianxin.core.forms import ActionForm
 from lianxin.core.uploads import clean_attachment
 from lianxin.demands.models import Category
+from lianxin.people.forms import DeputyChoiceField
 from lianxin.people.models import Deputy, Observer
 from lianxin.territory.models import GridCell, Station
 
@@ -28,6 +30,7 @@ WEEKDAYS = [
     (6, _("Sunday")),
 ]
 LOCAL = {"type": "datetime-local"}
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input reads, whatever the language
 
 
 class NoteForm(ActionForm):
@@ -43,7 +46,11 @@ class VisitLogForm(forms.Form):
     households = forms.IntegerField(label=_("Households visited"), min_value=1, max_value=500)
     places = forms.CharField(label=_("Where (groups, buildings)"), required=False, max_length=200)
     heard = core_forms.text_field(_("What was heard"), required=False)
-    matters = core_forms.text_field(_("Matters raised, one per line (none is fine)"), required=False)
+    matters = core_forms.text_field(
+        _("Matters raised, one per line (none is fine)"),
+        required=False,
+        rows=4,
+    )
 
     def clean_matters(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["matters"].splitlines() if line.strip()]
@@ -55,11 +62,17 @@ class VisitRecordForm(VisitLogForm):
     observer = forms.ModelChoiceField(
         label=_("With observer"), queryset=Observer.objects.none(), required=False
     )
-    done_at = forms.DateTimeField(label=_("Visited at"), widget=forms.DateTimeInput(attrs=LOCAL))
+    done_at = forms.DateTimeField(
+        label=_("Visited at"), widget=forms.DateTimeInput(attrs=LOCAL, format=LOCAL_FORMAT)
+    )
     field_order = ["kind", "cell", "observer", "done_at", "households", "places", "heard", "matters"]
 
     def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Most visits are logged on the way back: the time starts at now, the town's local time, to the minute.
+        self.fields["done_at"].initial = lambda: timezone.localtime(clock.now()).replace(
+            second=0, microsecond=0
+        )
         self.fields["cell"].queryset = GridCell.objects.filter(town_id=deputy.town_id).order_by("code")  # type: ignore[attr-defined]
         self.fields["observer"].queryset = Observer.objects.filter(deputy=deputy).order_by("name")  # type: ignore[attr-defined]
 
@@ -123,7 +136,7 @@ class ActivityForm(forms.Form):
 
 class WeeklyShiftsForm(forms.Form):
     station = forms.ModelChoiceField(label=_("Station"), queryset=Station.objects.none())
-    deputy = forms.ModelChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
+    deputy = DeputyChoiceField(label=_("Deputy"), queryset=Deputy.objects.none())
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int)
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))

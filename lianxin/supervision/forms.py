@@ -15,6 +15,7 @@ from lianxin.core import forms as core_forms
 from lianxin.core import limits
 from lianxin.core.uploads import PhotosField
 from lianxin.demands.models import Category, Demand
+from lianxin.people.forms import DeputyChoiceField, DeputyMultipleChoiceField
 from lianxin.people.models import Department, Deputy, DeputyLevel
 from lianxin.territory.models import GridCell, Station
 
@@ -60,9 +61,7 @@ ConfirmForm = core_forms.ConfirmForm
 class StartForm(ActionForm):
     department = forms.ModelChoiceField(label=_("Responsible department"), queryset=Department.objects.none())
     budget = forms.DecimalField(label=_("Budget (10,000 yuan)"), min_value=0, max_digits=10, decimal_places=2)
-    supervisors = forms.ModelMultipleChoiceField(
-        label=_("Supervising deputies"), queryset=Deputy.objects.none()
-    )
+    supervisors = DeputyMultipleChoiceField(label=_("Supervising deputies"), queryset=Deputy.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +91,7 @@ class ReportMilestoneForm(ActionForm):
 class InspectForm(ActionForm):
     on = forms.DateField(label=_("Date"), widget=DateInput(), initial=dt.date.today)
     findings = _text(_("Findings"), rows=4)
-    deputies = forms.ModelMultipleChoiceField(
+    deputies = DeputyMultipleChoiceField(
         label=_("Deputies present"), queryset=Deputy.objects.none(), required=False
     )
     photos = PhotosField(label=_("Photos"))
@@ -126,7 +125,7 @@ class BallotForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if can(self.user, Capability.SUPERVISE):  # the presidium records a deputy's paper ballot
-            self.fields["deputy"] = forms.ModelChoiceField(
+            self.fields["deputy"] = DeputyChoiceField(
                 label=_("Whose ballot"),
                 queryset=Deputy.objects.filter(town_id=self.obj.town_id, level=DeputyLevel.TOWNSHIP).exclude(
                     pk__in=self.obj.ballots.values("deputy")
@@ -307,7 +306,7 @@ class AskForm(ActionForm):
 
 class HoldForm(ActionForm):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(), initial=dt.date.today)
-    deputies = forms.ModelMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
+    deputies = DeputyMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
     summary = _text(_("What happened"), rows=4)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -383,7 +382,7 @@ class LinkDemandsForm(ActionForm):
 
 
 class BeginForm(ActionForm):
-    deputies = forms.ModelMultipleChoiceField(label=_("Deputies taking part"), queryset=Deputy.objects.none())
+    deputies = DeputyMultipleChoiceField(label=_("Deputies taking part"), queryset=Deputy.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -456,9 +455,7 @@ class StationEventForm(forms.Form):
     enterprises = forms.ModelMultipleChoiceField(
         label=_("Enterprises"), queryset=Enterprise.objects.none(), required=False
     )
-    deputies = forms.ModelMultipleChoiceField(
-        label=_("Deputies"), queryset=Deputy.objects.none(), required=False
-    )
+    deputies = DeputyMultipleChoiceField(label=_("Deputies"), queryset=Deputy.objects.none(), required=False)
 
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -500,7 +497,7 @@ class AdoptPlanForm(ActionForm):
 class HearReportForm(ActionForm):
     heard_on = forms.DateField(label=_("Heard on"), widget=DateInput(), initial=dt.date.today)
     opinions = _text(_("The deputies' deliberation opinions"), rows=4)
-    deputies = forms.ModelMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
+    deputies = DeputyMultipleChoiceField(label=_("Deputies present"), queryset=Deputy.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

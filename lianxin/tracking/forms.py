@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core import forms as core_forms
+from lianxin.people.forms import DeputyChoiceField
 from lianxin.people.models import Department, Deputy
 
 from .models import TrackedItem
@@ -67,7 +68,7 @@ class OpenForm(forms.Form):
     department = forms.ModelChoiceField(
         label=_("Responsible department"), queryset=Department.objects.none(), required=False
     )
-    supervisor = forms.ModelChoiceField(
+    supervisor = DeputyChoiceField(
         label=_("Supervising deputy"), queryset=Deputy.objects.none(), required=False
     )
     due_at = _deadline(_("Deadline"))

@@ -84,7 +84,7 @@ def test_a_walk_in_from_registration_to_closed_follow_up(page: Page, live_server
     # 3. A session with the deputy on the supervision seat.
     box = open_action(page, "session")
     box.get_by_label("召开时间").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
-    box.get_by_label("监督席代表").select_option(label="王代表")
+    box.get_by_label("王代表", exact=True).check()  # the deputy picker (static/js/phone.js)
     box.get_by_label("代表意见").fill("程序合法，建议重新勘界")
     box.get_by_label("调解记录").fill("双方陈述，调解员释法明理")
     box.get_by_label("调解结果").select_option(label="有望达成协议")

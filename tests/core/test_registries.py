@@ -54,9 +54,16 @@ def test_a_registered_panel_shows_on_the_demand_page_escaped_unless_safe(client,
         html = client.get(reverse("demands:detail", args=[demand.code])).content.decode()
     finally:
         kit("toy").panels.clear()
-    # A plain string is escaped (only a rendered template is trusted as HTML); "head" panels come first.
+    # A plain string is escaped (only a rendered template is trusted as HTML); "head" panels are the advice
+    # beside the actions (after them, issue 26), and both come before the "body" panels.
     assert f"&lt;i&gt;{demand.code}&lt;/i&gt;" in html and f"<i>{demand.code}</i>" not in html
-    assert html.index(f"&lt;i&gt;{demand.code}") < html.index('id="actions-h"') < html.index("toy-late-panel")
+    advice = html.index('<details class="advice"')
+    assert (
+        html.index('id="actions-h"')
+        < advice
+        < html.index(f"&lt;i&gt;{demand.code}")
+        < html.index("toy-late-panel")
+    )
 
 
 def test_the_api_router_serves_exactly_the_routes_the_apps_registered():

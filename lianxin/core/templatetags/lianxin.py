@@ -40,5 +40,7 @@ def panels(context: dict[str, Any], obj: Any, place: str = "body") -> SafeString
     request = context["request"]
     label = f"{obj._meta.app_label}.{obj._meta.object_name}"
     shown = [p for p in panels_for(label) if (p.order < BODY_FROM) == (place == "head")]
-    # Each panel's HTML is kept as it is when it is safe (a rendered template), escaped otherwise.
-    return format_html_join("\n", "{}", ((p.render(request, obj),) for p in shown))
+    # Each panel's HTML is kept as it is when it is safe (a rendered template), escaped otherwise; a panel with
+    # nothing to say adds nothing, so ``{% panels demand "head" as advice %}{% if advice %}`` can tell.
+    rendered = [html for html in (p.render(request, obj) for p in shown) if html.strip()]
+    return format_html_join("\n", "{}", ((html,) for html in rendered))

@@ -46,3 +46,24 @@ def _may_read(user: Any, deputy: Any) -> bool:
 def rota_hours(station: Any) -> str:
     """The opening hours the rota publishes for the coming weeks ("" when nobody is on the rota)."""
     return "、".join(selectors.opening_hours(station=station))
+
+
+@register.simple_tag
+def check_in_station(next_url: str) -> Any:
+    """The station whose check-in the sign-in page will return to, or None. ``next_url`` is the login view's own
+    ``next`` (already checked to be a safe address on this site); a station's name is public (the portal lists them)."""
+    from urllib.parse import urlsplit
+
+    from django.urls import Resolver404, resolve
+
+    from lianxin.territory.models import Station
+
+    if not next_url:
+        return None
+    try:
+        match = resolve(urlsplit(next_url).path)
+    except Resolver404:
+        return None
+    if match.view_name != "duty:check_in":
+        return None
+    return Station.objects.select_related("town").filter(pk=match.kwargs["station_pk"]).first()
