@@ -23,7 +23,6 @@ class DutyConfig(AppConfig):
 
         # The scopes, the move tables (they register the moves' permissions) and the record's subscriber.
         # Refuses a kind that names deputies with no duty source (``manage.py check``, and every start).
-        # The duty figures of the office's reports (insight reads every app's, never imports this one).
         from lianxin.core.kit import kit
 
         from . import (  # noqa: F401
@@ -35,6 +34,7 @@ class DutyConfig(AppConfig):
         )
 
         kit(self.label).add("desk", desk.desk)  # the missed shifts on the presidium's desk (portal home)
+        # The duty figures of the office's reports (insight reads every app's, never imports this one).
         from .figures import report_figures
 
         kit(self.label).add("figures", report_figures)

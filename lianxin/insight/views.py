@@ -30,11 +30,9 @@ from lianxin.jobs.models import Job, JobState
 from lianxin.territory import basemap
 from lianxin.territory.models import BaseLayer, GridCell
 
-from . import detect, geo, importer, scopes, selectors, services
-from .forms import BaseMapForm, ImportForm, PeriodForm, ReportForm
-from . import detect, geo, importer, office, selectors, services
+from . import detect, geo, importer, office, scopes, selectors, services
 from . import reports as report_build
-from .forms import ImportForm, PeriodForm, ReportForm
+from .forms import BaseMapForm, ImportForm, PeriodForm, ReportForm
 from .jobs import LEDGER_IMPORT, MONTHLY_REPORT
 from .models import EarlyWarning, WarningStatus
 

@@ -48,7 +48,9 @@ def test_a_walk_in_from_registration_to_closed_follow_up(page: Page, live_server
     page.get_by_label("用户名").fill(ledger.mediator.username)
     page.get_by_label("密码").fill("pw-12345!")
     page.get_by_role("button", name="登录").click()
-    page.locator(".top-nav").get_by_role("link", name="工作台", exact=True).click()  # a mediator's 工作台 is the ledger
+    page.locator(".top-nav").get_by_role(
+        "link", name="工作台", exact=True
+    ).click()  # a mediator's 工作台 is the ledger
     expect(page.locator("h1")).to_contain_text("矛盾纠纷台账")
     fits_the_phone(page)
     page.locator("[data-register]").click()

@@ -4,8 +4,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
-from lianxin.demo.generator import generate
 from lianxin.core.models import Town
+from lianxin.demo.generator import generate
 
 
 class Command(BaseCommand):
