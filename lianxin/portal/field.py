@@ -12,6 +12,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.demands import services as demands
 from lianxin.demands.models import Channel, Demand
 
+from . import offline
 from .citizen import _remember, remember_pin
 from .forms import AgentDemandForm, ObserverReportForm
 
@@ -50,10 +51,15 @@ def agent_entry(request: HttpRequest) -> HttpResponse:
                 requester_phone=data["phone"],
                 attachments=data["photos"],
                 intake_key=str(data["intake_key"]),
+                filed_at=data["filed_at"],
             )
             _remember_own(request, demand)
             remember_pin(request, demand)
+            if offline.queued(request):
+                return offline.accepted(request, town, demand)
             return redirect("portal:done", town.code, demand.code)
+        if offline.queued(request):
+            return offline.refused(form)
         status = 400
     else:
         form = AgentDemandForm(town=town, initial={"cell": station.cell_id})
@@ -90,9 +96,14 @@ def observer_report(request: HttpRequest) -> HttpResponse:
                 requester=request.user,
                 attachments=data["photos"],
                 intake_key=str(data["intake_key"]),
+                filed_at=data["filed_at"],
             )
             _remember_own(request, demand)
+            if offline.queued(request):
+                return offline.accepted(request, town, demand)
             return redirect("portal:done", town.code, demand.code)
+        if offline.queued(request):
+            return offline.refused(form)
         status = 400
     else:
         form = ObserverReportForm(town=town, initial={"cell": observer.cell_id})
