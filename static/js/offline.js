@@ -141,6 +141,7 @@
       input.files = dt.files;
       input.dispatchEvent(new Event("change", { bubbles: true }));
     });
+    form.dataset.filedAt = item.filedAt;
     showErrors(item.errors, item.message);
   }
   function showErrors(errors, message) {
@@ -171,8 +172,13 @@
     return data;
   }
   // One pass over the waiting forms, oldest first. Stops at the first that meets no network or must wait.
+  var WEEK = 7 * 24 * 3600 * 1000;
   function sendAll() {
     return mine().then(function (items) {
+      // a sent one stays on the list a week (its code, its receipt), then goes
+      return Promise.all(items.filter(function (i) { return i.state === "sent" && Date.now() - i.sentAt > WEEK; })
+        .map(function (i) { return drop(i.key); })).then(function () { return items; });
+    }).then(function (items) {
       var waiting = items.filter(function (i) { return i.state === "saved" || i.state === "sending"; });
       if (!waiting.length) { return; }
       return token().then(function (csrf) {
@@ -227,7 +233,9 @@
 
   // --- the form -------------------------------------------------------------------------------------
   function snapshot() {
-    if (filedInput) { filedInput.value = new Date().toISOString(); }
+    // the time the person told it: now, or when a form put back to be fixed was first filled
+    if (filedInput) { filedInput.value = form.dataset.filedAt || new Date().toISOString(); }
+    delete form.dataset.filedAt;
     var data = new FormData(form), fields = [], reads = [];
     data.forEach(function (value, name) {
       if (name === "csrfmiddlewaretoken") { return; }

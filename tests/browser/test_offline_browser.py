@@ -161,3 +161,38 @@ def test_a_send_whose_answer_is_lost_makes_no_second_demand(
     demand = Demand.objects.get()
     assert queue.locator("li[data-state=sent]").get_attribute("data-code") == demand.code
     context.close()
+
+
+def test_a_form_the_server_refuses_stays_on_the_phone_with_the_reason_to_fix(
+    page: Page, context: BrowserContext, live_server, portal_town, artifacts_dir
+):
+    pt = portal_town
+    open_installed(page, live_server.url, pt)
+    queue = page.locator("[data-queue]")
+    context.set_offline(True)
+    file_one(page, pt, "刘奶奶", "家门口台阶太高,出门不方便", (200, 30, 30))
+    file_one(page, pt, "", "村里的井水有怪味,好几天了", (30, 160, 60))  # no name: refused later
+    expect(page.locator("[data-queue-count]")).to_have_text("2 条待发送")
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(queue.locator("li[data-state=sent]")).to_have_count(1)
+    refused = queue.locator("li[data-state=failed]")
+    expect(refused).to_contain_text("未被接收")
+    expect(page.locator("[data-queue-count]")).to_have_text("0 条待发送")
+    shot(page, artifacts_dir, "offline-4-refused")
+    assert list(Demand.objects.values_list("requester_name", flat=True)) == ["刘奶奶"]
+    page.reload()  # not sent again by itself: it waits for the person
+    expect(refused).to_have_count(1)
+    assert Demand.objects.count() == 1
+
+    refused.get_by_role("button", name="修改").click()
+    expect(page.locator("[name=description]")).to_have_value("村里的井水有怪味,好几天了")
+    expect(page.locator("[data-queue-errors]")).to_be_visible()
+    assert page.locator("input[name=photos]").evaluate("i => i.files.length") == 1  # the photo came back too
+    page.locator("[name=name]").fill("陈大爷")
+    page.get_by_role("button", name="登记").click()
+    expect(page.locator("[data-tracking-code]")).to_be_visible()  # sent at once: the receipt
+    demand = Demand.objects.get(code=page.locator("[data-tracking-code]").inner_text())
+    assert demand.requester_name == "陈大爷" and Demand.objects.count() == 2
+    assert Attachment.objects.filter(demand=demand).count() == 1

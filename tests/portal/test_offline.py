@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from lianxin.core import clock
 from lianxin.demands.models import Attachment, Demand
@@ -114,6 +115,11 @@ def test_the_time_filled_on_the_phone_is_kept_beside_the_arrival(client, portal_
     demand = Demand.objects.get(code=code)
     assert demand.filed_at == filled
     assert demand.created_at - demand.filed_at >= dt.timedelta(hours=5)
+    # the office sees both times on the demand's page
+    client.force_login(portal_town.loop.presidium)
+    page = client.get(reverse("demands:detail", args=[code])).content.decode()
+    assert "data-filed-at" in page and timezone.localtime(filled).strftime("%Y-%m-%d %H:%M") in page
+    client.logout()
     # an ordinary form (sent at once) also works, with the browser's own format
     r = client.post(url, citizen_data(portal_town, filed_at="2026-12-08T01:02:03.456Z"))
     assert r.status_code == 302
