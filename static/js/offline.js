@@ -86,6 +86,7 @@
       box.hidden = items.length === 0;
       count.textContent = fill(msg.msgCount, { n: waiting });
       count.dataset.waiting = String(waiting);
+      if (!waiting) { say(""); }  // "saved on this phone" is no longer true
       list.textContent = "";
       items.forEach(function (item) {
         var li = document.createElement("li");
@@ -171,6 +172,13 @@
     data.set("csrfmiddlewaretoken", csrf);
     return data;
   }
+  // The server's reasons, field by field ("Name of the person: write the name…"), else its message.
+  function reasons(data) {
+    if (!data) { return ""; }
+    var errors = data.errors || {};
+    var each = Object.keys(errors).map(function (label) { return label + "：" + errors[label].join(" "); });
+    return each.join("；") || data.message || "";
+  }
   // One pass over the waiting forms, oldest first. Stops at the first that meets no network or must wait.
   var WEEK = 7 * 24 * 3600 * 1000;
   function sendAll() {
@@ -203,7 +211,7 @@
                   item.state = "saved"; item.message = (data && data.message) || msg.msgLater; stop = true;
                 } else {
                   item.state = "failed";
-                  item.message = (data && data.message) || fill(msg.msgRefused, { status: r.status });
+                  item.message = reasons(data) || fill(msg.msgRefused, { status: r.status });
                   item.errors = data && data.errors;
                 }
                 return put(item);

@@ -171,6 +171,7 @@ def test_a_form_the_server_refuses_stays_on_the_phone_with_the_reason_to_fix(
     queue = page.locator("[data-queue]")
     context.set_offline(True)
     file_one(page, pt, "刘奶奶", "家门口台阶太高,出门不方便", (200, 30, 30))
+    expect(page.locator("[name=description]")).to_have_value("")  # kept, and the form is ready again
     file_one(page, pt, "", "村里的井水有怪味,好几天了", (30, 160, 60))  # no name: refused later
     expect(page.locator("[data-queue-count]")).to_have_text("2 条待发送")
 
@@ -178,7 +179,8 @@ def test_a_form_the_server_refuses_stays_on_the_phone_with_the_reason_to_fix(
     page.evaluate("window.dispatchEvent(new Event('online'))")
     expect(queue.locator("li[data-state=sent]")).to_have_count(1)
     refused = queue.locator("li[data-state=failed]")
-    expect(refused).to_contain_text("未被接收")
+    expect(refused).to_contain_text("未被接收：群众姓名")  # the reason, field by field
+    expect(page.locator("[data-queue-notice]")).to_be_hidden()
     expect(page.locator("[data-queue-count]")).to_have_text("0 条待发送")
     shot(page, artifacts_dir, "offline-4-refused")
     assert list(Demand.objects.values_list("requester_name", flat=True)) == ["刘奶奶"]
