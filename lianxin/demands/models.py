@@ -186,6 +186,9 @@ class Demand(TownOwned):
     # demand the first attempt made instead of making a second one.
     intake_key = models.CharField(_("submission key"), max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(_("recorded at"), default=now, db_index=True)
+    # When the person filled the form on a phone that kept it offline (checked for sanity on arrival);
+    # empty when it was sent at once: then ``created_at`` is both the time told and the time it arrived.
+    filed_at = models.DateTimeField(_("filled in on the phone at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     # The time of the demand's latest event, kept on the row by the workflow core (``Workflow.emit``), so
     # that Open311 and the API read a column instead of the latest of every row's events.

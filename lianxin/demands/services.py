@@ -126,6 +126,7 @@ def demand_record(
     addressed_to: Deputy | None = None,
     voice: UploadedFile | None = None,
     voice_consent: bool = False,
+    filed_at: dt.datetime | None = None,
 ) -> Demand:
     """Put a demand on the problem list; its cell comes from the point when a location is given.
 
@@ -189,6 +190,7 @@ def demand_record(
                 intake_key=intake_key,
                 consent_at=clock.now() if consent else None,
                 addressed_to=addressed_to,
+                filed_at=filed_at,
                 created_at=at,
                 updated_at=at,
             )

@@ -40,7 +40,7 @@ from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
 from lianxin.territory.selectors import cell_at
 
-from . import limits, qr, selectors, services
+from . import limits, offline, qr, selectors, services
 from .forms import CitizenDemandForm, CodeForm, EvaluateForm, PhoneForm, TrackForm
 
 TRACKED = "portal_tracked"
@@ -98,6 +98,8 @@ def submit(request: HttpRequest, town_code: str) -> HttpResponse:
         form = CitizenDemandForm(request.POST, request.FILES, town=town)
         if form.is_valid():
             return _record(request, town, form, station, deputy, user)
+        if offline.queued(request):
+            return offline.refused(form)
         status = 400
     else:
         initial: dict[str, Any] = {
@@ -124,12 +126,10 @@ def _record(
     if not selectors.intake_seen(town=town, intake_key=key) and limits.submission_limited(
         request, phone=data["phone"]
     ):
-        return too_many(
-            request,
-            _(
-                "Too many submissions from this phone or network. Please try again in an hour, or call the station."
-            ),
+        message = _(
+            "Too many submissions from this phone or network. Please try again in an hour, or call the station."
         )
+        return offline.limited(message) if offline.queued(request) else too_many(request, message)
     requester = (
         user
         if user is not None and can(user, Capability.SIGN_IN_BY_PHONE) and user.phone == data["phone"]
@@ -154,10 +154,13 @@ def _record(
         attachments=data["photos"],
         voice=data["voice"],
         intake_key=key,
+        filed_at=data["filed_at"],
     )
     # A replayed key grants the demand only to the same phone: the key alone must not open someone's case.
     if not getattr(demand, "replayed", False) or demand.requester_phone_hash == lookup_hash(data["phone"]):
         _remember(request, demand)
+    if offline.queued(request):
+        return offline.accepted(request, town, demand)
     return redirect("portal:done", town.code, demand.code)
 
 

@@ -12,6 +12,7 @@ from lianxin.accounts.roles import Capability
 from lianxin.demands import services as demands
 from lianxin.demands.models import Channel, Demand
 
+from . import offline
 from .citizen import _remember, remember_pin
 from .forms import AgentDemandForm, ObserverReportForm
 
@@ -52,10 +53,15 @@ def agent_entry(request: HttpRequest) -> HttpResponse:
                 voice=data["voice"],
                 voice_consent=data["voice_consent"],
                 intake_key=str(data["intake_key"]),
+                filed_at=data["filed_at"],
             )
             _remember_own(request, demand)
             remember_pin(request, demand)
+            if offline.queued(request):
+                return offline.accepted(request, town, demand)
             return redirect("portal:done", town.code, demand.code)
+        if offline.queued(request):
+            return offline.refused(form)
         status = 400
     else:
         form = AgentDemandForm(town=town, initial={"cell": station.cell_id})
@@ -93,9 +99,14 @@ def observer_report(request: HttpRequest) -> HttpResponse:
                 attachments=data["photos"],
                 voice=data["voice"],
                 intake_key=str(data["intake_key"]),
+                filed_at=data["filed_at"],
             )
             _remember_own(request, demand)
+            if offline.queued(request):
+                return offline.accepted(request, town, demand)
             return redirect("portal:done", town.code, demand.code)
+        if offline.queued(request):
+            return offline.refused(form)
         status = 400
     else:
         form = ObserverReportForm(town=town, initial={"cell": observer.cell_id})

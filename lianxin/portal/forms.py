@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 import uuid
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.services import clean_mobile
+from lianxin.core import clock
 from lianxin.core.audio import VoiceField
 from lianxin.core.forms import NameField
 from lianxin.core.uploads import PhotosField
@@ -46,6 +48,30 @@ class DigitsField(forms.CharField):
         super().validate(value)
         if value and not re.fullmatch(f"[0-9]{{{self.length}}}", value):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
+
+
+class PhoneTimeField(forms.DateTimeField):
+    """When the person filled the form, as the phone's clock said (a form kept offline arrives later).
+
+    Never an error: a value in the future beyond a few minutes (a wrong clock), older than the phone may keep a
+    form, or unreadable is dropped, and the demand counts from its arrival.
+    """
+
+    AHEAD = dt.timedelta(minutes=5)
+    KEPT = dt.timedelta(days=30)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, widget=forms.HiddenInput, **kwargs)
+
+    def clean(self, value: Any) -> dt.datetime | None:
+        try:
+            when = super().clean(value)
+        except ValidationError:
+            return None
+        now = clock.now()
+        if when is None or not (now - self.KEPT <= when <= now + self.AHEAD):
+            return None
+        return min(when, now)
 
 
 def _title_from(text: str) -> str:
@@ -85,6 +111,7 @@ class DemandFields(forms.Form):
     lng = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     address = forms.CharField(label=gettext_lazy("Where exactly (optional)"), max_length=120, required=False)
     intake_key = forms.UUIDField(widget=forms.HiddenInput)
+    filed_at = PhoneTimeField()
 
     def __init__(self, *args: Any, town: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {}).setdefault("intake_key", uuid.uuid4())

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import citizen, field, public, views
+from . import citizen, field, offline, public, views
 
 
 class QRFormat:
@@ -32,6 +32,15 @@ urlpatterns = [
     path("m/", citizen.mobile_index, name="mobile"),
     path("m/agent/", field.agent_entry, name="agent"),
     path("m/observer/", field.observer_report, name="observer"),
+    # the phone pages as a web app that keeps forms offline (offline.py)
+    path("m/sw.js", offline.service_worker, name="service_worker"),
+    path("m/csrf/", offline.csrf_token, name="csrf"),
+    path("m/agent/manifest.webmanifest", offline.agent_manifest, name="agent_manifest"),
+    path("m/agent/offline.json", offline.agent_reference, name="agent_reference"),
+    path("m/observer/manifest.webmanifest", offline.observer_manifest, name="observer_manifest"),
+    path("m/observer/offline.json", offline.observer_reference, name="observer_reference"),
+    path("m/<str:town_code>/manifest.webmanifest", offline.citizen_manifest, name="manifest"),
+    path("m/<str:town_code>/offline.json", offline.citizen_reference, name="reference"),
     path("m/<str:town_code>/", citizen.submit, name="submit"),
     path("m/<str:town_code>/done/<str:code>/", citizen.done, name="done"),
     path("m/<str:town_code>/place/", citizen.place, name="place"),

@@ -485,6 +485,16 @@ ROWS: list[Row] = [
     row("portal:agent", {"agent"}),
     row("portal:observer", {"observer"}),
     row("portal:submit", PUBLIC, town_code=TOWN, other=None),
+    # the phone pages as a web app (portal/offline.py): the worker, a fresh CSRF token, manifests, and the
+    # reference data (categories and cells) scoped as each page is
+    row("portal:service_worker", PUBLIC),
+    row("portal:csrf", PUBLIC),
+    row("portal:agent_manifest", PUBLIC),
+    row("portal:agent_reference", {"agent"}),
+    row("portal:observer_manifest", PUBLIC),
+    row("portal:observer_reference", {"observer"}),
+    row("portal:manifest", PUBLIC, town_code=TOWN, other=None),
+    row("portal:reference", PUBLIC, town_code=TOWN, other=None),
     # a receipt or a tracked demand by its code alone: the readers of the demand (others track with the
     # code and the last four digits or the slip's PIN, on portal:track)
     row("portal:done", DEMAND_READERS, town_code=TOWN, code=DEMAND, anon=HIDDEN, key=HIDDEN, deny=HIDDEN),
