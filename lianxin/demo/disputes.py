@@ -340,7 +340,9 @@ class Replay:
                             :2
                         ]
                     )
-                    who, positions, conclusion, task, short = hearing_minutes(hearing.dispute.kind)
+                    who, positions, conclusion, task, short = hearing_minutes(
+                        hearing.dispute.kind if hearing.dispute else ""
+                    )
                     services.hearing_hold(
                         hearing=hearing, actor=self.presidium, held_at=moment, place="城关镇矛盾纠纷调解中心",
                         participants=f"双方当事人及亲属、{who}、人大代表", positions=positions,
