@@ -72,7 +72,7 @@ def test_intake_is_measured_against_the_raw_insert(demo_town):
     )  # rounded to 3 places
     # the statements of one more recorded demand, counted here: the same number the bench reported
     with CaptureQueriesContext(connection) as one:
-        dataset_record = inproc_record_like(Demand.objects.get(title="基准测试 1").town_id)
+        dataset_record = inproc_record_like(by_service.first().town_id)
     assert dataset_record.pk and len(one.captured_queries) == result["statements_per_demand"]
 
 
