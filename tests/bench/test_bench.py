@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from bench import dataset, inproc
 from bench.main import p95, targets
 from lianxin.demands.models import Assignment, Demand, DemandEvent
+from lianxin.demands.services import demand_record
 
 pytestmark = pytest.mark.django_db
 
@@ -71,29 +72,31 @@ def test_intake_is_measured_against_the_raw_insert(demo_town):
         result["service_per_s"] / result["raw_insert_per_s"], rel=0.05, abs=0.001
     )  # rounded to 3 places
     # the statements of one more recorded demand, counted here: the same number the bench reported
+    args = _record_args(by_service.first().town_id)
     with CaptureQueriesContext(connection) as one:
-        dataset_record = inproc_record_like(by_service.first().town_id)
-    assert dataset_record.pk and len(one.captured_queries) == result["statements_per_demand"]
+        again = demand_record(**args)
+    # (give or take one: a later call may skip or add one cache lookup; a query per row would differ by many)
+    assert again.pk and abs(len(one.captured_queries) - result["statements_per_demand"]) <= 1
 
 
-def inproc_record_like(town_id: int) -> Demand:
-    """demand_record as bench/inproc.py's intake calls it."""
+def _record_args(town_id: int) -> dict:
+    """demand_record's arguments as bench/inproc.py's intake passes them (looked up before counting)."""
     from lianxin.accounts.models import User
+    from lianxin.core.models import Town
     from lianxin.demands.models import Category
-    from lianxin.demands.services import demand_record
     from lianxin.territory.models import GridCell
 
-    return demand_record(
-        town=Demand.objects.filter(town_id=town_id).first().town,
-        recorded_by=User.objects.get(username="presidium"),
-        channel="hotline",
-        category=Category.objects.filter(town_id=town_id).order_by("pk").first(),
-        title="基准测试 again",
-        description="路灯不亮，晚上出行不便。",
-        cell=GridCell.objects.filter(town_id=town_id).order_by("pk").first(),
-        requester_name="王先生",
-        requester_phone="13900000000",
-    )
+    return {
+        "town": Town.objects.get(pk=town_id),
+        "recorded_by": User.objects.get(username="presidium"),
+        "channel": "hotline",
+        "category": Category.objects.filter(town_id=town_id).order_by("pk").first(),
+        "title": "基准测试 again",
+        "description": "路灯不亮，晚上出行不便。",
+        "cell": GridCell.objects.filter(town_id=town_id).order_by("pk").first(),
+        "requester_name": "王先生",
+        "requester_phone": "13900000000",
+    }
 
 
 def test_the_targets_say_met_or_missed():
