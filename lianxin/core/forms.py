@@ -11,6 +11,25 @@ from django.utils.translation import gettext_lazy as _
 from . import limits, validators
 
 
+class DateInput(forms.DateInput):
+    """``<input type=date>``: its value is always ISO (YYYY-MM-DD), whatever the language's date format (the
+    Chinese one, 2026/12/08, is refused by the browser and the field shows empty)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """``<input type=datetime-local>``: its value is always ISO (YYYY-MM-DDTHH:MM), in local time."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
 class ActionForm(forms.Form):
     """Base of the move forms; ``obj`` (the subject) and ``user`` let a form offer the right choices."""
 

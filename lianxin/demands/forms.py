@@ -22,12 +22,7 @@ from lianxin.territory.models import GridCell, Station
 from . import selectors
 from .models import Category, Channel, Demand, Outcome, Urgency, Verdict
 
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+DateTimeLocalInput = core_forms.DateTimeLocalInput
 
 
 _text = core_forms.text_field  # the core's bounded multi-line text

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -21,8 +24,10 @@ from lianxin.people.models import Department, Deputy
 from lianxin.territory.models import GridCell, Station
 
 from . import counters
+from .events import Event
 from .models import (
     Category,
+    Channel,
     Demand,
     DemandEvent,
     Evaluation,
@@ -31,6 +36,7 @@ from .models import (
     ExtensionStatus,
     PersonalDataAccess,
     Reminder,
+    Verdict,
 )
 from .states import ASSIGNMENT_LIST, COMPLETION_LIST, ON_THE_CLOCK, PROBLEM_LIST, TERMINAL, Status
 
@@ -267,6 +273,38 @@ class Step:
     kind: str = ""
 
 
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
+
+def system_note(kind: str, note: str, data: dict[str, Any], demand: Demand) -> str:
+    """The note of an event the system worded, in the reader's language: rebuilt from the event's kind and
+    data at display time (the stored text is in the language of whoever's request wrote it). A note a
+    person typed is theirs, shown as written."""
+    if kind == Event.LINK_REQUESTER:
+        return str(_("The requester signed in with the phone number of this demand."))
+    if (
+        kind == Event.RECORD
+        and demand.channel in Channel.values
+        and note in _labels(Channel(demand.channel).label)
+    ):
+        return str(demand.get_channel_display())
+    if kind == Event.EVALUATE and data.get("verdict") in Verdict.values:
+        return f"{Verdict(data['verdict']).label} {data.get('comment', '')}".strip()
+    if kind in (Event.SWEEP_YELLOW, Event.SWEEP_RED) and (due := _MOMENT.search(note)):
+        text = _("Due at %(due)s") if kind == Event.SWEEP_YELLOW else _("Overdue since %(due)s")
+        return str(text) % {"due": due.group(0)}
+    return note
+
+
+def _labels(label: Any) -> set[str]:
+    """A lazy label in each of the site's languages (what a note written in any of them reads)."""
+    out = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out.add(str(label))
+    return out
+
+
 def timeline(demand: Demand) -> list[Step]:
     """Every event of the demand, oldest first (prefetched by ``demand_detail``)."""
 
@@ -282,7 +320,7 @@ def timeline(demand: Demand) -> list[Step]:
             actor=e.actor,
             before=status_label(e.from_status) if e.from_status != e.to_status else "",
             after=status_label(e.to_status) if e.from_status != e.to_status else "",
-            note=e.note,
+            note=system_note(e.action, e.note, e.data, demand),
             kind=e.action,
         )
         for e in demand.events.all()

@@ -24,8 +24,9 @@ from lianxin.core.models import Town
 from lianxin.demands.models import Category, Demand
 from lianxin.disputes import services
 from lianxin.disputes.models import Dispute, DisputeDemand, Hearing, Kind, Source
-from lianxin.people.models import Department, Deputy, DeputyCell, Gender, StationDuty
+from lianxin.people.models import Department, DepartmentStaff, Deputy, DeputyCell, Gender, StationDuty
 from lianxin.territory.models import Station, StationKind
+from lianxin.tracking.services import tracked_item_accept, tracked_item_report
 
 from .demands import LAST_DAY, START, Actors, year_end
 from .generator import NameMaker, Stats, _phone
@@ -71,6 +72,56 @@ SETTLEMENTS: dict[str, str] = {
     Kind.CONTRACT: "施工方返工整改，业主验收后支付尾款",
     Kind.OTHER: "当事人三日内拆除占道设施并恢复原状",
 }
+
+
+# A held hearing's minutes, by the dispute's type: (who took part besides the parties, the positions heard,
+# the conclusion, the follow-up task, the department that carries it by short name). A wage-arrears hearing
+# reads like one, never like a boundary survey (issue 26, point 22).
+HEARING_MINUTES: dict[str, tuple[str, str, str, str, str]] = {
+    Kind.LAND: (
+        "村两委成员、镇自然资源所、司法所",
+        "申请人要求按原界址恢复；被申请人认为界址已变更多年；村委会出示历史档案。",
+        "由自然资源所会同村委会重新勘测，人大代表全程监督，结果公示后执行。",
+        "重新勘测界址并公示结果",
+        "自然资源",
+    ),
+    Kind.LABOUR: (
+        "人社所劳动保障监察员、施工单位负责人、司法所",
+        "工人出示考勤记录和欠条，要求春节前结清；施工单位称工程款未到位，提出分期支付。",
+        "施工单位15日内足额支付拖欠工资，人社所监督发放，人大代表跟踪回访。",
+        "督促施工单位结清拖欠工资并回访工人",
+        "人社",
+    ),
+    Kind.FAMILY: (
+        "村两委成员、司法所、妇联",
+        "兄妹各自说明收入和照顾老人的情况，对费用分担比例意见不一。",
+        "按收入比例分担费用，村委会每月核实支付情况，人大代表回访。",
+        "每月核实赡养费用支付情况",
+        "民政",
+    ),
+    Kind.PROPERTY: (
+        "社区居委会、物业公司、业主代表、市场监管所",
+        "业主要求先修好电梯再交费；物业公司称维修资金不足，要求补交欠费。",
+        "物业公司限期维修并公示维修资金使用，业主按约补交费用，社区监督。",
+        "督促物业限期维修并公示资金使用",
+        "市场监管",
+    ),
+}
+HEARING_MINUTES_OTHER = (
+    "村两委成员、司法所",
+    "双方陈述争议经过和各自诉求，村委会说明了解到的情况。",
+    "双方按听证意见履行，村委会和人大代表跟踪落实。",
+    "跟踪听证意见落实情况",
+    "镇政府",
+)
+
+
+# What a demand's title says when it is a dispute between people rather than a request to the town.
+DISPUTE_WORDS = r"纠纷|争执|争议|吵|拖欠|欠薪|赔偿|打架|冲突|矛盾|侵占|占用"
+
+
+def hearing_minutes(kind: str) -> tuple[str, str, str, str, str]:
+    return HEARING_MINUTES.get(kind, HEARING_MINUTES_OTHER)
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -252,12 +303,26 @@ class Replay:
 
     def _demand_for(self, cell: Any, moment: dt.datetime) -> Demand | None:
         taken = DisputeDemand.objects.filter(direction="origin").values("demand")
+        # only a demand that reads as a dispute becomes one (not 课后延时服务, issue 26 point 22)
         return (
-            Demand.objects.filter(town=self.town, cell=cell, created_at__lt=moment)
+            Demand.objects.filter(
+                town=self.town, cell=cell, created_at__lt=moment, title__regex=DISPUTE_WORDS
+            )
             .exclude(pk__in=taken)
             .order_by("-created_at")
             .first()
         )
+
+    def task_done(self, item: Any, moment: dt.datetime) -> None:
+        """The department reports the hearing's task done before its deadline and the presidium accepts it
+        (a task of a hearing held months ago is not left overdue all year)."""
+        staff = DepartmentStaff.objects.filter(department=item.department_id).select_related("user").first()
+        if staff is None or moment > self.end:
+            return
+        with clock.at(moment):
+            tracked_item_report(item=item, actor=staff.user, result=f"{item.title}：已按听证意见办结。")
+        with clock.at(moment + dt.timedelta(days=1)):
+            tracked_item_accept(item=item, actor=self.presidium, note="核实属实")
 
     # --- hearings ----------------------------------------------------------------------------------------
     def hearings(self) -> None:
@@ -275,19 +340,22 @@ class Replay:
                             :2
                         ]
                     )
+                    who, positions, conclusion, task, short = hearing_minutes(
+                        hearing.dispute.kind if hearing.dispute else ""
+                    )
                     services.hearing_hold(
                         hearing=hearing, actor=self.presidium, held_at=moment, place="城关镇矛盾纠纷调解中心",
-                        participants="双方当事人及亲属、村两委成员、镇自然资源所、司法所、人大代表",
-                        positions="申请人要求按原界址恢复；被申请人认为界址已变更多年；村委会出示历史档案。",
-                        conclusion="由自然资源所会同村委会重新勘测，人大代表全程监督，结果公示后执行。",
-                        deputies=seats,
+                        participants=f"双方当事人及亲属、{who}、人大代表", positions=positions,
+                        conclusion=conclusion, deputies=seats,
                     )  # fmt: skip
-                    if self.departments:
-                        services.hearing_add_task(
-                            hearing=hearing, actor=self.presidium, title="重新勘测界址并公示结果",
-                            due_at=moment + dt.timedelta(days=15), department=self.departments[0],
+                    department = next((d for d in self.departments if d.short_name == short), None)
+                    if department is not None or self.departments:
+                        item = services.hearing_add_task(
+                            hearing=hearing, actor=self.presidium, title=task,
+                            due_at=moment + dt.timedelta(days=15), department=department or self.departments[0],
                             supervisor=seats[0] if seats else None,
                         )  # fmt: skip
+                        self.task_done(item, moment + dt.timedelta(days=12))
                 else:
                     services.hearing_dismiss(
                         hearing=hearing, actor=self.presidium, reason="经调解双方已达成协议，无需召开听证会。"

@@ -26,8 +26,7 @@ def _text(
     return core_forms.text_field(label, required=required, rows=rows, max_length=max_length)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+DateInput = core_forms.DateInput  # ISO values, whatever the language
 
 
 def mediators_of(town_id: int) -> Any:

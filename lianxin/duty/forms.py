@@ -29,8 +29,6 @@ WEEKDAYS = [
     (5, _("Saturday")),
     (6, _("Sunday")),
 ]
-LOCAL = {"type": "datetime-local"}
-LOCAL_FORMAT = "%Y-%m-%dT%H:%M"  # what a datetime-local input reads, whatever the language
 
 
 class NoteForm(ActionForm):
@@ -62,9 +60,7 @@ class VisitRecordForm(VisitLogForm):
     observer = forms.ModelChoiceField(
         label=_("With observer"), queryset=Observer.objects.none(), required=False
     )
-    done_at = forms.DateTimeField(
-        label=_("Visited at"), widget=forms.DateTimeInput(attrs=LOCAL, format=LOCAL_FORMAT)
-    )
+    done_at = forms.DateTimeField(label=_("Visited at"), widget=core_forms.DateTimeLocalInput())
     field_order = ["kind", "cell", "observer", "done_at", "households", "places", "heard", "matters"]
 
     def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
@@ -83,7 +79,7 @@ class VisitPlanForm(forms.Form):
     observer = forms.ModelChoiceField(
         label=_("With observer"), queryset=Observer.objects.none(), required=False
     )
-    planned_for = forms.DateTimeField(label=_("Planned for"), widget=forms.DateTimeInput(attrs=LOCAL))
+    planned_for = forms.DateTimeField(label=_("Planned for"), widget=core_forms.DateTimeLocalInput())
 
     def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +121,7 @@ class ReceptionForm(forms.Form):
 class ActivityForm(forms.Form):
     kind = forms.ChoiceField(label=_("Activity"), choices=[(k.value, k.label) for k in MANUAL])
     title = forms.CharField(label=_("What"), max_length=120)
-    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    happened_on = forms.DateField(label=_("Date"), widget=core_forms.DateInput())
     evidence = forms.FileField(label=_("Evidence (photo or PDF)"), required=False)
     evidence_note = forms.CharField(label=_("Or describe the evidence"), required=False, max_length=200)
 
@@ -140,7 +136,7 @@ class WeeklyShiftsForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Weekday"), choices=WEEKDAYS, coerce=int)
     start = forms.TimeField(label=_("From"), widget=forms.TimeInput(attrs={"type": "time"}))
     end = forms.TimeField(label=_("To"), widget=forms.TimeInput(attrs={"type": "time"}))
-    first_day = forms.DateField(label=_("Starting from"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("Starting from"), widget=core_forms.DateInput())
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=53, initial=4)
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:

@@ -17,10 +17,8 @@ from . import selectors
 
 
 class PeriodForm(forms.Form):
-    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(
-        label=_("To (inclusive)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=core_forms.DateInput())
+    end = forms.DateField(label=_("To (inclusive)"), required=False, widget=core_forms.DateInput())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -75,9 +73,7 @@ class DismissForm(WarningForm):
 
 
 class TopicForm(WarningForm):
-    month = forms.DateField(
-        label=_("Month of the topic (any day of it)"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    month = forms.DateField(label=_("Month of the topic (any day of it)"), widget=core_forms.DateInput())
 
 
 class ProactiveForm(WarningForm):

@@ -441,8 +441,21 @@ def chart_data(d: Dashboard) -> dict[str, Any]:
             if name != "month"
         ]
 
+    def rest(name: str, what: Any, limit: int = 12) -> dict[str, Any] | None:
+        """What a chart cut to its top ``limit`` leaves out, to be said beside it."""
+        left = d.breakdowns[name][limit:]
+        if not left:
+            return None
+        return {"what": str(what), "shown": limit, "n": len(left), "total": sum(r.received for r in left)}
+
+    cut = {
+        "category": rest("category", _("Demands by category")),
+        "cell": rest("cell", _("Demands by grid cell")),
+        "channel": rest("channel", _("Demands by channel")),
+    }
     months = d.breakdowns["month"]
     return {
+        "rest": {name: r for name, r in cut.items() if r is not None},
         "months": [r.label for r in months],
         "received": [r.received for r in months],
         "completed": [r.completed for r in months],

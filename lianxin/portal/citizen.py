@@ -246,8 +246,30 @@ def track(request: HttpRequest, town_code: str) -> HttpResponse:
 
 def tracked(request: HttpRequest, town_code: str, code: str) -> HttpResponse:
     town = _town(town_code)
-    demand = _tracked(request, town, code)
+    try:
+        demand = _tracked(request, town, code)
+    except Http404:
+        target = selectors.merged_target(
+            town=town, code=code, user=request.user, tracked=request.session.get(TRACKED, [])
+        )
+        if target is None:
+            raise
+        return _merged_into_page(request, town, target)
     return _tracked_page(request, town, demand)
+
+
+def _merged_into_page(request: HttpRequest, town: Town, target: Demand) -> HttpResponse:
+    """The demand another one was merged into, for the citizen of that other one: its code, state, place,
+    department, progress and result; nothing personal (no name, phone, text or photos of it)."""
+    assignment = getattr(target, "assignment", None) if target.status != Status.RECORDED else None
+    context = {
+        "town": town,
+        "target": target,
+        "assignment": assignment,
+        "timeline": selectors.demand_timeline(demand=target, own=False),  # not "you evaluated"
+        "result": selectors.last_result(demand=target),
+    }
+    return render(request, "portal/tracked_into.html", context)
 
 
 def _tracked_page(
@@ -265,6 +287,7 @@ def _tracked_page(
     context = {
         "town": town,
         "demand": demand,
+        "merged_into": loop if loop.pk != demand.pk else None,
         "name": mask_name(demand.requester_name),
         "phone": mask_phone(demand.requester_phone),
         "timeline": selectors.demand_timeline(demand=demand),

@@ -205,11 +205,24 @@ def tracked_demand(*, town: Town, code: str, user: Any, tracked: list[int]) -> D
     return None
 
 
+def merged_target(*, town: Town, code: str, user: Any, tracked: list[int]) -> Demand | None:
+    """The demand ``code`` when this visitor follows a demand merged into it (proved in this session or
+    their own), else None: they read its progress and result, nothing personal of it."""
+    target = Demand.objects.filter(town=town, code=code).select_related("category", "cell", "station").first()
+    if target is None:
+        return None
+    followed = Demand.objects.filter(town=town).filter(
+        Q(pk__in=tracked) | Q(pk__in=Demand.objects.restrict(user).values("pk"))
+    )
+    into = followed.filter(Q(merged_into=target) | Q(merged_into__merged_into=target))  # merged once or twice
+    return target if into.exists() else None
+
+
 def demand_by_code(*, town: Town, code: str) -> Demand | None:
     return Demand.objects.filter(town=town, code=code).first()
 
 
-def demand_timeline(*, demand: Demand) -> list[tuple[Any, str]]:
+def demand_timeline(*, demand: Demand, own: bool = True) -> list[tuple[Any, str]]:
     """(time, step) for the citizen: what happened and when, without who inside the offices did it. The
     citizen's own evaluation reads as their verdict and what followed from it."""
     flow = workflow_of(Demand)
@@ -220,7 +233,7 @@ def demand_timeline(*, demand: Demand) -> list[tuple[Any, str]]:
         label = str(flow.citizen_label(e.action))
         if e.action in CITIZEN_READS_NOTE:
             label = f"{label}: {e.note}"
-        if e.action == Event.EVALUATE and (verdict := next(verdicts, None)) is not None:
+        if own and e.action == Event.EVALUATE and (verdict := next(verdicts, None)) is not None:
             label = (
                 _("You evaluated: %(verdict)s. Returned to the department for rework.")
                 if e.to_status == Status.RETURNED

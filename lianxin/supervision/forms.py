@@ -42,11 +42,7 @@ def _text(
     return core_forms.text_field(label, required=required, rows=rows, max_length=max_length)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")  # what a date input reads, whatever the language
+DateInput = core_forms.DateInput  # ISO values, whatever the language
 
 
 class NoApi:
@@ -321,7 +317,7 @@ class AnswerForm(ActionForm):
     due_at = forms.DateTimeField(
         label=_("Deadline of the commitment"),
         required=False,
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=core_forms.DateTimeLocalInput(),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

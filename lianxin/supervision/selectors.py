@@ -9,8 +9,10 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import clock
 from lianxin.core.models import Town
 from lianxin.core.workflow import Move, workflow_of
 
@@ -43,6 +45,20 @@ PUBLIC_VISITOR = AnonymousUser()
 def projects(*, user: Any, year: int | None = None) -> QuerySet[Project]:
     qs = Project.objects.restrict(user).select_related("department", "session")
     return qs.filter(year=year) if year else qs
+
+
+def this_year() -> int:
+    """The current year on the town's calendar (local date, settings.TIME_ZONE)."""
+    return timezone.localdate(clock.now()).year
+
+
+def year_chips(years: Any, asked: str | None) -> tuple[list[int], int]:
+    """The years to offer as chips (those with projects, and always the current one) and the year shown:
+    the one asked for, else the current year, never merely the newest year with a project (a candidate
+    for next year must not hide this year's projects)."""
+    current = this_year()
+    chips = sorted(set(years) | {current}, reverse=True)
+    return chips, (int(asked) if asked and asked.isdigit() else current)
 
 
 def project_years(*, user: Any) -> list[int]:

@@ -107,10 +107,7 @@ def _create(
 @capability_required(Capability.VIEW_TOWN)
 def index(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
-    years = selectors.project_years(user=user)
-    year = (
-        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
-    )
+    years, year = selectors.year_chips(selectors.project_years(user=user), request.GET.get("year"))
     rows = selectors.projects(user=user, year=year)
     context = {
         "years": years,
@@ -620,11 +617,8 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 def public_projects(request: HttpRequest, town_code: str) -> HttpResponse:
     town = get_object_or_404(Town, code=town_code)
     rows = selectors.public_projects(town=town)
-    years = sorted({p.year for p in rows}, reverse=True)
-    year = (
-        int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
-    )
-    shown = rows.filter(year=year) if year else rows
+    years, year = selectors.year_chips({p.year for p in rows}, request.GET.get("year"))
+    shown = rows.filter(year=year)
     context = {
         "town": town,
         "years": years,
@@ -653,10 +647,14 @@ def public_project(request: HttpRequest, town_code: str, pk: int) -> HttpRespons
 
 
 def public_plan(request: HttpRequest, town_code: str) -> HttpResponse:
-    """The adopted plan of a year (the latest by default), its items and progress; never a draft."""
+    """The adopted plan of a year (this year's, else the latest, by default), its items and progress; never a
+    draft."""
     town = get_object_or_404(Town, code=town_code)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else None
-    plan = selectors.public_plan(town=town, year=year)
+    # this year's plan when it is adopted, else the latest one
+    plan = selectors.public_plan(town=town, year=year or selectors.this_year()) or (
+        selectors.public_plan(town=town) if year is None else None
+    )
     if plan is None:
         raise Http404
     context = {

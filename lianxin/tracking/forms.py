@@ -21,9 +21,7 @@ def _text(label: Any, *, required: bool = True, rows: int = 3) -> forms.CharFiel
 
 
 def _deadline(label: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label, widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
-    )
+    return forms.DateTimeField(label=label, widget=core_forms.DateTimeLocalInput())
 
 
 class ItemForm(core_forms.ActionForm):

@@ -186,5 +186,19 @@ def test_docs_and_schema_are_served(hotline, as_user):
 
 
 def test_an_offset_postgresql_refuses_is_still_a_filter(hotline):
-    r = hotline.client().get("/api/v1/demands/", {"created_before": "0591-05-24T09:08:14+19:51"})
-    assert r.status_code == 200
+    """+19:51 is an offset PostgreSQL refuses: the filter still answers, and still filters (issue 26,
+    point 26: the result read, not only the status)."""
+    made = {hotline.loop.recorded(title=f"积水{i}").code for i in range(2)}
+    client = hotline.client()
+
+    def codes(**query: str) -> set[str]:
+        r = client.get("/api/v1/demands/", query)
+        assert r.status_code == 200, r.content
+        body = r.json()
+        return {row["code"] for row in (body["results"] if isinstance(body, dict) else body)}
+
+    assert codes() == made
+    assert codes(created_before="0591-05-24T09:08:14+19:51") == set()  # long before any demand
+    assert codes(created_after="0591-05-24T09:08:14+19:51") == made
+    assert codes(created_before="2999-05-24T09:08:14+19:51") == made
+    assert codes(created_after="2999-05-24T09:08:14+19:51") == set()

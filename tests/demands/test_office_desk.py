@@ -125,9 +125,19 @@ def test_the_lead_department_may_call_back_while_it_holds_the_item(client, loop)
     demand = loop.accepted()
     url = reverse("demands:reveal_phone", args=[demand.code])
     client.force_login(loop.staff)
-    assert client.post(url, {"reason": "核实地址"}).status_code == 200
+    shown = client.post(url, {"reason": "核实地址"})
+    assert shown.status_code == 200
+    assert 'href="tel:13900001234"' in shown.content.decode()  # the number to call, read from the page
+    (access,) = PersonalDataAccess.objects.all()  # and what was stored: who, which demand, why
+    assert (access.user, access.demand, access.field, access.reason) == (
+        loop.staff,
+        demand,
+        "requester",
+        "核实地址",
+    )
     services.demand_complete(demand=demand, actor=loop.staff, result="已办", outcome="resolved")
     assert client.post(url, {"reason": "再问一次"}).status_code == 403, "no longer on its clock"
+    assert PersonalDataAccess.objects.count() == 1  # the refused try stored nothing
 
 
 @pytest.mark.parametrize("who", ["other_deputy", "other_staff", "citizen"])

@@ -194,8 +194,13 @@ def test_evidence_file_is_checked_and_read_only_in_scope(duty, client, settings,
     )
     assert page.status_code == 302
     activity = ManualActivity.objects.get()
+    assert activity.evidence and "签到表" not in activity.evidence.name  # stored under a random name
     url = reverse("duty:activity_evidence", args=[activity.pk])
-    assert client.get(url).status_code == 200
+    served = client.get(url)
+    assert served.status_code == 200
+    body = b"".join(served.streaming_content) if served.streaming else served.content
+    stored = Image.open(io.BytesIO(body))  # what was stored is the picture sent, re-encoded
+    assert stored.size == (20, 20) and stored.convert("RGB").getpixel((10, 10)) == (255, 0, 0)
     client.force_login(duty.loop.presidium)
     assert client.get(url).status_code == 200
     client.force_login(duty.loop.other_deputy)

@@ -348,7 +348,7 @@ def test_a_deputy_recording_for_someone_without_a_phone_is_given_the_pin(client,
     r = client.post(reverse("demands:record"), record_data(loop, requester_phone=""), follow=True)
     html = r.content.decode()
     demand = Demand.objects.get(title="桥头护栏松动")
-    pin = re.search(rf"{re.escape(demand.code)} 和查询码 (\d{{4}})", html).group(1)
+    pin = re.search(rf"{re.escape(demand.code)} 和查询密码 (\d{{4}})", html).group(1)
     from django.test import Client
 
     assert track(Client(), portal_town, demand.code, pin).status_code == 302
