@@ -95,7 +95,10 @@ def build_duty(*, town: Town, index: int, deputies: list[Deputy], observers: lis
         for i, d in enumerate(deputies)
     }
     presidium = User.objects.get(town=town, role=Role.PRESIDIUM, username=actors.username("presidium"))
-    end = _at(LAST_DAY, 18)
+    # Shifts are kept until the demo's year ends, or until the town is built when that is later: the rota
+    # runs on past the year's last day, and a shift between that day and the build left unchecked would read
+    # as missed (every one of the last days' shifts, the Saturdays' included). The last 12 hours stay open.
+    end = max(_at(LAST_DAY, 18), timezone.now() - dt.timedelta(hours=12))
     steps: list[tuple[dt.datetime, Any]] = []
 
     # 2–3. The rota and what happened on each shift.

@@ -59,7 +59,9 @@ def test_a_dispute_taken_from_a_demand_reads_as_a_dispute(demo_town):
 
 
 def test_missed_shifts_are_a_realistic_few_on_saturdays_too(demo_town):
-    end = timezone.make_aware(dt.datetime.combine(LAST_DAY, dt.time(8)))
+    # every shift over by the time the demo town was built, the days after the demo's year included (the
+    # trial saw all 21 Saturday shifts of the last week missed: the rota ran on past the year's last day)
+    end = timezone.now() - dt.timedelta(hours=12)
     past = Shift.objects.filter(ends_at__lt=end)
     assert past.count() >= 50
     missed = past.filter(status=ShiftStatus.SCHEDULED)  # never checked in
@@ -68,3 +70,7 @@ def test_missed_shifts_are_a_realistic_few_on_saturdays_too(demo_town):
     if len(saturdays) >= 5:
         missed_saturdays = [s for s in saturdays if s.status == ShiftStatus.SCHEDULED]
         assert len(missed_saturdays) <= 0.25 * len(saturdays), (len(missed_saturdays), len(saturdays))
+    recent = [s for s in past if s.ends_at >= end - dt.timedelta(days=14)]
+    if recent:
+        missed_recently = [s for s in recent if s.status == ShiftStatus.SCHEDULED]
+        assert len(missed_recently) <= 0.25 * len(recent), (len(missed_recently), len(recent))
