@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -133,7 +134,9 @@ def test_every_transition_of_every_workflow_has_a_label():
         "disputes.dispute",
         "disputes.clear_petition",
     ) in actions
-    missing = [a for a in actions if not labels.transition_label(*a)]
+    # the product's workflows (a test may register a toy one in the same process: not the product's)
+    ours = {c.label for c in django_apps.get_app_configs() if c.name.startswith("lianxin.")}
+    missing = [a for a in actions if a[0].split(".")[0] in ours and not labels.transition_label(*a)]
     assert missing == []
 
 

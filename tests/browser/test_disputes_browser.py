@@ -115,7 +115,9 @@ def test_a_walk_in_from_registration_to_closed_follow_up(page: Page, live_server
     status_is(page, "调解成功")
     expect(page.locator("[data-pdf]")).to_be_visible()
     expect(page.locator("[data-parties]")).to_contain_text("赵**")  # masked again after the reveal
-    expect(page.locator("form[data-print-signed]")).to_be_attached()
+    expect(
+        page.locator("[data-print-signed]")
+    ).to_be_attached()  # the mediator's own: a link, printed in full
 
     # 5. Followed up and closed.
     box = open_action(page, "follow_up")

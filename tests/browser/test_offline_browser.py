@@ -15,6 +15,7 @@ from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, Page, Route, expect
 
 from lianxin.demands.models import Attachment, Demand
+from tests.audio import webm_opus
 from tests.portal.fixtures import media, portal_town, sms
 
 FIXTURES = (media, portal_town, sms)  # pytest finds these fixtures by their names in this module
@@ -43,8 +44,10 @@ def photo(color: tuple[int, int, int]) -> dict:
 
 
 def voice() -> dict:
-    """A few bytes named as a voice note: only for the voice field, if the page has one."""
-    return {"name": "voice.webm", "mimeType": "audio/webm", "buffer": b"\x1aE\xdf\xa3" + b"\0" * 60}
+    """Two seconds of Opus in WebM, as Chrome's MediaRecorder writes it (made by ffmpeg): the voice note
+    queued on the phone with the form, its consent ticked."""
+    name, data, mime = webm_opus(2)
+    return {"name": name, "mimeType": mime, "buffer": data}
 
 
 def sign_in(page: Page, base: str, user) -> None:
@@ -71,8 +74,8 @@ def file_one(page: Page, pt, name: str, text: str, color: tuple[int, int, int]) 
     page.locator("[name=description]").fill(text)
     page.locator("[name=cell]").select_option(str(pt.loop.cell.pk))
     page.locator("input[name=photos]").set_input_files(photo(color))
-    if page.locator("input[name=voice]").count():
-        page.locator("input[name=voice]").set_input_files(voice())
+    page.locator("input[name=voice]").set_input_files(voice())
+    page.locator("input[name=voice_consent]").check()  # the agent records for someone: their consent
     page.locator("input[name=consent]").check()
     page.get_by_role("button", name="登记").click()
 
@@ -115,7 +118,10 @@ def test_two_demands_filed_offline_arrive_once_each(
     assert [d.requester_name for d in demands] == ["刘奶奶", "陈大爷"]  # once each, in the order filled
     assert all(d.filed_at is not None and d.filed_at <= d.created_at for d in demands)
     assert all(d.recorded_by == pt.agent and d.consent_at for d in demands)
-    assert [Attachment.objects.filter(demand=d).count() for d in demands] == [1, 1]  # each its own photo
+    # each its own photo and its voice note, queued on the phone with the form (issue 29: voice notes offline)
+    assert [Attachment.objects.filter(demand=d).count() for d in demands] == [2, 2]
+    notes = [n for n in Attachment.objects.filter(demand__in=demands) if n.is_voice]
+    assert len(notes) == 2 and all(n.voice_consent and n.name == "voice.ogg" for n in notes)
     shown = set(queue.locator("li[data-state=sent]").evaluate_all("els => els.map(e => e.dataset.code)"))
     assert shown == {d.code for d in demands}
 
@@ -192,9 +198,10 @@ def test_a_form_the_server_refuses_stays_on_the_phone_with_the_reason_to_fix(
     expect(page.locator("[name=description]")).to_have_value("村里的井水有怪味,好几天了")
     expect(page.locator("[data-queue-errors]")).to_be_visible()
     assert page.locator("input[name=photos]").evaluate("i => i.files.length") == 1  # the photo came back too
+    assert page.locator("input[name=voice]").evaluate("i => i.files.length") == 1  # and the voice note
     page.locator("[name=name]").fill("陈大爷")
     page.get_by_role("button", name="登记").click()
     expect(page.locator("[data-tracking-code]")).to_be_visible()  # sent at once: the receipt
     demand = Demand.objects.get(code=page.locator("[data-tracking-code]").inner_text())
     assert demand.requester_name == "陈大爷" and Demand.objects.count() == 2
-    assert Attachment.objects.filter(demand=demand).count() == 1
+    assert Attachment.objects.filter(demand=demand).count() == 2  # the photo and the voice note

@@ -40,7 +40,8 @@ def _date_fields() -> list[tuple[str, forms.Field]]:
     fields = []
     for cls in _form_classes():
         for name, field in getattr(cls, "base_fields", {}).items():
-            if isinstance(field, forms.DateField | forms.DateTimeField):
+            # a hidden one is filled by a script, not typed (the phone's own time of an offline form)
+            if isinstance(field, forms.DateField | forms.DateTimeField) and not field.widget.is_hidden:
                 fields.append((f"{cls.__module__}.{cls.__name__}.{name}", field))
     return fields
 
