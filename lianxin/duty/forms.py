@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 from django import forms
@@ -61,10 +62,16 @@ class VisitRecordForm(VisitLogForm):
         label=_("With observer"), queryset=Observer.objects.none(), required=False
     )
     done_at = forms.DateTimeField(label=_("Visited at"), widget=core_forms.DateTimeLocalInput())
+    # Made on the phone (static/js/offline.js makes a fresh one per fill): a second send is the same visit.
+    intake_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     field_order = ["kind", "cell", "observer", "done_at", "households", "places", "heard", "matters"]
 
     def __init__(self, *args: Any, deputy: Deputy, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {}).setdefault("intake_key", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
+        # what the phone's queue shows of a kept form: the cell and the first words heard
+        self.fields["cell"].widget.attrs["data-queue-title"] = ""
+        self.fields["heard"].widget.attrs["data-queue-summary"] = ""
         # Most visits are logged on the way back: the time starts at now, the town's local time, to the minute.
         self.fields["done_at"].initial = lambda: timezone.localtime(clock.now()).replace(
             second=0, microsecond=0

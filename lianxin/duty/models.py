@@ -155,6 +155,10 @@ class Visit(TownOwned):
     households = models.PositiveSmallIntegerField(_("households visited"), default=0)
     places = models.CharField(_("where (groups, buildings)"), max_length=200, blank=True)
     heard = BoundedTextField(_("what was heard"), blank=True, max_length=limits.TEXT)
+    # Made on the deputy's phone for a visit logged through the offline queue: a second send is the same visit.
+    key = models.CharField(
+        _("submission key"), max_length=64, blank=True, default="", db_default="", editable=False
+    )
 
     class Meta:
         verbose_name = _("visit")
@@ -166,6 +170,7 @@ class Visit(TownOwned):
             models.CheckConstraint(
                 condition=~Q(status=VisitStatus.DONE) | Q(done_at__isnull=False), name="visit_done_has_time"
             ),
+            models.UniqueConstraint(fields=["town", "key"], condition=~Q(key=""), name="visit_key_once"),
         ]
         indexes = [models.Index(fields=["town", "cell", "done_at"], name="visit_cell_done")]
 

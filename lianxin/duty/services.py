@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -309,18 +309,44 @@ def visit_record(
     places: str = "",
     heard: str = "",
     matters: Iterable[str] = (),
+    key: str = "",
 ) -> Visit:
-    """Log a visit that was not planned beforehand: plan and log in one go."""
-    visit = visit_plan(actor=actor, kind=kind, cell=cell, planned_for=done_at, observer=observer)
-    return visit_log(
-        visit=visit,
-        actor=actor,
-        households=households,
-        places=places,
-        heard=heard,
-        matters=matters,
-        done_at=done_at,
-    )
+    """Log a visit that was not planned beforehand: plan and log in one go.
+
+    With a ``key`` (made on the deputy's phone, see the offline queue) the call is idempotent: a second send
+    of the same form returns the first visit, ``replayed`` set, and records no second visit nor its matters.
+    """
+    deputy = _own_deputy(actor)
+    if key and (first := Visit.objects.filter(town_id=deputy.town_id, key=key).first()):
+        return _replayed_visit(first, deputy)
+    try:
+        with transaction.atomic():
+            visit = visit_plan(actor=actor, kind=kind, cell=cell, planned_for=done_at, observer=observer)
+            if key:
+                Visit.objects.filter(pk=visit.pk).update(key=key)
+                visit.key = key
+            visit = visit_log(
+                visit=visit,
+                actor=actor,
+                households=households,
+                places=places,
+                heard=heard,
+                matters=matters,
+                done_at=done_at,
+            )
+    except IntegrityError:  # a twin with the same key won the race
+        if not key:
+            raise
+        return _replayed_visit(Visit.objects.get(town_id=deputy.town_id, key=key), deputy)
+    visit.replayed = False  # type: ignore[attr-defined]
+    return visit
+
+
+def _replayed_visit(visit: Visit, deputy: Deputy) -> Visit:
+    if visit.deputy_id != deputy.pk:  # another deputy's key: never theirs to see
+        raise ValidationError(_("The form expired. Please check the details and send again."))
+    visit.replayed = True  # type: ignore[attr-defined]
+    return visit
 
 
 @transaction.atomic

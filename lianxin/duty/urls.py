@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import offline, views
 
 app_name = "duty"
 urlpatterns = [
@@ -16,6 +16,9 @@ urlpatterns = [
     path("check-in/<int:station_pk>/", views.check_in, name="check_in"),
     path("visits/", views.visits, name="visits"),
     path("visits/<int:pk>/", views.visit, name="visit"),
+    # the visit log as a web app that keeps a visit logged offline (offline.py)
+    path("visits/sw.js", offline.service_worker, name="visits_worker"),
+    path("visits/manifest.webmanifest", offline.manifest, name="visits_manifest"),
     path("coverage/", views.coverage, name="coverage"),
     path("activities/", views.activities, name="activities"),
     path("activities/<int:pk>/evidence/", views.activity_evidence, name="activity_evidence"),

@@ -25,7 +25,7 @@ from lianxin.core.workflow import TransitionError, workflow_of
 from lianxin.people.models import Deputy
 from lianxin.territory.models import Station
 
-from . import codes, selectors, services
+from . import codes, offline, selectors, services
 from . import forms as f
 from .kinds import Activity, ActivityStatus, ShiftStatus
 from .models import ManualActivity, Shift, Visit, VisitMatter
@@ -290,7 +290,11 @@ def visits(request: HttpRequest) -> HttpResponse:
                 if which == "record":
                     record_form = f.VisitRecordForm(request.POST, deputy=deputy, prefix="record")
                     if record_form.is_valid():
-                        visit = services.visit_record(actor=user, **record_form.cleaned_data)
+                        data = record_form.cleaned_data
+                        key = data.pop("intake_key")
+                        visit = services.visit_record(actor=user, key=key, **data)
+                        if offline.queued(request):
+                            return offline.accepted(visit)
                         messages.success(request, _("Visit logged."))
                         return redirect("duty:visit", pk=visit.pk)
                 elif which == "plan":
@@ -301,6 +305,8 @@ def visits(request: HttpRequest) -> HttpResponse:
                         return redirect("duty:visits")
             except ValidationError as error:
                 form_errors(record_form if which == "record" else plan_form, error)
+            if which == "record" and offline.queued(request):  # the phone keeps it, with what to fix
+                return offline.refused(record_form)
             status = 400
     elif request.method == "POST":
         raise PermissionDenied

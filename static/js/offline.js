@@ -13,10 +13,13 @@
   var box = document.querySelector("[data-queue]");
   if (!form || !box || !window.indexedDB || !window.fetch || !window.FormData) { return; }
   var msg = box.dataset;
-  var PAGE = new URL(form.action || location.href, location.href).pathname;
+  // the attribute, not form.action: a field named "action" (which button was pressed) hides the property
+  var ACTION = new URL(form.getAttribute("action") || location.href, location.href).href;
+  var PAGE = new URL(ACTION).pathname;
   var DB = "lianxin-offline", STORE = "forms";
-  var keyInput = form.querySelector("input[name=intake_key]");
-  var filedInput = form.querySelector("input[name=filed_at]");
+  // a form with a prefix ("record-intake_key") is the same
+  var keyInput = form.querySelector("input[name=intake_key], input[name$='-intake_key']");
+  var filedInput = form.querySelector("input[name=filed_at], input[name$='-filed_at']");
   var reference = { categories: [], cells: [] };
   var lastToken = "";
 
@@ -253,10 +256,12 @@
       fields.push(entry);
       reads.push(value.arrayBuffer().then(function (bytes) { entry.file = new Blob([bytes], { type: value.type }); }));
     });
-    var category = form.elements.category, description = form.elements.description;
+    // what the list shows of a kept form: its category and first words, or the fields the page marks so
+    var category = form.elements.category || form.querySelector("select[data-queue-title]");
+    var description = form.elements.description || form.querySelector("[data-queue-summary]");
     return Promise.all(reads).then(function () {
       return {
-        key: keyInput.value, seq: Date.now(), page: PAGE, action: form.action || location.href, fields: fields,
+        key: keyInput.value, seq: Date.now(), page: PAGE, action: ACTION, fields: fields,
         state: "saved", filedAt: filedInput ? filedInput.value : new Date().toISOString(),
         category: category ? category.value : "",
         categoryText: category && category.selectedIndex > 0 ? category.options[category.selectedIndex].text : "",

@@ -344,6 +344,9 @@ ROWS: list[Row] = [
     row("duty:check_in", {"deputy"}, station_pk=Ref("station")),
     row("duty:visits", DUTY),
     row("duty:visit", DUTY | {"county"}, pk=Ref("visit"), deny=HIDDEN),
+    # the visit log as a web app (duty/offline.py): its worker and manifest say nothing of anyone
+    row("duty:visits_worker", PUBLIC),
+    row("duty:visits_manifest", PUBLIC),
     row("duty:visits", DUTY),
     row("duty:coverage", DUTY),
     row("duty:activities", DUTY),

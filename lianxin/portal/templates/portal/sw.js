@@ -3,11 +3,13 @@
 // without a signal. It never touches a POST: the page's own queue (offline.js) keeps and sends the forms.
 "use strict";
 var VERSION = "{{ version }}";
-var CACHE = "lianxin-phone-" + VERSION;
+var PREFIX = "{{ prefix|default:'lianxin-phone-'|escapejs }}";  // each worker clears only its own old caches
+var CACHE = PREFIX + VERSION;
 var SHELL = [{% for url in shell %}"{{ url|escapejs }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 // The pages kept for offline use: a town's form, the agent's and the observer's; and their reference data.
-var PAGE = /^\/m\/[^\/]+\/$/;
-var DATA = /^\/m\/[^\/]+\/offline\.json$/;
+{% if page %}var PAGE = new RegExp("{{ page|escapejs }}");
+var DATA = new RegExp("{{ data|escapejs }}");{% else %}var PAGE = /^\/m\/[^\/]+\/$/;
+var DATA = /^\/m\/[^\/]+\/offline\.json$/;{% endif %}
 var WAIT_MS = 6000;  // on a weak signal, a kept page is shown rather than waiting for ever
 
 self.addEventListener("install", function (event) {
@@ -18,7 +20,7 @@ self.addEventListener("install", function (event) {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (names) {
-    return Promise.all(names.filter(function (n) { return n.indexOf("lianxin-phone-") === 0 && n !== CACHE; })
+    return Promise.all(names.filter(function (n) { return n.indexOf(PREFIX) === 0 && n !== CACHE; })
       .map(function (n) { return caches.delete(n); }));
   }).then(function () { return self.clients.claim(); }));
 });
