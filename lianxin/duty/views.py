@@ -293,9 +293,10 @@ def visits(request: HttpRequest) -> HttpResponse:
                         data = record_form.cleaned_data
                         key = data.pop("intake_key")
                         visit = services.visit_record(actor=user, key=key, **data)
+                        if not getattr(visit, "replayed", False):  # said once, on the page opened next
+                            messages.success(request, _("Visit logged."))
                         if offline.queued(request):
                             return offline.accepted(visit)
-                        messages.success(request, _("Visit logged."))
                         return redirect("duty:visit", pk=visit.pk)
                 elif which == "plan":
                     plan_form = f.VisitPlanForm(request.POST, deputy=deputy, prefix="plan")

@@ -63,6 +63,17 @@ def test_a_visit_sent_twice_with_its_key_is_one_visit_with_its_matters_once(clie
     assert visit.done_at == typed()  # the time the deputy typed, not the time it arrived
 
 
+def test_the_page_the_queue_opens_after_a_send_says_the_visit_is_logged_once(client, duty):
+    """Sent while online, the queue opens the visit's page: it says 走访已登记, as the ordinary form's
+    redirect does; a replay of the same key says nothing again."""
+    client.force_login(duty.loop.deputy)
+    data = visit_data(duty)
+    url = client.post(reverse("duty:visits"), data, **QUEUE).json()["url"]
+    assert "走访已登记" in client.get(url).content.decode()
+    client.post(reverse("duty:visits"), data, **QUEUE)
+    assert "走访已登记" not in client.get(url).content.decode()
+
+
 def test_the_key_is_per_town(client, duty):
     there = DutyTown.build()
     key = uuid.uuid4().hex
