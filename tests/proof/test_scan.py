@@ -6,8 +6,9 @@ observers and agents. Every principal (anonymous, citizen, observer, agent, depu
 mediator of the disputes and another mediator, the presidium, a county viewer, the three administrators, an
 API key) crawls what it can reach with GET: its landing page, each section's index, the detail pages of the
 seeded cases, the REST API's lists and details, Open311, the exports, the admin — and every link those pages
-give. Each answer (HTML, JSON, text, Excel workbooks, PDFs) is searched for every full value: a GET never
-reveals, so any hit is a leak (one's own number is one's own). Then every principal posts a reason to every
+give. Each answer (HTML, JSON, text, Excel workbooks, PDFs) is searched for every full value: a GET reveals
+nothing unless it recorded a reveal itself (the one such page: the dispute's own mediator printing the agreement
+for the parties to sign), so any other hit is a leak (one's own number is one's own). Then every principal posts a reason to every
 reveal it found (the forms marked ``data-reveal``/``data-print-signed``, the API's ``reveal`` actions): an
 answer that shows a full value must be matched by an audit entry of that principal for that object written
 by that request. Figures: principals, responses scanned, reveals granted, leaks (each with role and URL).
@@ -239,6 +240,7 @@ def test_no_role_sees_a_number_it_may_not(settings):
             if url in seen:
                 continue
             seen.add(url)
+            before_get = AuditEntry.objects.filter(kind="reveal").aggregate(m=Max("pk"))["m"] or 0
             r = client.get(url, HTTP_ACCEPT="text/html,application/json,*/*")
             if r.status_code in (301, 302) and r.get("Location"):
                 queue.appendleft(urlsplit(r["Location"]).path)
@@ -247,9 +249,22 @@ def test_no_role_sees_a_number_it_may_not(settings):
                 continue
             scanned += 1
             body = _text(r.content, r.get("Content-Type", ""))
-            for value, (what, _obj) in secrets.items():
+            # A GET reveals nothing, with one exception that writes its own audit entry: the dispute's own
+            # mediator printing the agreement for the parties to sign (issue 26). So the rule is the POSTs':
+            # a full value only with a reveal this request recorded, by this principal, for that object.
+            recorded = {
+                (e.object_type, e.object_id)
+                for e in AuditEntry.objects.filter(kind="reveal", pk__gt=before_get, user_id=actor_id)
+            }
+            shown_by_get = False
+            for value, (what, obj) in secrets.items():
                 if value in body and value not in own:
-                    leaks.append(f"{role}: GET {url} shows the {what} ({value})")
+                    if obj in recorded:
+                        shown_by_get = True
+                    else:
+                        leaks.append(f"{role}: GET {url} shows the {what} ({value})")
+            if shown_by_get:
+                granted[role] = granted.get(role, 0) + 1
             if "html" in r.get("Content-Type", "") or "json" in r.get("Content-Type", ""):
                 queue.extend(u for u in _links(body, url) if u not in seen)
                 reveals.update(_forms(body, url))
