@@ -12,15 +12,12 @@ for hours, and the JSON answers of the intake.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -28,11 +25,12 @@ from django.views.decorators.cache import never_cache
 
 from lianxin.accounts.decorators import capability_required
 from lianxin.accounts.roles import Capability
+from lianxin.core import webapp
 from lianxin.core.models import Town
 from lianxin.demands.models import Category, Demand
 from lianxin.territory.models import GridCell
 
-HEADER = "X-Lianxin-Queue"
+HEADER = webapp.HEADER
 # What the service worker keeps for the pages to open without a signal (besides the pages themselves).
 SHELL = (
     "css/lianxin.css",
@@ -44,9 +42,8 @@ SHELL = (
 )
 
 
-def queued(request: HttpRequest) -> bool:
-    """The page's queue sent this form: answer in JSON."""
-    return request.headers.get(HEADER) == "1"
+queued = webapp.queued  # the page's queue sent this form: answer in JSON
+refused = webapp.refused  # what to fix, field by field: the form stays on the phone
 
 
 def accepted(request: HttpRequest, town: Town, demand: Demand) -> JsonResponse:
@@ -57,17 +54,6 @@ def accepted(request: HttpRequest, town: Town, demand: Demand) -> JsonResponse:
             "url": reverse("portal:done", args=[town.code, demand.code]),
             "replayed": bool(getattr(demand, "replayed", False)),
         }
-    )
-
-
-def refused(form: Form) -> JsonResponse:
-    """What to fix, in the words the page would show: the form stays on the phone for the person."""
-    errors: dict[str, list[str]] = {}
-    for name, messages in form.errors.items():
-        label = str(form.fields[name].label or "") if name in form.fields else ""
-        errors[label or name] = [str(m) for m in messages]
-    return JsonResponse(
-        {"message": _("Please fix what is marked below and send again."), "errors": errors}, status=400
     )
 
 
@@ -82,11 +68,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
     Its version is a hash of what it says, static addresses included: a new deploy renames the cache.
     """
-    shell = [static(name) for name in SHELL]
-    body = render_to_string("portal/sw.js", {"shell": shell, "version": ""})
-    version = hashlib.sha256(body.encode()).hexdigest()[:12]
-    body = render_to_string("portal/sw.js", {"shell": shell, "version": version})
-    response = HttpResponse(body, content_type="text/javascript; charset=utf-8")
+    response = webapp.worker({"shell": [static(name) for name in SHELL]})
     response["Service-Worker-Allowed"] = request.path.rsplit("/", 1)[0] + "/"
     return response
 
@@ -97,37 +79,9 @@ def csrf_token(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"token": get_token(request)})
 
 
-def _manifest(request: HttpRequest, *, name: str, short: str, start: str) -> JsonResponse:
-    data = {
-        "name": name,
-        "short_name": short,
-        "lang": "zh-CN",
-        "start_url": start,
-        "scope": start,
-        "id": start,
-        "display": "standalone",
-        "background_color": "#f6f7f9",
-        "theme_color": "#b3261e",
-        "icons": [
-            {"src": static("icons/lianxin-192.png"), "sizes": "192x192", "type": "image/png"},
-            {"src": static("icons/lianxin-512.png"), "sizes": "512x512", "type": "image/png"},
-            {
-                "src": static("icons/lianxin-maskable-512.png"),
-                "sizes": "512x512",
-                "type": "image/png",
-                "purpose": "maskable",
-            },
-        ],
-    }
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
-    response["Content-Type"] = "application/manifest+json"
-    return response
-
-
 def citizen_manifest(request: HttpRequest, town_code: str) -> JsonResponse:
     town = get_object_or_404(Town, code=town_code)
-    return _manifest(
-        request,
+    return webapp.manifest(
         name=_("%(town)s · Raise a demand") % {"town": town.name},
         short=_("Raise a demand"),
         start=reverse("portal:submit", args=[town.code]),
@@ -135,8 +89,7 @@ def citizen_manifest(request: HttpRequest, town_code: str) -> JsonResponse:
 
 
 def agent_manifest(request: HttpRequest) -> JsonResponse:
-    return _manifest(
-        request,
+    return webapp.manifest(
         name=_("Collection point · Record for an elderly person"),
         short=_("Collection point"),
         start=reverse("portal:agent"),
@@ -144,9 +97,7 @@ def agent_manifest(request: HttpRequest) -> JsonResponse:
 
 
 def observer_manifest(request: HttpRequest) -> JsonResponse:
-    return _manifest(
-        request, name=_("Observer · Report"), short=_("Observer"), start=reverse("portal:observer")
-    )
+    return webapp.manifest(name=_("Observer · Report"), short=_("Observer"), start=reverse("portal:observer"))
 
 
 def _reference(town: Town, **extra: Any) -> JsonResponse:
