@@ -64,7 +64,7 @@ def test_the_wall_screen_is_readable_refreshes_by_script_and_says_what_charts_le
     loop = Loop.build()
     loop.presidium.set_password(PASSWORD)
     loop.presidium.save()
-    categories = [CategoryFactory(town=loop.town, name=f"类别{i:02d}") for i in range(14)]
+    categories = [CategoryFactory(town=loop.town, name=f"墙屏类别{i:02d}") for i in range(14)]
     for i, category in enumerate(categories):
         for _ in range(1 if i >= 12 else 2):
             loop.recorded(category=category, title=f"诉求{i}")
